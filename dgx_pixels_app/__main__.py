@@ -1,0 +1,3 @@
+from dgx_pixels_app.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""The ``dgx-pixels`` command line: a thin front end over the same services as the GUI.
+
+Subcommands import what they need inside their handlers so that ``--version``,
+``info`` (until it asks torch about the device) and file commands start fast and
+never load Qt or torch. A :class:`DgxPixelsError` is printed as one line and
+exits with status 2; no user ever sees a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from dgx_pixels_app import __version__
+from dgx_pixels_app.core.errors import DgxPixelsError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from dgx_pixels_app.gui.app import run_gui
+
+    return run_gui(args.file)
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from dgx_pixels_app.info import collect_info, format_info
+
+    print(format_info(collect_info(probe_device=not args.no_device)))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dgx-pixels",
+        description="Make game sprites with Stable Diffusion XL: generate, pixelize, edit, "
+        "animate and export to Bevy. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"dgx-pixels {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the app (the default)")
+    gui.add_argument("file", nargs="?", help="an .aseprite or image file to open")
+    gui.set_defaults(handler=_cmd_gui)
+
+    info = sub.add_parser("info", help="versions, compute device, memory and model folders")
+    info.add_argument(
+        "--no-device", action="store_true", help="skip importing torch to probe the device"
+    )
+    info.set_defaults(handler=_cmd_info)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Later subcommands (generate, pixelize, export, ...) register here.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = getattr(args, "handler", None) or (lambda a: _cmd_gui(_gui_defaults(a)))
+    try:
+        return handler(args)
+    except DgxPixelsError as exc:
+        print(f"dgx-pixels: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("dgx-pixels: interrupted", file=sys.stderr)
+        return 130
+
+
+def _gui_defaults(args: argparse.Namespace) -> argparse.Namespace:
+    args.file = None
+    return args
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

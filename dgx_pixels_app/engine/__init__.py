@@ -1,0 +1,1 @@
+"""Model discovery and the resident diffusion engine. Never imports Qt."""

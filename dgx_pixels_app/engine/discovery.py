@@ -1,0 +1,55 @@
+"""Where models live: the app's models folder, the Hugging Face cache and folders
+the user adds (ComfyUI's ``models/``, A1111's ``models/Stable-diffusion``).
+
+Pure file-system scanning: no torch, no network.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dgx_pixels_app import settings as app_settings
+
+MODEL_SUFFIXES = (".safetensors",)
+PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
+
+
+@dataclass
+class ModelFolder:
+    path: Path
+    source: str  # "app", "huggingface", "user"
+    exists: bool
+    files: int  # .safetensors files found (checkpoints and LoRAs)
+    diffusers_models: int  # folders with a model_index.json
+
+
+def huggingface_cache() -> Path:
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "huggingface"
+    )
+    return Path(home) / "hub"
+
+
+def model_folders(user_folders: list[str] | None = None) -> list[ModelFolder]:
+    if user_folders is None:
+        user_folders = app_settings.load_settings().model_folders
+    candidates = [(app_settings.models_dir(), "app"), (huggingface_cache(), "huggingface")]
+    candidates += [(Path(p).expanduser(), "user") for p in user_folders]
+    return [_scan(path, source) for path, source in candidates]
+
+
+def _scan(path: Path, source: str, max_depth: int = 4) -> ModelFolder:
+    if not path.is_dir():
+        return ModelFolder(path, source, False, 0, 0)
+    files = diffusers = 0
+    base_depth = len(path.parts)
+    for root, dirs, names in os.walk(path):
+        if len(Path(root).parts) - base_depth >= max_depth:
+            dirs[:] = []
+        files += sum(1 for n in names if n.endswith(MODEL_SUFFIXES))
+        diffusers += "model_index.json" in names
+    return ModelFolder(path, source, True, files, diffusers)

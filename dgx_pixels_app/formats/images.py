@@ -1,0 +1,80 @@
+"""Plain images (PNG and what Pillow reads) in and out of sprites.
+
+Sizes are checked from the header before any pixel is decoded, so a hostile
+30000 x 30000 PNG is refused without allocating it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from dgx_pixels_app.core.atomic import atomic_write_bytes
+from dgx_pixels_app.core.document import Cel, Sprite
+from dgx_pixels_app.core.errors import FileAccessError, FileFormatError
+from dgx_pixels_app.core.limits import MAX_FILE_BYTES, check_size
+
+
+def read_rgba(path: str | os.PathLike[str]) -> np.ndarray:
+    """Decode an image file to a ``(h, w, 4)`` uint8 array, refusing oversize headers."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise FileFormatError(f"'{path.name}' is too large to be a sprite.")
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise FileAccessError(f"'{path}' does not exist.") from exc
+    except IsADirectoryError as exc:
+        raise FileAccessError(f"'{path}' is a folder, not an image.") from exc
+    except PermissionError as exc:
+        raise FileAccessError(f"No permission to read '{path}'.") from exc
+    return decode_rgba(data, name=path.name)
+
+
+def decode_rgba(data: bytes, name: str = "image") -> np.ndarray:
+    if not data:
+        raise FileFormatError(f"'{name}' is empty.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            check_size(*image.size, what=f"Image '{name}'", from_file=True)
+            image.load()
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise FileFormatError(f"'{name}' is not an image DGX-Pixels can read.") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise FileFormatError(f"'{name}' is corrupt or truncated ({exc}).") from exc
+    return np.asarray(image.convert("RGBA"), dtype=np.uint8).copy()
+
+
+def encode_png(rgba: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def write_png(path: str | os.PathLike[str], rgba: np.ndarray) -> None:
+    atomic_write_bytes(path, encode_png(rgba))
+
+
+def sprite_from_image(path: str | os.PathLike[str]) -> Sprite:
+    """Open a PNG (or another still image) as a one-layer, one-frame sprite."""
+    rgba = read_rgba(path)
+    sprite = Sprite.new(rgba.shape[1], rgba.shape[0])
+    sprite.layers[0].name = Path(path).stem or "Layer 1"
+    sprite.cels[(sprite.layers[0].id, sprite.frames[0].id)] = Cel(rgba)
+    return sprite
+
+
+def save_frame_png(sprite: Sprite, path: str | os.PathLike[str], frame_index: int = 0) -> None:
+    """Save As PNG writes the composited visible layers of one frame."""
+    write_png(path, sprite.composite(frame_index))

@@ -1,0 +1,91 @@
+"""Where DGX-Pixels keeps things, and the user's settings.
+
+One module owns every path (platformdirs locations, overridable with
+``DGX_PIXELS_HOME`` for portable installs and tests). Settings are a small JSON
+file written atomically; Qt's QSettings keeps only window geometry and dock state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from dgx_pixels_app.core.atomic import atomic_write_text
+
+APP_DIR_NAME = "dgx-pixels"
+MAX_RECENT = 10
+
+
+def _base(kind: str) -> Path:
+    home = os.environ.get("DGX_PIXELS_HOME")
+    if home:
+        return Path(home) / kind
+    import platformdirs
+
+    getter = {
+        "config": platformdirs.user_config_dir,
+        "data": platformdirs.user_data_dir,
+        "cache": platformdirs.user_cache_dir,
+    }[kind]
+    return Path(getter(APP_DIR_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return _base("config")
+
+
+def data_dir() -> Path:
+    return _base("data")
+
+
+def recovery_dir() -> Path:
+    return data_dir() / "recovery"
+
+
+def models_dir() -> Path:
+    """The app's own models folder (checkpoints and LoRAs the user drops in)."""
+    return data_dir() / "models"
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+@dataclass
+class Settings:
+    recent_files: list[str] = field(default_factory=list)
+    model_folders: list[str] = field(default_factory=list)
+    new_sprite_width: int = 32
+    new_sprite_height: int = 32
+    autosave_seconds: int = 30
+    default_palette: str = "db32"
+
+    def add_recent(self, path: str | os.PathLike[str]) -> None:
+        text = str(Path(path).resolve())
+        self.recent_files = [text] + [p for p in self.recent_files if p != text]
+        del self.recent_files[MAX_RECENT:]
+
+
+def load_settings() -> Settings:
+    """Read settings; a missing or damaged file gives defaults rather than a crash."""
+    try:
+        data = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    if not isinstance(data, dict):
+        return Settings()
+    defaults = Settings()
+    known = {}
+    for f in fields(Settings):
+        value = data.get(f.name, getattr(defaults, f.name))
+        if isinstance(value, type(getattr(defaults, f.name))):
+            known[f.name] = value
+    return Settings(**known)
+
+
+def save_settings(settings: Settings) -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps(asdict(settings), indent=2))
