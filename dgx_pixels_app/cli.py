@@ -35,6 +35,42 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    import json
+
+    from dgx_pixels_app.formats.documents import open_document
+
+    sprite = open_document(args.file)
+    summary = {
+        "width": sprite.width,
+        "height": sprite.height,
+        "layers": [
+            {"name": la.name, "visible": la.visible, "locked": la.locked, "opacity": la.opacity}
+            for la in sprite.layers
+        ],
+        "frames": [f.duration_ms for f in sprite.frames],
+        "tags": [
+            {"name": t.name, "from": t.start, "to": t.end, "direction": str(t.direction)}
+            for t in sprite.tags
+        ],
+        "palette_colors": len(sprite.palette),
+        "generated_cels": sum(1 for cel in sprite.cels.values() if cel.generation is not None),
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(
+            f"{args.file}: {sprite.width}x{sprite.height}, {len(sprite.frames)} frames "
+            f"({', '.join(f'{d} ms' for d in summary['frames'])}), {len(sprite.palette)} colours"
+        )
+        for layer in summary["layers"]:
+            flags = [k for k in ("visible", "locked") if layer[k]]
+            print(f"  layer {layer['name']!r} opacity {layer['opacity']} {' '.join(flags)}")
+        for tag in summary["tags"]:
+            print(f"  tag {tag['name']!r} frames {tag['from']}-{tag['to']} {tag['direction']}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dgx-pixels",
@@ -53,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-device", action="store_true", help="skip importing torch to probe the device"
     )
     info.set_defaults(handler=_cmd_info)
+
+    inspect = sub.add_parser("inspect", help="list a sprite file's layers, frames and tags")
+    inspect.add_argument("file", help="an .aseprite or image file")
+    inspect.add_argument("--json", action="store_true", help="machine-readable output")
+    inspect.set_defaults(handler=_cmd_inspect)
 
     for register in _EXTRA_COMMANDS:
         register(sub)

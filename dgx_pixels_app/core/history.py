@@ -94,8 +94,18 @@ class History:
     def is_dirty(self) -> bool:
         return self._clean != len(self._undo)
 
-    def mark_clean(self) -> None:
-        self._clean = len(self._undo)
+    @property
+    def position(self) -> int:
+        """Where the history stands; pass to ``mark_clean`` when a snapshot is saved."""
+        return len(self._undo)
+
+    def mark_clean(self, at: int | None = None) -> None:
+        """The document as it was at ``at`` (default: now) is what is on disk.
+
+        A save runs in the background from a snapshot; edits made meanwhile keep
+        the document dirty because the mark refers to the snapshot's position.
+        """
+        self._clean = len(self._undo) if at is None else at
         self._changed()
 
     def mark_dirty(self) -> None:

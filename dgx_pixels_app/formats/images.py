@@ -45,11 +45,9 @@ def decode_rgba(data: bytes, name: str = "image") -> np.ndarray:
             image = Image.open(io.BytesIO(data))
             check_size(*image.size, what=f"Image '{name}'", from_file=True)
             image.load()
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise FileFormatError(f"'{name}' is too large: {exc}") from exc
+    except UnidentifiedImageError as exc:
         raise FileFormatError(f"'{name}' is not an image DGX-Pixels can read.") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise FileFormatError(f"'{name}' is corrupt or truncated ({exc}).") from exc

@@ -1,0 +1,34 @@
+"""An open document: the sprite, its history, where it lives and what is selected.
+
+Qt-free so the GUI, the CLI and the MCP server share it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dgx_pixels_app.core.document import Sprite
+from dgx_pixels_app.core.history import History
+
+
+class Session:
+    def __init__(self, sprite: Sprite, path: Path | None = None) -> None:
+        self.sprite = sprite
+        self.history = History(sprite)
+        self.path = path
+        self.layer_index = len(sprite.layers) - 1
+        self.frame_index = 0
+
+    @property
+    def title(self) -> str:
+        return self.path.name if self.path else "Untitled"
+
+    @property
+    def layer(self):
+        self.layer_index = min(self.layer_index, len(self.sprite.layers) - 1)
+        return self.sprite.layers[self.layer_index]
+
+    @property
+    def frame(self):
+        self.frame_index = min(self.frame_index, len(self.sprite.frames) - 1)
+        return self.sprite.frames[self.frame_index]

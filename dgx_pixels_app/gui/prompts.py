@@ -1,0 +1,70 @@
+"""Every question the window asks a person, in one replaceable object.
+
+The main window never builds a QMessageBox or QFileDialog itself; tests swap in
+an object with the same methods that answers without a modal loop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from dgx_pixels_app.formats.documents import OPEN_FILTER
+from dgx_pixels_app.gui.new_sprite_dialog import NewSpriteDialog
+from dgx_pixels_app.recovery import RecoveryEntry
+
+SAVE_FILTER = "Aseprite project (*.aseprite);;PNG image, current frame (*.png)"
+
+
+class Prompter:
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+
+    def ask_save_changes(self, title: str) -> str:
+        """'save', 'discard' or 'cancel'."""
+        box = QMessageBox(self.parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"Save the changes to “{title}” before closing?")
+        box.setInformativeText("Your changes will be lost if you don't save them.")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def ask_recover(self, entry: RecoveryEntry) -> bool:
+        name = Path(entry.original).name if entry.original else "an untitled sprite"
+        answer = QMessageBox.question(
+            self.parent,
+            "Recover unsaved work?",
+            f"DGX-Pixels closed unexpectedly while {name} had unsaved changes.\n\n"
+            "Open the automatically saved copy?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def error(self, message: str) -> None:
+        QMessageBox.warning(self.parent, "DGX-Pixels", message)
+
+    def new_sprite_size(self) -> tuple[int, int] | None:
+        dialog = NewSpriteDialog(self.parent)
+        return dialog.chosen_size() if dialog.exec() else None
+
+    def open_path(self, folder: str = "") -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
+        return path or None
+
+    def save_path(self, suggestion: str) -> str | None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self.parent, "Save Sprite As", suggestion, SAVE_FILTER
+        )
+        if path and not Path(path).suffix:
+            path += ".png" if "png" in chosen.lower() else ".aseprite"
+        return path or None

@@ -1,0 +1,49 @@
+import pytest
+
+from dgx_pixels_app.gui.main_window import MainWindow
+
+
+class FakePrompter:
+    """Answers the window's questions without modal dialogs, and records them."""
+
+    def __init__(self) -> None:
+        self.save_answer = "cancel"
+        self.recover_answer = True
+        self.size = (16, 16)
+        self.open_answer = None
+        self.save_as_answer = None
+        self.asked: list[str] = []
+        self.errors: list[str] = []
+
+    def ask_save_changes(self, title):
+        self.asked.append(f"save-changes:{title}")
+        return self.save_answer
+
+    def ask_recover(self, entry):
+        self.asked.append("recover")
+        return self.recover_answer
+
+    def error(self, message):
+        self.errors.append(message)
+
+    def new_sprite_size(self):
+        return self.size
+
+    def open_path(self, folder=""):
+        return self.open_answer
+
+    def save_path(self, suggestion):
+        return self.save_as_answer
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    win.prompter = FakePrompter()
+    qtbot.addWidget(win)
+    win.resize(1100, 750)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.prompter.save_answer = "discard"
+    win.close()
