@@ -100,8 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Later subcommands (generate, pixelize, export, ...) register here.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+def _register_pixelize(sub: argparse._SubParsersAction) -> None:
+    from dgx_pixels_app.pixelize.cli import register
+
+    register(sub)
+
+
+# Subcommands that live beside their feature; each registers its own parser.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_register_pixelize]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

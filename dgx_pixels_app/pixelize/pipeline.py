@@ -1,0 +1,86 @@
+"""The whole pixelize step: grid → cell colours → palette → background → clean-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.pixelize import palette as pal
+from dgx_pixels_app.pixelize.background import background_mask
+from dgx_pixels_app.pixelize.cells import sample_cells
+from dgx_pixels_app.pixelize.cleanup import remove_orphans
+from dgx_pixels_app.pixelize.grid import Grid, detect_grid
+
+
+@dataclass
+class PixelizeOptions:
+    cell: float | None = None  # force the cell size (image pixels per art pixel)
+    detect_grid: bool = True  # False: the input is already at true resolution
+    cell_method: str = "median"  # median, mean or mode
+    colors: int | None = None  # a fixed palette size
+    palette: Palette | None = None  # snap to this palette
+    reduce_palette: bool = True  # automatic palette when neither colors nor palette
+    dither: bool = False
+    remove_background: bool = True
+    background_tolerance: float = 24.0
+    cleanup: bool = True
+
+
+@dataclass
+class PixelizeResult:
+    image: np.ndarray  # (rows, cols, 4) uint8, alpha 0 or 255
+    grid: Grid | None
+    palette: np.ndarray  # (n, 3) uint8: the colours used
+    background: tuple[int, int, int] | None
+
+    @property
+    def cell_size(self) -> tuple[float, float] | None:
+        return (self.grid.x.cell, self.grid.y.cell) if self.grid else None
+
+
+def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> PixelizeResult:
+    options = options or PixelizeOptions()
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+        raise InvalidInputError("pixelize expects an RGBA uint8 image.")
+    h, w = rgba.shape[:2]
+    if h < 2 or w < 2:
+        raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
+    grid = None
+    cells = rgba
+    if options.detect_grid or options.cell:
+        grid = detect_grid(rgba, options.cell)
+        cells = sample_cells(rgba, grid, options.cell_method)
+    had_alpha = bool((rgba[..., 3] < 255).any())
+    opaque = cells[..., 3] >= 128
+    rgb = cells[..., :3].copy()
+
+    background = None
+    border_transparent = had_alpha and not opaque[[0, -1], :].any() and not opaque[:, [0, -1]].any()
+    if options.remove_background and not border_transparent:
+        mask = background_mask(rgb, options.background_tolerance)
+        if mask.any() and not mask.all():
+            background = tuple(int(v) for v in np.median(rgb[mask], axis=0))
+            opaque &= ~mask
+
+    source = rgb[opaque] if opaque.any() else rgb.reshape(-1, 3)
+    if options.palette is not None and len(options.palette):
+        palette = options.palette.as_array()[:, :3]
+    elif options.colors:
+        palette = pal.fixed_palette(source, options.colors)
+    elif options.reduce_palette:
+        palette = pal.auto_palette(source)
+    else:
+        palette = None
+    if palette is not None:
+        rgb = pal.apply_palette(rgb, palette, options.dither)
+    alpha = np.where(opaque, 255, 0).astype(np.uint8)
+    out = np.dstack([rgb, alpha])
+    out[alpha == 0] = 0
+    if options.cleanup:
+        out = remove_orphans(out)
+    used = out[out[..., 3] == 255][:, :3]
+    used_palette = np.unique(used, axis=0) if used.size else np.zeros((0, 3), np.uint8)
+    return PixelizeResult(out, grid, used_palette, background)
