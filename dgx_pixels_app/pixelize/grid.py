@@ -16,6 +16,7 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 
 MIN_CELL = 2.0
+MIN_CELLS = 8  # a sprite has at least this many art pixels across its shorter side
 PAD_FACTOR = 16
 
 
@@ -46,31 +47,56 @@ def edge_profile(image: np.ndarray, axis: int) -> np.ndarray:
     return diff.mean(axis=1 - axis)
 
 
-def _dominant_period(profile: np.ndarray, max_cell: float) -> tuple[float, float]:
-    """(period, phase) of the strongest periodic component of ``profile``."""
-    n = len(profile)
+def _spectrum(profile: np.ndarray, size: int) -> np.ndarray:
     w = profile - profile.mean()
-    size = 1 << int(np.ceil(np.log2(n * PAD_FACTOR)))
-    spectrum = np.fft.rfft(w, size)
+    power = np.abs(np.fft.rfft(w, size))
+    total = power.max()
+    return power / total if total > 0 else power
+
+
+def _peak_frequency(power: np.ndarray, size: int, lo: float, hi: float) -> float | None:
+    """The frequency (cycles per pixel) of the highest peak between ``lo`` and ``hi``."""
     freqs = np.fft.rfftfreq(size)
-    valid = (freqs >= 1.0 / max_cell) & (freqs <= 1.0 / MIN_CELL)
+    valid = (freqs >= lo) & (freqs <= hi)
     if not valid.any():
-        return float(n), 0.0
-    power = np.abs(spectrum)
-    power[~valid] = 0
-    k = int(np.argmax(power))
-    if 0 < k < len(power) - 1 and power[k - 1] > 0 and power[k + 1] > 0:
-        a, b, c = power[k - 1], power[k], power[k + 1]
-        shift = 0.5 * (a - c) / (a - 2 * b + c) if (a - 2 * b + c) != 0 else 0.0
-    else:
-        shift = 0.0
-    f = (k + shift) / size
-    # profile index i is the boundary between pixels i and i+1, at coordinate i + 1
-    coords = np.arange(n) + 1.0
-    z = np.sum(w * np.exp(-2j * np.pi * f * coords))
-    period = 1.0 / f
-    phase = (-np.angle(z) / (2 * np.pi * f)) % period
-    return float(period), float(phase)
+        return None
+    masked = np.where(valid, power, 0.0)
+    if masked.max() <= 1e-6:
+        return None  # no periodic edges at all: a flat image
+    k = int(np.argmax(masked))
+    shift = 0.0
+    if 0 < k < len(power) - 1:
+        a, b, c = masked[k - 1], masked[k], masked[k + 1]
+        den = a - 2 * b + c
+        if den != 0 and a > 0 and c > 0:
+            shift = 0.5 * (a - c) / den
+    return (k + shift) / size
+
+
+def _fundamental(power: np.ndarray, size: int, f: float, lowest: float) -> float:
+    """Sharp edges put equal power at every harmonic of the grid frequency; if the
+    peak found is a harmonic (k x the fundamental), step down to the fundamental."""
+    peak = _power_near(power, size, f)
+    for k in (6, 5, 4, 3, 2):
+        candidate = f / k
+        if candidate >= lowest and _power_near(power, size, candidate) >= 0.6 * peak:
+            return _peak_frequency(power, size, candidate * 0.98, candidate * 1.02) or candidate
+    return f
+
+
+def _power_near(power: np.ndarray, size: int, f: float) -> float:
+    k = f * size
+    lo, hi = int(np.floor(k * 0.99)), int(np.ceil(k * 1.01)) + 1
+    return float(power[max(lo, 0) : min(hi, len(power))].max(initial=0.0))
+
+
+def _phase(profile: np.ndarray, frequency: float) -> float:
+    """Where the cuts fall for this frequency: profile index i is the boundary at i + 1."""
+    w = profile - profile.mean()
+    coords = np.arange(len(w)) + 1.0
+    z = np.sum(w * np.exp(-2j * np.pi * frequency * coords))
+    period = 1.0 / frequency
+    return float((-np.angle(z) / (2 * np.pi * frequency)) % period)
 
 
 def _refine_cuts(profile: np.ndarray, period: float, phase: float, length: int) -> np.ndarray:
@@ -120,40 +146,54 @@ def _with_edges(cuts: np.ndarray, period: float, length: int) -> np.ndarray:
     return np.concatenate([[start], inner, [end]])
 
 
-def detect_axis(image: np.ndarray, axis: int, max_cell: float | None = None) -> AxisGrid:
-    length = image.shape[axis]
-    profile = edge_profile(image, axis)
-    max_cell = max_cell or max(MIN_CELL + 1, length / 2)
-    period, phase = _dominant_period(profile, max_cell)
-    if period >= length / 1.5:
-        return AxisGrid(float(length), np.array([0.0, float(length)]))
+def _axis_from_period(profile: np.ndarray, period: float, length: int) -> AxisGrid:
+    phase = _phase(profile, 1.0 / period)
     cuts = _with_edges(_refine_cuts(profile, period, phase, length), period, length)
     return AxisGrid(period, cuts)
 
 
-def uniform_axis(length: int, cell: float, phase: float = 0.0) -> AxisGrid:
-    """A fixed grid (the user overrode the cell size)."""
-    if cell < 1:
-        raise InvalidInputError(f"A cell must be at least 1 pixel, not {cell}.")
-    first = phase % cell
-    cuts = np.arange(first, length + 1e-9, cell)
-    return AxisGrid(cell, _with_edges(cuts, cell, length))
+def detect_axis(image: np.ndarray, axis: int, max_cell: float | None = None) -> AxisGrid:
+    """One axis on its own (used when the cell size is forced on the other)."""
+    length = image.shape[axis]
+    profile = edge_profile(image, axis)
+    size = 1 << int(np.ceil(np.log2(len(profile) * PAD_FACTOR)))
+    max_cell = max_cell or max(MIN_CELL + 1, length / 2)
+    f = _peak_frequency(_spectrum(profile, size), size, 1.0 / max_cell, 1.0 / MIN_CELL)
+    if f is None or 1.0 / f >= length / 1.5:
+        return AxisGrid(float(length), np.array([0.0, float(length)]))
+    return _axis_from_period(profile, 1.0 / f, length)
 
 
 def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
-    """The grid of ``image`` (h, w, c). ``cell`` forces a cell size on both axes."""
+    """The grid of ``image`` (h, w, c). ``cell`` forces a cell size on both axes.
+
+    Art pixels are square, so both axes' spectra are added before the peak is
+    picked: a periodic arrangement of objects along one axis (a row of lamp posts)
+    cannot outvote the cell grid that both axes share. Each axis then refines the
+    period near the common one, then its cuts.
+    """
     h, w = image.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
+    px, py = edge_profile(image, 1), edge_profile(image, 0)
     if cell is not None:
-        gx, gy = detect_axis(image, 1), detect_axis(image, 0)
-        phase_x = gx.cuts[1] if gx.cells > 1 else 0.0
-        phase_y = gy.cuts[1] if gy.cells > 1 else 0.0
-        return Grid(uniform_axis(w, cell, phase_x), uniform_axis(h, cell, phase_y))
-    gx, gy = detect_axis(image, 1), detect_axis(image, 0)
-    # Art pixels are square: if one axis found nothing (a flat band), borrow the other's.
-    if gx.cells == 1 and gy.cells > 1:
-        gx = uniform_axis(w, gy.cell)
-    elif gy.cells == 1 and gx.cells > 1:
-        gy = uniform_axis(h, gx.cell)
-    return Grid(gx, gy)
+        if cell < 1:
+            raise InvalidInputError(f"A cell must be at least 1 pixel, not {cell}.")
+        return Grid(_axis_from_period(px, float(cell), w), _axis_from_period(py, float(cell), h))
+    size = 1 << int(np.ceil(np.log2(max(len(px), len(py)) * PAD_FACTOR)))
+    sx, sy = _spectrum(px, size), _spectrum(py, size)
+    max_cell = max(MIN_CELL + 1, min(w, h) / MIN_CELLS)
+    combined = sx + sy
+    f = _peak_frequency(combined, size, 1.0 / max_cell, 1.0 / MIN_CELL)
+    if f is not None:
+        f = _fundamental(combined, size, f, 1.0 / max_cell)
+    if f is None or 1.0 / f >= min(w, h) / 1.5:
+        return Grid(
+            AxisGrid(float(w), np.array([0.0, float(w)])),
+            AxisGrid(float(h), np.array([0.0, float(h)])),
+        )
+    axes = []
+    for profile, spectrum, length in ((px, sx, w), (py, sy, h)):
+        local = _peak_frequency(spectrum, size, f * 0.97, f * 1.03) or f
+        axes.append(_axis_from_period(profile, 1.0 / local, length))
+    return Grid(axes[0], axes[1])

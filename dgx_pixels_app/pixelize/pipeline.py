@@ -14,6 +14,15 @@ from dgx_pixels_app.pixelize.cells import sample_cells
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.grid import Grid, detect_grid
 
+# A background surrounds the sprite: it must hold at least this share of the border.
+# Below it the image is art up to its edges (a tile, a scene) and nothing is removed.
+MIN_BORDER_SHARE = 0.5
+
+
+def border_share(mask: np.ndarray) -> float:
+    edges = np.concatenate([mask[0], mask[-1], mask[1:-1, 0], mask[1:-1, -1]])
+    return float(edges.mean()) if edges.size else 0.0
+
 
 @dataclass
 class PixelizeOptions:
@@ -61,7 +70,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     border_transparent = had_alpha and not opaque[[0, -1], :].any() and not opaque[:, [0, -1]].any()
     if options.remove_background and not border_transparent:
         mask = background_mask(rgb, options.background_tolerance)
-        if mask.any() and not mask.all():
+        if border_share(mask) >= MIN_BORDER_SHARE and not mask.all():
             background = tuple(int(v) for v in np.median(rgb[mask], axis=0))
             opaque &= ~mask
 
@@ -79,8 +88,26 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     alpha = np.where(opaque, 255, 0).astype(np.uint8)
     out = np.dstack([rgb, alpha])
     out[alpha == 0] = 0
+    if grid is not None:
+        out = _trim_partial_edges(out, grid)
     if options.cleanup:
         out = remove_orphans(out)
     used = out[out[..., 3] == 255][:, :3]
     used_palette = np.unique(used, axis=0) if used.size else np.zeros((0, 3), np.uint8)
     return PixelizeResult(out, grid, used_palette, background)
+
+
+def _trim_partial_edges(image: np.ndarray, grid: Grid) -> np.ndarray:
+    """Drop an edge row or column that is a partial cell and holds only background:
+    it is padding from where the grid met the image border, not part of the sprite."""
+    top, bottom, left, right = 0, image.shape[0], 0, image.shape[1]
+    wy, wx = np.diff(grid.y.cuts), np.diff(grid.x.cuts)
+    if len(wy) > 1 and wy[0] < 0.75 * grid.y.cell and not image[0, :, 3].any():
+        top = 1
+    if len(wy) > 1 and wy[-1] < 0.75 * grid.y.cell and not image[-1, :, 3].any():
+        bottom -= 1
+    if len(wx) > 1 and wx[0] < 0.75 * grid.x.cell and not image[:, 0, 3].any():
+        left = 1
+    if len(wx) > 1 and wx[-1] < 0.75 * grid.x.cell and not image[:, -1, 3].any():
+        right -= 1
+    return image[top:bottom, left:right]

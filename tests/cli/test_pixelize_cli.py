@@ -1,0 +1,107 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.formats.test_images import png_header_only
+from tests.pixelize.test_pixelize import sprite, upscale
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "dgx_pixels_app", "pixelize", *map(str, args)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_default_is_automatic_true_resolution_rgba(tmp_path):
+    art = sprite(seed=21)
+    Image.fromarray(upscale(art, 1024 / 24, blur=1.0, noise=3, jpeg=85)).save(tmp_path / "sdxl.png")
+    result = run(tmp_path / "sdxl.png", "-o", tmp_path / "sprite.png")
+    assert result.returncode == 0, result.stderr
+    out = np.asarray(Image.open(tmp_path / "sprite.png"))
+    assert out.shape == art.shape  # one output pixel per art pixel, RGBA
+    assert set(np.unique(out[..., 3])) == {0, 255}
+    assert "24x20 sprite" in result.stdout
+
+
+def test_options_palette_keep_background_scale(tmp_path):
+    art = sprite(seed=22)
+    Image.fromarray(upscale(art, 16)).save(tmp_path / "in.png")
+    result = run(
+        tmp_path / "in.png",
+        "-o",
+        tmp_path / "out.png",
+        "--palette",
+        "pico-8",
+        "--keep-background",
+        "--scale",
+        "2",
+        "--no-cleanup",
+    )
+    assert result.returncode == 0, result.stderr
+    out = np.asarray(Image.open(tmp_path / "out.png").convert("RGBA"))
+    assert out.shape[:2] == (40, 48) and (out[..., 3] == 255).all()
+    pico = {(0, 0, 0), (29, 43, 83), (126, 37, 83), (0, 135, 81), (171, 82, 54), (95, 87, 79), (194, 195, 199),
+            (255, 241, 232), (255, 0, 77), (255, 163, 0), (255, 236, 39), (0, 228, 54), (41, 173, 255),
+            (131, 118, 156), (255, 119, 168), (255, 204, 170)}  # fmt: skip
+    assert {tuple(c) for c in out[..., :3].reshape(-1, 3)} <= pico
+
+
+def make_bad(tmp_path, kind):
+    path = tmp_path / f"{kind}.png"
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "one-pixel":
+        Image.new("RGBA", (1, 1)).save(path)
+    elif kind == "huge-header":
+        path.write_bytes(png_header_only(30000, 30000))
+    elif kind == "not-an-image":
+        path.write_text("hello, I am text")
+    elif kind == "missing":
+        pass
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("empty", "empty"),
+        ("one-pixel", "too small"),
+        ("huge-header", "too large"),
+        ("not-an-image", "not an image"),
+        ("missing", "does not exist"),
+    ],
+)
+def test_bad_inputs_exit_2_with_a_clear_message(tmp_path, kind, words):
+    result = run(make_bad(tmp_path, kind), "-o", tmp_path / "out.png")
+    assert result.returncode == 2
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_bad_options_exit_2(tmp_path):
+    Image.fromarray(upscale(sprite(), 8)).save(tmp_path / "in.png")
+    for args, words in (
+        (["--colors", "0"], "--colors"),
+        (["--cell", "0.5"], "--cell"),
+        (["--palette", "no-such-palette"], "No palette"),
+        (["-o", tmp_path / "out.jpg"], ".png"),
+    ):
+        extra = [] if "-o" in args else ["-o", tmp_path / "out.png"]
+        result = run(tmp_path / "in.png", *extra, *args)
+        assert result.returncode == 2, args
+        assert words in result.stderr
+
+
+def test_pixelize_imports_neither_torch_nor_qt(tmp_path):
+    Image.fromarray(upscale(sprite(), 8)).save(tmp_path / "in.png")
+    probe = (
+        "import sys\nfrom dgx_pixels_app.cli import main\n"
+        f"rc = main(['pixelize', {str(tmp_path / 'in.png')!r}, '-o', {str(tmp_path / 'o.png')!r}, '-q'])\n"
+        "print('RC', rc, [m for m in ('torch', 'PySide6', 'diffusers') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert "RC 0 []" in out.stdout, out.stderr
