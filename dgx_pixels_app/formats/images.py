@@ -51,7 +51,7 @@ def decode_rgba(data: bytes, name: str = "image") -> np.ndarray:
         raise FileFormatError(f"'{name}' is not an image DGX-Pixels can read.") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise FileFormatError(f"'{name}' is corrupt or truncated ({exc}).") from exc
-    return np.asarray(image.convert("RGBA"), dtype=np.uint8).copy()
+    return np.array(image.convert("RGBA"), dtype=np.uint8)
 
 
 def encode_png(rgba: np.ndarray) -> bytes:
