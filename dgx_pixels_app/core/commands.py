@@ -399,3 +399,40 @@ class SetPalette(Command):
         assert self._old is not None
         sprite.palette = self._old
         sprite.events.emit(Change(ChangeKind.PALETTE))
+
+
+@dataclass
+class ReplaceCanvas(Command):
+    """Change the sprite's size and swap in new cels for it (pixelize, resize, crop).
+
+    ``cels`` maps (layer id, frame id) to the new cels; every cel not listed is
+    dropped. Undo restores the old size and cels exactly.
+    """
+
+    width: int
+    height: int
+    cels: dict[tuple[int, int], Cel]
+    label: str = "Resize Canvas"
+    _old: tuple | None = field(default=None, repr=False)
+
+    def apply(self, sprite: Sprite) -> None:
+        from dgx_pixels_app.core.limits import check_size
+
+        check_size(self.width, self.height, what="Sprite")
+        for cel in self.cels.values():
+            if cel.image.shape != (self.height, self.width, 4):
+                raise InvalidInputError("Every new cel must have the new canvas size.")
+        self._old = (sprite.width, sprite.height, sprite.cels)
+        sprite.width, sprite.height = self.width, self.height
+        sprite.cels = dict(self.cels)
+        sprite.events.emit(Change(ChangeKind.LAYERS))
+
+    def revert(self, sprite: Sprite) -> None:
+        assert self._old is not None
+        sprite.width, sprite.height, sprite.cels = self._old
+        sprite.events.emit(Change(ChangeKind.LAYERS))
+
+    @property
+    def nbytes(self) -> int:
+        old = self._old[2].values() if self._old else []
+        return sum(c.image.nbytes for c in self.cels.values()) + sum(c.image.nbytes for c in old)

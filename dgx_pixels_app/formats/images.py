@@ -18,6 +18,7 @@ from dgx_pixels_app.core.atomic import atomic_write_bytes
 from dgx_pixels_app.core.document import Cel, Sprite
 from dgx_pixels_app.core.errors import FileAccessError, FileFormatError
 from dgx_pixels_app.core.limits import MAX_FILE_BYTES, check_size
+from dgx_pixels_app.core.palette import Palette
 
 
 def read_rgba(path: str | os.PathLike[str]) -> np.ndarray:
@@ -67,10 +68,19 @@ def write_png(path: str | os.PathLike[str], rgba: np.ndarray) -> None:
 def sprite_from_image(path: str | os.PathLike[str]) -> Sprite:
     """Open a PNG (or another still image) as a one-layer, one-frame sprite."""
     rgba = read_rgba(path)
-    sprite = Sprite.new(rgba.shape[1], rgba.shape[0])
+    sprite = Sprite.new(rgba.shape[1], rgba.shape[0], palette=palette_of(rgba))
     sprite.layers[0].name = Path(path).stem or "Layer 1"
     sprite.cels[(sprite.layers[0].id, sprite.frames[0].id)] = Cel(rgba)
     return sprite
+
+
+def palette_of(rgba: np.ndarray, limit: int = 256) -> Palette:
+    """The image's own colours as its palette (as Aseprite does), if there are few."""
+    opaque = rgba[rgba[..., 3] > 0][:, :3]
+    colors = np.unique(opaque, axis=0) if opaque.size else np.zeros((0, 3), np.uint8)
+    if len(colors) > limit:
+        return Palette()
+    return Palette([(*map(int, c), 255) for c in colors])
 
 
 def save_frame_png(sprite: Sprite, path: str | os.PathLike[str], frame_index: int = 0) -> None:

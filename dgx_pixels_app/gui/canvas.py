@@ -17,14 +17,15 @@ from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
 
-MIN_ZOOM, MAX_ZOOM = 1, 64
+MIN_ZOOM, MAX_ZOOM = 1 / 16, 64
+ZOOM_LEVELS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, *range(1, 65)]  # below 100 %: halvings only
 GRID_MIN_ZOOM = 4
 CHECKER = 8  # screen pixels per checkerboard square
 
 
 class CanvasView(QWidget):
     hovered = Signal(int, int, object)  # x, y, (r, g, b, a) or None outside the sprite
-    zoomChanged = Signal(int)
+    zoomChanged = Signal(float)
     errorRaised = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -61,13 +62,16 @@ class CanvasView(QWidget):
             self.update()
             return
         sprite = self.session.sprite
-        if rect is None or self._rgba.shape[:2] != (sprite.height, sprite.width):
+        resized = self._rgba.shape[:2] != (sprite.height, sprite.width)
+        if rect is None or resized:
             self._rgba = np.ascontiguousarray(sprite.composite(self.session.frame_index))
             h, w = self._rgba.shape[:2]
             self._image = QImage(self._rgba.data, w, h, w * 4, QImage.Format.Format_RGBA8888)
         else:
             x, y, w, h = rect
             self._rgba[y : y + h, x : x + w] = sprite.composite(self.session.frame_index, rect)
+        if resized:
+            self.fit()
         self.update()
 
     def _on_change(self, change: Change) -> None:
@@ -83,9 +87,9 @@ class CanvasView(QWidget):
         self.refresh(change.rect if change.kind == ChangeKind.PIXELS else None)
 
     # -- geometry -----------------------------------------------------------
-    def set_zoom(self, zoom: int, anchor: QPointF | None = None) -> None:
-        """Integer zoom; the sprite pixel under ``anchor`` stays under it."""
-        zoom = max(MIN_ZOOM, min(MAX_ZOOM, int(zoom)))
+    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
+        """Integer zoom from 1x up (halvings below); the pixel under ``anchor`` stays put."""
+        zoom = _snap_zoom(zoom)
         anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
         sprite_point = (anchor - self.offset) / self.zoom
         self.zoom = zoom
@@ -97,11 +101,11 @@ class CanvasView(QWidget):
         if self.session is None:
             return
         sprite = self.session.sprite
-        zoom = min((self.width() - 20) // sprite.width, (self.height() - 20) // sprite.height)
-        self.zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+        room = min((self.width() - 20) / sprite.width, (self.height() - 20) / sprite.height)
+        self.zoom = max([z for z in ZOOM_LEVELS if z <= room] or [MIN_ZOOM])
         self.offset = QPointF(
-            (self.width() - sprite.width * self.zoom) // 2,
-            (self.height() - sprite.height * self.zoom) // 2,
+            int((self.width() - sprite.width * self.zoom) // 2),
+            int((self.height() - sprite.height * self.zoom) // 2),
         )
         self.zoomChanged.emit(self.zoom)
         self.update()
@@ -135,8 +139,8 @@ class CanvasView(QWidget):
         target = QRect(
             int(self.offset.x()),
             int(self.offset.y()),
-            sprite.width * self.zoom,
-            sprite.height * self.zoom,
+            round(sprite.width * self.zoom),
+            round(sprite.height * self.zoom),
         )
         self._paint_checker(painter, target.intersected(self.rect()))
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
@@ -175,8 +179,7 @@ class CanvasView(QWidget):
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         steps = event.angleDelta().y() / 120
         if steps:
-            factor = 2 if steps > 0 else 0.5
-            self.set_zoom(max(MIN_ZOOM, int(self.zoom * factor)), event.position())
+            self.set_zoom(self.zoom * 2 if steps > 0 else self.zoom / 2, event.position())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.MiddleButton:
@@ -269,6 +272,11 @@ class CanvasView(QWidget):
             self.session.history.push(command)
         except DgxPixelsError as exc:
             self.errorRaised.emit(str(exc))
+
+
+def _snap_zoom(zoom: float) -> float:
+    zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+    return float(int(zoom)) if zoom >= 1 else min(ZOOM_LEVELS[:4], key=lambda z: abs(z - zoom))
 
 
 def _line(a: tuple[int, int], b: tuple[int, int]) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageB
 
 from dgx_pixels_app import APP_NAME, __version__
 from dgx_pixels_app import settings as app_settings
+from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.document_controller import DocumentController
@@ -24,6 +25,7 @@ from dgx_pixels_app.gui.palette_panel import PalettePanel
 from dgx_pixels_app.gui.prompt_panel import PromptPanel
 from dgx_pixels_app.gui.prompts import Prompter
 from dgx_pixels_app.info import PACKAGES, package_version
+from dgx_pixels_app.pixelize.apply import pixelize_layer_command
 
 
 class MainWindow(QMainWindow):
@@ -100,6 +102,12 @@ class MainWindow(QMainWindow):
         self.redo_action = self._action("&Redo", self.redo, "Ctrl+Y", edit_menu)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
 
+        layer_menu = bar.addMenu("&Layer")
+        self.pixelize_action = self._action(
+            "&Pixelize…", self.pixelize_layer, "Ctrl+Shift+P", layer_menu
+        )
+        self.pixelize_action.setToolTip("Turn SDXL-style pixel art into true pixel art")
+
         view_menu = bar.addMenu("&View")
         self._action("Zoom &In", lambda: self.canvas.set_zoom(self.canvas.zoom * 2), "+", view_menu)
         self._action(
@@ -126,7 +134,7 @@ class MainWindow(QMainWindow):
         for panel in (self.canvas, self.layers_panel, self.frame_strip):
             panel.errorRaised.connect(self.show_error)
         self.canvas.hovered.connect(self._on_hover)
-        self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100}%"))
+        self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:g}%"))
         self.palette_panel.colorPicked.connect(self._on_color_picked)
         self.frame_strip.frameSelected.connect(lambda _i: self.canvas.refresh())
         self.prompt_panel.generateRequested.connect(
@@ -172,7 +180,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(
             f"&Redo {history.redo_label}" if history and history.can_redo else "&Redo"
         )
-        for action in (self.save_action, self.save_as_action):
+        for action in (self.save_action, self.save_as_action, self.pixelize_action):
             action.setEnabled(session is not None)
 
     def new_sprite(self) -> None:
@@ -215,6 +223,29 @@ class MainWindow(QMainWindow):
     def redo(self) -> None:
         if self.session is not None:
             self.session.history.redo()
+
+    def pixelize_layer(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        cel = session.sprite.cel(session.layer.id, session.frame.id)
+        if cel is None or not cel.image[..., 3].any():
+            self.show_error(
+                f"Layer '{session.layer.name}' is empty in this frame: nothing to pixelize."
+            )
+            return
+        result = self.prompter.pixelize(cel.image.copy(), session.sprite.palette)
+        if result is not None:
+            command = pixelize_layer_command(
+                session.sprite, session.layer.id, session.frame.id, result.image, result.palette
+            )
+            try:
+                session.history.push(command)
+            except DgxPixelsError as exc:
+                self.show_error(str(exc))
+                return
+            self.canvas.fit()
+            self._update_title()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

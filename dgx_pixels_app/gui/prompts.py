@@ -57,6 +57,13 @@ class Prompter:
         dialog = NewSpriteDialog(self.parent)
         return dialog.chosen_size() if dialog.exec() else None
 
+    def pixelize(self, source, palette):
+        """Run the pixelize dialog; its PixelizeResult, or None if cancelled."""
+        from dgx_pixels_app.gui.pixelize_dialog import PixelizeDialog
+
+        dialog = PixelizeDialog(source, palette, self.parent)
+        return dialog.result if dialog.exec() else None
+
     def open_path(self, folder: str = "") -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
         return path or None

@@ -12,6 +12,7 @@ class FakePrompter:
         self.size = (16, 16)
         self.open_answer = None
         self.save_as_answer = None
+        self.pixelize_answer = None
         self.asked: list[str] = []
         self.errors: list[str] = []
 
@@ -28,6 +29,12 @@ class FakePrompter:
 
     def new_sprite_size(self):
         return self.size
+
+    def pixelize(self, source, palette):
+        self.asked.append("pixelize")
+        return (
+            self.pixelize_answer(source) if callable(self.pixelize_answer) else self.pixelize_answer
+        )
 
     def open_path(self, folder=""):
         return self.open_answer

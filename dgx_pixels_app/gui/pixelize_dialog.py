@@ -1,0 +1,221 @@
+"""Layer ▸ Pixelize: live before/after preview, detected cell size, palette controls.
+
+The preview is computed on the task runner from a copy of the layer's pixels, so
+dragging a control never blocks the window; only the latest request's result is shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.formats.palettes import PALETTE_FILTER, load_palette
+from dgx_pixels_app.gui.image_view import ImageView
+from dgx_pixels_app.gui.tasks import TaskRunner
+from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, PixelizeResult, pixelize
+from dgx_pixels_app.resources import builtin_palettes
+
+AUTO, COUNT, DOCUMENT, KEEP = "auto", "count", "document", "keep"
+
+
+class PixelizeDialog(QDialog):
+    def __init__(
+        self, source: np.ndarray, document_palette: Palette, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Pixelize")
+        self.resize(900, 560)
+        self.source = source
+        self.document_palette = document_palette
+        self.result: PixelizeResult | None = None
+        self.runner = TaskRunner(self, max_threads=1)
+        self._generation = 0
+        self._pending = False
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(120)
+        self.debounce.timeout.connect(self.recompute)
+
+        self.before = ImageView(placeholder="")
+        self.before.set_image(source)
+        self.after = ImageView(placeholder="Working…")
+        previews = QHBoxLayout()
+        for title, view in (("Before", self.before), ("After (nearest neighbour)", self.after)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(view)
+            previews.addWidget(box, 1)
+
+        self.auto_cell = QCheckBox("Detect")
+        self.auto_cell.setChecked(True)
+        self.cell = QDoubleSpinBox()
+        self.cell.setRange(1.0, 512.0)
+        self.cell.setDecimals(2)
+        self.cell.setSuffix(" px")
+        self.cell.setEnabled(False)
+        cell_row = QHBoxLayout()
+        cell_row.addWidget(self.auto_cell)
+        cell_row.addWidget(self.cell, 1)
+        self.colors_mode = QComboBox()
+        self.colors_mode.addItem("Automatic (merge near-duplicates)", AUTO)
+        self.colors_mode.addItem("At most N colours", COUNT)
+        self.colors_mode.addItem("Document palette", DOCUMENT)
+        for name in builtin_palettes():
+            self.colors_mode.addItem(f"Palette: {name}", name)
+        self.colors_mode.addItem("Palette from file…", "file")
+        self.colors_mode.addItem("Keep all colours", KEEP)
+        self.count = QSpinBox()
+        self.count.setRange(2, 256)
+        self.count.setValue(16)
+        self.dither = QCheckBox("Ordered dithering")
+        self.background = QCheckBox("Make background transparent")
+        self.background.setChecked(True)
+        self.tolerance = QDoubleSpinBox()
+        self.tolerance.setRange(0, 200)
+        self.tolerance.setValue(24)
+        self.cleanup = QCheckBox("Remove orphan pixels")
+        self.cleanup.setChecked(True)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.file_palette: Palette | None = None
+
+        form = QFormLayout()
+        form.addRow("Cell size", cell_row)
+        form.addRow("Colours", self.colors_mode)
+        form.addRow("Count", self.count)
+        form.addRow("", self.dither)
+        form.addRow("", self.background)
+        form.addRow("Tolerance", self.tolerance)
+        form.addRow("", self.cleanup)
+        controls = QWidget()
+        controls.setLayout(form)
+        controls.setMaximumWidth(330)
+        previews.addWidget(controls)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(previews, 1)
+        layout.addWidget(self.info)
+        layout.addWidget(self.buttons)
+
+        for signal in (
+            self.auto_cell.toggled, self.cell.valueChanged, self.count.valueChanged, self.dither.toggled,
+            self.background.toggled, self.tolerance.valueChanged, self.cleanup.toggled,
+        ):  # fmt: skip
+            signal.connect(self.schedule)
+        self.auto_cell.toggled.connect(lambda on: self.cell.setEnabled(not on))
+        self.colors_mode.currentIndexChanged.connect(self._on_mode)
+        self._on_mode()
+        self.recompute()
+
+    def _on_mode(self) -> None:
+        mode = self.colors_mode.currentData()
+        if mode == "file":
+            path, _ = QFileDialog.getOpenFileName(self, "Palette", "", PALETTE_FILTER)
+            try:
+                self.file_palette = load_palette(path) if path else None
+            except DgxPixelsError as exc:
+                self.info.setText(str(exc))
+                self.file_palette = None
+            if self.file_palette is None:
+                self.colors_mode.setCurrentIndex(0)
+                return
+        self.count.setEnabled(mode == COUNT)
+        self.dither.setEnabled(mode not in (AUTO, KEEP))
+        self.schedule()
+
+    def options(self) -> PixelizeOptions:
+        mode = self.colors_mode.currentData()
+        palette = None
+        if mode == DOCUMENT:
+            palette = self.document_palette
+        elif mode == "file":
+            palette = self.file_palette
+        elif mode in builtin_palettes():
+            palette = load_palette(builtin_palettes()[mode])
+        return PixelizeOptions(
+            cell=None if self.auto_cell.isChecked() else self.cell.value(),
+            colors=self.count.value() if mode == COUNT else None,
+            palette=palette,
+            reduce_palette=mode != KEEP,
+            dither=self.dither.isChecked() and self.dither.isEnabled(),
+            remove_background=self.background.isChecked(),
+            background_tolerance=self.tolerance.value(),
+            cleanup=self.cleanup.isChecked(),
+        )
+
+    def schedule(self) -> None:
+        self.debounce.start()
+
+    def recompute(self) -> None:
+        if self.runner.busy:
+            self._pending = True  # run again with the newest settings when this one ends
+            return
+        self._generation += 1
+        generation = self._generation
+        try:
+            options = self.options()
+        except DgxPixelsError as exc:
+            self.info.setText(str(exc))
+            return
+        source = self.source
+        self.apply_button.setEnabled(False)
+        self.runner.submit(
+            lambda: pixelize(source, options), lambda r: self._show(generation, r), self._failed
+        )
+
+    def _show(self, generation: int, result: PixelizeResult) -> None:
+        if self._pending:
+            self._pending = False
+            self.recompute()
+            return
+        if generation != self._generation:
+            return
+        self.result = result
+        self.after.set_image(result.image)
+        h, w = result.image.shape[:2]
+        if result.cell_size and self.auto_cell.isChecked():
+            self.cell.blockSignals(True)
+            self.cell.setValue(result.cell_size[0])
+            self.cell.blockSignals(False)
+        cell = (
+            f"cell {result.cell_size[0]:.2f} × {result.cell_size[1]:.2f} px"
+            if result.cell_size
+            else ""
+        )
+        bg = "background removed" if result.background is not None else "background kept"
+        self.info.setText(f"{cell} → {w} × {h} sprite, {len(result.palette)} colours, {bg}")
+        self.apply_button.setEnabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._pending = False
+        self.info.setText(
+            str(exc) if isinstance(exc, DgxPixelsError) else f"Pixelize failed: {exc}"
+        )
+        self.after.set_image(None)
+
+    def done(self, result: int) -> None:  # noqa: D401 (Qt API)
+        self.debounce.stop()
+        self.runner.wait()
+        super().done(result)

@@ -1,0 +1,67 @@
+"""Pixelize from the GUI: the dialog's live preview, and applying it as one undo step."""
+
+import numpy as np
+
+from dgx_pixels_app.core.document import Cel
+from dgx_pixels_app.gui.pixelize_dialog import PixelizeDialog
+from dgx_pixels_app.pixelize.pipeline import pixelize
+from tests.pixelize.test_pixelize import sprite, upscale
+
+
+def test_dialog_previews_and_reports_the_detected_cell(qtbot):
+    art = sprite(seed=31)
+    source = upscale(art, 12.5, blur=0.8)
+    dialog = PixelizeDialog(source, palette_of(art))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    assert dialog.result.image.shape == art.shape
+    assert "12." in dialog.info.text() and "24 × 20 sprite" in dialog.info.text()
+    assert dialog.apply_button.isEnabled()
+
+    first = dialog.result
+    dialog.colors_mode.setCurrentIndex(dialog.colors_mode.findData("count"))
+    dialog.count.setValue(2)
+    qtbot.waitUntil(
+        lambda: dialog.result is not first and len(dialog.result.palette) <= 2, timeout=10000
+    )
+
+    dialog.auto_cell.setChecked(False)
+    dialog.cell.setValue(25.0)  # override: twice the real cell
+    qtbot.waitUntil(lambda: 9 <= dialog.result.image.shape[1] <= 13, timeout=10000)
+    dialog.reject()
+
+
+def palette_of(art):
+    from dgx_pixels_app.core.palette import Palette
+
+    colors = np.unique(art[art[..., 3] == 255][:, :3], axis=0)
+    return Palette([tuple(c) for c in colors])
+
+
+def test_menu_pixelize_is_one_undo_step(window, qtbot):
+    art = sprite(seed=32)
+    source = upscale(art, 10)
+    window.documents.new_document(source.shape[1], source.shape[0])
+    s = window.session
+    s.sprite.cels[(s.layer.id, s.frame.id)] = Cel(source.copy())
+    window.prompter.pixelize_answer = lambda src: pixelize(src)
+
+    window.pixelize_action.trigger()
+    assert (s.sprite.width, s.sprite.height) == (24, 20)
+    assert np.array_equal(s.sprite.composite(0)[..., 3] > 0, art[..., 3] > 0)
+    assert window.canvas._rgba.shape == (20, 24, 4)
+    assert window.undo_action.text() == "&Undo Pixelize"
+    assert 2 <= len(s.sprite.palette) <= 8 and "8 colours" not in window.palette_panel.title.text()
+
+    window.undo_action.trigger()
+    assert (s.sprite.width, s.sprite.height) == (source.shape[1], source.shape[0])
+    assert np.array_equal(s.sprite.composite(0), source)
+    assert len(s.sprite.palette) > 8 or len(s.sprite.palette) == 0
+
+
+def test_pixelize_empty_layer_says_so(window):
+    window.new_action.trigger()
+    window.pixelize_action.trigger()
+    assert "empty" in window.prompter.errors[-1]
+    assert "pixelize" not in window.prompter.asked
