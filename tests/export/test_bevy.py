@@ -36,9 +36,11 @@ def from_grid_rects(tile, columns, rows, padding, offset):
 
 
 def parse_ron(text):
-    nums = lambda key: tuple(
-        int(v) for v in re.search(rf"{key}: (?:Some\()?\((\d+), (\d+)\)", text).groups()
-    )  # noqa: E731
+    def nums(key):
+        return tuple(
+            int(v) for v in re.search(rf"{key}: (?:Some\()?\((\d+), (\d+)\)", text).groups()
+        )  # noqa: E731
+
     return {
         "tile": nums("tile_size"),
         "columns": int(re.search(r"columns: (\d+)", text).group(1)),
