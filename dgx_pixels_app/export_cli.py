@@ -125,18 +125,10 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInputError(
             f"Cannot tell what to write as '{output.name}': use .png (sheet) or .aseprite."
         )
-    from dgx_pixels_app.core.atomic import atomic_write_text
-    from dgx_pixels_app.formats.images import write_png
-    from dgx_pixels_app.formats.sheet import build_sheet
-    from dgx_pixels_app.formats.sheet_json import dumps, sheet_json
+    from dgx_pixels_app.formats.sheet_json import write_sheet_files
 
-    sheet = build_sheet(sprite, options)
-    json_path = output.with_suffix(".json")
-    write_png(output, sheet.image)
     form = "array" if args.json_array else "hash"
-    atomic_write_text(
-        json_path, dumps(sheet_json(sheet, sprite, output.name, stem, form, args.scale))
-    )
+    sheet = write_sheet_files(sprite, options, output, form, stem)
     h, w = sheet.image.shape[:2]
-    print(f"wrote {output} ({w}x{h}, {len(sheet.frames)} frames) and {json_path}")
+    print(f"wrote {output} ({w}x{h}, {len(sheet.frames)} frames) and {output.with_suffix('.json')}")
     return 0

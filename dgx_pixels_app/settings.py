@@ -61,6 +61,7 @@ class Settings:
     new_sprite_height: int = 32
     autosave_seconds: int = 30
     default_palette: str = "db32"
+    bevy_projects: dict = field(default_factory=dict)  # document path -> Bevy project folder
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
         text = str(Path(path).resolve())

@@ -18,6 +18,7 @@ class Session:
         self.path = path
         self.layer_index = len(sprite.layers) - 1
         self.frame_index = 0
+        self.last_export = None  # what File > Repeat Last Export (Ctrl+E) does again
 
     @property
     def title(self) -> str:

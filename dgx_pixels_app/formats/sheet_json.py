@@ -73,3 +73,21 @@ def sheet_json(
 
 def dumps(data: dict) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_sheet_files(
+    sprite: Sprite, options, png_path, form: str = "hash", title: str | None = None
+):
+    """Write ``NAME.png`` and ``NAME.json`` beside it (both atomically); returns the sheet."""
+    from pathlib import Path
+
+    from dgx_pixels_app.core.atomic import atomic_write_text
+    from dgx_pixels_app.formats.images import write_png
+    from dgx_pixels_app.formats.sheet import build_sheet
+
+    png_path = Path(png_path)
+    sheet = build_sheet(sprite, options)
+    write_png(png_path, sheet.image)
+    data = sheet_json(sheet, sprite, png_path.name, title or png_path.stem, form, options.scale)
+    atomic_write_text(png_path.with_suffix(".json"), dumps(data))
+    return sheet

@@ -16,8 +16,12 @@ from dgx_pixels_app import APP_NAME, __version__
 from dgx_pixels_app import settings as app_settings
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.export_service import run_export
+from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
+from dgx_pixels_app.formats.images import read_rgba
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.document_controller import DocumentController
+from dgx_pixels_app.gui.export_dialog import ExportSpec
 from dgx_pixels_app.gui.frame_strip import FrameStrip
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
@@ -92,6 +96,16 @@ class MainWindow(QMainWindow):
             "&Save", self.save, QKeySequence.StandardKey.Save, file_menu
         )
         self.save_as_action = self._action("Save &As…", self.save_as, "Ctrl+Shift+S", file_menu)
+        file_menu.addSeparator()
+        self.import_sheet_action = self._action(
+            "&Import Sprite Sheet…", self.import_sheet, None, file_menu
+        )
+        self.export_action = self._action(
+            "&Export Sprite Sheet…", self.export_sheet, "Ctrl+Shift+E", file_menu
+        )
+        self.repeat_export_action = self._action(
+            "Repeat &Last Export", self.repeat_export, "Ctrl+E", file_menu
+        )
         file_menu.addSeparator()
         self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, file_menu)
 
@@ -180,7 +194,10 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(
             f"&Redo {history.redo_label}" if history and history.can_redo else "&Redo"
         )
-        for action in (self.save_action, self.save_as_action, self.pixelize_action):
+        for action in (
+            self.save_action, self.save_as_action, self.pixelize_action, self.export_action,
+            self.repeat_export_action,
+        ):  # fmt: skip
             action.setEnabled(session is not None)
 
     def new_sprite(self) -> None:
@@ -246,6 +263,73 @@ class MainWindow(QMainWindow):
                 return
             self.canvas.fit()
             self._update_title()
+
+    # -- export and import ---------------------------------------------------------
+    def _default_export(self) -> ExportSpec:
+        session = self.session
+        key = str(session.path) if session.path else ""
+        project = self.settings.bevy_projects.get(key, "") if key else ""
+        stem = session.path.stem if session.path else "sprite"
+        return ExportSpec("bevy" if project else "sheet", path=project, name=stem)
+
+    def export_sheet(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        spec = self.prompter.export(
+            session.sprite.snapshot(), session.last_export or self._default_export()
+        )
+        if spec is not None:
+            self._run_export(spec)
+
+    def repeat_export(self) -> None:
+        if self.session is None:
+            return
+        if self.session.last_export is None:
+            self.export_sheet()
+        else:
+            self._run_export(self.session.last_export)
+
+    def _run_export(self, spec: ExportSpec) -> None:
+        session = self.session
+        session.last_export = spec
+        if spec.kind == "bevy" and session.path:
+            self.settings.bevy_projects[str(session.path)] = spec.path
+            self.documents._save_settings()
+        snapshot = session.sprite.snapshot()
+
+        def done(result) -> None:
+            message, bevy = result
+            self.statusBar().showMessage(message, 8000)
+            if bevy is not None:
+                self.prompter.show_snippet(f"Bevy snippet — {bevy.asset_path}", bevy.snippet)
+
+        self.statusBar().showMessage("Exporting…")
+        self.documents.runner.submit(
+            lambda: run_export(snapshot, spec), done, self.documents._failed
+        )
+
+    def import_sheet(self) -> None:
+        choice = self.prompter.import_sheet()
+        if choice is None or not self._confirm_discard():
+            return
+
+        def work():
+            frames = slice_grid(
+                read_rgba(choice.path), choice.cell, choice.grid, choice.padding, choice.offset
+            )
+            return sprite_from_frames(
+                frames, [choice.duration_ms] * len(frames), layer_name=Path(choice.path).stem
+            )
+
+        def done(sprite) -> None:
+            self.documents.set_session(Session(sprite))
+            self.session.history.mark_dirty()
+            self.statusBar().showMessage(
+                f"Imported {len(sprite.frames)} frames of {sprite.width}×{sprite.height}", 8000
+            )
+
+        self.documents.runner.submit(work, done, self.documents._failed)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

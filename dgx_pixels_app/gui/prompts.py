@@ -64,6 +64,24 @@ class Prompter:
         dialog = PixelizeDialog(source, palette, self.parent)
         return dialog.result if dialog.exec() else None
 
+    def export(self, sprite, spec):
+        """The export dialog; the ExportSpec chosen, or None if cancelled."""
+        from dgx_pixels_app.gui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(sprite, spec, self.parent)
+        return dialog.spec if dialog.exec() else None
+
+    def show_snippet(self, title: str, snippet: str) -> None:
+        from dgx_pixels_app.gui.export_dialog import SnippetDialog
+
+        SnippetDialog(title, snippet, self.parent).exec()
+
+    def import_sheet(self):
+        from dgx_pixels_app.gui.import_sheet_dialog import ImportSheetDialog
+
+        dialog = ImportSheetDialog(self.parent)
+        return dialog.choice() if dialog.exec() and dialog.path.text().strip() else None
+
     def open_path(self, folder: str = "") -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
         return path or None

@@ -13,6 +13,9 @@ class FakePrompter:
         self.open_answer = None
         self.save_as_answer = None
         self.pixelize_answer = None
+        self.export_answer = None
+        self.import_answer = None
+        self.snippets: list[str] = []
         self.asked: list[str] = []
         self.errors: list[str] = []
 
@@ -35,6 +38,16 @@ class FakePrompter:
         return (
             self.pixelize_answer(source) if callable(self.pixelize_answer) else self.pixelize_answer
         )
+
+    def export(self, sprite, spec):
+        self.asked.append(f"export:{spec.kind}:{spec.path}")
+        return self.export_answer
+
+    def show_snippet(self, title, snippet):
+        self.snippets.append(snippet)
+
+    def import_sheet(self):
+        return self.import_answer
 
     def open_path(self, folder=""):
         return self.open_answer

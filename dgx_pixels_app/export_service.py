@@ -1,0 +1,25 @@
+"""Run an export described by an ExportSpec (called on a worker thread by the GUI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dgx_pixels_app.core.document import Sprite
+from dgx_pixels_app.formats.bevy import BevyExport, export_to_bevy
+from dgx_pixels_app.formats.sheet_json import write_sheet_files
+
+
+def run_export(sprite: Sprite, spec) -> tuple[str, BevyExport | None]:
+    """Returns (a status message, the Bevy result if it was a Bevy export)."""
+    if spec.kind == "bevy":
+        result = export_to_bevy(
+            sprite, spec.path, spec.name, spec.subfolder, spec.options, spec.include_aseprite
+        )
+        return f"Exported {len(result.sheet.frames)} frames to {result.image}", result
+    path = Path(spec.path)
+    sheet = write_sheet_files(sprite, spec.options, path, spec.json_form)
+    h, w = sheet.image.shape[:2]
+    return (
+        f"Saved {path.name} ({w}×{h}, {len(sheet.frames)} frames) and {path.with_suffix('.json').name}",
+        None,
+    )
