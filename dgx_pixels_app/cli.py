@@ -112,10 +112,17 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
     register(sub)
 
 
+def _register_engine(sub: argparse._SubParsersAction) -> None:
+    from dgx_pixels_app.engine.cli import register
+
+    register(sub)
+
+
 # Subcommands that live beside their feature; each registers its own parser.
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _register_pixelize,
     _register_export,
+    _register_engine,
 ]
 
 

@@ -38,13 +38,16 @@ def test_bevy_export_from_menu_then_ctrl_e_repeats(window, qtbot, tmp_path):
     window.export_action.trigger()
     png = game / "assets" / "sprites" / "hero.png"
     qtbot.waitUntil(lambda: png.exists() and bool(window.prompter.snippets), timeout=5000)
-    assert "TextureAtlasLayout::from_grid(UVec2::new(12, 10), 5, 1, None, None)" in window.prompter.snippets[0]
+    assert (
+        "TextureAtlasLayout::from_grid(UVec2::new(12, 10), 5, 1, None, None)"
+        in window.prompter.snippets[0]
+    )
     assert app_settings.load_settings().bevy_projects[str(doc)] == str(game)
 
     png.unlink()
     window.repeat_export_action.trigger()  # Ctrl+E: no dialog this time
     qtbot.waitUntil(lambda: png.exists(), timeout=5000)
-    assert [a for a in window.prompter.asked if a.startswith("export")] == [f"export:sheet:"]
+    assert [a for a in window.prompter.asked if a.startswith("export")] == ["export:sheet:"]
 
 
 def test_remembered_bevy_project_is_offered_next_time(window, qtbot, tmp_path):
@@ -58,7 +61,9 @@ def test_remembered_bevy_project_is_offered_next_time(window, qtbot, tmp_path):
 def test_sheet_export_writes_png_and_json(window, qtbot, tmp_path):
     window.documents.set_session(Session(animated(), None))
     out = tmp_path / "sheet.png"
-    window.prompter.export_answer = ExportSpec("sheet", SheetOptions(trim=True, layout="packed"), str(out))
+    window.prompter.export_answer = ExportSpec(
+        "sheet", SheetOptions(trim=True, layout="packed"), str(out)
+    )
     window.export_action.trigger()
     qtbot.waitUntil(lambda: out.with_suffix(".json").exists(), timeout=5000)
     data = json.loads(out.with_suffix(".json").read_text())
@@ -70,15 +75,21 @@ def test_import_sheet_slices_frames(window, qtbot, tmp_path):
     for i in range(4):
         sheet[:, i * 8 : i * 8 + 8] = (60 * i, 0, 0, 255)
     Image.fromarray(sheet).save(tmp_path / "strip.png")
-    window.prompter.import_answer = SheetImport(str(tmp_path / "strip.png"), (8, 8), None, 0, (0, 0), 120)
+    window.prompter.import_answer = SheetImport(
+        str(tmp_path / "strip.png"), (8, 8), None, 0, (0, 0), 120
+    )
     window.import_sheet_action.trigger()
-    qtbot.waitUntil(lambda: window.session is not None and len(window.session.sprite.frames) == 4, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.session is not None and len(window.session.sprite.frames) == 4, timeout=5000
+    )
     sprite = window.session.sprite
     assert (sprite.width, sprite.height) == (8, 8)
     assert [f.duration_ms for f in sprite.frames] == [120] * 4
     assert sprite.composite(2)[0, 0].tolist() == [120, 0, 0, 255]
 
-    window.prompter.import_answer = SheetImport(str(tmp_path / "strip.png"), (7, 8), None, 0, (0, 0), 100)
+    window.prompter.import_answer = SheetImport(
+        str(tmp_path / "strip.png"), (7, 8), None, 0, (0, 0), 100
+    )
     window.prompter.save_answer = "discard"
     window.import_sheet_action.trigger()
     qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=5000)

@@ -1,0 +1,336 @@
+"""The resident SDXL engine: one loaded pipeline serving text-to-image,
+image-to-image and inpainting from the same components, with LoRA adapters,
+per-step progress with a cheap preview, and cancel within one step.
+
+Qt-free and synchronous: the GUI runs it on a QThread worker, the CLI calls it
+directly, tests call it on the tiny model. After a cancel or an error (CUDA
+out-of-memory included) the engine and its loaded model stay usable.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
+from dgx_pixels_app.core.generation import GenerationRequest
+from dgx_pixels_app.engine.loader import LoadedModel, load_model
+from dgx_pixels_app.engine.lora import LoraSet
+from dgx_pixels_app.engine.settings import EngineSettings
+
+SCHEDULERS = ("euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras", "ddim", "unipc")
+MAX_SEED = 2**32 - 1
+# A linear map from SDXL latents to RGB: a preview costs one tiny matrix product.
+_LATENT_RGB = np.array(
+    [
+        [0.3651, 0.4232, 0.4341],
+        [-0.2533, -0.0042, 0.1068],
+        [0.1076, 0.1111, -0.0362],
+        [-0.3165, -0.2492, -0.2188],
+    ],
+    dtype=np.float32,
+)
+_LATENT_BIAS = np.array([0.1084, -0.0175, -0.0011], dtype=np.float32)
+
+
+class CancelToken:
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+@dataclass
+class Progress:
+    step: int
+    total: int
+    preview: np.ndarray | None  # small RGB uint8 image, or None
+
+
+@dataclass
+class GenerationResult:
+    images: list[np.ndarray]  # RGBA uint8, one per requested image
+    requests: list[GenerationRequest]  # the exact request behind each image (its seed)
+    seconds: float
+    steps_per_second: float
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def latents_to_preview(latents) -> np.ndarray:
+    lat = latents.detach().float().cpu().numpy()
+    rgb = np.einsum("chw,cd->hwd", lat, _LATENT_RGB) + _LATENT_BIAS
+    return np.clip((rgb + 1.0) * 127.5, 0, 255).astype(np.uint8)
+
+
+def validate(request: GenerationRequest, count: int = 1) -> None:
+    problems = []
+    if not request.prompt.strip():
+        problems.append("the prompt is empty")
+    for name in ("width", "height"):
+        value = getattr(request, name)
+        if not 64 <= value <= 2048 or value % 8:
+            problems.append(f"{name} must be a multiple of 8 between 64 and 2048, not {value}")
+    if not 1 <= request.steps <= 150:
+        problems.append(f"steps must be 1 to 150, not {request.steps}")
+    if not 0 <= request.cfg <= 30:
+        problems.append(f"CFG must be 0 to 30, not {request.cfg}")
+    if not 1 <= count <= 16:
+        problems.append(f"count must be 1 to 16, not {count}")
+    if request.seed is not None and not 0 <= request.seed <= MAX_SEED:
+        problems.append(f"the seed must be 0 to {MAX_SEED}")
+    if request.scheduler and request.scheduler not in SCHEDULERS:
+        problems.append(f"scheduler must be one of {', '.join(SCHEDULERS)}")
+    if request.strength is not None and not 0 < request.strength <= 1:
+        problems.append("strength must be above 0 and at most 1")
+    if problems:
+        raise InvalidInputError("Cannot generate: " + "; ".join(problems) + ".")
+
+
+class Engine:
+    def __init__(self, settings: EngineSettings | None = None) -> None:
+        self.settings = settings or EngineSettings()
+        self.model: LoadedModel | None = None
+        self.loras: LoraSet | None = None
+        self._derived: dict[str, object] = {}
+        self._lock = threading.Lock()
+        self.last_steps_per_second: float | None = None
+
+    # -- models -----------------------------------------------------------------
+    def load(self, path: str | Path, config: str | Path | None = None) -> LoadedModel:
+        """Load a model, freeing the previous one first so two never sit in memory."""
+        with self._lock:
+            self._free()
+            self.model = load_model(path, self.settings, config)
+            self.loras = LoraSet(self.model.pipe)
+            return self.model
+
+    def unload(self) -> None:
+        with self._lock:
+            self._free()
+
+    def _free(self) -> None:
+        self.model = None
+        self.loras = None
+        self._derived.clear()
+        gc.collect()
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+        except ImportError:
+            pass
+
+    @property
+    def loaded(self) -> bool:
+        return self.model is not None
+
+    def memory_in_use(self) -> int:
+        """Bytes in use: GPU memory allocated by torch on CUDA, else this process's RSS."""
+        try:
+            import torch
+
+            if self.model is not None and self.model.device.type == "cuda":
+                return int(torch.cuda.memory_allocated(self.model.device))
+        except ImportError:
+            pass
+        try:
+            with open("/proc/self/statm") as f:
+                import os
+
+                return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    # -- generation ---------------------------------------------------------------
+    def generate(
+        self,
+        request: GenerationRequest,
+        count: int = 1,
+        init_image: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: CancelToken | None = None,
+        preview_every: int = 1,
+    ) -> GenerationResult:
+        """Run one request. ``init_image`` (RGBA) makes it image-to-image; with ``mask``
+        (bool, True = repaint) it is inpainting. Raises CancelledError if cancelled."""
+        validate(request, count)
+        if self.model is None:
+            raise ModelError("No model is loaded: load one first (Model ▸ Load Model…).")
+        import torch
+
+        with self._lock:
+            mode = (
+                "inpaint"
+                if mask is not None
+                else "img2img"
+                if init_image is not None
+                else "txt2img"
+            )
+            pipe = self._pipeline(mode)
+            self._set_scheduler(pipe, request.scheduler)
+            if self.loras is not None:
+                self.loras.apply(request.loras)
+            seed = request.seed if request.seed is not None else random.randint(0, MAX_SEED)
+            device = self.model.device
+            gen_device = "cpu" if device.type == "mps" else device
+            generators = [
+                torch.Generator(gen_device).manual_seed((seed + i) % (MAX_SEED + 1))
+                for i in range(count)
+            ]
+            steps_done = [0]
+            start = time.perf_counter()
+
+            def on_step(_pipe, step, _timestep, kwargs):
+                if cancel is not None and cancel.cancelled:
+                    raise _Cancelled
+                steps_done[0] = step + 1
+                if progress is not None:
+                    preview = None
+                    if preview_every and (step % preview_every == 0 or step + 1 == total):
+                        preview = latents_to_preview(kwargs["latents"][0])
+                    progress(Progress(step + 1, total, preview))
+                return kwargs
+
+            args = {
+                "prompt": request.prompt,
+                "negative_prompt": request.negative_prompt or None,
+                "num_inference_steps": request.steps,
+                "guidance_scale": request.cfg,
+                "num_images_per_prompt": count,
+                "generator": generators,
+                "callback_on_step_end": on_step,
+                "callback_on_step_end_tensor_inputs": ["latents"],
+                "output_type": "np",
+            }
+            strength = (
+                request.strength
+                if request.strength is not None
+                else (0.6 if mode == "img2img" else 0.99)
+            )
+            if mode == "txt2img":
+                args.update(width=request.width, height=request.height)
+                total = request.steps
+            else:
+                from PIL import Image
+
+                image = _rgb(init_image)
+                args.update(image=Image.fromarray(image), strength=strength)
+                total = max(1, int(request.steps * strength))
+                if mode == "inpaint":
+                    if mask.shape != init_image.shape[:2]:
+                        raise InvalidInputError("The inpaint mask must be the size of the image.")
+                    args.update(
+                        mask_image=Image.fromarray(np.where(mask, 255, 0).astype(np.uint8), "L"),
+                        width=image.shape[1],
+                        height=image.shape[0],
+                    )
+            try:
+                with torch.inference_mode():
+                    output = pipe(**args)
+            except _Cancelled:
+                raise CancelledError(f"Cancelled after {steps_done[0]} of {total} steps.") from None
+            except torch.cuda.OutOfMemoryError as exc:
+                gc.collect()
+                torch.cuda.empty_cache()
+                raise ModelError(
+                    f"Out of GPU memory generating {count} × {request.width}×{request.height}. Try fewer images, "
+                    "a smaller size, or VAE tiling. The model is still loaded."
+                ) from exc
+            elapsed = time.perf_counter() - start
+            images = [_rgba(img) for img in output.images]
+            if mode == "inpaint":
+                # the artist's pixels outside the mask are kept exactly, not round-tripped
+                # through the VAE
+                for image in images:
+                    image[~mask] = np.dstack(
+                        [_rgb(init_image), np.full(mask.shape, 255, np.uint8)]
+                    )[~mask]
+            self.last_steps_per_second = total * count / elapsed if elapsed > 0 else None
+            requests = [
+                replace(request, seed=(seed + i) % (MAX_SEED + 1), model=str(self.model.path), mode=mode,
+                        strength=None if mode == "txt2img" else strength,
+                        width=images[i].shape[1], height=images[i].shape[0])
+                for i in range(len(images))
+            ]  # fmt: skip
+            return GenerationResult(
+                images, requests, elapsed, total / elapsed if elapsed > 0 else 0.0
+            )
+
+    def _pipeline(self, mode: str):
+        pipe = self.model.pipe
+        if mode == "txt2img":
+            return pipe
+        if mode not in self._derived:
+            from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLInpaintPipeline
+
+            cls = (
+                StableDiffusionXLImg2ImgPipeline
+                if mode == "img2img"
+                else StableDiffusionXLInpaintPipeline
+            )
+            derived = cls.from_pipe(pipe)  # same modules: no second copy of the weights
+            derived.set_progress_bar_config(disable=True)
+            self._derived[mode] = derived
+        return self._derived[mode]
+
+    def _set_scheduler(self, pipe, name: str) -> None:
+        name = name or "euler"
+        if getattr(pipe, "_dgx_scheduler", None) == name:
+            return
+        from diffusers import (
+            DDIMScheduler,
+            DPMSolverMultistepScheduler,
+            EulerAncestralDiscreteScheduler,
+            EulerDiscreteScheduler,
+            UniPCMultistepScheduler,
+        )
+
+        config = self.model.pipe.scheduler.config
+        choices = {
+            "euler": (EulerDiscreteScheduler, {}),
+            "euler_a": (EulerAncestralDiscreteScheduler, {}),
+            "dpmpp_2m": (DPMSolverMultistepScheduler, {}),
+            "dpmpp_2m_karras": (DPMSolverMultistepScheduler, {"use_karras_sigmas": True}),
+            "ddim": (DDIMScheduler, {}),
+            "unipc": (UniPCMultistepScheduler, {}),
+        }
+        cls, extra = choices[name]
+        pipe.scheduler = cls.from_config(config, **extra)
+        pipe._dgx_scheduler = name
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    """RGBA → RGB over white (transparent areas give the model a plain background)."""
+    if image.ndim != 3 or image.shape[2] not in (3, 4):
+        raise InvalidInputError("The source image must be RGB or RGBA.")
+    h, w = image.shape[:2]
+    if h % 8 or w % 8 or h < 64 or w < 64:
+        raise InvalidInputError(
+            f"The source image must be at least 64×64 with sides that are multiples of 8, not {w}×{h}."
+        )
+    if image.shape[2] == 3:
+        return image
+    alpha = image[..., 3:4].astype(np.float32) / 255
+    return (image[..., :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
+
+
+def _rgba(image: np.ndarray) -> np.ndarray:
+    rgb = np.clip(np.nan_to_num(image) * 255 + 0.5, 0, 255).astype(np.uint8)
+    return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])

@@ -1,0 +1,99 @@
+"""LoRAs as named adapters on the resident pipeline: add, weigh, toggle, remove,
+without ever reloading the base model."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dgx_pixels_app.core.errors import ModelError
+from dgx_pixels_app.core.generation import LoraRef
+from dgx_pixels_app.engine.safety import refuse_pickle, safetensors_header
+
+
+@dataclass
+class LoadedLora:
+    name: str  # adapter name
+    path: Path
+
+
+def adapter_name(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", path.stem)[:48] or "lora"
+
+
+class LoraSet:
+    def __init__(self, pipe) -> None:
+        self.pipe = pipe
+        self.loaded: dict[str, LoadedLora] = {}  # resolved path -> adapter
+
+    def ensure(self, path: str | Path) -> str:
+        """Load the LoRA file once; later uses only change weights."""
+        path = Path(path).expanduser().resolve()
+        key = str(path)
+        if key in self.loaded:
+            return self.loaded[key].name
+        refuse_pickle(path)
+        header = safetensors_header(path)
+        if not any("lora" in k.lower() for k in header if k != "__metadata__"):
+            raise ModelError(f"'{path.name}' holds no LoRA weights.")
+        name = adapter_name(path)
+        taken = {lora.name for lora in self.loaded.values()}
+        base, n = name, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        before = self._adapter_names()
+        try:
+            self.pipe.load_lora_weights(str(path), adapter_name=name)
+        except (ValueError, RuntimeError, KeyError, TypeError) as exc:
+            self._forget(name)
+            raise ModelError(
+                f"LoRA '{path.name}' does not fit the loaded model ({_first_line(exc)}). It was probably "
+                "trained for another base (an SD 1.5 LoRA on SDXL, say). The model is unchanged."
+            ) from exc
+        if name not in self._adapter_names() - before:
+            self._forget(name)
+            raise ModelError(
+                f"LoRA '{path.name}' matched no layer of the loaded model: it was trained for another "
+                "base model. The model is unchanged."
+            )
+        self.loaded[key] = LoadedLora(name, path)
+        return name
+
+    def apply(self, loras: list[LoraRef]) -> None:
+        """Make exactly these LoRAs active with these weights (disabled ones are off)."""
+        names, weights = [], []
+        for lora in loras:
+            name = self.ensure(lora.path)
+            if lora.enabled and lora.weight != 0:
+                names.append(name)
+                weights.append(float(lora.weight))
+        if names:
+            self.pipe.set_adapters(names, adapter_weights=weights)
+            self.pipe.enable_lora()
+        elif self.loaded:
+            self.pipe.disable_lora()
+
+    def remove(self, path: str | Path) -> None:
+        key = str(Path(path).expanduser().resolve())
+        lora = self.loaded.pop(key, None)
+        if lora is not None:
+            self.pipe.delete_adapters(lora.name)
+
+    def _adapter_names(self) -> set[str]:
+        try:
+            return {name for names in self.pipe.get_list_adapters().values() for name in names}
+        except (AttributeError, ValueError):
+            return set()
+
+    def _forget(self, name: str) -> None:
+        if name in self._adapter_names():
+            with contextlib.suppress(ValueError, KeyError):
+                self.pipe.delete_adapters(name)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]

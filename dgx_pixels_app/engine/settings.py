@@ -1,0 +1,48 @@
+"""Engine settings: device, precision and the memory/speed switches that matter on a
+DGX-Spark (unified memory, Blackwell GPU) and on ordinary CUDA workstations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class EngineSettings:
+    device: str = "auto"  # auto, cuda, cuda:1, mps, cpu
+    dtype: str = (
+        "auto"  # auto (bf16 on CUDA when supported, else fp16; fp32 on CPU), bf16, fp16, fp32
+    )
+    attention: str = "sdpa"  # sdpa (PyTorch scaled-dot-product attention) or default
+    vae_tiling: bool = False  # decode large images in tiles (less memory)
+    vae_slicing: bool = True  # decode a batch one image at a time
+    channels_last: bool = False  # memory format that helps some GPUs' convolutions
+    compile_unet: bool = False  # torch.compile the UNet (slow first run, faster after)
+    allow_pickle: bool = False  # never on by default: pickle checkpoints can run code
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def resolve_device(settings: EngineSettings):
+    """(torch.device, torch.dtype) for these settings on this machine."""
+    import torch
+
+    name = settings.device
+    if name == "auto":
+        if torch.cuda.is_available():
+            name = "cuda"
+        elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            name = "mps"
+        else:
+            name = "cpu"
+    device = torch.device(name)
+    dtype_name = settings.dtype
+    if dtype_name == "auto":
+        if device.type == "cuda":
+            dtype_name = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+        elif device.type == "mps":
+            dtype_name = "fp16"
+        else:
+            dtype_name = "fp32"
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[dtype_name]
+    return device, dtype
