@@ -49,3 +49,23 @@ def new_sprite_sizes() -> tuple[list[tuple[str, int, int]], int]:
 
 def builtin_palettes() -> dict[str, Path]:
     return {p.stem: p for p in sorted(preset_path("palettes").glob("*.gpl"))}
+
+
+def prompt_presets() -> tuple[list[dict], list[dict]]:
+    """(asset kinds, styles) from presets/asset-kinds.toml and presets/styles.toml."""
+    kinds = load_toml(preset_path("asset-kinds.toml")).get("kind", [])
+    styles = load_toml(preset_path("styles.toml")).get("style", [])
+    return [k for k in kinds if isinstance(k, dict) and "id" in k], [
+        s for s in styles if isinstance(s, dict) and "id" in s
+    ]
+
+
+def compose_prompt(subject: str, kind: dict | None, style: dict | None) -> tuple[str, str]:
+    """The full (prompt, negative) for what the artist typed, a kind and a style."""
+    subject = subject.strip()
+    prompt = kind["prompt"].replace("{subject}", subject) if kind else subject
+    parts = [prompt] + ([style["prompt"]] if style and style.get("prompt") else [])
+    negatives = [
+        n for n in ((kind or {}).get("negative", ""), (style or {}).get("negative", "")) if n
+    ]
+    return ", ".join(p for p in parts if p), ", ".join(negatives)

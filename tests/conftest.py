@@ -17,3 +17,12 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("DGX_PIXELS_HOME", str(home))
     monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf-cache"))
     return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory):
+    """The tiny SDXL-shaped model (random weights, built offline), once per session."""
+    from dgx_pixels_app.engine.tiny import make_test_model
+
+    folder, lora = make_test_model(tmp_path_factory.mktemp("tiny-sdxl"))
+    return folder, lora

@@ -18,6 +18,7 @@ class Session:
         self.path = path
         self.layer_index = len(sprite.layers) - 1
         self.frame_index = 0
+        self.selection: tuple[int, int, int, int] | None = None  # x, y, w, h in sprite pixels
         self.last_export = None  # what File > Repeat Last Export (Ctrl+E) does again
 
     @property

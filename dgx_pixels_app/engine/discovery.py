@@ -53,3 +53,53 @@ def _scan(path: Path, source: str, max_depth: int = 4) -> ModelFolder:
         files += sum(1 for n in names if n.endswith(MODEL_SUFFIXES))
         diffusers += "model_index.json" in names
     return ModelFolder(path, source, True, files, diffusers)
+
+
+@dataclass
+class FoundModel:
+    path: Path
+    name: str
+    source: str
+    kind: str  # "diffusers" or "checkpoint"
+
+
+def find_checkpoints(user_folders: list[str] | None = None, max_depth: int = 4) -> list[FoundModel]:
+    """SDXL models in the known folders: diffusers folders and single-file checkpoints.
+
+    A ``.safetensors`` file counts as a checkpoint when its header names UNet weights
+    (``model.diffusion_model.*``); LoRAs and VAEs are left out. Only headers are read.
+    """
+    from dgx_pixels_app.core.errors import DgxPixelsError
+    from dgx_pixels_app.engine.safety import tensor_names
+
+    found: list[FoundModel] = []
+    for folder in model_folders(user_folders):
+        if not folder.exists:
+            continue
+        base_depth = len(folder.path.parts)
+        for root, dirs, names in os.walk(folder.path):
+            root_path = Path(root)
+            if "model_index.json" in names:
+                label = (
+                    root_path.parent.parent.name
+                    if root_path.parent.name == "snapshots"
+                    else root_path.name
+                )
+                found.append(FoundModel(root_path, label, folder.source, "diffusers"))
+                dirs[:] = []
+                continue
+            if len(root_path.parts) - base_depth >= max_depth:
+                dirs[:] = []
+            for name in names:
+                if not name.endswith(".safetensors"):
+                    continue
+                path = root_path / name
+                try:
+                    if path.stat().st_size < 500 * 2**20:
+                        continue
+                    keys = tensor_names(path)
+                except (OSError, DgxPixelsError):
+                    continue
+                if any(k.startswith("model.diffusion_model.") for k in keys[:2000]):
+                    found.append(FoundModel(path, path.stem, folder.source, "checkpoint"))
+    return found

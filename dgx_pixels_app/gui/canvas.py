@@ -27,6 +27,7 @@ class CanvasView(QWidget):
     hovered = Signal(int, int, object)  # x, y, (r, g, b, a) or None outside the sprite
     zoomChanged = Signal(float)
     errorRaised = Signal(str)
+    selectionChanged = Signal(object)  # (x, y, w, h) or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,8 @@ class CanvasView(QWidget):
         self._image = QImage()
         self._stroke: dict | None = None
         self._pan_from: QPointF | None = None
+        self.tool = "pencil"  # "pencil" (B) or "select" (M); the full set comes with the editor
+        self._select_from: tuple[int, int] | None = None
 
     # -- document -----------------------------------------------------------
     def set_session(self, session: Session | None) -> None:
@@ -71,6 +74,7 @@ class CanvasView(QWidget):
             x, y, w, h = rect
             self._rgba[y : y + h, x : x + w] = sprite.composite(self.session.frame_index, rect)
         if resized:
+            self.session.selection = None
             self.fit()
         self.update()
 
@@ -147,6 +151,17 @@ class CanvasView(QWidget):
         painter.drawImage(target, self._image)
         if self.show_grid and self.zoom >= GRID_MIN_ZOOM:
             self._paint_grid(painter, target)
+        selection = self.session.selection
+        if selection is not None:
+            x, y, w, h = selection
+            rect = QRect(
+                int(self.offset.x() + x * self.zoom), int(self.offset.y() + y * self.zoom),
+                round(w * self.zoom), round(h * self.zoom),
+            )  # fmt: skip
+            painter.setPen(QPen(QColor(255, 255, 255), 1))
+            painter.drawRect(rect)
+            painter.setPen(QPen(QColor(0, 0, 0), 1, Qt.PenStyle.DashLine))
+            painter.drawRect(rect)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
         painter.drawRect(target.adjusted(-1, -1, 0, 0))
 
@@ -185,6 +200,10 @@ class CanvasView(QWidget):
         if event.button() == Qt.MouseButton.MiddleButton:
             self._pan_from = event.position()
             return
+        if event.button() == Qt.MouseButton.LeftButton and self.tool == "select" and self.session:
+            self._select_from = self.pixel_at(event.position())
+            self._update_selection(*self._select_from)
+            return
         if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             self._begin_stroke(event)
 
@@ -201,10 +220,50 @@ class CanvasView(QWidget):
             self.hovered.emit(x, y, None)
         if self._stroke is not None:
             self._stroke_to(x, y)
+        elif self._select_from is not None:
+            self._update_selection(x, y)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_B:
+            self.tool = "pencil"
+        elif key == Qt.Key.Key_M:
+            self.tool = "select"
+        elif key == Qt.Key.Key_Escape or (
+            key == Qt.Key.Key_D and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.set_selection(None)
+        else:
+            super().keyPressEvent(event)
+            return
+        self.setCursor(
+            Qt.CursorShape.CrossCursor if self.tool == "select" else Qt.CursorShape.ArrowCursor
+        )
+
+    def set_selection(self, rect: tuple[int, int, int, int] | None) -> None:
+        if self.session is None:
+            return
+        self.session.selection = rect
+        self.selectionChanged.emit(rect)
+        self.update()
+
+    def _update_selection(self, x: int, y: int) -> None:
+        sprite = self.session.sprite
+        x0, y0 = self._select_from
+        left, right = sorted((x0, x))
+        top, bottom = sorted((y0, y))
+        left, top = max(0, left), max(0, top)
+        right, bottom = min(sprite.width - 1, right), min(sprite.height - 1, bottom)
+        if right < left or bottom < top:
+            self.set_selection(None)
+        else:
+            self.set_selection((left, top, right - left + 1, bottom - top + 1))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.MiddleButton:
             self._pan_from = None
+        elif self._select_from is not None:
+            self._select_from = None
         elif self._stroke is not None:
             self._end_stroke()
 

@@ -16,11 +16,13 @@ from dgx_pixels_app import APP_NAME, __version__
 from dgx_pixels_app import settings as app_settings
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.engine.discovery import find_checkpoints
 from dgx_pixels_app.export_service import run_export
 from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
 from dgx_pixels_app.formats.images import read_rgba
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.document_controller import DocumentController
+from dgx_pixels_app.gui.engine_worker import EngineClient
 from dgx_pixels_app.gui.export_dialog import ExportSpec
 from dgx_pixels_app.gui.frame_strip import FrameStrip
 from dgx_pixels_app.gui.layers_panel import LayersPanel
@@ -28,8 +30,16 @@ from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.palette_panel import PalettePanel
 from dgx_pixels_app.gui.prompt_panel import PromptPanel
 from dgx_pixels_app.gui.prompts import Prompter
+from dgx_pixels_app.gui.results_panel import ResultsPanel
 from dgx_pixels_app.info import PACKAGES, package_version
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
+from dgx_pixels_app.placement import (
+    add_layer_command,
+    img2img_source,
+    inpaint_source,
+    layer_image,
+    sprite_from_result,
+)
 
 
 class MainWindow(QMainWindow):
@@ -47,14 +57,23 @@ class MainWindow(QMainWindow):
         self.prompt_panel = PromptPanel()
         self.lora_panel = LoraPanel()
         self.frame_strip = FrameStrip()
+        self.results_panel = ResultsPanel()
+        self.engine = EngineClient(parent=self)
+        self.discovered_models: list = []
         self.docks: dict[str, QDockWidget] = {}
         self._add_dock("Prompt", self.prompt_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Palette", self.palette_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Frames", self.frame_strip, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_dock("Results", self.results_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.position_label = QLabel()
         self.zoom_label = QLabel()
+        self.model_label = QLabel("No model")
+        self.speed_label = QLabel()
+        self.memory_label = QLabel()
+        for label in (self.model_label, self.speed_label, self.memory_label):
+            self.statusBar().addPermanentWidget(label)
         self.statusBar().addPermanentWidget(self.position_label)
         self.statusBar().addPermanentWidget(self.zoom_label)
         self._build_menus()
@@ -136,6 +155,34 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
 
+        model_menu = bar.addMenu("&Model")
+        self.load_model_action = self._action(
+            "&Load Model File…", lambda: self.choose_model(False), "Ctrl+Shift+M", model_menu
+        )
+        self._action("Load Model &Folder…", lambda: self.choose_model(True), None, model_menu)
+        self.models_menu = model_menu.addMenu("Found &Models")
+        self.models_menu.aboutToShow.connect(self._fill_models)
+        self._action(
+            "&Add Models Folder (ComfyUI, A1111)…", self.add_models_folder, None, model_menu
+        )
+        self._action("&Unload Model", self.unload_model, None, model_menu)
+        model_menu.addSeparator()
+        self._action("&Download from Hugging Face…", self.download_model, None, model_menu)
+        self.compare_action = self._action(
+            "&Compare Models and LoRAs…", self.compare, None, model_menu
+        )
+        model_menu.addSeparator()
+        self.engine_toggles = {}
+        for attr, text in (("vae_tiling", "VAE Tiling (large images, less memory)"),
+                           ("channels_last", "Channels-Last Memory Format"),
+                           ("compile_unet", "torch.compile the UNet (slow first run)")):  # fmt: skip
+            action = self._action(
+                text, lambda _c=False, a=attr: self._toggle_engine(a), None, model_menu
+            )
+            action.setCheckable(True)
+            action.setChecked(getattr(self.engine.engine.settings, attr))
+            self.engine_toggles[attr] = action
+
         help_menu = bar.addMenu("&Help")
         self._action(f"&About {APP_NAME}", self.about, None, help_menu)
 
@@ -151,9 +198,24 @@ class MainWindow(QMainWindow):
         self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:g}%"))
         self.palette_panel.colorPicked.connect(self._on_color_picked)
         self.frame_strip.frameSelected.connect(lambda _i: self.canvas.refresh())
-        self.prompt_panel.generateRequested.connect(
-            lambda _r: self.show_error("Load a model first: Model ▸ Load Model…")
+        prompt = self.prompt_panel
+        prompt.generateRequested.connect(self.generate)
+        prompt.img2imgRequested.connect(self.generate_from_frame)
+        prompt.inpaintRequested.connect(self.inpaint_selection)
+        prompt.cancelRequested.connect(self.engine.cancel_all)
+        self.engine.modelLoaded.connect(self._on_model_loaded)
+        self.engine.modelFailed.connect(self._on_model_failed)
+        self.engine.jobProgress.connect(
+            lambda _id, step, total, preview: prompt.show_progress(step, total, preview)
         )
+        self.engine.jobFinished.connect(self._on_job_finished)
+        self.engine.jobCancelled.connect(
+            lambda _job, text: self.statusBar().showMessage(text, 5000)
+        )
+        self.engine.jobFailed.connect(lambda _job, text: self.show_error(text))
+        self.engine.busyChanged.connect(prompt.set_busy)
+        self.results_panel.addAsLayer.connect(self.add_result_layer)
+        self.results_panel.openAsSprite.connect(self.open_result)
 
     def _restore_layout(self) -> None:
         self._qsettings = QSettings(
@@ -263,6 +325,171 @@ class MainWindow(QMainWindow):
                 return
             self.canvas.fit()
             self._update_title()
+
+    # -- models and generation -------------------------------------------------------
+    def choose_model(self, folder: bool) -> None:
+        path = self.prompter.model_path(folder)
+        if path:
+            self.load_model(path)
+
+    def load_model(self, path: str) -> None:
+        self.model_label.setText(f"Loading {Path(path).name}…")
+        self.engine.load_model(path)
+
+    def unload_model(self) -> None:
+        self.engine.engine.unload()
+        self.model_label.setText("No model")
+        self.prompt_panel.set_model_loaded(False)
+
+    def _toggle_engine(self, attr: str) -> None:
+        setattr(self.engine.engine.settings, attr, self.engine_toggles[attr].isChecked())
+        self.statusBar().showMessage("Applies when the next model is loaded", 5000)
+
+    def _on_model_loaded(self, model) -> None:
+        name = model.path.name
+        self.model_label.setText(
+            f"{name} · loaded in {model.load_seconds:.1f} s · {model.device.type}"
+        )
+        self.prompt_panel.set_model_loaded(True, name)
+        self._update_memory()
+
+    def _on_model_failed(self, message: str) -> None:
+        loaded = self.engine.engine.model
+        self.model_label.setText(loaded.path.name if loaded else "No model")
+        self.show_error(message)
+
+    def _update_memory(self) -> None:
+        used = self.engine.engine.memory_in_use()
+        self.memory_label.setText(f"{used / 2**30:.1f} GiB in use" if used else "")
+
+    def _request(self, request):
+        request.loras = self.lora_panel.loras()
+        return request
+
+    def generate(self, request, count: int) -> None:
+        self.engine.submit(self._request(request), count)
+
+    def generate_from_frame(self, request, count: int) -> None:
+        session = self.session
+        if session is None:
+            self.show_error(
+                "Open or create a sprite first: image-to-image starts from its current frame."
+            )
+            return
+        image, sized = img2img_source(
+            session.sprite, session.frame_index, session.selection, self._request(request)
+        )
+        self.engine.submit(sized, count, init_image=image, tag=session.selection)
+
+    def inpaint_selection(self, request, count: int) -> None:
+        session = self.session
+        if session is None or session.selection is None:
+            self.show_error("Select the pixels to repaint first: press M and drag on the canvas.")
+            return
+        image, mask, sized = inpaint_source(
+            session.sprite, session.frame_index, session.selection, self._request(request)
+        )
+        self.engine.submit(sized, count, init_image=image, mask=mask, tag=session.selection)
+
+    def _on_job_finished(self, job, result) -> None:
+        self.results_panel.add_results(result.images, result.requests, job.tag if job else None)
+        self.speed_label.setText(f"{result.steps_per_second:.2f} it/s · {result.seconds:.1f} s")
+        self._update_memory()
+        self.statusBar().showMessage(
+            f"{len(result.images)} new result(s): double-click one to add it as a layer", 8000
+        )
+
+    def add_result_layer(self, item, do_pixelize: bool) -> None:
+        session = self.session
+        if session is None:
+            self.open_result(item, do_pixelize)
+            return
+        sprite, selection = session.sprite, item.tag
+        snapshot_sprite = sprite.snapshot()
+
+        def work():
+            return layer_image(item.image, snapshot_sprite, item.request, selection, do_pixelize)
+
+        def done(image) -> None:
+            if self.session is not session or (sprite.width, sprite.height) != image.shape[1::-1]:
+                self.show_error("The sprite changed size meanwhile; add the result again.")
+                return
+            command = add_layer_command(
+                sprite, session.layer_index, session.frame.id, image, item.request
+            )
+            session.history.push(command)
+            session.layer_index = sprite.layers.index(command.layer)
+            self.layers_panel.rebuild()
+
+        self.documents.runner.submit(work, done, self.documents._failed)
+
+    def open_result(self, item, do_pixelize: bool) -> None:
+        if not self._confirm_discard():
+            return
+
+        def done(sprite) -> None:
+            self.documents.set_session(Session(sprite))
+            self.session.history.mark_dirty()
+
+        self.documents.runner.submit(
+            lambda: sprite_from_result(item.image, item.request, do_pixelize),
+            done,
+            self.documents._failed,
+        )
+
+    def _fill_models(self) -> None:
+        self.models_menu.clear()
+        self._action("Rescan", self._scan_models, None, self.models_menu)
+        self.models_menu.addSeparator()
+        if not self.discovered_models:
+            self.models_menu.addAction(
+                "(none found yet: Rescan, or add a models folder)"
+            ).setEnabled(False)
+        for entry in self.discovered_models[:40]:
+            self._action(
+                f"{entry.name}  [{entry.source}]",
+                lambda _c=False, p=str(entry.path): self.load_model(p),
+                None,
+                self.models_menu,
+            )
+
+    def _scan_models(self) -> None:
+        folders = list(self.settings.model_folders)
+
+        def done(found) -> None:
+            self.discovered_models = found
+            self.statusBar().showMessage(f"Found {len(found)} models", 5000)
+
+        self.documents.runner.submit(
+            lambda: find_checkpoints(folders), done, self.documents._failed
+        )
+
+    def add_models_folder(self) -> None:
+        folder = self.prompter.models_folder()
+        if folder and folder not in self.settings.model_folders:
+            self.settings.model_folders.append(folder)
+            self.documents._save_settings()
+            self._scan_models()
+
+    def download_model(self) -> None:
+        from dgx_pixels_app.gui.download_dialog import DownloadDialog
+
+        dialog = DownloadDialog(self)
+        if dialog.exec() and dialog.downloaded:
+            self.load_model(dialog.downloaded)
+
+    def compare(self) -> None:
+        from dgx_pixels_app.gui.compare_dialog import CompareDialog
+
+        if not self.engine.engine.loaded:
+            self.show_error("Load a model first: the comparison starts from it.")
+            return
+        dialog = CompareDialog(
+            self.engine, self.prompt_panel.request(), self.lora_panel.loras(), self
+        )
+        dialog.exec()
+        if dialog.winner is not None:
+            self.add_result_layer(dialog.winner, True)
 
     # -- export and import ---------------------------------------------------------
     def _default_export(self) -> ExportSpec:
@@ -401,6 +628,7 @@ class MainWindow(QMainWindow):
         self._qsettings.setValue("geometry", self.saveGeometry())
         self._qsettings.setValue("state", self.saveState())
         self._qsettings.sync()
+        self.engine.shutdown()
         self.documents.shutdown()
         event.accept()
 

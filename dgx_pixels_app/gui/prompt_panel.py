@@ -1,87 +1,218 @@
-"""Prompt dock: what to generate. Builds a ``GenerationRequest`` on the UI thread.
-
-Generation itself needs a loaded model (Model ▸ Load); until one is loaded the
-Generate button says so instead of failing.
-"""
+"""Prompt dock: what to generate. Builds a ``GenerationRequest`` on the UI thread
+(asset kind and style presets come from presets/*.toml) and shows the running job's
+progress, live preview and a Cancel button."""
 
 from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.generation import GenerationRequest
+from dgx_pixels_app.engine.engine import SCHEDULERS
+from dgx_pixels_app.gui.image_view import ImageView
+from dgx_pixels_app.resources import compose_prompt, prompt_presets
 
-MAX_SEED = 2**32 - 1
+SIZES = [(1024, 1024), (1152, 896), (896, 1152), (1216, 832), (832, 1216), (768, 768), (512, 512)]
 
 
 class PromptPanel(QWidget):
-    generateRequested = Signal(object)  # GenerationRequest
+    generateRequested = Signal(object, int)  # GenerationRequest, count
+    img2imgRequested = Signal(object, int)
+    inpaintRequested = Signal(object, int)
+    cancelRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        try:
+            self.kinds, self.styles = prompt_presets()
+        except DgxPixelsError:
+            self.kinds, self.styles = [], []
+        self.kind = QComboBox()
+        for kind in self.kinds:
+            self.kind.addItem(kind["label"], kind["id"])
+        self.kind.currentIndexChanged.connect(self._apply_kind)
+        self.style = QComboBox()
+        for style in self.styles:
+            self.style.addItem(style["label"], style["id"])
         self.prompt = QPlainTextEdit()
-        self.prompt.setPlaceholderText("pixel art knight, side view, idle pose, plain background")
-        self.prompt.setMaximumHeight(80)
+        self.prompt.setPlaceholderText("a knight with a blue cape")
+        self.prompt.setMaximumHeight(70)
         self.negative = QPlainTextEdit()
-        self.negative.setPlaceholderText("blurry, smooth shading, text, watermark")
-        self.negative.setMaximumHeight(50)
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
-        self.lock_seed = QCheckBox("Lock")
-        self.lock_seed.setToolTip("Keep this seed; unticked, each generation draws a new one")
+        self.negative.setPlaceholderText("extra things to avoid")
+        self.negative.setMaximumHeight(44)
+        self.size = QComboBox()
+        for w, h in SIZES:
+            self.add_size(w, h)
         self.steps = QSpinBox()
         self.steps.setRange(1, 150)
         self.steps.setValue(25)
         self.cfg = QDoubleSpinBox()
-        self.cfg.setRange(1.0, 30.0)
+        self.cfg.setRange(0.0, 30.0)
         self.cfg.setSingleStep(0.5)
         self.cfg.setValue(6.0)
+        self.scheduler = QComboBox()
+        self.scheduler.addItems(SCHEDULERS)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.lock_seed = QCheckBox("Lock")
+        self.lock_seed.setToolTip("Keep this seed; unticked, each generation draws a new one")
+        self.count = QSpinBox()
+        self.count.setRange(1, 16)
+        self.count.setValue(4)
+        self.strength = QDoubleSpinBox()
+        self.strength.setRange(0.05, 1.0)
+        self.strength.setSingleStep(0.05)
+        self.strength.setValue(0.6)
+        self.strength.setToolTip("How much image-to-image and inpaint may change (1 = everything)")
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.lock_seed)
         form = QFormLayout()
+        form.addRow("Kind", self.kind)
+        form.addRow("Style", self.style)
         form.addRow("Prompt", self.prompt)
         form.addRow("Negative", self.negative)
-        form.addRow("Seed", seed_row)
+        form.addRow("Size", self.size)
         form.addRow("Steps", self.steps)
         form.addRow("CFG", self.cfg)
+        form.addRow("Sampler", self.scheduler)
+        form.addRow("Seed", seed_row)
+        form.addRow("Count", self.count)
+        form.addRow("Strength", self.strength)
         self.generate = QPushButton("Generate")
-        self.generate.clicked.connect(self._on_generate)
+        self.generate.setToolTip("Generate sprites (Ctrl+Enter)")
+        self.generate.clicked.connect(lambda: self._emit(self.generateRequested))
+        self.from_frame = QPushButton("From Frame")
+        self.from_frame.setToolTip("Image to image from the current frame (or the selection)")
+        self.from_frame.clicked.connect(lambda: self._emit(self.img2imgRequested))
+        self.inpaint = QPushButton("Inpaint Selection")
+        self.inpaint.setToolTip("Repaint only the selected pixels (select with M)")
+        self.inpaint.clicked.connect(lambda: self._emit(self.inpaintRequested))
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setEnabled(False)
+        self.cancel.clicked.connect(self.cancelRequested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.generate, 2)
+        buttons.addWidget(self.cancel, 1)
+        more = QHBoxLayout()
+        more.addWidget(self.from_frame)
+        more.addWidget(self.inpaint)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%v / %m steps")
+        self.progress.hide()
+        self.preview = ImageView(placeholder="")
+        self.preview.setMinimumSize(96, 96)
+        self.preview.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(form)
-        layout.addWidget(self.generate)
-        layout.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addLayout(more)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.status)
+        layout.addStretch(0)
+        QShortcut(QKeySequence("Ctrl+Return"), self, lambda: self._emit(self.generateRequested),
+                  context=Qt.ShortcutContext.WindowShortcut)  # fmt: skip
+        self._apply_kind()
         self.set_model_loaded(False)
 
-    def set_model_loaded(self, loaded: bool) -> None:
-        self.generate.setEnabled(loaded)
+    def _apply_kind(self) -> None:
+        kind = self.current_kind()
+        if kind:
+            index = self.size.findData(f"{kind.get('width', 1024)}x{kind.get('height', 1024)}")
+            if index >= 0:
+                self.size.setCurrentIndex(index)
+            self.steps.setValue(int(kind.get("steps", self.steps.value())))
+            self.cfg.setValue(float(kind.get("cfg", self.cfg.value())))
+
+    def add_size(self, width: int, height: int) -> int:
+        """Offer a size (data "WxH"); returns its index."""
+        key = f"{width}x{height}"
+        index = self.size.findData(key)
+        if index < 0:
+            self.size.addItem(f"{width} × {height}", key)
+            index = self.size.count() - 1
+        return index
+
+    def current_kind(self) -> dict | None:
+        return next((k for k in self.kinds if k["id"] == self.kind.currentData()), None)
+
+    def current_style(self) -> dict | None:
+        return next((s for s in self.styles if s["id"] == self.style.currentData()), None)
+
+    def set_model_loaded(self, loaded: bool, name: str = "") -> None:
+        for button in (self.generate, self.from_frame, self.inpaint):
+            button.setEnabled(loaded)
         self.generate.setToolTip(
             "Generate sprites (Ctrl+Enter)" if loaded else "Load a model first (Model menu)"
         )
+        self.status.setText(f"Model: {name}" if loaded else "No model loaded: Model ▸ Load Model…")
+
+    def set_busy(self, busy: bool) -> None:
+        self.cancel.setEnabled(busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)
+
+    def show_progress(self, step: int, total: int, preview) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(step)
+        if preview is not None:
+            self.preview.show()
+            self.preview.set_image(_rgba(preview))
 
     def request(self) -> GenerationRequest:
         if not self.lock_seed.isChecked():
             self.seed.setValue(random.randint(0, 2**31 - 1))
+        prompt, negative = compose_prompt(
+            self.prompt.toPlainText(), self.current_kind(), self.current_style()
+        )
+        extra_negative = self.negative.toPlainText().strip()
+        width, height = (int(v) for v in self.size.currentData().split("x"))
         return GenerationRequest(
-            prompt=self.prompt.toPlainText().strip(),
-            negative_prompt=self.negative.toPlainText().strip(),
+            prompt=prompt if self.prompt.toPlainText().strip() else "",
+            negative_prompt=", ".join(n for n in (negative, extra_negative) if n),
             seed=self.seed.value(),
             steps=self.steps.value(),
             cfg=self.cfg.value(),
+            width=width,
+            height=height,
+            scheduler=self.scheduler.currentText(),
+            strength=self.strength.value(),
+            extra={
+                "subject": self.prompt.toPlainText().strip(),
+                "kind": self.kind.currentData(),
+                "style": self.style.currentData(),
+            },
         )
 
-    def _on_generate(self) -> None:
-        self.generateRequested.emit(self.request())
+    def _emit(self, signal) -> None:
+        if self.generate.isEnabled():
+            signal.emit(self.request(), self.count.value())
+
+
+def _rgba(rgb):
+    import numpy as np
+
+    return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])

@@ -82,6 +82,24 @@ class Prompter:
         dialog = ImportSheetDialog(self.parent)
         return dialog.choice() if dialog.exec() and dialog.path.text().strip() else None
 
+    def model_path(self, folder: bool) -> str | None:
+        if folder:
+            return (
+                QFileDialog.getExistingDirectory(self.parent, "Diffusers SDXL model folder") or None
+            )
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent, "SDXL checkpoint", "", "Safetensors (*.safetensors)"
+        )
+        return path or None
+
+    def models_folder(self) -> str | None:
+        return (
+            QFileDialog.getExistingDirectory(
+                self.parent, "A models folder (ComfyUI models/ or A1111 models/)"
+            )
+            or None
+        )
+
     def open_path(self, folder: str = "") -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
         return path or None

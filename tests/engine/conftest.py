@@ -5,14 +5,6 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory):
-    from dgx_pixels_app.engine.tiny import make_test_model
-
-    folder, lora = make_test_model(tmp_path_factory.mktemp("tiny-sdxl"))
-    return folder, lora
-
-
-@pytest.fixture(scope="session")
 def engine(tiny_model):
     from dgx_pixels_app.engine.engine import Engine
 

@@ -1,0 +1,126 @@
+"""Generation from the window: progress, results, layers with provenance, inpaint, cancel,
+while the UI thread keeps processing events."""
+
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
+from dgx_pixels_app.core.document import Sprite
+from dgx_pixels_app.core.session import Session
+
+
+def load(window, qtbot, tiny_model):
+    window.load_model(str(tiny_model[0]))
+    qtbot.waitUntil(lambda: window.prompt_panel.generate.isEnabled(), timeout=60000)
+    assert "loaded in" in window.model_label.text()
+
+
+def small(window, size=64, steps=3, count=2):
+    panel = window.prompt_panel
+    panel.size.setCurrentIndex(panel.add_size(size, size))
+    panel.steps.setValue(steps)
+    panel.count.setValue(count)
+    panel.prompt.setPlainText("a knight")
+
+
+def test_generate_shows_progress_and_results_while_ui_runs(window, qtbot, tiny_model):
+    load(window, qtbot, tiny_model)
+    small(window, size=256, steps=4)
+    progress = []
+    window.engine.jobProgress.connect(
+        lambda _id, step, total, preview: progress.append((step, total))
+    )
+    ticks, gaps, clock = [], [], QElapsedTimer()
+    clock.start()
+
+    def tick():
+        gaps.append(clock.restart())
+        ticks.append(1)
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(5)
+    qtbot.mouseClick(window.prompt_panel.generate, Qt.MouseButton.LeftButton)
+    assert window.prompt_panel.cancel.isEnabled()
+    qtbot.waitUntil(lambda: window.results_panel.list.count() == 2, timeout=60000)
+    timer.stop()
+    assert progress[-1] == (4, 4) and len(progress) >= 4
+    assert len(ticks) > 5  # the event loop kept running during the job
+    assert window.results_panel.items[0].image.shape == (256, 256, 4)
+    assert "it/s" in window.speed_label.text()
+    assert "a knight" in window.results_panel.list.item(0).toolTip()
+    assert not window.prompt_panel.cancel.isEnabled()
+
+
+def test_result_becomes_a_layer_with_its_generation_metadata(window, qtbot, tiny_model):
+    load(window, qtbot, tiny_model)
+    window.documents.new_document(32, 32)
+    small(window, count=1)
+    window.prompt_panel.lock_seed.setChecked(True)
+    window.prompt_panel.seed.setValue(1234)
+    window.lora_panel.add_lora(str(tiny_model[1]), 0.7)
+    qtbot.mouseClick(window.prompt_panel.generate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.results_panel.list.count() == 1, timeout=60000)
+    window.results_panel.pixelize.setChecked(False)
+    window.results_panel.list.setCurrentRow(0)
+    window.results_panel._add()
+    sprite = window.session.sprite
+    qtbot.waitUntil(lambda: len(sprite.layers) == 2, timeout=10000)
+    cel = sprite.cel(sprite.layers[1].id, sprite.frames[0].id)
+    assert cel.generation.seed == 1234 and "a knight" in cel.generation.prompt
+    assert cel.generation.loras[0].weight == 0.7 and cel.generation.loras[0].path == str(
+        tiny_model[1]
+    )
+    assert cel.image.shape == (32, 32, 4) and cel.image[..., 3].all()
+    window.undo_action.trigger()
+    assert len(sprite.layers) == 1
+
+
+def test_inpaint_selection_only_fills_the_selection(window, qtbot, tiny_model):
+    load(window, qtbot, tiny_model)
+    sprite = Sprite.new(16, 16)
+    window.documents.set_session(Session(sprite))
+    canvas = window.canvas
+    qtbot.keyClick(canvas, Qt.Key.Key_M)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_pos(4, 5))
+    qtbot.mouseMove(canvas, canvas.widget_pos(9, 10))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_pos(9, 10))
+    assert window.session.selection == (4, 5, 6, 6)
+    small(window, count=1)
+    window.prompt_panel.size.setCurrentIndex(window.prompt_panel.add_size(512, 512))
+    qtbot.mouseClick(window.prompt_panel.inpaint, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.results_panel.list.count() == 1, timeout=60000)
+    assert window.results_panel.items[0].request.mode == "inpaint"
+    window.results_panel._add()
+    qtbot.waitUntil(lambda: len(sprite.layers) == 2, timeout=10000)
+    alpha = sprite.cel(sprite.layers[1].id, sprite.frames[0].id).image[..., 3] > 0
+    expected = np.zeros((16, 16), bool)
+    expected[5:11, 4:10] = True
+    assert np.array_equal(alpha, expected)
+
+
+def test_inpaint_without_selection_explains(window, qtbot, tiny_model):
+    load(window, qtbot, tiny_model)
+    window.documents.new_document(16, 16)
+    small(window, count=1)
+    qtbot.mouseClick(window.prompt_panel.inpaint, Qt.MouseButton.LeftButton)
+    assert "press M" in window.prompter.errors[-1]
+
+
+def test_cancel_a_running_job(window, qtbot, tiny_model):
+    load(window, qtbot, tiny_model)
+    small(window, size=256, steps=60, count=1)
+    cancelled = []
+    window.engine.jobCancelled.connect(lambda job, text: cancelled.append(text))
+    window.engine.jobProgress.connect(lambda *_: window.prompt_panel.cancel.click())
+    qtbot.mouseClick(window.prompt_panel.generate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=60000)
+    assert "Cancelled after" in cancelled[0]
+    assert window.results_panel.list.count() == 0
+
+
+def test_bad_model_path_shows_error_and_app_keeps_running(window, qtbot, tmp_path):
+    (tmp_path / "evil.ckpt").write_bytes(b"pickle")
+    window.load_model(str(tmp_path / "evil.ckpt"))
+    qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=10000)
+    assert "pickle" in window.prompter.errors[-1]
+    assert not window.prompt_panel.generate.isEnabled()
