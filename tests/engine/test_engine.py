@@ -147,3 +147,36 @@ def test_bad_model_files(tmp_path, tiny_model):
     with pytest.raises(ModelError, match="model_index.json"):
         engine.load(tmp_path / "empty_folder")
     assert not engine.loaded
+
+
+def test_single_file_checkpoint_loads_offline_and_matches(tiny_model, tmp_path, engine):
+    """A ComfyUI/CivitAI-style single .safetensors, loaded with a local config folder only."""
+    from tests.engine.ldm_export import save_single_file
+
+    path = tmp_path / "tiny-sdxl.safetensors"
+    save_single_file(engine.model.pipe, path)
+    other = Engine()
+    loaded = other.load(path, config=tiny_model[0])
+    assert loaded.kind == "single-file"
+    expected = engine.generate(req()).images[0]
+    assert np.array_equal(other.generate(req()).images[0], expected)
+
+
+def test_bundled_sdxl_config_describes_a_real_sdxl():
+    """The single-file config folder is SDXL base (offline, no weights)."""
+    import json
+
+    from transformers import CLIPTokenizer
+
+    from dgx_pixels_app.resources import resource_path
+
+    folder = resource_path("sdxl")
+    unet = json.loads((folder / "unet" / "config.json").read_text())
+    assert (
+        unet["cross_attention_dim"] == 2048
+        and unet["projection_class_embeddings_input_dim"] == 2816
+    )
+    for sub in ("tokenizer", "tokenizer_2"):
+        tok = CLIPTokenizer.from_pretrained(folder / sub)
+        assert len(tok) == 49408 and tok.convert_tokens_to_ids("<|endoftext|>") == 49407
+        assert tok("a knight").input_ids == [49406, 320, 7355, 49407]
