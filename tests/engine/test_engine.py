@@ -149,10 +149,12 @@ def test_bad_model_files(tmp_path, tiny_model):
     assert not engine.loaded
 
 
-def test_single_file_checkpoint_loads_offline_and_matches(tiny_model, tmp_path, engine):
+def test_single_file_checkpoint_loads_offline_and_matches(tiny_model, tmp_path):
     """A ComfyUI/CivitAI-style single .safetensors, loaded with a local config folder only."""
     from tests.engine.ldm_export import save_single_file
 
+    engine = Engine()  # a fresh one: no LoRA layers wrapped around its modules
+    engine.load(tiny_model[0])
     path = tmp_path / "tiny-sdxl.safetensors"
     save_single_file(engine.model.pipe, path)
     other = Engine()
