@@ -15,8 +15,6 @@ from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.pixelize.pipeline import pixelize
 
-Rect = tuple[int, int, int, int]
-
 
 def resize_nearest(image: np.ndarray, width: int, height: int) -> np.ndarray:
     """Nearest neighbour, sampling each target pixel at its centre."""
@@ -33,12 +31,12 @@ def model_size(width: int, height: int, target: int = 1024) -> tuple[int, int]:
 
 
 def img2img_source(
-    sprite: Sprite, frame_index: int, selection: Rect | None, request: GenerationRequest
+    sprite: Sprite, frame_index: int, selection, request: GenerationRequest
 ) -> tuple[np.ndarray, GenerationRequest]:
     """The frame (or the selected part) scaled up for the model, and the request sized to it."""
     image = sprite.composite(frame_index)
-    if selection is not None:
-        x, y, w, h = selection
+    if selection is not None and selection.bbox is not None:
+        x, y, w, h = selection.bbox
         image = image[y : y + h, x : x + w]
     width, height = model_size(image.shape[1], image.shape[0], max(request.width, request.height))
     from dataclasses import replace
@@ -46,16 +44,13 @@ def img2img_source(
     return resize_nearest(image, width, height), replace(request, width=width, height=height)
 
 
-def inpaint_source(sprite: Sprite, frame_index: int, selection: Rect, request: GenerationRequest):
+def inpaint_source(sprite: Sprite, frame_index: int, selection, request: GenerationRequest):
     """(image, mask, request): the whole frame scaled up, True where the selection is."""
     from dataclasses import replace
 
     width, height = model_size(sprite.width, sprite.height, max(request.width, request.height))
     image = resize_nearest(sprite.composite(frame_index), width, height)
-    small = np.zeros((sprite.height, sprite.width), bool)
-    x, y, w, h = selection
-    small[y : y + h, x : x + w] = True
-    mask = resize_nearest(small, width, height)
+    mask = resize_nearest(selection.mask, width, height)
     return image, mask, replace(request, width=width, height=height)
 
 
@@ -63,7 +58,7 @@ def layer_image(
     result: np.ndarray,
     sprite: Sprite,
     request: GenerationRequest,
-    selection: Rect | None,
+    selection,
     do_pixelize: bool,
     palette: Palette | None = None,
 ) -> np.ndarray:
@@ -71,12 +66,11 @@ def layer_image(
     canvas = sprite.blank()
     if request.mode == "inpaint" and selection is not None:
         small = resize_nearest(result, sprite.width, sprite.height)
-        x, y, w, h = selection
-        canvas[y : y + h, x : x + w] = small[y : y + h, x : x + w]
+        canvas[selection.mask] = small[selection.mask]
         return canvas
     art = _to_art(result, do_pixelize, palette)
-    if request.mode == "img2img" and selection is not None:
-        x, y, w, h = selection
+    if request.mode == "img2img" and selection is not None and selection.bbox is not None:
+        x, y, w, h = selection.bbox
         canvas[y : y + h, x : x + w] = resize_nearest(art, w, h)
         return canvas
     h, w = art.shape[:2]

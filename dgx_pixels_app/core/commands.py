@@ -436,3 +436,24 @@ class ReplaceCanvas(Command):
     def nbytes(self) -> int:
         old = self._old[2].values() if self._old else []
         return sum(c.image.nbytes for c in self.cels.values()) + sum(c.image.nbytes for c in old)
+
+
+def patch_between(
+    sprite: Sprite,
+    layer_id: int,
+    frame_id: int,
+    before: np.ndarray | None,
+    after: np.ndarray,
+    label: str,
+) -> PatchPixels | None:
+    """One PatchPixels covering exactly what differs between two whole-cel images
+    (``before is None``: the cel was empty). None when nothing changed."""
+    reference = before if before is not None else np.zeros_like(after)
+    changed = (reference != after).any(axis=2)
+    rows = np.flatnonzero(changed.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(changed.any(axis=0))
+    x0, x1, y0, y1 = int(cols[0]), int(cols[-1]) + 1, int(rows[0]), int(rows[-1]) + 1
+    old = None if before is None else before[y0:y1, x0:x1].copy()
+    return PatchPixels(layer_id, frame_id, x0, y0, old, after[y0:y1, x0:x1].copy(), label)

@@ -31,6 +31,7 @@ from dgx_pixels_app.gui.palette_panel import PalettePanel
 from dgx_pixels_app.gui.prompt_panel import PromptPanel
 from dgx_pixels_app.gui.prompts import Prompter
 from dgx_pixels_app.gui.results_panel import ResultsPanel
+from dgx_pixels_app.gui.toolbar import ToolBar
 from dgx_pixels_app.info import PACKAGES, package_version
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
 from dgx_pixels_app.placement import (
@@ -76,6 +77,9 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addPermanentWidget(self.position_label)
         self.statusBar().addPermanentWidget(self.zoom_label)
+        self.toolbar = ToolBar(self.canvas.tools, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.toolbar.tile_grid.currentIndexChanged.connect(self._on_tile_grid)
         self._build_menus()
         self._connect_signals()
         self._restore_layout()
@@ -134,6 +138,26 @@ class MainWindow(QMainWindow):
         )
         self.redo_action = self._action("&Redo", self.redo, "Ctrl+Y", edit_menu)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit_menu.addSeparator()
+        tools = self.canvas.tools
+        self._action("Cu&t", tools.cut, QKeySequence.StandardKey.Cut, edit_menu)
+        self._action("&Copy", tools.copy, QKeySequence.StandardKey.Copy, edit_menu)
+        self._action("&Paste", tools.paste, QKeySequence.StandardKey.Paste, edit_menu)
+        edit_menu.addSeparator()
+        self._action(
+            "Select &All", self.canvas.select_all, QKeySequence.StandardKey.SelectAll, edit_menu
+        )
+        self._action("&Deselect", lambda: self.canvas.set_selection(None), "Ctrl+D", edit_menu)
+        edit_menu.addSeparator()
+        self._action("Flip &Horizontal", lambda: tools.flip(True), "Shift+H", edit_menu)
+        self._action("Flip &Vertical", lambda: tools.flip(False), "Shift+V", edit_menu)
+        self._action("Rotate 90° &Clockwise", lambda: tools.rotate(True), "Ctrl+Alt+R", edit_menu)
+        self._action(
+            "Rotate 90° C&ounterclockwise",
+            lambda: tools.rotate(False),
+            "Ctrl+Alt+Shift+R",
+            edit_menu,
+        )
 
         layer_menu = bar.addMenu("&Layer")
         self.pixelize_action = self._action(
@@ -589,6 +613,10 @@ class MainWindow(QMainWindow):
             self.canvas.primary = tuple(color)
         else:
             self.canvas.secondary = tuple(color)
+
+    def _on_tile_grid(self) -> None:
+        self.canvas.tile_grid = self.toolbar.tile_grid.currentData()
+        self.canvas.update()
 
     def _toggle_grid(self) -> None:
         self.canvas.show_grid = self.grid_action.isChecked()
