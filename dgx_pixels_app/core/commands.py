@@ -457,3 +457,43 @@ def patch_between(
     x0, x1, y0, y1 = int(cols[0]), int(cols[-1]) + 1, int(rows[0]), int(rows[-1]) + 1
     old = None if before is None else before[y0:y1, x0:x1].copy()
     return PatchPixels(layer_id, frame_id, x0, y0, old, after[y0:y1, x0:x1].copy(), label)
+
+
+def duplicate_layer_command(sprite: Sprite, layer_id: int) -> InsertLayer:
+    index = sprite.layer_index(layer_id)
+    source = sprite.layers[index]
+    layer = Layer(f"{source.name} copy", source.visible, False, source.opacity)
+    cels = {
+        fid: Cel(cel.image.copy(), copy.deepcopy(cel.generation))
+        for (lid, fid), cel in sprite.cels.items()
+        if lid == layer_id
+    }
+    return InsertLayer(index + 1, layer, cels, label="Duplicate Layer")
+
+
+def merge_down_command(sprite: Sprite, layer_id: int) -> Group:
+    """Composite a layer (with its opacity) onto the one below, frame by frame."""
+    index = sprite.layer_index(layer_id)
+    if index == 0:
+        raise InvalidInputError("There is no layer below to merge into.")
+    top, below = sprite.layers[index], sprite.layers[index - 1]
+    if below.locked:
+        raise InvalidInputError(f"Layer '{below.name}' is locked.")
+    commands: list[Command] = []
+    for frame in sprite.frames:
+        upper = sprite.cel(top.id, frame.id)
+        if upper is None or not top.visible:
+            continue
+        lower = sprite.cel(below.id, frame.id)
+        probe = Sprite(sprite.width, sprite.height)
+        probe.frames = [Frame()]
+        probe.layers = [Layer("b", True, False, 255), Layer("t", True, False, top.opacity)]
+        if lower is not None:
+            probe.cels[(probe.layers[0].id, probe.frames[0].id)] = Cel(lower.image)
+        probe.cels[(probe.layers[1].id, probe.frames[0].id)] = Cel(upper.image)
+        merged = probe.composite(0)
+        commands.append(
+            SetCel(below.id, frame.id, Cel(merged, lower.generation if lower else upper.generation))
+        )
+    commands.append(RemoveLayer(layer_id))
+    return Group(commands, label="Merge Down")

@@ -216,7 +216,8 @@ class MainWindow(QMainWindow):
         docs.stateChanged.connect(self._update_title)
         docs.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         docs.error.connect(self.show_error)
-        for panel in (self.canvas, self.layers_panel, self.frame_strip):
+        self.palette_panel.primary_source = lambda: self.canvas.primary
+        for panel in (self.canvas, self.layers_panel, self.frame_strip, self.palette_panel):
             panel.errorRaised.connect(self.show_error)
         self.canvas.hovered.connect(self._on_hover)
         self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:g}%"))
