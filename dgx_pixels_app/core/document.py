@@ -132,31 +132,24 @@ class Sprite:
         """
         x, y, w, h = rect if rect is not None else (0, 0, self.width, self.height)
         frame_id = self.frames[frame_index].id
-        out_rgb = np.zeros((h, w, 3), dtype=np.float32)
-        out_a = np.zeros((h, w, 1), dtype=np.float32)
-        first = True
+        out = np.zeros((h, w, 4), dtype=np.uint8)
         for layer in self.layers:
             cel = self.cels.get((layer.id, frame_id))
             if cel is None or not layer.visible or layer.opacity == 0:
                 continue
             src = cel.image[y : y + h, x : x + w]
-            if first and layer.opacity == 255:
-                out_rgb[:] = src[..., :3]
-                out_a[:] = src[..., 3:4] * (1.0 / 255.0)
-                first = False
-                continue
-            first = False
-            a = src[..., 3:4] * (layer.opacity / (255.0 * 255.0))
-            keep = out_a * (1.0 - a)
-            new_a = a + keep
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out_rgb = np.where(new_a > 0, (src[..., :3] * a + out_rgb * keep) / new_a, 0.0)
-            out_a = new_a
-        result = np.empty((h, w, 4), dtype=np.uint8)
-        result[..., :3] = np.clip(out_rgb + 0.5, 0, 255)
-        result[..., 3:4] = np.clip(out_a * 255.0 + 0.5, 0, 255)
-        result[result[..., 3] == 0] = 0
-        return result
+            alpha = src[..., 3]
+            if layer.opacity == 255:
+                # pixel art is mostly fully opaque or fully clear: copy those, blend the rest
+                opaque = alpha == 255
+                out[opaque] = src[opaque]
+                partial = (alpha > 0) & ~opaque
+            else:
+                partial = alpha > 0
+            if partial.any():
+                _blend(out, src, partial, layer.opacity)
+        out[out[..., 3] == 0] = 0
+        return out
 
     # -- snapshots ----------------------------------------------------------
     def snapshot(self) -> Sprite:
@@ -170,3 +163,17 @@ class Sprite:
             for key, cel in self.cels.items()
         }
         return clone
+
+
+def _blend(out: np.ndarray, src: np.ndarray, where: np.ndarray, opacity: int) -> None:
+    """Straight-alpha "over" of ``src`` (scaled by ``opacity``) onto ``out``, in place."""
+    s = src[where].astype(np.float32)
+    d = out[where].astype(np.float32)
+    a = s[:, 3:4] * (opacity / (255.0 * 255.0))
+    keep = d[:, 3:4] / 255.0 * (1.0 - a)
+    new_a = a + keep
+    rgb = np.where(new_a > 0, (s[:, :3] * a + d[:, :3] * keep) / np.maximum(new_a, 1e-12), 0.0)
+    result = np.empty_like(s)
+    result[:, :3] = rgb
+    result[:, 3:4] = new_a * 255.0
+    out[where] = np.clip(result + 0.5, 0, 255).astype(np.uint8)

@@ -194,3 +194,68 @@ def union_box(a, b):
     x0, y0 = min(a[0], b[0]), min(a[1], b[1])
     x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
     return x0, y0, x1 - x0, y1 - y0
+
+
+# -- coordinate forms: cost proportional to the shape, not the sprite ------------------
+Coords = tuple[np.ndarray, np.ndarray]  # (ys, xs)
+
+
+def stamp(points: list[Point], width: int, height: int, brush: int = 1) -> Coords:
+    """Points stamped with a square brush, clipped to the sprite, duplicates removed."""
+    if not points:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    arr = np.array(points, dtype=np.int64)
+    lo = -(brush // 2)
+    offsets = np.array(
+        [(dx, dy) for dy in range(lo, lo + brush) for dx in range(lo, lo + brush)], dtype=np.int64
+    )
+    allp = (arr[:, None, :] + offsets[None, :, :]).reshape(-1, 2)
+    keep = (allp[:, 0] >= 0) & (allp[:, 0] < width) & (allp[:, 1] >= 0) & (allp[:, 1] < height)
+    allp = np.unique(allp[keep], axis=0)
+    return allp[:, 1], allp[:, 0]
+
+
+def mask_coords(mask: np.ndarray, origin: Point = (0, 0)) -> Coords:
+    ys, xs = np.nonzero(mask)
+    return ys + origin[1], xs + origin[0]
+
+
+def shape_coords(kind: str, a: Point, b: Point, width: int, height: int, filled: bool) -> Coords:
+    """Rectangle or ellipse inside the box a-b, computed on that box only."""
+    x0, x1 = sorted((a[0], b[0]))
+    y0, y1 = sorted((a[1], b[1]))
+    w, h = x1 - x0 + 1, y1 - y0 + 1
+    local = (rectangle if kind == "rectangle" else ellipse)((0, 0), (w - 1, h - 1), w, h, filled)
+    ys, xs = mask_coords(local, (x0, y0))
+    keep = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+    return ys[keep], xs[keep]
+
+
+def mirror_coords(
+    coords: Coords, width: int, height: int, horizontal: bool, vertical: bool
+) -> Coords:
+    ys, xs = coords
+    if horizontal:
+        ys, xs = np.concatenate([ys, ys]), np.concatenate([xs, width - 1 - xs])
+    if vertical:
+        ys, xs = np.concatenate([ys, height - 1 - ys]), np.concatenate([xs, xs])
+    return ys, xs
+
+
+def coords_box(coords: Coords) -> tuple[int, int, int, int] | None:
+    ys, xs = coords
+    if ys.size == 0:
+        return None
+    return int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)
+
+
+def paint_coords(
+    image: np.ndarray, coords: Coords, color, secondary=None, dither: bool = False
+) -> None:
+    ys, xs = coords
+    if not dither or secondary is None:
+        image[ys, xs] = color
+        return
+    even = (xs + ys) % 2 == 0
+    image[ys[even], xs[even]] = color
+    image[ys[~even], xs[~even]] = secondary

@@ -9,7 +9,7 @@ keys for drawing go to the ToolController (gui/tools.py).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QLine, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -204,7 +204,17 @@ class CanvasView(QWidget):
         painter.fillRect(area, self._checker)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setClipRect(area)
-        painter.drawImage(target, self._image)
+        # scale only the sprite pixels that are on screen
+        x0 = max(0, int((area.left() - target.left()) / self.zoom))
+        y0 = max(0, int((area.top() - target.top()) / self.zoom))
+        x1 = min(sprite.width, int(np.ceil((area.right() + 1 - target.left()) / self.zoom)))
+        y1 = min(sprite.height, int(np.ceil((area.bottom() + 1 - target.top()) / self.zoom)))
+        if x1 > x0 and y1 > y0:
+            painter.drawImage(
+                self._screen_rect(x0, y0, x1 - x0, y1 - y0),
+                self._image,
+                QRect(x0, y0, x1 - x0, y1 - y0),
+            )
         if self.show_grid and self.zoom >= GRID_MIN_ZOOM:
             self._paint_grid(painter, target, area, 1, QColor(0, 0, 0, 48))
         if self.tile_grid and self.zoom * self.tile_grid >= 8:
@@ -223,10 +233,15 @@ class CanvasView(QWidget):
         last_x = min(sprite.width, int((area.right() - target.left()) / self.zoom) + 1)
         first_y = max(0, int((area.top() - target.top()) / self.zoom) // step * step)
         last_y = min(sprite.height, int((area.bottom() - target.top()) / self.zoom) + 1)
-        lines = [QLineF(target.left() + i * self.zoom, area.top(), target.left() + i * self.zoom, area.bottom() + 1)
-                 for i in range(first_x, last_x + 1, step)]  # fmt: skip
-        lines += [QLineF(area.left(), target.top() + j * self.zoom, area.right() + 1, target.top() + j * self.zoom)
-                  for j in range(first_y, last_y + 1, step)]  # fmt: skip
+        left, top, z = target.left(), target.top(), self.zoom
+        lines = [
+            QLine(int(left + i * z), area.top(), int(left + i * z), area.bottom())
+            for i in range(first_x, last_x + 1, step)
+        ]
+        lines += [
+            QLine(area.left(), int(top + j * z), area.right(), int(top + j * z))
+            for j in range(first_y, last_y + 1, step)
+        ]
         painter.drawLines(lines)
 
     def _paint_selection(self, painter: QPainter) -> None:

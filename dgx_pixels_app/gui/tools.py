@@ -104,14 +104,15 @@ class ToolController(QObject):
         if self.tool == "eraser":
             color = TRANSPARENT
         self._drag = {
-            "key": key, "before": before, "base": cel.image.copy(), "color": color, "start": (x, y),
-            "points": [(x, y)], "box": None, "right": right,
+            "key": key, "before": before, "base": cel.image.copy() if before is not None else cel.image.copy(),
+            "color": color, "start": (x, y),
+            "points": [(x, y)], "box": None, "right": right, "kept": [],
         }  # fmt: skip
         if self.tool == "bucket":
             mask = raster.flood(
                 self._drag["base"], x, y, self.options.tolerance, self.options.contiguous
             )
-            self._show(self._limit(mask))
+            self._preview(self._limit(raster.mask_coords(mask)))
             self.release()
             return
         if self.tool == "move":
@@ -126,36 +127,27 @@ class ToolController(QObject):
                 self._select_move(x, y)
             return
         sprite = self.session.sprite
+        w, h = sprite.width, sprite.height
         if self.tool == "move":
             dx, dy = x - drag["start"][0], y - drag["start"][1]
-            mask = (
-                drag["mask"]
-                if drag["mask"] is not None
-                else np.ones((sprite.height, sprite.width), bool)
-            )
+            mask = drag["mask"] if drag["mask"] is not None else np.ones((h, w), bool)
             work, new_mask = sel.move(drag["base"], mask, dx, dy)
-            self._write(work)
+            self._write_full(work)
             if drag["mask"] is not None:
                 self.session.selection = Selection(new_mask)
             return
         if self.tool in ("pencil", "eraser"):
-            last = drag["points"][-1]
-            drag["points"] = raster.dedupe(drag["points"] + raster.line(last, (x, y))[1:])
-            points = (
-                raster.pixel_perfect(drag["points"])
-                if self.options.pixel_perfect
-                else drag["points"]
-            )
-            mask = raster.points_mask(points, sprite.width, sprite.height, self.options.brush)
-        elif self.tool == "line":
-            points = raster.line(drag["start"], (x, y))
-            mask = raster.points_mask(points, sprite.width, sprite.height, self.options.brush)
+            self._pencil_to(x, y)
+            return
+        if self.tool == "line":
+            coords = raster.stamp(raster.line(drag["start"], (x, y)), w, h, self.options.brush)
         elif self.tool in ("rectangle", "ellipse"):
-            shape = raster.rectangle if self.tool == "rectangle" else raster.ellipse
-            mask = shape(drag["start"], (x, y), sprite.width, sprite.height, self.options.filled)
+            coords = raster.shape_coords(
+                self.tool, drag["start"], (x, y), w, h, self.options.filled
+            )
         else:
             return
-        self._show(self._limit(mask))
+        self._preview(self._limit(coords))
 
     def release(self) -> None:
         drag, self._drag = self._drag, None
@@ -175,33 +167,89 @@ class ToolController(QObject):
             sprite.cels.pop(drag["key"], None)  # the command recreates it, so undo removes it
         self._push(command)
 
-    # -- helpers ----------------------------------------------------------------------
-    def _limit(self, mask: np.ndarray) -> np.ndarray:
+    # -- drawing helpers: every step costs the pixels it touches, not the sprite -----------
+    def _limit(self, coords):
         """Mirror drawing, then keep to the selection (as Aseprite does)."""
-        mask = raster.mirror(mask, self.options.mirror_h, self.options.mirror_v)
-        if self.session.selection is not None and self.tool != "move":
-            mask &= self.session.selection.mask
-        return mask
-
-    def _show(self, mask: np.ndarray) -> None:
-        drag = self._drag
-        work = drag["base"].copy()
-        secondary = self.primary if drag["right"] else self.secondary
-        raster.paint(
-            work, mask, drag["color"], secondary, self.options.dither and self.tool != "eraser"
+        sprite = self.session.sprite
+        ys, xs = raster.mirror_coords(
+            coords, sprite.width, sprite.height, self.options.mirror_h, self.options.mirror_v
         )
-        self._write(work)
+        if self.session.selection is not None and self.tool != "move":
+            keep = self.session.selection.mask[ys, xs]
+            ys, xs = ys[keep], xs[keep]
+        return ys, xs
 
-    def _write(self, work: np.ndarray) -> None:
+    def _colors(self):
+        drag = self._drag
+        secondary = self.primary if drag["right"] else self.secondary
+        return drag["color"], secondary, self.options.dither and self.tool != "eraser"
+
+    def _pencil_to(self, x: int, y: int) -> None:
+        """Add the new segment of the stroke; with pixel-perfect, corners it creates are
+        taken back out (restored from the image before the stroke)."""
+        drag = self._drag
+        sprite = self.session.sprite
+        cel = sprite.cels[drag["key"]]
+        last = drag["points"][-1]
+        new_points = (
+            raster.line(last, (x, y))[1:] if drag.get("started") else raster.line(last, (x, y))
+        )
+        drag["started"] = True
+        if not new_points:
+            return
+        restore = []
+        if self.options.pixel_perfect:
+            before = drag.get("kept", [])
+            drag["points"] = raster.dedupe(drag["points"] + new_points)
+            kept = raster.pixel_perfect(drag["points"])
+            removed = set(before) - set(kept)
+            added = [p for p in kept if p not in set(before)]
+            drag["kept"] = kept
+            restore = list(removed)
+            new_points = added
+        else:
+            drag["points"] = raster.dedupe(drag["points"] + new_points)
+        color, secondary, dither = self._colors()
+        boxes = []
+        if restore:
+            ys, xs = self._limit(
+                raster.stamp(restore, sprite.width, sprite.height, self.options.brush)
+            )
+            cel.image[ys, xs] = drag["base"][ys, xs]
+            boxes.append(raster.coords_box((ys, xs)))
+        coords = self._limit(
+            raster.stamp(new_points, sprite.width, sprite.height, self.options.brush)
+        )
+        raster.paint_coords(cel.image, coords, color, secondary, dither)
+        boxes.append(raster.coords_box(coords))
+        box = None
+        for b in boxes:
+            box = raster.union_box(box, b)
+        if box is not None:
+            self.canvas.refresh(box)
+
+    def _preview(self, coords) -> None:
+        """Shapes: put back what the last preview covered, then draw the new one."""
         drag = self._drag
         cel = self.session.sprite.cels[drag["key"]]
-        changed = raster.bbox((work != drag["base"]).any(axis=2))
-        box = raster.union_box(drag["box"], changed)
-        drag["box"] = changed
+        new_box = raster.coords_box(coords)
+        box = raster.union_box(drag["box"], new_box)
+        if drag["box"] is not None:
+            x, y, w, h = drag["box"]
+            cel.image[y : y + h, x : x + w] = drag["base"][y : y + h, x : x + w]
+        raster.paint_coords(cel.image, coords, *self._colors())
+        drag["box"] = new_box
         if box is not None:
-            x, y, w, h = box
-            cel.image[y : y + h, x : x + w] = work[y : y + h, x : x + w]
             self.canvas.refresh(box)
+
+    def _write_full(self, work: np.ndarray) -> None:
+        drag = self._drag
+        cel = self.session.sprite.cels[drag["key"]]
+        changed = raster.bbox((work != cel.image).any(axis=2))
+        if changed is not None:
+            x, y, w, h = changed
+            cel.image[y : y + h, x : x + w] = work[y : y + h, x : x + w]
+            self.canvas.refresh(changed)
 
     def _push(self, command) -> None:
         try:
