@@ -216,7 +216,7 @@ class CanvasView(QWidget):
                 QRect(x0, y0, x1 - x0, y1 - y0),
             )
         if self.show_grid and self.zoom >= GRID_MIN_ZOOM:
-            self._paint_grid(painter, target, area, 1, QColor(0, 0, 0, 48))
+            self._paint_grid(painter, target, area, 1, QColor(0, 0, 0, 72))
         if self.tile_grid and self.zoom * self.tile_grid >= 8:
             self._paint_grid(painter, target, area, self.tile_grid, QColor(40, 120, 255, 140))
         painter.setClipping(False)

@@ -51,7 +51,7 @@ class LayersPanel(QWidget):
         self.opacity.setToolTip("Layer opacity")
         self.opacity.sliderReleased.connect(self._on_opacity)
         self.lock = QToolButton()
-        self.lock.setText("🔒")
+        self.lock.setText("Lock")
         self.lock.setCheckable(True)
         self.lock.setToolTip("Lock the layer against edits")
         self.lock.toggled.connect(self._on_lock)
@@ -114,7 +114,7 @@ class LayersPanel(QWidget):
                     or "Tick to show, double-click to rename, drag to reorder"
                 )
                 if layer.locked:
-                    item.setText(f"{layer.name}  🔒")
+                    item.setText(f"{layer.name}  [locked]")
                 self.list.addItem(item)
             self.list.setCurrentRow(len(layers) - 1 - self.session.layer_index)
             current = self.session.layer
@@ -130,7 +130,7 @@ class LayersPanel(QWidget):
             return
         layer = self.session.sprite.layer(self._layer_id(item))
         visible = item.checkState() == Qt.CheckState.Checked
-        name = item.text().replace("  🔒", "").strip()
+        name = item.text().replace("  [locked]", "").strip()
         if layer.visible != visible:
             self._push(SetLayerProperties(layer.id, visible=visible, label="Layer Visibility"))
         elif name and name != layer.name:
