@@ -38,6 +38,7 @@ class CanvasView(QWidget):
     zoomChanged = Signal(float)
     errorRaised = Signal(str)
     selectionChanged = Signal(object)  # Selection or None
+    viewChanged = Signal()  # zoom or pan changed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,6 +189,20 @@ class CanvasView(QWidget):
         return s is not None and 0 <= x < s.width and 0 <= y < s.height
 
     # -- painting -----------------------------------------------------------
+    def update(self, *args) -> None:  # noqa: D401 (Qt API)
+        super().update(*args)
+        if (
+            not args
+            and self.session is not None
+            and (self.zoom, self.offset.x(), self.offset.y()) != getattr(self, "_view", None)
+        ):
+            self._view = (self.zoom, self.offset.x(), self.offset.y())
+            self.viewChanged.emit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.viewChanged.emit()
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
         painter = QPainter(self)
         painter.fillRect(event.rect(), QColor(0x2B, 0x2B, 0x30))

@@ -21,6 +21,7 @@ from dgx_pixels_app.export_service import run_export
 from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
 from dgx_pixels_app.formats.images import read_rgba
 from dgx_pixels_app.gui.canvas import CanvasView
+from dgx_pixels_app.gui.canvas_area import CanvasArea
 from dgx_pixels_app.gui.document_controller import DocumentController
 from dgx_pixels_app.gui.engine_worker import EngineClient
 from dgx_pixels_app.gui.export_dialog import ExportSpec
@@ -52,7 +53,8 @@ class MainWindow(QMainWindow):
         self.documents = DocumentController(self.settings, self)
         self._closing_after_save = False
         self.canvas = CanvasView()
-        self.setCentralWidget(self.canvas)
+        self.canvas_area = CanvasArea(self.canvas)
+        self.setCentralWidget(self.canvas_area)
         self.layers_panel = LayersPanel()
         self.palette_panel = PalettePanel()
         self.prompt_panel = PromptPanel()

@@ -249,3 +249,15 @@ def test_thousand_strokes_undo_instantly_and_memory_stays_bounded(editor, qtbot)
     while history.can_undo:
         history.undo()
     assert not painted(window)
+
+
+def test_scrollbars_follow_and_pan(editor, qtbot):
+    window, canvas = editor
+    canvas.set_zoom(32)
+    area = window.canvas_area
+    assert area.hbar.maximum() > 0
+    area.hbar.setValue(area.hbar.value() + 50)
+    assert canvas.offset.x() == -area.hbar.value()
+    canvas.offset = QPointF(-100, -20)
+    canvas.update()
+    assert area.hbar.value() == 100 and area.vbar.value() == 20
