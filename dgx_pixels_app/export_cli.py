@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Examples:\n"
         "  dgx-pixels export hero.aseprite -o hero.png --format sheet --columns 4 --padding 1\n"
         "  dgx-pixels export f0.png f1.png f2.png -o walk.aseprite --durations 100,100,150 --tag walk:0-2:pingpong\n"
-        "  dgx-pixels export hero.aseprite --bevy ~/games/my_game --name hero",
+        "  dgx-pixels export hero.aseprite --bevy ~/games/my_game --name hero\n"
+        "  dgx-pixels export anim.aseprite -o anim.gif --format gif [--tag walk]\n"
+        "  dgx-pixels export anim.aseprite -o anim.png --format apng [--tag walk]",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -31,7 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--bevy", metavar="GAME_DIR", help="a Bevy project folder (with Cargo.toml)"
     )
     p.add_argument(
-        "--format", choices=("sheet", "aseprite"), help="default: from the output's extension"
+        "--format",
+        choices=("sheet", "aseprite", "gif", "apng"),
+        help="default: from the output's extension (.png: a sheet)",
     )
     p.add_argument("--layout", choices=("rows", "columns", "packed"), default="rows")
     p.add_argument("--columns", type=int, help="frames per row (rows) or per column (columns)")
@@ -110,9 +114,20 @@ def run(args: argparse.Namespace) -> int:
         print(result.snippet)
         return 0
     output = Path(args.output)
-    kind = args.format or {".aseprite": "aseprite", ".ase": "aseprite", ".png": "sheet"}.get(
-        output.suffix.lower()
-    )
+    kinds = {
+        ".aseprite": "aseprite",
+        ".ase": "aseprite",
+        ".png": "sheet",
+        ".gif": "gif",
+        ".apng": "apng",
+    }
+    kind = args.format or kinds.get(output.suffix.lower())
+    if kind in ("gif", "apng"):
+        from dgx_pixels_app.formats.animation import save_animation
+
+        count = save_animation(sprite, output, kind, tag, args.scale)
+        print(f"wrote {output}: {count} frames{f' (tag {tag})' if tag else ''}")
+        return 0
     if kind == "aseprite":
         from dgx_pixels_app.formats import aseprite
 

@@ -497,3 +497,35 @@ def merge_down_command(sprite: Sprite, layer_id: int) -> Group:
         )
     commands.append(RemoveLayer(layer_id))
     return Group(commands, label="Merge Down")
+
+
+@dataclass
+class MoveFrame(Command):
+    """Reorder a frame (tags keep their frame numbers, as in Aseprite)."""
+
+    frame_id: int
+    to_index: int
+    label: str = "Move Frame"
+    _from: int = field(default=0, repr=False)
+
+    def apply(self, sprite: Sprite) -> None:
+        if not 0 <= self.to_index < len(sprite.frames):
+            raise InvalidInputError(f"Frame position {self.to_index} is out of range.")
+        self._from = sprite.frame_index(self.frame_id)
+        sprite.frames.insert(self.to_index, sprite.frames.pop(self._from))
+        sprite.events.emit(Change(ChangeKind.FRAMES, frame_id=self.frame_id))
+
+    def revert(self, sprite: Sprite) -> None:
+        sprite.frames.insert(self._from, sprite.frames.pop(sprite.frame_index(self.frame_id)))
+        sprite.events.emit(Change(ChangeKind.FRAMES, frame_id=self.frame_id))
+
+
+def duplicate_frame_command(sprite: Sprite, frame_id: int) -> InsertFrame:
+    index = sprite.frame_index(frame_id)
+    source = sprite.frames[index]
+    cels = {
+        lid: Cel(cel.image.copy(), copy.deepcopy(cel.generation))
+        for (lid, fid), cel in sprite.cels.items()
+        if fid == frame_id
+    }
+    return InsertFrame(index + 1, Frame(source.duration_ms), cels, label="Duplicate Frame")
