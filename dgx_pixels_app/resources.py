@@ -69,3 +69,9 @@ def compose_prompt(subject: str, kind: dict | None, style: dict | None) -> tuple
         n for n in ((kind or {}).get("negative", ""), (style or {}).get("negative", "")) if n
     ]
     return ", ".join(p for p in parts if p), ", ".join(negatives)
+
+
+def animation_presets() -> list[dict]:
+    """Idle/walk/attack presets from presets/animations.toml."""
+    items = load_toml(preset_path("animations.toml")).get("animation", [])
+    return [a for a in items if isinstance(a, dict) and "id" in a]

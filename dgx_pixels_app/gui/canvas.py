@@ -58,6 +58,9 @@ class CanvasView(QWidget):
         self._checker = _checker_brush()
         self._pan_from: QPointF | None = None
         self._space = False
+        self.onion_frames = 0  # 0 = off; else frames shown before and after
+        self.onion_opacity = 0.35
+        self._onion: tuple | None = None  # (key, [(QImage, array)])
 
     # compatibility for callers that set colours on the canvas
     @property
@@ -219,6 +222,8 @@ class CanvasView(QWidget):
         painter.fillRect(area, self._checker)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setClipRect(area)
+        for image in self._onion_images():
+            painter.drawImage(target, image)
         # scale only the sprite pixels that are on screen
         x0 = max(0, int((area.left() - target.left()) / self.zoom))
         y0 = max(0, int((area.top() - target.top()) / self.zoom))
@@ -238,6 +243,33 @@ class CanvasView(QWidget):
         self._paint_selection(painter)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
         painter.drawRect(target.adjusted(-1, -1, 0, 0))
+
+    def _onion_images(self) -> list[QImage]:
+        """Neighbouring frames tinted (earlier red, later blue), fading with distance."""
+        session = self.session
+        if not self.onion_frames or session is None or len(session.sprite.frames) < 2:
+            return []
+        sprite = session.sprite
+        key = (session.frame_index, self.onion_frames, self.onion_opacity, session.history.position,
+               len(sprite.frames), sprite.width, sprite.height)  # fmt: skip
+        if self._onion is None or self._onion[0] != key:
+            images = []
+            for distance in range(self.onion_frames, 0, -1):
+                for index, tint in (
+                    (session.frame_index - distance, (255, 60, 60)),
+                    (session.frame_index + distance, (60, 120, 255)),
+                ):
+                    if 0 <= index < len(sprite.frames):
+                        rgba = sprite.composite(index).astype(np.float32)
+                        rgba[..., :3] = rgba[..., :3] * 0.5 + np.array(tint, np.float32) * 0.5
+                        rgba[..., 3] *= self.onion_opacity / distance
+                        data = np.ascontiguousarray(rgba.astype(np.uint8))
+                        h, w = data.shape[:2]
+                        images.append(
+                            (QImage(data.data, w, h, w * 4, QImage.Format.Format_RGBA8888), data)
+                        )
+            self._onion = (key, images)
+        return [image for image, _data in self._onion[1]]
 
     def _paint_grid(
         self, painter: QPainter, target: QRect, area: QRect, step: int, color: QColor

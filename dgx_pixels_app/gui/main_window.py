@@ -14,10 +14,18 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageB
 
 from dgx_pixels_app import APP_NAME, __version__
 from dgx_pixels_app import settings as app_settings
+from dgx_pixels_app.animation_ops import (
+    add_frames_command,
+    fit,
+    snap_frames_command,
+    snap_to_palette,
+    strip_frames,
+)
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.discovery import find_checkpoints
 from dgx_pixels_app.export_service import run_export
+from dgx_pixels_app.formats.animation import save_animation
 from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
 from dgx_pixels_app.formats.images import read_rgba
 from dgx_pixels_app.gui.canvas import CanvasView
@@ -25,16 +33,19 @@ from dgx_pixels_app.gui.canvas_area import CanvasArea
 from dgx_pixels_app.gui.document_controller import DocumentController
 from dgx_pixels_app.gui.engine_worker import EngineClient
 from dgx_pixels_app.gui.export_dialog import ExportSpec
-from dgx_pixels_app.gui.frame_strip import FrameStrip
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.palette_panel import PalettePanel
+from dgx_pixels_app.gui.playback import PlaybackController
+from dgx_pixels_app.gui.preview_panel import PreviewPanel
 from dgx_pixels_app.gui.prompt_panel import PromptPanel
 from dgx_pixels_app.gui.prompts import Prompter
 from dgx_pixels_app.gui.results_panel import ResultsPanel
+from dgx_pixels_app.gui.timeline import Timeline
 from dgx_pixels_app.gui.toolbar import ToolBar
 from dgx_pixels_app.info import PACKAGES, package_version
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
+from dgx_pixels_app.pixelize.pipeline import pixelize
 from dgx_pixels_app.placement import (
     add_layer_command,
     img2img_source,
@@ -59,7 +70,9 @@ class MainWindow(QMainWindow):
         self.palette_panel = PalettePanel()
         self.prompt_panel = PromptPanel()
         self.lora_panel = LoraPanel()
-        self.frame_strip = FrameStrip()
+        self.frame_strip = Timeline()
+        self.preview_panel = PreviewPanel()
+        self.playback = PlaybackController(self)
         self.results_panel = ResultsPanel()
         self.engine = EngineClient(parent=self)
         self.discovered_models: list = []
@@ -68,7 +81,8 @@ class MainWindow(QMainWindow):
         self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Palette", self.palette_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("Frames", self.frame_strip, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_dock("Timeline", self.frame_strip, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_dock("Preview", self.preview_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Results", self.results_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.position_label = QLabel()
         self.zoom_label = QLabel()
@@ -209,6 +223,28 @@ class MainWindow(QMainWindow):
             action.setChecked(getattr(self.engine.engine.settings, attr))
             self.engine_toggles[attr] = action
 
+        anim_menu = bar.addMenu("&Animation")
+        self.play_action = self._action(
+            "&Play / Pause", lambda: self.frame_strip.play.toggle(), "Return", anim_menu
+        )
+        self._action("&New Frame", lambda: self.frame_strip.add_frame(), "Alt+N", anim_menu)
+        self._action(
+            "&Duplicate Frame", lambda: self.frame_strip.duplicate_frame(), "Alt+D", anim_menu
+        )
+        self._action("Previous Frame", lambda: self._step_frame(-1), ",", anim_menu)
+        self._action("Next Frame", lambda: self._step_frame(1), ".", anim_menu)
+        anim_menu.addSeparator()
+        self.snap_action = self._action(
+            "&Snap Frames to Palette", self.snap_frames, None, anim_menu
+        )
+        self.generate_frames_action = self._action(
+            "&Generate Frames (AI)…", self.generate_frames, None, anim_menu
+        )
+        anim_menu.addSeparator()
+        self.export_anim_action = self._action(
+            "Export &GIF / APNG…", self.export_animation, None, anim_menu
+        )
+
         help_menu = bar.addMenu("&Help")
         self._action(f"&About {APP_NAME}", self.about, None, help_menu)
 
@@ -224,7 +260,14 @@ class MainWindow(QMainWindow):
         self.canvas.hovered.connect(self._on_hover)
         self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:g}%"))
         self.palette_panel.colorPicked.connect(self._on_color_picked)
-        self.frame_strip.frameSelected.connect(lambda _i: self.canvas.refresh())
+        timeline = self.frame_strip
+        timeline.frameSelected.connect(self._on_frame_selected)
+        timeline.layerSelected.connect(lambda _i: self.layers_panel.rebuild())
+        timeline.playToggled.connect(self._on_play_toggled)
+        timeline.onionChanged.connect(self._on_onion)
+        self.playback.frameShown.connect(self._on_frame_played)
+        self.playback.stopped.connect(lambda: timeline.play.setChecked(False))
+        self.results_panel.addAsFrame.connect(self.add_result_frame)
         prompt = self.prompt_panel
         prompt.generateRequested.connect(self.generate)
         prompt.img2imgRequested.connect(self.generate_from_frame)
@@ -260,7 +303,14 @@ class MainWindow(QMainWindow):
         return self.documents.session
 
     def _on_session(self, session: Session | None) -> None:
-        for view in (self.canvas, self.layers_panel, self.palette_panel, self.frame_strip):
+        self.playback.stop()
+        for view in (
+            self.canvas,
+            self.layers_panel,
+            self.palette_panel,
+            self.frame_strip,
+            self.preview_panel,
+        ):
             view.set_session(session)
         self._update_title()
 
@@ -285,7 +335,7 @@ class MainWindow(QMainWindow):
         )
         for action in (
             self.save_action, self.save_as_action, self.pixelize_action, self.export_action,
-            self.repeat_export_action,
+            self.repeat_export_action, self.snap_action, self.export_anim_action,
         ):  # fmt: skip
             action.setEnabled(session is not None)
 
@@ -353,6 +403,162 @@ class MainWindow(QMainWindow):
             self.canvas.fit()
             self._update_title()
 
+    # -- animation --------------------------------------------------------------------
+    def _on_frame_selected(self, index: int) -> None:
+        self.canvas.refresh()
+        self.preview_panel.show_frame(index)
+
+    def _on_frame_played(self, index: int) -> None:
+        self.canvas.refresh()
+        self.frame_strip.show_frame(index)
+        self.preview_panel.show_frame(index)
+
+    def _on_play_toggled(self, playing: bool) -> None:
+        if playing:
+            t = self.frame_strip
+            self.playback.start(self.session, t.tag_choice.currentData(), t.loop.isChecked())
+        else:
+            self.playback.stop()
+
+    def _on_onion(self) -> None:
+        t = self.frame_strip
+        self.canvas.onion_frames = t.onion_frames.value() if t.onion.isChecked() else 0
+        self.canvas.onion_opacity = t.onion_opacity.value() / 100
+        self.canvas.update()
+
+    def _step_frame(self, step: int) -> None:
+        if self.session is not None:
+            self.session.frame_index = (self.session.frame_index + step) % len(
+                self.session.sprite.frames
+            )
+            self.frame_strip.show_frame(self.session.frame_index)
+            self._on_frame_selected(self.session.frame_index)
+
+    def snap_frames(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        tag = self.frame_strip.tag_choice.currentData()
+        try:
+            frames = None
+            if tag:
+                t = next(t for t in session.sprite.tags if t.name == tag)
+                frames = list(range(t.start, t.end + 1))
+            session.history.push(snap_frames_command(session.sprite, frames))
+        except DgxPixelsError as exc:
+            self.show_error(str(exc))
+
+    def export_animation(self) -> None:
+        if self.session is None:
+            return
+        path = self.prompter.animation_path(
+            str(self.session.path.with_suffix(".gif") if self.session.path else "animation.gif")
+        )
+        if not path:
+            return
+        kind = "apng" if path.lower().endswith((".png", ".apng")) else "gif"
+        tag = self.frame_strip.tag_choice.currentData()
+        snapshot = self.session.sprite.snapshot()
+        self.documents.runner.submit(
+            lambda: save_animation(snapshot, path, kind, tag),
+            lambda n: self.statusBar().showMessage(f"Saved {Path(path).name}: {n} frames", 8000),
+            self.documents._failed,
+        )
+
+    def generate_frames(self) -> None:
+        from dgx_pixels_app.gui.frames_dialog import FramesDialog
+
+        if self.session is None:
+            self.show_error("Open or create a sprite first: generated frames go into it.")
+            return
+        if not self.engine.engine.loaded:
+            self.show_error("Load a model first (Model ▸ Load Model…).")
+            return
+        dialog = FramesDialog(self.prompt_panel.request(), self)
+        if not dialog.exec():
+            return
+        plan = dialog.plan()
+        request = self._request(plan.request)
+        session = self.session
+        if plan.mode == "strip":
+            self.engine.submit(request, 1, tag=("strip", plan))
+        elif plan.mode == "next":
+            image, sized = img2img_source(session.sprite, session.frame_index, None, request)
+            self.engine.submit(sized, 1, init_image=image, tag=("next", plan))
+        else:
+            self.engine.submit(request, plan.count)  # variations land in Results: Add as Frame
+
+    def add_result_frame(self, item, do_pixelize: bool) -> None:
+        session = self.session
+        if session is None:
+            self.open_result(item, do_pixelize)
+            return
+        sprite, palette = session.sprite.snapshot(), session.sprite.palette.copy()
+
+        def work():
+            art = (
+                snap_to_palette(pixelize(item.image).image, palette)
+                if do_pixelize and len(palette)
+                else (pixelize(item.image).image if do_pixelize else item.image)
+            )
+            return fit(art, sprite.width, sprite.height)
+
+        def done(image) -> None:
+            command = add_frames_command(
+                session.sprite,
+                session.layer.id,
+                session.frame_index,
+                [image],
+                session.frame.duration_ms,
+                item.request,
+            )
+            session.history.push(command)
+            session.frame_index += 1
+            self._on_frame_selected(session.frame_index)
+            self.frame_strip.show_frame(session.frame_index)
+
+        self.documents.runner.submit(work, done, self.documents._failed)
+
+    def _place_animation_job(self, job, result) -> bool:
+        """Strip and next-frame jobs go straight into the document as frames."""
+        tag = job.tag if job else None
+        if not (isinstance(tag, tuple) and tag and tag[0] in ("strip", "next")):
+            return False
+        kind, plan = tag
+        session = self.session
+        if session is None:
+            return True
+        image, request = result.images[0], result.requests[0]
+        sprite, palette = session.sprite.snapshot(), session.sprite.palette.copy()
+
+        def work():
+            if kind == "strip":
+                return strip_frames(image, plan.count)
+            art = pixelize(image).image
+            return [snap_to_palette(art, palette) if len(palette) else art]
+
+        def done(frames) -> None:
+            fitted = [
+                fit(f, sprite.width, sprite.height)
+                if f.shape[:2] != (sprite.height, sprite.width)
+                else f
+                for f in frames
+            ]
+            session.history.push(
+                add_frames_command(
+                    session.sprite,
+                    session.layer.id,
+                    session.frame_index,
+                    fitted,
+                    plan.duration_ms,
+                    request,
+                )
+            )
+            self.statusBar().showMessage(f"Added {len(frames)} frame(s)", 8000)
+
+        self.documents.runner.submit(work, done, self.documents._failed)
+        return True
+
     # -- models and generation -------------------------------------------------------
     def choose_model(self, folder: bool) -> None:
         path = self.prompter.model_path(folder)
@@ -419,6 +625,9 @@ class MainWindow(QMainWindow):
         self.engine.submit(sized, count, init_image=image, mask=mask, tag=session.selection)
 
     def _on_job_finished(self, job, result) -> None:
+        self.speed_label.setText(f"{result.steps_per_second:.2f} it/s · {result.seconds:.1f} s")
+        if self._place_animation_job(job, result):
+            return
         self.results_panel.add_results(result.images, result.requests, job.tag if job else None)
         self.speed_label.setText(f"{result.steps_per_second:.2f} it/s · {result.seconds:.1f} s")
         self._update_memory()

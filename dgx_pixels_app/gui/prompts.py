@@ -100,6 +100,12 @@ class Prompter:
             or None
         )
 
+    def animation_path(self, suggestion: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent, "Export Animation", suggestion, "GIF (*.gif);;APNG (*.png *.apng)"
+        )
+        return path or None
+
     def open_path(self, folder: str = "") -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
         return path or None

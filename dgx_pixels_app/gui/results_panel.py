@@ -50,6 +50,7 @@ def describe(request: GenerationRequest) -> str:
 class ResultsPanel(QWidget):
     addAsLayer = Signal(object, bool)  # ResultItem, pixelize?
     openAsSprite = Signal(object, bool)
+    addAsFrame = Signal(object, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,12 +69,19 @@ class ResultsPanel(QWidget):
         )
         add = QPushButton("Add as Layer")
         add.clicked.connect(self._add)
+        as_frame = QPushButton("Add as Frame")
+        as_frame.setToolTip("A new frame after the current one, snapped to the sprite's palette")
+        as_frame.clicked.connect(
+            lambda: (
+                self.current() and self.addAsFrame.emit(self.current(), self.pixelize.isChecked())
+            )
+        )
         new = QPushButton("Open as Sprite")
         new.clicked.connect(self._open)
         clear = QPushButton("Clear")
         clear.clicked.connect(self.clear)
         row = QHBoxLayout()
-        for widget in (self.pixelize, add, new, clear):
+        for widget in (self.pixelize, add, as_frame, new, clear):
             row.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

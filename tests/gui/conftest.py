@@ -15,6 +15,7 @@ class FakePrompter:
         self.pixelize_answer = None
         self.export_answer = None
         self.import_answer = None
+        self.animation_answer = None
         self.snippets: list[str] = []
         self.asked: list[str] = []
         self.errors: list[str] = []
@@ -48,6 +49,9 @@ class FakePrompter:
 
     def import_sheet(self):
         return self.import_answer
+
+    def animation_path(self, suggestion):
+        return self.animation_answer
 
     def open_path(self, folder=""):
         return self.open_answer

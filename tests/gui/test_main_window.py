@@ -20,8 +20,16 @@ def menu_titles(window):
 
 
 def test_window_opens_with_docks_and_menus(window):
-    assert menu_titles(window) == ["File", "Edit", "Layer", "View", "Model", "Help"]
-    assert set(window.docks) == {"Prompt", "LoRAs", "Layers", "Palette", "Frames", "Results"}
+    assert menu_titles(window) == ["File", "Edit", "Layer", "View", "Model", "Animation", "Help"]
+    assert set(window.docks) == {
+        "Prompt",
+        "LoRAs",
+        "Layers",
+        "Palette",
+        "Timeline",
+        "Preview",
+        "Results",
+    }
     assert all(dock.isVisible() for dock in window.docks.values())
     assert window.windowTitle() == "DGX-Pixels"
 

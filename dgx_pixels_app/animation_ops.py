@@ -1,0 +1,91 @@
+"""Animation operations shared by the GUI, the CLI and scripts (Qt-free): snapping
+frames to the palette, and turning generated images into frames."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dgx_pixels_app.core.commands import Command, Group, InsertFrame, SetCel
+from dgx_pixels_app.core.document import Cel, Frame, Sprite
+from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.generation import GenerationRequest
+from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.pixelize.palette import nearest
+from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
+from dgx_pixels_app.placement import resize_nearest
+
+
+def snap_to_palette(image: np.ndarray, palette: Palette) -> np.ndarray:
+    colors = palette.as_array()[:, :3]
+    out = image.copy()
+    opaque = out[..., 3] > 0
+    if opaque.any():
+        index = nearest(out[opaque][:, :3].astype(np.float32), colors.astype(np.float32))
+        out[opaque, :3] = colors[index]
+    return out
+
+
+def snap_frames_command(sprite: Sprite, frame_indices: list[int] | None = None) -> Group:
+    """Every cel of these frames (default: all) mapped to the nearest palette colour."""
+    if not len(sprite.palette):
+        raise InvalidInputError(
+            "The sprite has no palette to snap to: load or pick one in the Palette dock."
+        )
+    frames = [
+        sprite.frames[i].id
+        for i in (frame_indices if frame_indices is not None else range(len(sprite.frames)))
+    ]
+    commands: list[Command] = []
+    for (layer_id, frame_id), cel in sprite.cels.items():
+        if frame_id in frames:
+            snapped = snap_to_palette(cel.image, sprite.palette)
+            if not np.array_equal(snapped, cel.image):
+                commands.append(SetCel(layer_id, frame_id, Cel(snapped, cel.generation)))
+    return Group(commands, label="Snap Frames to Palette")
+
+
+def fit(art: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Centre ``art`` on a transparent canvas, shrinking it (nearest) if it is larger."""
+    h, w = art.shape[:2]
+    if w > width or h > height:
+        scale = min(width / w, height / h)
+        art = resize_nearest(art, max(1, int(w * scale)), max(1, int(h * scale)))
+        h, w = art.shape[:2]
+    canvas = np.zeros((height, width, 4), np.uint8)
+    x, y = (width - w) // 2, (height - h) // 2
+    canvas[y : y + h, x : x + w] = art
+    return canvas
+
+
+def strip_frames(image: np.ndarray, count: int, palette: Palette | None = None) -> list[np.ndarray]:
+    """Pixelize a generated strip once (one grid and one palette for all poses), then
+    cut it into ``count`` equal frames, each trimmed to the same size."""
+    if not 1 <= count <= 64:
+        raise InvalidInputError("A strip holds 1 to 64 frames.")
+    art = pixelize(image, PixelizeOptions(palette=palette)).image
+    width = art.shape[1]
+    bounds = np.linspace(0, width, count + 1).round().astype(int)
+    return [art[:, bounds[i] : bounds[i + 1]].copy() for i in range(count)]
+
+
+def add_frames_command(
+    sprite: Sprite, layer_id: int, after_index: int, images: list[np.ndarray], duration_ms: int,
+    generation: GenerationRequest | None = None,
+) -> Group:  # fmt: skip
+    """New frames after ``after_index``, each with one cel on ``layer_id`` (fitted to the sprite)."""
+    commands: list[Command] = []
+    for offset, image in enumerate(images, start=1):
+        fitted = (
+            image
+            if image.shape[:2] == (sprite.height, sprite.width)
+            else fit(image, sprite.width, sprite.height)
+        )
+        commands.append(
+            InsertFrame(
+                after_index + offset,
+                Frame(duration_ms),
+                {layer_id: Cel(fitted, generation)},
+                label="Add Frame",
+            )
+        )
+    return Group(commands, label=f"Add {len(images)} Frame{'s' if len(images) != 1 else ''}")
