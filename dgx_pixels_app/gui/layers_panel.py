@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSlider,
     QToolButton,
     QVBoxLayout,
@@ -59,13 +58,15 @@ class LayersPanel(QWidget):
         row.addWidget(self.lock)
         row.addWidget(self.opacity, 1)
         buttons = QHBoxLayout()
+        buttons.setSpacing(2)
         for text, tip, slot in (
             ("New", "New layer above the current one", self.add_layer),
             ("Copy", "Duplicate the layer", self.duplicate_layer),
             ("Merge", "Merge down into the layer below", self.merge_down),
             ("Delete", "Delete the layer", self.remove_layer),
         ):
-            button = QPushButton(text)
+            button = QToolButton()
+            button.setText(text)
             button.setToolTip(tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)

@@ -77,6 +77,9 @@ class MainWindow(QMainWindow):
         self.engine = EngineClient(parent=self)
         self.discovered_models: list = []
         self.docks: dict[str, QDockWidget] = {}
+        # the bottom docks (timeline, results) span the window's whole width
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_dock("Prompt", self.prompt_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)

@@ -81,12 +81,16 @@ class ResultsPanel(QWidget):
         clear = QPushButton("Clear")
         clear.clicked.connect(self.clear)
         row = QHBoxLayout()
-        for widget in (self.pixelize, add, as_frame, new, clear):
+        for widget in (self.pixelize, add, as_frame):
             row.addWidget(widget)
+        row2 = QHBoxLayout()
+        for widget in (new, clear):
+            row2.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
+        layout.addLayout(row2)
 
     def add_results(
         self, images: list[np.ndarray], requests: list[GenerationRequest], tag=None

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QPushButton,
     QSlider,
     QSpinBox,
     QTableWidget,
@@ -147,6 +146,10 @@ class Timeline(QWidget):
         self.loop.setChecked(True)
         self.tag_choice = QComboBox()
         self.tag_choice.setToolTip("Play the whole sprite or one tag")
+        self.tag_choice.setMinimumContentsLength(8)
+        self.tag_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.onion = QCheckBox("Onion skin")
         self.onion_frames = QSpinBox()
         self.onion_frames.setRange(1, 5)
@@ -155,7 +158,7 @@ class Timeline(QWidget):
         self.onion_opacity = QSlider(Qt.Orientation.Horizontal)
         self.onion_opacity.setRange(5, 90)
         self.onion_opacity.setValue(35)
-        self.onion_opacity.setMaximumWidth(90)
+        self.onion_opacity.setMaximumWidth(70)
         self.onion_opacity.setToolTip("Onion skin opacity")
         for widget in (self.onion, self.onion_frames, self.onion_opacity):
             signal = getattr(widget, "toggled", None) or widget.valueChanged
@@ -164,10 +167,11 @@ class Timeline(QWidget):
         self.duration.setRange(1, MAX_DURATION_MS)
         self.duration.setSuffix(" ms")
         self.duration.setToolTip("Duration of the selected frames")
-        set_duration = QPushButton("Set")
+        set_duration = QToolButton()
+        set_duration.setText("Set")
         set_duration.setToolTip("Give every selected frame this duration")
         set_duration.clicked.connect(self.set_duration)
-        row = QHBoxLayout()
+        top = QHBoxLayout()
         for widget in (
             self.play,
             self.loop,
@@ -176,8 +180,9 @@ class Timeline(QWidget):
             self.onion_frames,
             self.onion_opacity,
         ):
-            row.addWidget(widget)
-        row.addStretch(1)
+            top.addWidget(widget)
+        top.addStretch(1)
+        row = QHBoxLayout()
         for text, tip, slot in (
             ("+", "New empty frame after the current one (Alt+N)", self.add_frame),
             ("Dup", "Duplicate the current frame", self.duplicate_frame),
@@ -186,15 +191,18 @@ class Timeline(QWidget):
             ("Edit Tag", "Edit the tag at the current frame", self.edit_tag),
             ("Untag", "Delete the tag at the current frame", self.delete_tag),
         ):
-            button = QPushButton(text)
+            button = QToolButton()
+            button.setText(text)
             button.setToolTip(tip)
             button.clicked.connect(slot)
             row.addWidget(button)
         row.addWidget(self.duration)
         row.addWidget(set_duration)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
+        layout.addLayout(top)
         layout.addLayout(row)
         layout.addWidget(self.tag_bar)
         layout.addWidget(self.table, 1)
@@ -292,7 +300,7 @@ class Timeline(QWidget):
         self._push(MoveFrame(frame_id, new_visual))
 
     def _on_play(self, playing: bool) -> None:
-        self.play.setText("⏸ Pause" if playing else "▶ Play")
+        self.play.setText("■ Pause" if playing else "▶ Play")
         self.playToggled.emit(playing)
 
     # -- edits ------------------------------------------------------------------------------
