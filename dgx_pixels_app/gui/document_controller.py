@@ -82,7 +82,7 @@ class DocumentController(QObject):
             if not is_lossless(path):
                 self.session.history.mark_dirty()  # an image opened is a new project
             self.settings.add_recent(path)
-            self._save_settings()
+            self.save_settings()
             self.message.emit(
                 f"Opened {path.name}: {sprite.width}×{sprite.height}, "
                 f"{len(sprite.layers)} layers, {len(sprite.frames)} frames"
@@ -90,7 +90,7 @@ class DocumentController(QObject):
             if on_done:
                 on_done()
 
-        self.runner.submit(lambda: open_document(path), done, self._failed)
+        self.runner.submit(lambda: open_document(path), done, self.report_failure)
 
     # -- save -------------------------------------------------------------------
     def save_to(self, path: str | Path, on_done: Callable[[], None] | None = None) -> bool:
@@ -112,7 +112,7 @@ class DocumentController(QObject):
                 if not session.history.is_dirty:
                     self.recovery.discard(self.recovery_key)
             self.settings.add_recent(path)
-            self._save_settings()
+            self.save_settings()
             self.message.emit(f"Saved {path}")
             self.stateChanged.emit()
             if on_done:
@@ -120,7 +120,7 @@ class DocumentController(QObject):
 
         def failed(exc: BaseException) -> None:
             self.saving = False
-            self._failed(exc)
+            self.report_failure(exc)
 
         self.runner.submit(lambda: save_document(snapshot, path, frame), done, failed)
         return True
@@ -159,7 +159,7 @@ class DocumentController(QObject):
             self.recovery.discard(entry.key)
             self.message.emit("Recovered unsaved work: save it to keep it")
 
-        self.runner.submit(lambda: open_document(entry.sprite_path), done, self._failed)
+        self.runner.submit(lambda: open_document(entry.sprite_path), done, self.report_failure)
 
     def shutdown(self) -> None:
         """Clean exit: no recovery copy is needed any more."""
@@ -168,7 +168,7 @@ class DocumentController(QObject):
         self.recovery.discard(self.recovery_key)
 
     # -- helpers ------------------------------------------------------------------
-    def _failed(self, exc: BaseException) -> None:
+    def report_failure(self, exc: BaseException) -> None:
         if isinstance(exc, DgxPixelsError):
             self.error.emit(str(exc))
         else:
@@ -176,7 +176,7 @@ class DocumentController(QObject):
             self.error.emit(f"Something went wrong: {exc}. Your document is unchanged.")
         self.message.emit("")
 
-    def _save_settings(self) -> None:
+    def save_settings(self) -> None:
         try:
             app_settings.save_settings(self.settings)
         except DgxPixelsError as exc:

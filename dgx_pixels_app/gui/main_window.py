@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.palette_panel = PalettePanel()
         self.prompt_panel = PromptPanel()
         self.lora_panel = LoraPanel()
-        self.frame_strip = Timeline()
+        self.timeline = Timeline()
         self.preview_panel = PreviewPanel()
         self.playback = PlaybackController(self)
         self.results_panel = ResultsPanel()
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Palette", self.palette_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("Timeline", self.frame_strip, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_dock("Preview", self.preview_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Results", self.results_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.position_label = QLabel()
@@ -228,11 +228,11 @@ class MainWindow(QMainWindow):
 
         anim_menu = bar.addMenu("&Animation")
         self.play_action = self._action(
-            "&Play / Pause", lambda: self.frame_strip.play.toggle(), "Return", anim_menu
+            "&Play / Pause", lambda: self.timeline.play.toggle(), "Return", anim_menu
         )
-        self._action("&New Frame", lambda: self.frame_strip.add_frame(), "Alt+N", anim_menu)
+        self._action("&New Frame", lambda: self.timeline.add_frame(), "Alt+N", anim_menu)
         self._action(
-            "&Duplicate Frame", lambda: self.frame_strip.duplicate_frame(), "Alt+D", anim_menu
+            "&Duplicate Frame", lambda: self.timeline.duplicate_frame(), "Alt+D", anim_menu
         )
         self._action("Previous Frame", lambda: self._step_frame(-1), ",", anim_menu)
         self._action("Next Frame", lambda: self._step_frame(1), ".", anim_menu)
@@ -258,12 +258,12 @@ class MainWindow(QMainWindow):
         docs.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         docs.error.connect(self.show_error)
         self.palette_panel.primary_source = lambda: self.canvas.primary
-        for panel in (self.canvas, self.layers_panel, self.frame_strip, self.palette_panel):
+        for panel in (self.canvas, self.layers_panel, self.timeline, self.palette_panel):
             panel.errorRaised.connect(self.show_error)
         self.canvas.hovered.connect(self._on_hover)
         self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:g}%"))
         self.palette_panel.colorPicked.connect(self._on_color_picked)
-        timeline = self.frame_strip
+        timeline = self.timeline
         timeline.frameSelected.connect(self._on_frame_selected)
         timeline.layerSelected.connect(lambda _i: self.layers_panel.rebuild())
         timeline.playToggled.connect(self._on_play_toggled)
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
             self.canvas,
             self.layers_panel,
             self.palette_panel,
-            self.frame_strip,
+            self.timeline,
             self.preview_panel,
         ):
             view.set_session(session)
@@ -413,18 +413,18 @@ class MainWindow(QMainWindow):
 
     def _on_frame_played(self, index: int) -> None:
         self.canvas.refresh()
-        self.frame_strip.show_frame(index)
+        self.timeline.show_frame(index)
         self.preview_panel.show_frame(index)
 
     def _on_play_toggled(self, playing: bool) -> None:
         if playing:
-            t = self.frame_strip
+            t = self.timeline
             self.playback.start(self.session, t.tag_choice.currentData(), t.loop.isChecked())
         else:
             self.playback.stop()
 
     def _on_onion(self) -> None:
-        t = self.frame_strip
+        t = self.timeline
         self.canvas.onion_frames = t.onion_frames.value() if t.onion.isChecked() else 0
         self.canvas.onion_opacity = t.onion_opacity.value() / 100
         self.canvas.update()
@@ -434,14 +434,14 @@ class MainWindow(QMainWindow):
             self.session.frame_index = (self.session.frame_index + step) % len(
                 self.session.sprite.frames
             )
-            self.frame_strip.show_frame(self.session.frame_index)
+            self.timeline.show_frame(self.session.frame_index)
             self._on_frame_selected(self.session.frame_index)
 
     def snap_frames(self) -> None:
         session = self.session
         if session is None:
             return
-        tag = self.frame_strip.tag_choice.currentData()
+        tag = self.timeline.tag_choice.currentData()
         try:
             frames = None
             if tag:
@@ -460,12 +460,12 @@ class MainWindow(QMainWindow):
         if not path:
             return
         kind = "apng" if path.lower().endswith((".png", ".apng")) else "gif"
-        tag = self.frame_strip.tag_choice.currentData()
+        tag = self.timeline.tag_choice.currentData()
         snapshot = self.session.sprite.snapshot()
         self.documents.runner.submit(
             lambda: save_animation(snapshot, path, kind, tag),
             lambda n: self.statusBar().showMessage(f"Saved {Path(path).name}: {n} frames", 8000),
-            self.documents._failed,
+            self.documents.report_failure,
         )
 
     def generate_frames(self) -> None:
@@ -518,9 +518,9 @@ class MainWindow(QMainWindow):
             session.history.push(command)
             session.frame_index += 1
             self._on_frame_selected(session.frame_index)
-            self.frame_strip.show_frame(session.frame_index)
+            self.timeline.show_frame(session.frame_index)
 
-        self.documents.runner.submit(work, done, self.documents._failed)
+        self.documents.runner.submit(work, done, self.documents.report_failure)
 
     def _place_animation_job(self, job, result) -> bool:
         """Strip and next-frame jobs go straight into the document as frames."""
@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
             )
             self.statusBar().showMessage(f"Added {len(frames)} frame(s)", 8000)
 
-        self.documents.runner.submit(work, done, self.documents._failed)
+        self.documents.runner.submit(work, done, self.documents.report_failure)
         return True
 
     # -- models and generation -------------------------------------------------------
@@ -660,7 +660,7 @@ class MainWindow(QMainWindow):
             session.layer_index = sprite.layers.index(command.layer)
             self.layers_panel.rebuild()
 
-        self.documents.runner.submit(work, done, self.documents._failed)
+        self.documents.runner.submit(work, done, self.documents.report_failure)
 
     def open_result(self, item, do_pixelize: bool) -> None:
         if not self._confirm_discard():
@@ -673,7 +673,7 @@ class MainWindow(QMainWindow):
         self.documents.runner.submit(
             lambda: sprite_from_result(item.image, item.request, do_pixelize),
             done,
-            self.documents._failed,
+            self.documents.report_failure,
         )
 
     def _fill_models(self) -> None:
@@ -700,14 +700,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Found {len(found)} models", 5000)
 
         self.documents.runner.submit(
-            lambda: find_checkpoints(folders), done, self.documents._failed
+            lambda: find_checkpoints(folders), done, self.documents.report_failure
         )
 
     def add_models_folder(self) -> None:
         folder = self.prompter.models_folder()
         if folder and folder not in self.settings.model_folders:
             self.settings.model_folders.append(folder)
-            self.documents._save_settings()
+            self.documents.save_settings()
             self._scan_models()
 
     def download_model(self) -> None:
@@ -761,7 +761,7 @@ class MainWindow(QMainWindow):
         session.last_export = spec
         if spec.kind == "bevy" and session.path:
             self.settings.bevy_projects[str(session.path)] = spec.path
-            self.documents._save_settings()
+            self.documents.save_settings()
         snapshot = session.sprite.snapshot()
 
         def done(result) -> None:
@@ -772,7 +772,7 @@ class MainWindow(QMainWindow):
 
         self.statusBar().showMessage("Exporting…")
         self.documents.runner.submit(
-            lambda: run_export(snapshot, spec), done, self.documents._failed
+            lambda: run_export(snapshot, spec), done, self.documents.report_failure
         )
 
     def import_sheet(self) -> None:
@@ -795,7 +795,7 @@ class MainWindow(QMainWindow):
                 f"Imported {len(sprite.frames)} frames of {sprite.width}×{sprite.height}", 8000
             )
 
-        self.documents.runner.submit(work, done, self.documents._failed)
+        self.documents.runner.submit(work, done, self.documents.report_failure)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

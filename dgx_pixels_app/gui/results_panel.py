@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from dgx_pixels_app.core.generation import GenerationRequest
-from dgx_pixels_app.gui.frame_strip import thumbnail
+from dgx_pixels_app.gui.thumbnails import thumbnail
 
 THUMB = 96
 MAX_RESULTS = 64  # older results are dropped so memory stays bounded

@@ -37,7 +37,7 @@ from dgx_pixels_app.core.document import MAX_DURATION_MS, Direction, Frame, Tag
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
-from dgx_pixels_app.gui.frame_strip import thumbnail
+from dgx_pixels_app.gui.thumbnails import thumbnail
 
 CELL = 40
 TAG_COLORS = [(240, 120, 40), (40, 160, 240), (90, 200, 90), (220, 80, 160), (200, 200, 60)]

@@ -17,7 +17,7 @@ def open_animated(window, frames=5):
 
 def test_timeline_shows_layers_by_frames_and_edits_are_undoable(window, qtbot):
     sprite = open_animated(window)
-    timeline = window.frame_strip
+    timeline = window.timeline
     assert (timeline.table.rowCount(), timeline.table.columnCount()) == (1, 5)
     assert timeline.table.horizontalHeaderItem(2).text() == "3\n100ms"
     ids = [f.id for f in sprite.frames]
@@ -49,7 +49,7 @@ def test_timeline_shows_layers_by_frames_and_edits_are_undoable(window, qtbot):
 
 def test_tags_create_edit_delete(window, qtbot):
     sprite = open_animated(window)
-    timeline = window.frame_strip
+    timeline = window.timeline
     timeline.ask_tag = lambda tag, count: Tag("run", 2, 4, Direction.PINGPONG, tag.color)
     timeline.new_tag()
     assert [t.name for t in sprite.tags] == ["walk", "idle", "run"]
@@ -72,7 +72,7 @@ def test_playback_follows_tag_direction_and_durations(window, qtbot):
     sprite = open_animated(window, 6)
     for frame in sprite.frames:
         frame.duration_ms = 20
-    timeline = window.frame_strip
+    timeline = window.timeline
     timeline.tag_choice.setCurrentIndex(
         timeline.tag_choice.findData("walk")
     )  # frames 1-3, ping-pong
@@ -81,13 +81,13 @@ def test_playback_follows_tag_direction_and_durations(window, qtbot):
     timeline.play.setChecked(False)
     assert window.playback.shown[:8] == [1, 2, 3, 2, 1, 2, 3, 2]
     assert not window.playback.playing
-    assert window.frame_strip.table.currentColumn() == window.session.frame_index
+    assert window.timeline.table.currentColumn() == window.session.frame_index
 
 
 def test_onion_skin_tints_neighbours(window, qtbot):
     open_animated(window)
     window.session.frame_index = 2
-    timeline = window.frame_strip
+    timeline = window.timeline
     timeline.onion_frames.setValue(1)
     timeline.onion.setChecked(True)
     images = window.canvas._onion_images()
