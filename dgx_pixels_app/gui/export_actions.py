@@ -1,0 +1,80 @@
+"""The window's export and import actions (sheets, Bevy, sheet import). A mixin of MainWindow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.export_service import run_export
+from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
+from dgx_pixels_app.formats.images import read_rgba
+from dgx_pixels_app.gui.export_dialog import ExportSpec
+
+
+class ExportActions:
+    # -- export and import ---------------------------------------------------------
+    def _default_export(self) -> ExportSpec:
+        session = self.session
+        key = str(session.path) if session.path else ""
+        project = self.settings.bevy_projects.get(key, "") if key else ""
+        stem = session.path.stem if session.path else "sprite"
+        return ExportSpec("bevy" if project else "sheet", path=project, name=stem)
+
+    def export_sheet(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        spec = self.prompter.export(
+            session.sprite.snapshot(), session.last_export or self._default_export()
+        )
+        if spec is not None:
+            self._run_export(spec)
+
+    def repeat_export(self) -> None:
+        if self.session is None:
+            return
+        if self.session.last_export is None:
+            self.export_sheet()
+        else:
+            self._run_export(self.session.last_export)
+
+    def _run_export(self, spec: ExportSpec) -> None:
+        session = self.session
+        session.last_export = spec
+        if spec.kind == "bevy" and session.path:
+            self.settings.bevy_projects[str(session.path)] = spec.path
+            self.documents.save_settings()
+        snapshot = session.sprite.snapshot()
+
+        def done(result) -> None:
+            message, bevy = result
+            self.statusBar().showMessage(message, 8000)
+            if bevy is not None:
+                self.prompter.show_snippet(f"Bevy snippet — {bevy.asset_path}", bevy.snippet)
+
+        self.statusBar().showMessage("Exporting…")
+        self.documents.runner.submit(
+            lambda: run_export(snapshot, spec), done, self.documents.report_failure
+        )
+
+    def import_sheet(self) -> None:
+        choice = self.prompter.import_sheet()
+        if choice is None or not self._confirm_discard():
+            return
+
+        def work():
+            frames = slice_grid(
+                read_rgba(choice.path), choice.cell, choice.grid, choice.padding, choice.offset
+            )
+            return sprite_from_frames(
+                frames, [choice.duration_ms] * len(frames), layer_name=Path(choice.path).stem
+            )
+
+        def done(sprite) -> None:
+            self.documents.set_session(Session(sprite))
+            self.session.history.mark_dirty()
+            self.statusBar().showMessage(
+                f"Imported {len(sprite.frames)} frames of {sprite.width}×{sprite.height}", 8000
+            )
+
+        self.documents.runner.submit(work, done, self.documents.report_failure)
