@@ -32,7 +32,8 @@ from dgx_pixels_app.core.document import (
     Sprite,
     Tag,
 )
-from dgx_pixels_app.core.errors import DgxPixelsError, FileAccessError, FileFormatError
+from dgx_pixels_app.core.errors import DgxPixelsError, FileFormatError
+from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.generation import SCHEMA, GenerationRequest
 from dgx_pixels_app.core.limits import MAX_FILE_BYTES, MAX_FRAMES, MAX_LAYERS, check_size
 from dgx_pixels_app.core.palette import Palette
@@ -163,17 +164,7 @@ class _State:
 
 def load(path: str | os.PathLike[str]) -> Sprite:
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FileFormatError(f"'{path.name}' is {size} bytes: too large for a sprite file.")
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise FileAccessError(f"'{path}' does not exist.") from exc
-    except IsADirectoryError as exc:
-        raise FileAccessError(f"'{path}' is a folder, not a file.") from exc
-    except PermissionError as exc:
-        raise FileAccessError(f"No permission to read '{path}'.") from exc
+    data = read_bytes(path, MAX_FILE_BYTES, "sprite file")
     try:
         return from_bytes(data)
     except DgxPixelsError as exc:

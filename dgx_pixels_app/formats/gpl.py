@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from dgx_pixels_app.core.atomic import atomic_write_text
-from dgx_pixels_app.core.errors import FileAccessError, FileFormatError
+from dgx_pixels_app.core.errors import FileFormatError
+from dgx_pixels_app.core.files import read_text
 from dgx_pixels_app.core.palette import MAX_COLORS, Palette
 
 MAX_PALETTE_FILE_BYTES = 4 * 1024 * 1024
@@ -54,13 +55,7 @@ def format_gpl(palette: Palette) -> str:
 
 def load_gpl(path: str | os.PathLike[str]) -> Palette:
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_PALETTE_FILE_BYTES:
-            raise FileFormatError(f"'{path.name}' is too large to be a palette.")
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise FileAccessError(f"Cannot read '{path}': {exc.strerror or exc}.") from exc
-    return parse_gpl(text, path.name)
+    return parse_gpl(read_text(path, MAX_PALETTE_FILE_BYTES, "palette"), path.name)
 
 
 def save_gpl(palette: Palette, path: str | os.PathLike[str]) -> None:

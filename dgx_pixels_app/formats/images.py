@@ -16,7 +16,8 @@ from PIL import Image, UnidentifiedImageError
 
 from dgx_pixels_app.core.atomic import atomic_write_bytes
 from dgx_pixels_app.core.document import Cel, Sprite
-from dgx_pixels_app.core.errors import FileAccessError, FileFormatError
+from dgx_pixels_app.core.errors import FileFormatError
+from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.limits import MAX_FILE_BYTES, check_size
 from dgx_pixels_app.core.palette import Palette
 
@@ -24,16 +25,7 @@ from dgx_pixels_app.core.palette import Palette
 def read_rgba(path: str | os.PathLike[str]) -> np.ndarray:
     """Decode an image file to a ``(h, w, 4)`` uint8 array, refusing oversize headers."""
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise FileFormatError(f"'{path.name}' is too large to be a sprite.")
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise FileAccessError(f"'{path}' does not exist.") from exc
-    except IsADirectoryError as exc:
-        raise FileAccessError(f"'{path}' is a folder, not an image.") from exc
-    except PermissionError as exc:
-        raise FileAccessError(f"No permission to read '{path}'.") from exc
+    data = read_bytes(path, MAX_FILE_BYTES, "image")
     return decode_rgba(data, name=path.name)
 
 

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from dgx_pixels_app.core.atomic import atomic_write_text
-from dgx_pixels_app.core.errors import FileAccessError, FileFormatError
+from dgx_pixels_app.core.errors import FileFormatError
+from dgx_pixels_app.core.files import read_text
 from dgx_pixels_app.core.palette import MAX_COLORS, Palette
 from dgx_pixels_app.formats.gpl import MAX_PALETTE_FILE_BYTES, format_gpl, parse_gpl
 
@@ -81,14 +82,7 @@ def load_palette(path: str | os.PathLike[str]) -> Palette:
     parser = _PARSERS.get(path.suffix.lower())
     if parser is None:
         raise FileFormatError(f"'{path.name}' is not a palette file: use .gpl, .hex or .pal.")
-    try:
-        if path.stat().st_size > MAX_PALETTE_FILE_BYTES:
-            raise FileFormatError(f"'{path.name}' is too large to be a palette.")
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError as exc:
-        raise FileAccessError(f"'{path}' does not exist.") from exc
-    except OSError as exc:
-        raise FileAccessError(f"Cannot read '{path}': {exc.strerror or exc}.") from exc
+    text = read_text(path, MAX_PALETTE_FILE_BYTES, "palette")
     return parser(text, path.name)
 
 

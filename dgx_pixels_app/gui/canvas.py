@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.gui.observer import SessionObserver
 from dgx_pixels_app.gui.tools import TOOLS, ToolController
 
 MIN_ZOOM, MAX_ZOOM = 1 / 16, 64
@@ -33,7 +34,7 @@ def _checker_brush() -> QBrush:
     return QBrush(tile)
 
 
-class CanvasView(QWidget):
+class CanvasView(SessionObserver, QWidget):
     hovered = Signal(int, int, object)  # x, y, (r, g, b, a) or None outside the sprite
     zoomChanged = Signal(float)
     errorRaised = Signal(str)
@@ -82,12 +83,8 @@ class CanvasView(QWidget):
         self.tools.colorsChanged.emit()
 
     # -- document -----------------------------------------------------------
-    def set_session(self, session: Session | None) -> None:
-        if self.session is not None:
-            self.session.sprite.events.disconnect(self._on_change)
-        self.session = session
-        if session is not None:
-            session.sprite.events.connect(self._on_change)
+    def rebuild(self) -> None:
+        """A new document: composite it and fit it to the window."""
         self.refresh()
         self.fit()
 

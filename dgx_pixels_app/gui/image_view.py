@@ -14,6 +14,7 @@ class ImageView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 160)
         self.placeholder = placeholder
+        self.fixed_scale: int | None = None  # None: fit the widget; else exactly N x
         self._data: np.ndarray | None = None
         self._image = QImage()
 
@@ -31,6 +32,9 @@ class ImageView(QWidget):
 
     def target_rect(self) -> QRect:
         w, h = self._image.width(), self._image.height()
+        if self.fixed_scale:
+            tw, th = w * self.fixed_scale, h * self.fixed_scale
+            return QRect((self.width() - tw) // 2, (self.height() - th) // 2, tw, th)
         scale = max(1, min(self.width() // max(w, 1), self.height() // max(h, 1)))
         if scale == 1 and (w > self.width() or h > self.height()):
             ratio = min(self.width() / w, self.height() / h)

@@ -27,9 +27,10 @@ from dgx_pixels_app.core.document import Layer
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.gui.observer import SessionObserver
 
 
-class LayersPanel(QWidget):
+class LayersPanel(SessionObserver, QWidget):
     errorRaised = Signal(str)
     currentLayerChanged = Signal()
 
@@ -76,14 +77,6 @@ class LayersPanel(QWidget):
         layout.addLayout(row)
         layout.addLayout(buttons)
         self._updating = False
-
-    def set_session(self, session: Session | None) -> None:
-        if self.session is not None:
-            self.session.sprite.events.disconnect(self._on_change)
-        self.session = session
-        if session is not None:
-            session.sprite.events.connect(self._on_change)
-        self.rebuild()
 
     def _on_change(self, change: Change) -> None:
         if change.kind == ChangeKind.LAYERS:

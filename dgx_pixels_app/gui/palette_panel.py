@@ -24,6 +24,7 @@ from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.formats.palettes import PALETTE_FILTER, load_palette, save_palette
+from dgx_pixels_app.gui.observer import SessionObserver
 from dgx_pixels_app.resources import builtin_palettes
 
 SWATCH = 18
@@ -83,7 +84,7 @@ class SwatchGrid(QWidget):
             self.edit.emit(index)
 
 
-class PalettePanel(QWidget):
+class PalettePanel(SessionObserver, QWidget):
     colorPicked = Signal(object, bool)
     errorRaised = Signal(str)
 
@@ -128,14 +129,6 @@ class PalettePanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.presets)
         layout.addStretch(1)
-
-    def set_session(self, session: Session | None) -> None:
-        if self.session is not None:
-            self.session.sprite.events.disconnect(self._on_change)
-        self.session = session
-        if session is not None:
-            session.sprite.events.connect(self._on_change)
-        self.rebuild()
 
     def _on_change(self, change: Change) -> None:
         if change.kind == ChangeKind.PALETTE:

@@ -2,37 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
-
-class _Pixels(QWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        self.scale = 2
-        self._data = None
-        self._image = QImage()
-        self.setMinimumSize(96, 96)
-
-    def set_image(self, rgba: np.ndarray | None) -> None:
-        if rgba is None:
-            self._data, self._image = None, QImage()
-        else:
-            self._data = np.ascontiguousarray(rgba)
-            h, w = self._data.shape[:2]
-            self._image = QImage(self._data.data, w, h, w * 4, QImage.Format.Format_RGBA8888)
-        self.update()
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(0x3A, 0x3A, 0x40))
-        if self._image.isNull():
-            return
-        w, h = self._image.width() * self.scale, self._image.height() * self.scale
-        target = QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h)
-        painter.drawImage(target, self._image)
+from dgx_pixels_app.gui.image_view import ImageView
 
 
 class PreviewPanel(QWidget):
@@ -42,16 +14,18 @@ class PreviewPanel(QWidget):
         self.scale = QComboBox()
         for n in (1, 2, 4):
             self.scale.addItem(f"{n}×", n)
-        self.scale.setCurrentIndex(1)
-        self.view = _Pixels()
+        self.view = ImageView()
+        self.view.setMinimumSize(96, 96)
         self.scale.currentIndexChanged.connect(self._on_scale)
+        self.scale.setCurrentIndex(1)
+        self._on_scale()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.scale)
         layout.addWidget(self.view, 1)
 
     def _on_scale(self) -> None:
-        self.view.scale = self.scale.currentData()
+        self.view.fixed_scale = self.scale.currentData()
         self.view.update()
 
     def set_session(self, session) -> None:

@@ -37,6 +37,7 @@ from dgx_pixels_app.core.document import MAX_DURATION_MS, Direction, Frame, Tag
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.gui.observer import SessionObserver
 from dgx_pixels_app.gui.thumbnails import thumbnail
 
 CELL = 40
@@ -113,7 +114,7 @@ class TagDialog(QDialog):
         )
 
 
-class Timeline(QWidget):
+class Timeline(SessionObserver, QWidget):
     frameSelected = Signal(int)
     layerSelected = Signal(int)
     errorRaised = Signal(str)
@@ -209,14 +210,6 @@ class Timeline(QWidget):
         self._updating = False
 
     # -- model --------------------------------------------------------------------------
-    def set_session(self, session: Session | None) -> None:
-        if self.session is not None:
-            self.session.sprite.events.disconnect(self._on_change)
-        self.session = session
-        if session is not None:
-            session.sprite.events.connect(self._on_change)
-        self.rebuild()
-
     def _on_change(self, change: Change) -> None:
         if change.kind in (ChangeKind.FRAMES, ChangeKind.LAYERS, ChangeKind.TAGS):
             self.rebuild()
