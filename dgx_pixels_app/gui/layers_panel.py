@@ -206,10 +206,3 @@ class LayersPanel(SessionObserver, QWidget):
             layer_id = self.session.layer.id
             self.session.layer_index = max(0, self.session.layer_index - 1)
             self._push(RemoveLayer(layer_id))
-
-    def _push(self, command) -> None:
-        try:
-            self.session.history.push(command)
-        except DgxPixelsError as exc:
-            self.errorRaised.emit(str(exc))
-            self.rebuild()

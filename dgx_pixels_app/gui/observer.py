@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.events import Change
 from dgx_pixels_app.core.session import Session
 
@@ -19,6 +20,17 @@ class SessionObserver:
         if session is not None:
             session.sprite.events.connect(self._on_change)
         self.rebuild()
+
+    def _push(self, command) -> bool:
+        """Apply a command through the history; a refused one is shown, not raised
+        (the view's ``errorRaised`` signal), and the view is redrawn from the model."""
+        try:
+            self.session.history.push(command)
+        except DgxPixelsError as exc:
+            self.errorRaised.emit(str(exc))
+            self.rebuild()
+            return False
+        return True
 
     def _on_change(self, change: Change) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -34,7 +34,6 @@ from dgx_pixels_app.core.commands import (
     duplicate_frame_command,
 )
 from dgx_pixels_app.core.document import MAX_DURATION_MS, Direction, Frame, Tag
-from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.gui.observer import SessionObserver
@@ -297,12 +296,6 @@ class Timeline(SessionObserver, QWidget):
         self.playToggled.emit(playing)
 
     # -- edits ------------------------------------------------------------------------------
-    def _push(self, command) -> None:
-        try:
-            self.session.history.push(command)
-        except DgxPixelsError as exc:
-            self.errorRaised.emit(str(exc))
-            self.rebuild()
 
     def add_frame(self) -> None:
         if self.session is None:
