@@ -40,7 +40,7 @@ class Grid:
         return self.x.cells, self.y.cells
 
 
-def edge_profile(image: np.ndarray, axis: int, max_lines: int = 512) -> np.ndarray:
+def edge_profile(image: np.ndarray, axis: int, max_lines: int = 256) -> np.ndarray:
     """Colour change between neighbours along ``axis`` (1 = columns, 0 = rows),
     averaged over at most ``max_lines`` evenly spaced lines (plenty for a mean)."""
     lines = image.shape[1 - axis]
@@ -76,6 +76,34 @@ def _peak_frequency(power: np.ndarray, size: int, lo: float, hi: float) -> float
     return (k + shift) / size
 
 
+def _seam_ratio(profile: np.ndarray) -> float:
+    """How strong the edges on the 8-pixel JPEG block grid are, against the image's
+    strongest edges: JPEG seams are faint (0.02-0.3 seen); a real 8-pixel art grid is not (0.5+)."""
+    if len(profile) < 32:
+        return 1.0
+    seams = np.zeros(len(profile), bool)
+    seams[7::8] = True
+    excess = float(np.median(profile[seams]) - np.median(profile[~seams]))
+    spread = float(np.percentile(profile, 99.5) - np.median(profile))
+    return excess / spread if spread > 0 else 1.0
+
+
+def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, profiles=()) -> float:
+    """JPEG compresses in 8x8 blocks, which leaves faint edges every 8 pixels. When the
+    peak sits on that block grid, the seams are faint and another clear peak exists,
+    the other one is the art."""
+    if abs(1.0 / f - 8.0) > 0.08 or any(_seam_ratio(p) >= 0.4 for p in profiles):
+        return f
+    masked = power.copy()
+    freqs = np.arange(len(power)) / size
+    for block in (1 / 16, 1 / 8, 2 / 8, 3 / 8, 4 / 8):
+        masked[np.abs(freqs - block) < block * 0.03 + 2.0 / size] = 0
+    other = _peak_frequency(masked, size, lowest, 1.0 / MIN_CELL)
+    if other is not None and _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f):
+        return other
+    return f
+
+
 def _fundamental(power: np.ndarray, size: int, f: float, lowest: float) -> float:
     """Sharp edges put equal power at every harmonic of the grid frequency; if the
     peak found is a harmonic (k x the fundamental), step down to the fundamental."""
@@ -102,12 +130,17 @@ def _phase(profile: np.ndarray, frequency: float) -> float:
     return float((-np.angle(z) / (2 * np.pi * frequency)) % period)
 
 
-def _refine_cuts(profile: np.ndarray, period: float, phase: float, length: int) -> np.ndarray:
+def _refine_cuts(
+    profile: np.ndarray, period: float, phase: float, length: int, fill: float
+) -> np.ndarray:
     """Snap each predicted cut to the strongest edge near it, following slow drift."""
-    smooth = np.convolve(profile, np.array([0.25, 0.5, 0.25]), mode="same")
+    smooth = np.convolve(_without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
     floor = np.median(smooth)
-    strong = floor + 0.5 * (np.percentile(smooth, 95) - floor)
-    cuts = []
+    # an edge counts when it is a fair share of the image's strongest edges: JPEG block
+    # seams and noise in flat areas stay below that and leave the predicted cut alone
+    strong = floor + 0.35 * (np.percentile(smooth, 99.5) - floor)
+    cuts: list[float] = []
+    flags: list[bool] = []
     offset = 0.0
     k0 = int(np.floor(-phase / period))
     k = k0
@@ -118,11 +151,12 @@ def _refine_cuts(profile: np.ndarray, period: float, phase: float, length: int) 
         k += 1
         if predicted <= 0.5 or predicted >= length - 0.5:
             continue
-        radius = max(1.0, 0.3 * period)
+        radius = max(1.0, 0.25 * period)
         lo = int(max(0, np.floor(predicted - radius - 1)))
         hi = int(min(len(smooth), np.ceil(predicted + radius)))
         window = smooth[lo:hi]
         cut = predicted
+        snapped = False
         if window.size and window.max() >= strong:
             i = int(np.argmax(window))
             # sub-pixel centre of the edge from its neighbours
@@ -131,9 +165,43 @@ def _refine_cuts(profile: np.ndarray, period: float, phase: float, length: int) 
                 den = a - 2 * b + c
                 i = i + (0.5 * (a - c) / den if den != 0 else 0.0)
             cut = lo + i + 1.0
+            snapped = True
             offset = 0.7 * offset + 0.3 * (cut - (phase + (k - 1) * period))
         cuts.append(cut)
-    return np.array(cuts, dtype=np.float64)
+        flags.append(snapped)
+    return _fill_unsnapped(np.array(cuts, dtype=np.float64), np.array(flags, dtype=bool), fill)
+
+
+def _without_jpeg_seams(profile: np.ndarray) -> np.ndarray:
+    """Subtract the typical extra edge JPEG leaves at its 8-pixel block boundaries, so a
+    seam in a flat background is not mistaken for a cell edge."""
+    if len(profile) < 32:
+        return profile
+    seams = np.zeros(len(profile), bool)
+    seams[7::8] = True  # profile index i is the boundary at i + 1
+    excess = float(np.median(profile[seams]) - np.median(profile[~seams]))
+    if excess <= 0:
+        return profile
+    cleaned = profile.copy()
+    cleaned[seams] = np.maximum(cleaned[seams] - excess, 0)
+    return cleaned
+
+
+def _fill_unsnapped(cuts: np.ndarray, snapped: np.ndarray, period: float) -> np.ndarray:
+    """Cuts in flat areas (no edge to snap to) are placed from the nearest real edges:
+    evenly between two of them, or a period at a time beyond the last one, so a
+    transparent margin keeps whole cells even where the grid drifts."""
+    if not snapped.any() or snapped.all():
+        return cuts
+    out = cuts.copy()
+    idx = np.flatnonzero(snapped)
+    first, last = idx[0], idx[-1]
+    out[:first] = out[first] - period * np.arange(first, 0, -1)
+    out[last + 1 :] = out[last] + period * np.arange(1, len(out) - last)
+    for a, b in zip(idx[:-1], idx[1:], strict=True):
+        if b - a > 1:
+            out[a : b + 1] = np.linspace(out[a], out[b], b - a + 1)
+    return out
 
 
 def _with_edges(cuts: np.ndarray, period: float, length: int) -> np.ndarray:
@@ -149,9 +217,11 @@ def _with_edges(cuts: np.ndarray, period: float, length: int) -> np.ndarray:
     return np.concatenate([[start], inner, [end]])
 
 
-def _axis_from_period(profile: np.ndarray, period: float, length: int) -> AxisGrid:
+def _axis_from_period(
+    profile: np.ndarray, period: float, length: int, fill: float | None = None
+) -> AxisGrid:
     phase = _phase(profile, 1.0 / period)
-    cuts = _with_edges(_refine_cuts(profile, period, phase, length), period, length)
+    cuts = _with_edges(_refine_cuts(profile, period, phase, length, fill or period), period, length)
     return AxisGrid(period, cuts)
 
 
@@ -189,6 +259,7 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     combined = sx + sy
     f = _peak_frequency(combined, size, 1.0 / max_cell, 1.0 / MIN_CELL)
     if f is not None:
+        f = _avoid_jpeg_blocks(combined, size, f, 1.0 / max_cell, (px, py))
         f = _fundamental(combined, size, f, 1.0 / max_cell)
     if f is None or 1.0 / f >= min(w, h) / 1.5:
         return Grid(
@@ -198,5 +269,6 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     axes = []
     for profile, spectrum, length in ((px, sx, w), (py, sy, h)):
         local = _peak_frequency(spectrum, size, f * 0.97, f * 1.03) or f
-        axes.append(_axis_from_period(profile, 1.0 / local, length))
+        # flat margins are filled with the period both axes agree on (square art pixels)
+        axes.append(_axis_from_period(profile, 1.0 / local, length, fill=1.0 / f))
     return Grid(axes[0], axes[1])

@@ -116,12 +116,16 @@ def test_drift_blur_noise_and_jpeg():
     assert len(result.palette) <= len(COLORS) + 2  # near-duplicates merged
 
 
-def test_grid_detection_reports_drifting_cuts():
+def test_grid_detection_follows_drifting_cuts():
     art = sprite(40, 30, seed=2)
-    grid = detect_grid(upscale(art, 25.6, drift=0.1))
+    scale, drift = 25.6, 0.1
+    grid = detect_grid(upscale(art, scale, drift=drift))
     assert grid.size == (40, 30)
-    widths = np.diff(grid.x.cuts)
-    assert widths.max() - widths.min() > 2  # followed the drift rather than a fixed step
+    k = np.arange(41, dtype=float)
+    true_cuts = k * scale + drift * scale * np.sin(2 * np.pi * k / max(4, 40 / 2))
+    error = np.abs(grid.x.cuts[1:-1] - true_cuts[1:-1])
+    assert error.max() < 0.3 * scale  # every cut lands on its drifted boundary
+    assert np.median(error) < 1.5
 
 
 def test_forced_cell_size():
