@@ -232,14 +232,29 @@ class CanvasView(SessionObserver, QWidget):
                 self._image,
                 QRect(x0, y0, x1 - x0, y1 - y0),
             )
-        if self.show_grid and self.zoom >= GRID_MIN_ZOOM:
-            self._paint_grid(painter, target, area, 1, QColor(0, 0, 0, 72))
+        if self.show_grid and self.zoom >= GRID_MIN_ZOOM and float(self.zoom).is_integer():
+            painter.setBrushOrigin(target.topLeft())
+            painter.fillRect(area, self._grid_brush(int(self.zoom)))
         if self.tile_grid and self.zoom * self.tile_grid >= 8:
             self._paint_grid(painter, target, area, self.tile_grid, QColor(40, 120, 255, 140))
         painter.setClipping(False)
         self._paint_selection(painter)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
         painter.drawRect(target.adjusted(-1, -1, 0, 0))
+
+    def _grid_brush(self, zoom: int) -> QBrush:
+        """One cell of the pixel grid as a pattern: the whole grid is a single fill."""
+        cached = getattr(self, "_grid_cache", None)
+        if cached is None or cached[0] != zoom:
+            tile = QPixmap(zoom, zoom)
+            tile.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(tile)
+            painter.setPen(QPen(QColor(0, 0, 0, 72), 1))
+            painter.drawLine(0, 0, zoom - 1, 0)
+            painter.drawLine(0, 1, 0, zoom - 1)
+            painter.end()
+            self._grid_cache = cached = (zoom, QBrush(tile))
+        return cached[1]
 
     def _onion_images(self) -> list[QImage]:
         """Neighbouring frames tinted (earlier red, later blue), fading with distance."""
