@@ -6,6 +6,7 @@ window never waits on the disk and a save never reads a sprite being edited.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -177,7 +178,10 @@ class DocumentController(QObject):
         self.message.emit("")
 
     def save_settings(self) -> None:
-        try:
-            app_settings.save_settings(self.settings)
-        except DgxPixelsError as exc:
-            log.warning("settings not saved: %s", exc)
+        """Write a copy of the settings on the task runner (the UI thread never waits on disk)."""
+        snapshot = copy.deepcopy(self.settings)
+        self.runner.submit(
+            lambda: app_settings.save_settings(snapshot),
+            lambda _r: None,
+            lambda exc: log.warning("settings not saved: %s", exc),
+        )

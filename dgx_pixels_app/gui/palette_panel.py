@@ -33,6 +33,7 @@ SWATCH = 18
 class SwatchGrid(QWidget):
     picked = Signal(object, bool)  # (r, g, b, a), primary?
     edit = Signal(int)
+    moved = Signal(int, int)  # a swatch dragged from one index to another
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,10 +74,19 @@ class SwatchGrid(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         index = self.index_at(int(event.position().x()), int(event.position().y()))
+        self._drag_from = index if event.button() == Qt.MouseButton.LeftButton else -1
         if index >= 0:
             self.selected = index
             self.update()
             self.picked.emit(self.colors[index], event.button() != Qt.MouseButton.RightButton)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        start = getattr(self, "_drag_from", -1)
+        self._drag_from = -1
+        target = self.index_at(int(event.position().x()), int(event.position().y()))
+        if start >= 0 and target >= 0 and target != start:
+            self.selected = target
+            self.moved.emit(start, target)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         index = self.index_at(int(event.position().x()), int(event.position().y()))
@@ -101,6 +111,7 @@ class PalettePanel(SessionObserver, QWidget):
         self.grid = SwatchGrid()
         self.grid.picked.connect(self.colorPicked)
         self.grid.edit.connect(self.edit_color)
+        self.grid.moved.connect(self.move_color_to)
         self.presets = QComboBox()
         self.presets.addItem("Built-in palettes…", None)
         for name in builtin_palettes():
@@ -186,6 +197,17 @@ class PalettePanel(SessionObserver, QWidget):
         colors, names = list(palette.colors), list(palette.names)
         colors[index], colors[target] = colors[target], colors[index]
         names[index], names[target] = names[target], names[index]
+        self.grid.selected = target
+        self._set(colors, names, label="Reorder Colours")
+
+    def move_color_to(self, start: int, target: int) -> None:
+        """Drag and drop a swatch to a new place in the palette."""
+        if self.session is None:
+            return
+        palette = self.session.sprite.palette
+        colors, names = list(palette.colors), list(palette.names)
+        colors.insert(target, colors.pop(start))
+        names.insert(target, names.pop(start))
         self.grid.selected = target
         self._set(colors, names, label="Reorder Colours")
 

@@ -1,7 +1,7 @@
 """Layers and palette docks: every change goes through the history."""
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from dgx_pixels_app.core.commands import set_pixel
 from dgx_pixels_app.core.palette import Palette
@@ -85,13 +85,26 @@ def test_swatch_click_picks_colours(window, qtbot):
     qtbot.mouseClick(
         grid,
         Qt.MouseButton.LeftButton,
-        pos=grid.rect().topLeft() + __import__("PySide6.QtCore").QtCore.QPoint(*grid.swatch_pos(3)),
+        pos=QPoint(*grid.swatch_pos(3)),
     )
     assert window.canvas.primary == window.session.sprite.palette.colors[3]
     qtbot.mouseClick(
         grid,
         Qt.MouseButton.RightButton,
-        pos=__import__("PySide6.QtCore").QtCore.QPoint(*grid.swatch_pos(5)),
+        pos=QPoint(*grid.swatch_pos(5)),
     )
     assert window.canvas.secondary == window.session.sprite.palette.colors[5]
     assert np.asarray(window.canvas.primary).shape == (4,)
+
+
+def test_drag_a_swatch_to_reorder(window, qtbot):
+    window.documents.new_document(4, 4)
+    grid = window.palette_panel.grid
+    grid.resize(8 * 18, 80)
+    colors = list(window.session.sprite.palette.colors)
+    qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=QPoint(*grid.swatch_pos(0)))
+    qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=QPoint(*grid.swatch_pos(3)))
+    moved = window.session.sprite.palette.colors
+    assert moved[3] == colors[0] and moved[0] == colors[1]
+    window.undo_action.trigger()
+    assert window.session.sprite.palette.colors == colors
