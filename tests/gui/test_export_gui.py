@@ -42,7 +42,9 @@ def test_bevy_export_from_menu_then_ctrl_e_repeats(window, qtbot, tmp_path):
         "TextureAtlasLayout::from_grid(UVec2::new(12, 10), 5, 1, None, None)"
         in window.prompter.snippets[0]
     )
-    assert app_settings.load_settings().bevy_projects[str(doc)] == str(game)
+    qtbot.waitUntil(
+        lambda: app_settings.load_settings().bevy_projects.get(str(doc)) == str(game), timeout=5000
+    )
 
     png.unlink()
     window.repeat_export_action.trigger()  # Ctrl+E: no dialog this time

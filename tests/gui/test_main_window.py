@@ -56,7 +56,7 @@ def test_new_draw_save_open_shows_the_pixel(window, qtbot, tmp_path):
     window.open_action.trigger()
     qtbot.waitUntil(lambda: window.session.path == target, timeout=5000)
     assert window.canvas._rgba[4, 3].tolist() == list(GREEN)  # what the canvas shows
-    assert str(target) in app_settings.load_settings().recent_files
+    qtbot.waitUntil(lambda: str(target) in app_settings.load_settings().recent_files, timeout=5000)
 
 
 def test_canvas_click_paints_and_menu_undo_reverts(window, qtbot):
