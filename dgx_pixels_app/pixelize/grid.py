@@ -104,6 +104,55 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     return f
 
 
+def _edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and strengths of the clear edges along one axis."""
+    smooth = np.convolve(_without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
+    floor = np.median(smooth)
+    strong = floor + 0.35 * (np.percentile(smooth, 99.5) - floor)
+    inner = smooth[1:-1]
+    peaks = np.flatnonzero((inner >= smooth[:-2]) & (inner > smooth[2:]) & (inner >= strong)) + 1
+    return peaks + 1.0, smooth[peaks]
+
+
+def _lattice_fit(profiles, period: float) -> float:
+    """Share of the edge strength that lies on the lattice of this period (each axis
+    with its own phase): the cell grid explains nearly all edges, a repeat of the
+    content (a row of lamps, a tileset's tiles) only some."""
+    hit = total = 0.0
+    for profile in profiles:
+        positions, weights = _edges(profile)
+        if positions.size == 0:
+            continue
+        phase = _phase(profile, 1.0 / period)
+        distance = np.abs(((positions - phase + period / 2) % period) - period / 2)
+        hit += float(weights[distance <= max(1.0, 0.2 * period)].sum())
+        total += float(weights.sum())
+    return hit / total if total else 1.0
+
+
+def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles) -> float:
+    """If the chosen period explains few edges, it is a period of the content, not of
+    the cells: take the largest smaller period among the spectrum's peaks that
+    explains nearly all of them."""
+    if _lattice_fit(profiles, 1.0 / f) >= 0.7:
+        return f
+    k = np.arange(1, len(power) - 1)
+    peaks = k[
+        (power[k] > power[k - 1])
+        & (power[k] >= power[k + 1])
+        & (k / size > f * 1.05)
+        & (k / size <= 1.0 / MIN_CELL)
+    ]
+    candidates = sorted(
+        peaks[np.argsort(power[peaks])[-20:]] / size
+    )  # lowest frequency (largest period) first
+    for candidate in candidates:
+        candidate = _peak_frequency(power, size, candidate * 0.99, candidate * 1.01) or candidate
+        if _lattice_fit(profiles, 1.0 / candidate) >= 0.9:
+            return candidate
+    return f
+
+
 def _fundamental(power: np.ndarray, size: int, f: float, lowest: float) -> float:
     """Sharp edges put equal power at every harmonic of the grid frequency; if the
     peak found is a harmonic (k x the fundamental), step down to the fundamental."""
@@ -261,6 +310,7 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     if f is not None:
         f = _avoid_jpeg_blocks(combined, size, f, 1.0 / max_cell, (px, py))
         f = _fundamental(combined, size, f, 1.0 / max_cell)
+        f = _rescue_from_content_period(combined, size, f, (px, py))
     if f is None or 1.0 / f >= min(w, h) / 1.5:
         return Grid(
             AxisGrid(float(w), np.array([0.0, float(w)])),
