@@ -41,7 +41,25 @@ def _setup_logging() -> None:
         logging.basicConfig(level=logging.INFO)
 
 
+def _check_display() -> None:
+    """On Linux, say plainly when there is no screen to open a window on."""
+    import os
+
+    from dgx_pixels_app.core.errors import DgxPixelsError
+
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise DgxPixelsError(
+            "No display found (DISPLAY and WAYLAND_DISPLAY are unset): run DGX-Pixels on the "
+            "desktop, over ssh -X, or use the command line (dgx-pixels --help)."
+        )
+
+
 def run_gui(file: str | None = None) -> int:
+    _check_display()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -61,3 +61,16 @@ def test_bad_input_is_one_clear_line_and_exit_2(tmp_path):
         assert result.returncode == 2
         assert words in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_gui_without_a_display_says_so(tmp_path):
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = run("gui", env=env)
+    assert result.returncode == 2
+    assert "No display found" in result.stderr and "Traceback" not in result.stderr
