@@ -18,14 +18,19 @@ def read_bytes(path: str | os.PathLike[str], limit: int, what: str = "file") -> 
         if size > limit:
             raise FileFormatError(f"'{path.name}' is {size:,} bytes: too large for a {what}.")
         return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise FileAccessError(f"'{path}' does not exist.") from exc
-    except IsADirectoryError as exc:
-        raise FileAccessError(f"'{path}' is a folder, not a {what}.") from exc
-    except PermissionError as exc:
-        raise FileAccessError(f"No permission to read '{path}'.") from exc
     except OSError as exc:
-        raise FileAccessError(f"Cannot read '{path}': {exc.strerror or exc}.") from exc
+        raise access_error(path, exc, what) from exc
+
+
+def access_error(path: Path, exc: OSError, what: str = "file") -> FileAccessError:
+    """The message a person gets when a file cannot be read."""
+    if isinstance(exc, FileNotFoundError):
+        return FileAccessError(f"'{path}' does not exist.")
+    if isinstance(exc, IsADirectoryError):
+        return FileAccessError(f"'{path}' is a folder, not a {what}.")
+    if isinstance(exc, PermissionError):
+        return FileAccessError(f"No permission to read '{path}'.")
+    return FileAccessError(f"Cannot read '{path}': {exc.strerror or exc}.")
 
 
 def read_text(path: str | os.PathLike[str], limit: int, what: str = "file") -> str:

@@ -13,7 +13,8 @@ import json
 import struct
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import FileAccessError, ModelError
+from dgx_pixels_app.core.errors import ModelError
+from dgx_pixels_app.core.files import access_error
 
 PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin", ".pkl")
 MAX_HEADER_BYTES = 100 * 1024 * 1024
@@ -46,12 +47,8 @@ def safetensors_header(path: Path) -> dict:
                     f"'{path.name}' is corrupt or truncated (bad safetensors header size)."
                 )
             raw = f.read(length)
-    except FileNotFoundError as exc:
-        raise FileAccessError(f"'{path}' does not exist.") from exc
-    except IsADirectoryError as exc:
-        raise ModelError(f"'{path}' is a folder, not a .safetensors file.") from exc
-    except PermissionError as exc:
-        raise FileAccessError(f"No permission to read '{path}'.") from exc
+    except OSError as exc:
+        raise access_error(path, exc, ".safetensors file") from exc
     try:
         header = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
