@@ -136,7 +136,7 @@ def ui_stall(engine: Engine, request: GenerationRequest) -> float:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from dgx_pixels_app.gui.engine_worker import EngineClient
+    from dgx_pixels_app.gui.job_client import JobClient as EngineClient
 
     app = QApplication.instance() or QApplication([])
     client = EngineClient(engine)

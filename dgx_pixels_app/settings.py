@@ -62,6 +62,7 @@ class Settings:
     autosave_seconds: int = 30
     default_palette: str = "db32"
     bevy_projects: dict = field(default_factory=dict)  # document path -> Bevy project folder
+    default_model: str = ""  # what the command line uses when no --model is given
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
         text = str(Path(path).resolve())

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from dgx_pixels_app.core.errors import FileFormatError
+from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
 
 SCHEMA = "dgx-pixels/generation@1"
 
@@ -23,6 +23,19 @@ class LoraRef:
     path: str
     weight: float = 1.0
     enabled: bool = True
+
+
+def parse_lora(text: str) -> LoraRef:
+    """``FILE[:WEIGHT]`` as typed on a command line or in a form (weight -4..4, default 1)."""
+    name = text.replace("\\", "/").rsplit("/", 1)[-1]
+    path, _, weight = text.rpartition(":") if ":" in name else (text, "", "")
+    try:
+        value = float(weight) if weight else 1.0
+    except ValueError as exc:
+        raise InvalidInputError(f"LoRA weight in '{text}' is not a number.") from exc
+    if not -4 <= value <= 4:
+        raise InvalidInputError(f"LoRA weight {value} is out of range (-4 to 4).")
+    return LoraRef(path or text, value)
 
 
 @dataclass
@@ -67,6 +80,34 @@ class GenerationRequest:
         extra = {k: v for k, v in data.items() if k not in known | {"loras", "schema"}}
         return cls(**kwargs, loras=loras, extra=extra)
 
+    def a1111_parameters(self, model_hash: str = "", lora_hashes: dict | None = None) -> str:
+        """The ``parameters`` text A1111/Forge write into PNGs (and civitai, ComfyUI
+        readers and ``sd-parsers`` read): prompt, negative, then key: value pairs."""
+        sampler = _A1111_SAMPLERS.get(self.scheduler or "euler", self.scheduler)
+        pairs = [
+            ("Steps", self.steps), ("Sampler", sampler), ("CFG scale", _num(self.cfg)),
+            ("Seed", self.seed), ("Size", f"{self.width}x{self.height}"),
+        ]  # fmt: skip
+        if model_hash:
+            pairs.append(("Model hash", model_hash[:10]))
+        if self.model:
+            pairs.append(("Model", _stem(self.model)))
+        if self.strength is not None and self.mode != "txt2img":
+            pairs.append(("Denoising strength", _num(self.strength)))
+        if lora_hashes:
+            joined = ", ".join(f"{name}: {h[:12]}" for name, h in lora_hashes.items())
+            pairs.append(("Lora hashes", f'"{joined}"'))
+        pairs.append(("Version", "dgx-pixels"))
+        prompt = self.prompt
+        prompt += "".join(
+            f" <lora:{_stem(lo.path)}:{_num(lo.weight)}>" for lo in self.loras if lo.enabled
+        )
+        lines = [prompt]
+        if self.negative_prompt:
+            lines.append(f"Negative prompt: {self.negative_prompt}")
+        lines.append(", ".join(f"{k}: {v}" for k, v in pairs if v not in (None, "")))
+        return "\n".join(lines)
+
     @classmethod
     def from_json(cls, text: str) -> GenerationRequest:
         try:
@@ -74,3 +115,22 @@ class GenerationRequest:
         except json.JSONDecodeError as exc:
             raise FileFormatError(f"Generation metadata is not valid JSON: {exc}.") from exc
         return cls.from_dict(data)
+
+
+_A1111_SAMPLERS = {
+    "euler": "Euler",
+    "euler_a": "Euler a",
+    "dpmpp_2m": "DPM++ 2M",
+    "dpmpp_2m_karras": "DPM++ 2M Karras",
+    "ddim": "DDIM",
+    "unipc": "UniPC",
+}
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if name.endswith((".safetensors", ".ckpt")) else name

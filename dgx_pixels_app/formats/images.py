@@ -47,14 +47,37 @@ def decode_rgba(data: bytes, name: str = "image") -> np.ndarray:
     return np.array(image.convert("RGBA"), dtype=np.uint8)
 
 
-def encode_png(rgba: np.ndarray) -> bytes:
+def encode_png(rgba: np.ndarray, text: dict[str, str] | None = None) -> bytes:
+    """PNG bytes; ``text`` becomes iTXt chunks (e.g. A1111's ``parameters``)."""
     out = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(out, format="PNG", optimize=False)
+    info = None
+    if text:
+        from PIL.PngImagePlugin import PngInfo
+
+        info = PngInfo()
+        for key, value in text.items():
+            info.add_itxt(key, value)
+    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(
+        out, format="PNG", optimize=False, pnginfo=info
+    )
     return out.getvalue()
 
 
-def write_png(path: str | os.PathLike[str], rgba: np.ndarray) -> None:
-    atomic_write_bytes(path, encode_png(rgba))
+def write_png(
+    path: str | os.PathLike[str], rgba: np.ndarray, text: dict[str, str] | None = None
+) -> None:
+    atomic_write_bytes(path, encode_png(rgba, text))
+
+
+def png_text(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The text chunks of a PNG (tEXt, zTXt, iTXt)."""
+    data = read_bytes(Path(path), MAX_FILE_BYTES, "image")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            return {k: str(v) for k, v in getattr(image, "text", {}).items()}
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise FileFormatError(f"'{Path(path).name}' is not a readable PNG ({exc}).") from exc
 
 
 def sprite_from_image(path: str | os.PathLike[str]) -> Sprite:

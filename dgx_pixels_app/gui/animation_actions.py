@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dgx_pixels_app.animation_ops import (
+from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.formats.animation import save_animation
+from dgx_pixels_app.jobs.frames import (
     add_frames_command,
     fit,
     snap_frames_command,
     snap_to_palette,
     strip_frames,
 )
-from dgx_pixels_app.core.errors import DgxPixelsError
-from dgx_pixels_app.formats.animation import save_animation
+from dgx_pixels_app.jobs.placement import img2img_source
 from dgx_pixels_app.pixelize.pipeline import pixelize
-from dgx_pixels_app.placement import img2img_source
 
 
 class AnimationActions:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from dgx_pixels_app.core.errors import DgxPixelsError
-from dgx_pixels_app.engine.cli import parse_lora
+from dgx_pixels_app.core.generation import parse_lora
 from dgx_pixels_app.gui.image_view import ImageView
 from dgx_pixels_app.gui.results_panel import ResultItem, describe
 

@@ -20,8 +20,8 @@ from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.formats import gpl
 from dgx_pixels_app.formats.documents import is_lossless, open_document, save_document
+from dgx_pixels_app.formats.recovery import RecoveryStore
 from dgx_pixels_app.gui.tasks import TaskRunner
-from dgx_pixels_app.recovery import RecoveryStore
 from dgx_pixels_app.resources import builtin_palettes
 
 log = logging.getLogger(__name__)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from dgx_pixels_app.core.session import Session
-from dgx_pixels_app.export_service import run_export
 from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
 from dgx_pixels_app.formats.images import read_rgba
 from dgx_pixels_app.gui.export_dialog import ExportSpec
+from dgx_pixels_app.jobs.export import run_export
 
 
 class ExportActions:

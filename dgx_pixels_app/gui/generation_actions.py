@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.discovery import find_checkpoints
-from dgx_pixels_app.placement import (
+from dgx_pixels_app.jobs.placement import (
     add_layer_command,
     img2img_source,
     inpaint_source,
@@ -37,9 +37,7 @@ class GenerationActions:
 
     def _on_model_loaded(self, model) -> None:
         name = model.path.name
-        self.model_label.setText(
-            f"{name} · loaded in {model.load_seconds:.1f} s · {model.device.type}"
-        )
+        self.model_label.setText(f"{name} · loaded in {model.load_seconds:.1f} s · {model.device}")
         self.prompt_panel.set_model_loaded(True, name)
         self._update_memory()
 
@@ -82,12 +80,17 @@ class GenerationActions:
         self.engine.submit(sized, count, init_image=image, mask=mask, tag=session.selection)
 
     def _on_job_finished(self, job, result) -> None:
-        self.speed_label.setText(f"{result.steps_per_second:.2f} it/s · {result.seconds:.1f} s")
-        if self._place_animation_job(job, result):
-            return
-        self.results_panel.add_results(result.images, result.requests, job.tag if job else None)
-        self.speed_label.setText(f"{result.steps_per_second:.2f} it/s · {result.seconds:.1f} s")
         self._update_memory()
+        if job.target is not None:  # a batch: its images arrived one by one
+            done = len(result.items)
+            self.statusBar().showMessage(
+                f"Batch done: {done} image(s), {len(result.failures)} failed → {job.target.output}",
+                10000,
+            )
+            return
+        if not result.items or self._place_animation_job(job, result):
+            return
+        self.results_panel.add_results(result.images, result.requests, job.tag)
         self.statusBar().showMessage(
             f"{len(result.images)} new result(s): double-click one to add it as a layer", 8000
         )

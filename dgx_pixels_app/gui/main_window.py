@@ -16,15 +16,18 @@ from dgx_pixels_app import APP_NAME, __version__
 from dgx_pixels_app import settings as app_settings
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.engine.info import PACKAGES, package_version
 from dgx_pixels_app.gui.animation_actions import AnimationActions
+from dgx_pixels_app.gui.batch_actions import BatchActions
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.canvas_area import CanvasArea
 from dgx_pixels_app.gui.document_controller import DocumentController
-from dgx_pixels_app.gui.engine_worker import EngineClient
 from dgx_pixels_app.gui.export_actions import ExportActions
 from dgx_pixels_app.gui.generation_actions import GenerationActions
+from dgx_pixels_app.gui.job_client import JobClient
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
+from dgx_pixels_app.gui.metrics_panel import MetricsPanel
 from dgx_pixels_app.gui.palette_panel import PalettePanel
 from dgx_pixels_app.gui.playback import PlaybackController
 from dgx_pixels_app.gui.preview_panel import PreviewPanel
@@ -33,11 +36,10 @@ from dgx_pixels_app.gui.prompts import Prompter
 from dgx_pixels_app.gui.results_panel import ResultsPanel
 from dgx_pixels_app.gui.timeline import Timeline
 from dgx_pixels_app.gui.toolbar import ToolBar
-from dgx_pixels_app.info import PACKAGES, package_version
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
 
 
-class MainWindow(QMainWindow, GenerationActions, AnimationActions, ExportActions):
+class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions, ExportActions):
     def __init__(self, settings: app_settings.Settings | None = None) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
@@ -56,7 +58,8 @@ class MainWindow(QMainWindow, GenerationActions, AnimationActions, ExportActions
         self.preview_panel = PreviewPanel()
         self.playback = PlaybackController(self)
         self.results_panel = ResultsPanel()
-        self.engine = EngineClient(parent=self)
+        self.metrics_panel = MetricsPanel()
+        self.engine = JobClient(parent=self)
         self.discovered_models: list = []
         self.docks: dict[str, QDockWidget] = {}
         # the bottom docks (timeline, results) span the window's whole width
@@ -69,6 +72,9 @@ class MainWindow(QMainWindow, GenerationActions, AnimationActions, ExportActions
         self._add_dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_dock("Preview", self.preview_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Results", self.results_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_dock("Metrics", self.metrics_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.docks["Results"], self.docks["Metrics"])
+        self.docks["Results"].raise_()
         self.position_label = QLabel()
         self.zoom_label = QLabel()
         self.model_label = QLabel("No model")
@@ -86,6 +92,7 @@ class MainWindow(QMainWindow, GenerationActions, AnimationActions, ExportActions
         self._restore_layout()
         self.resize(1280, 800) if not self._restored else None
         self._update_title()
+        self._load_metrics()
 
     # -- construction -------------------------------------------------------------
     def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
@@ -196,6 +203,9 @@ class MainWindow(QMainWindow, GenerationActions, AnimationActions, ExportActions
         self.compare_action = self._action(
             "&Compare Models and LoRAs…", self.compare, None, model_menu
         )
+        self.batch_action = self._action(
+            "&Batch Generate…", self.batch_generate, "Ctrl+Shift+B", model_menu
+        )
         model_menu.addSeparator()
         self.engine_toggles = {}
         for attr, text in (("vae_tiling", "VAE Tiling (large images, less memory)"),
@@ -268,6 +278,9 @@ class MainWindow(QMainWindow, GenerationActions, AnimationActions, ExportActions
             lambda _job, text: self.statusBar().showMessage(text, 5000)
         )
         self.engine.jobFailed.connect(lambda _job, text: self.show_error(text))
+        self.engine.imageReady.connect(self._on_image_ready)
+        self.engine.imageFailed.connect(self._on_image_failed)
+        self.engine.jobMetrics.connect(self._on_metrics)
         self.engine.busyChanged.connect(prompt.set_busy)
         self.results_panel.addAsLayer.connect(self.add_result_layer)
         self.results_panel.openAsSprite.connect(self.open_result)

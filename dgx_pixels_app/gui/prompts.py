@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from dgx_pixels_app.formats.documents import OPEN_FILTER
+from dgx_pixels_app.formats.recovery import RecoveryEntry
 from dgx_pixels_app.gui.new_sprite_dialog import NewSpriteDialog
-from dgx_pixels_app.recovery import RecoveryEntry
 
 SAVE_FILTER = "Aseprite project (*.aseprite);;PNG image, current frame (*.png)"
 
@@ -109,6 +109,12 @@ class Prompter:
     def open_path(self, folder: str = "") -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
         return path or None
+
+    def batch(self, output: str):
+        from dgx_pixels_app.gui.batch_dialog import BatchDialog
+
+        dialog = BatchDialog(output, self.parent)
+        return dialog.spec() if dialog.exec() else None
 
     def save_path(self, suggestion: str) -> str | None:
         path, chosen = QFileDialog.getSaveFileName(

@@ -147,7 +147,7 @@ def test_ai_strip_and_next_frame_add_frames(window, qtbot, tiny_model):
     assert all(sprite.composite(i).shape == (10, 12, 4) for i in range(5))
     nxt = plan_for("next", "a frog", preset, base, 1, 0.5)
     window.session.frame_index = 0
-    from dgx_pixels_app.placement import img2img_source
+    from dgx_pixels_app.jobs.placement import img2img_source
 
     image, sized = img2img_source(sprite, 0, None, nxt.request)
     window.engine.submit(sized, 1, init_image=image, tag=("next", nxt))

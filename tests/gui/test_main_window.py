@@ -29,6 +29,7 @@ def test_window_opens_with_docks_and_menus(window):
         "Timeline",
         "Preview",
         "Results",
+        "Metrics",
     }
     assert all(dock.isVisible() for dock in window.docks.values())
     assert window.windowTitle() == "DGX-Pixels"

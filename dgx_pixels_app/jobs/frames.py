@@ -10,9 +10,9 @@ from dgx_pixels_app.core.document import Cel, Frame, Sprite
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.jobs.placement import resize_nearest
 from dgx_pixels_app.pixelize.palette import nearest
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
-from dgx_pixels_app.placement import resize_nearest
 
 
 def snap_to_palette(image: np.ndarray, palette: Palette) -> np.ndarray:

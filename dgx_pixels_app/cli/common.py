@@ -1,0 +1,82 @@
+"""Options and helpers shared by the generating subcommands (generate, batch, benchmark)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dgx_pixels_app.core.errors import InvalidInputError
+
+
+def add_model_options(p: argparse.ArgumentParser, backend: bool = True) -> None:
+    p.add_argument(
+        "--model",
+        help="a diffusers SDXL folder or a single-file .safetensors (default: the settings' "
+        "default model, or the only one found)",
+    )
+    p.add_argument(
+        "--lora", action="append", default=[], metavar="FILE[:WEIGHT]",
+        help="apply a LoRA (repeatable)",
+    )  # fmt: skip
+    p.add_argument("--device", default="auto", help="auto, cuda, cpu, mps")
+    if backend:
+        p.add_argument(
+            "--backend", default="local", metavar="local|ray[:HOST:PORT]",
+            help="run on this process's engine (default) or on a Ray cluster "
+            "(ray: a local Ray; ray:HOST:PORT: join that cluster)",
+        )  # fmt: skip
+        p.add_argument(
+            "--workers", type=int,
+            help="Ray workers (default: one per GPU in the cluster, 1 without GPUs)",
+        )  # fmt: skip
+
+
+def resolve_model(value: str | None) -> str:
+    """The model to use: --model, else the settings' default, else the only one found."""
+    if value:
+        if not Path(value).expanduser().exists():
+            raise InvalidInputError(f"Model '{value}' does not exist.")
+        return value
+    from dgx_pixels_app.settings import load_settings
+
+    default = load_settings().default_model
+    if default and Path(default).expanduser().exists():
+        return default
+    from dgx_pixels_app.engine.discovery import find_checkpoints
+
+    found = find_checkpoints()
+    if len(found) == 1:
+        return str(found[0].path)
+    hint = (
+        f"{len(found)} models were found; pick one with --model"
+        if found
+        else "none was found in the models folders (see 'dgx-pixels info')"
+    )
+    raise InvalidInputError(
+        f"No model given: {hint}. Pass --model PATH (a diffusers SDXL folder or a "
+        ".safetensors file), or download one in the app (Model ▸ Download)."
+    )
+
+
+def parse_loras(values: list[str]):
+    from dgx_pixels_app.core.generation import parse_lora
+
+    loras = [parse_lora(item) for item in values]
+    for lora in loras:
+        if not Path(lora.path).expanduser().is_file():
+            raise InvalidInputError(f"LoRA '{lora.path}' does not exist.")
+    return loras
+
+
+def make_queue(args: argparse.Namespace):
+    """A job queue on the back end the arguments ask for, logging metrics."""
+    from dgx_pixels_app.engine.backend import make_backend
+    from dgx_pixels_app.engine.settings import EngineSettings
+    from dgx_pixels_app.jobs.metrics import MetricsLog
+    from dgx_pixels_app.jobs.queue import JobQueue
+
+    backend = make_backend(
+        getattr(args, "backend", "local"), EngineSettings(device=args.device),
+        workers=getattr(args, "workers", None),
+    )  # fmt: skip
+    return JobQueue(backend, MetricsLog())

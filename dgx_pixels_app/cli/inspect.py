@@ -1,0 +1,47 @@
+"""``dgx-pixels inspect FILE``: a sprite file's layers, frames and tags."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("inspect", help="list a sprite file's layers, frames and tags")
+    p.add_argument("file", help="an .aseprite or image file")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dgx_pixels_app.formats.documents import open_document
+
+    sprite = open_document(args.file)
+    summary = {
+        "width": sprite.width,
+        "height": sprite.height,
+        "layers": [
+            {"name": la.name, "visible": la.visible, "locked": la.locked, "opacity": la.opacity}
+            for la in sprite.layers
+        ],
+        "frames": [f.duration_ms for f in sprite.frames],
+        "tags": [
+            {"name": t.name, "from": t.start, "to": t.end, "direction": str(t.direction)}
+            for t in sprite.tags
+        ],
+        "palette_colors": len(sprite.palette),
+        "generated_cels": sum(1 for cel in sprite.cels.values() if cel.generation is not None),
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(
+        f"{args.file}: {sprite.width}x{sprite.height}, {len(sprite.frames)} frames "
+        f"({', '.join(f'{d} ms' for d in summary['frames'])}), {len(sprite.palette)} colours"
+    )
+    for layer in summary["layers"]:
+        flags = [k for k in ("visible", "locked") if layer[k]]
+        print(f"  layer {layer['name']!r} opacity {layer['opacity']} {' '.join(flags)}")
+    for tag in summary["tags"]:
+        print(f"  tag {tag['name']!r} frames {tag['from']}-{tag['to']} {tag['direction']}")
+    return 0

@@ -1,0 +1,91 @@
+"""The window's batch and metrics actions. A mixin of MainWindow.
+
+A batch is prepared off the UI thread (it reads the list and the output folder),
+then submitted to the same job queue as every other generation: its images land
+in the Results dock as they are written to disk, and each job's metrics in the
+Metrics dock and the status bar.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from dgx_pixels_app.jobs.batch import BatchFolder, BatchOptions, prepare_batch
+from dgx_pixels_app.jobs.items import parse_items, read_items
+
+
+def build_batch(spec, model: str, loras) -> object:
+    """The batch job for a dialog's answer (runs on a worker thread)."""
+    if spec.items_file:
+        items = read_items(spec.items_file)
+        digest = hashlib.sha256(Path(spec.items_file).read_bytes()).hexdigest()
+    else:
+        items = parse_items(spec.items_text, "txt", "the pasted list")
+        digest = hashlib.sha256(spec.items_text.encode()).hexdigest()
+    if not spec.output:
+        from dgx_pixels_app.core.errors import InvalidInputError
+
+        raise InvalidInputError("Choose an output folder for the batch.")
+    options = BatchOptions(
+        output=Path(spec.output), model=model, kind=spec.kind, style=spec.style, size=spec.size,
+        count=spec.count, seed=spec.seed, steps=spec.steps, cfg=spec.cfg, loras=loras,
+        items_sha256=digest,
+    )  # fmt: skip
+    return prepare_batch(items, options, resume=spec.resume)
+
+
+class BatchActions:
+    def batch_generate(self) -> None:
+        model = self.engine.engine.model
+        if model is None:
+            self.show_error("Load a model first (Model ▸ Load Model…): the batch runs on it.")
+            return
+        spec = self.prompter.batch(str(Path.home() / "dgx-pixels-batch"))
+        if spec is None:
+            return
+        model_path, loras = str(model.path), self.lora_panel.loras()
+
+        def done(job) -> None:
+            if not job.tasks:
+                self.statusBar().showMessage("Every image of that batch is already done.", 8000)
+                return
+            self.engine.submit_job(job)
+            self.statusBar().showMessage(
+                f"Batch started: {job.image_count} image(s) → {job.target.output}", 8000
+            )
+
+        self.documents.runner.submit(
+            lambda: build_batch(spec, model_path, loras), done, self.documents.report_failure
+        )
+
+    def _on_image_ready(self, job, image) -> None:
+        if not isinstance(job.target, BatchFolder):
+            return
+        self.results_panel.add_results([image.raw], [image.request], None)
+        target = job.target
+        self.statusBar().showMessage(
+            f"Batch {target.output.name}: {target.done_count()}/{target.total} · "
+            f"{image.seconds:.1f} s/image",
+            5000,
+        )
+
+    def _on_image_failed(self, job, index: int, message: str) -> None:
+        if isinstance(job.target, BatchFolder):
+            entry = job.target.by_index.get(index, {})
+            self.statusBar().showMessage(
+                f"Batch item {entry.get('file', index)} failed: {message}", 8000
+            )
+        else:
+            self.show_error(message)
+
+    def _on_metrics(self, metrics) -> None:
+        self.metrics_panel.add(metrics)
+        self.speed_label.setText(metrics.summary())
+
+    def _load_metrics(self) -> None:
+        log = self.engine.queue.metrics
+        if log is not None:
+            self.documents.runner.submit(
+                lambda: log.recent(50), self.metrics_panel.load, self.documents.report_failure
+            )

@@ -1,0 +1,175 @@
+"""A job as plain data, and the events a running job reports.
+
+A :class:`Job` is: the engine calls to make (:class:`~dgx_pixels_app.engine.backend.Task`,
+each a ``GenerationRequest`` plus optional source image and mask), the post-steps
+applied to every image (:class:`PostSteps`: pixelize, palette, fit to a sprite
+size, slice a strip into frames), and where results go (a :class:`Target` such as
+a batch folder; with none, only the caller's event listener sees them). The GUI,
+the CLI, batch and agents all build these and hand them to a
+:class:`~dgx_pixels_app.jobs.queue.JobQueue`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from dgx_pixels_app.core.generation import GenerationRequest
+from dgx_pixels_app.engine.backend import ModelInfo, Task
+from dgx_pixels_app.engine.engine import CancelToken
+from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class PostSteps:
+    """What happens to each generated image before it is delivered."""
+
+    pixelize: bool = True
+    options: PixelizeOptions | None = None  # palette, colours, background…
+    size: int | None = None  # fit the sprite onto a size×size canvas (shrinking if larger)
+    frames: int = 1  # >1: the image is a strip of this many poses, cut into frames
+
+
+@dataclass
+class ImageResult:
+    """One delivered image: the raw model output, the post-processed art and provenance."""
+
+    index: int  # the task's index
+    number: int  # which image of the task (0 .. count-1)
+    raw: np.ndarray
+    art: np.ndarray | None  # after post-steps (None when the job has none)
+    frames: list[np.ndarray]  # the strip cut into frames (empty unless PostSteps.frames > 1)
+    request: GenerationRequest  # the exact request (seed, model, size) behind it
+    seconds: float  # generation time per image
+    steps_per_second: float
+    worker: str = "local"
+
+
+class Target(Protocol):
+    """Where a job's results go, written as they arrive (so a killed job keeps them)."""
+
+    def begin(self, job: Job, model: ModelInfo | None) -> None: ...
+
+    def write(self, image: ImageResult) -> None: ...
+
+    def fail(self, index: int, message: str) -> None: ...
+
+    def finish(self, cancelled: bool) -> None: ...
+
+
+@dataclass
+class Job:
+    tasks: list[Task]
+    post: PostSteps | None = None
+    target: Target | None = None
+    model: str | None = None  # load this model first unless it is the resident one
+    label: str = ""
+    tag: Any = None  # what a front end needs to place the results (opaque here)
+    previews: bool = True  # per-step preview images (the GUI wants them, batch not)
+    id: int = field(default_factory=lambda: next(_ids))
+    token: CancelToken = field(default_factory=CancelToken)
+    submitted: float = field(default_factory=time.monotonic)
+    backend_name: str = ""  # set by the queue that runs it
+
+    @property
+    def image_count(self) -> int:
+        return sum(task.count for task in self.tasks)
+
+    @classmethod
+    def single(
+        cls, request: GenerationRequest, count: int = 1, init_image=None, mask=None, **kwargs
+    ) -> Job:
+        """The everyday job: one request for ``count`` images."""
+        return cls([Task(0, request, count, init_image, mask)], **kwargs)
+
+
+@dataclass
+class JobResult:
+    job: Job
+    items: list[ImageResult] = field(default_factory=list)
+    failures: list[tuple[int, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def images(self) -> list[np.ndarray]:
+        return [item.raw for item in self.items]
+
+    @property
+    def requests(self) -> list[GenerationRequest]:
+        return [item.request for item in self.items]
+
+    @property
+    def steps_per_second(self) -> float:
+        rates = [item.steps_per_second for item in self.items if item.steps_per_second]
+        return sum(rates) / len(rates) if rates else 0.0
+
+
+# -- events (delivered to listeners on the queue's thread) --------------------------------
+@dataclass
+class JobStarted:
+    job: Job
+    wait_seconds: float
+
+
+@dataclass
+class JobProgress:
+    job: Job
+    index: int
+    step: int
+    total: int
+    preview: np.ndarray | None
+    done: int  # images delivered so far
+    of: int  # images in the job
+
+
+@dataclass
+class ImageReady:
+    job: Job
+    image: ImageResult
+    done: int
+    of: int
+
+
+@dataclass
+class ImageFailed:
+    job: Job
+    index: int
+    message: str
+
+
+@dataclass
+class ModelLoaded:
+    job: Job
+    model: ModelInfo
+
+
+@dataclass
+class JobFinished:
+    job: Job
+    result: JobResult
+    metrics: Any  # JobMetrics
+
+
+@dataclass
+class JobCancelled:
+    job: Job
+    message: str
+    result: JobResult
+
+
+@dataclass
+class JobFailed:
+    job: Job
+    message: str
+
+
+Event = (
+    JobStarted | JobProgress | ImageReady | ImageFailed | ModelLoaded | JobFinished
+    | JobCancelled | JobFailed
+)  # fmt: skip
