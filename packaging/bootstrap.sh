@@ -67,8 +67,8 @@ install_python() {
       fi
     fi
   fi
-  say "installing DGX-Pixels and its dependencies"
-  "$PY" -m pip install -q -e ".[test]"
+  say "installing DGX-Pixels and its dependencies (with the Ray back end and test tools)"
+  "$PY" -m pip install -q -e ".[test,cluster]"
   echo "$want" > "$VENV/.dgx-pixels-stamp"
 }
 
@@ -105,6 +105,7 @@ case "$mode" in
     export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    "$VENV/bin/lint-imports" --no-cache
     exec "$PY" -m pytest "$@"
     ;;
   *)

@@ -21,7 +21,7 @@ import numpy as np
 
 from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
 from dgx_pixels_app.core.generation import GenerationRequest
-from dgx_pixels_app.engine.loader import LoadedModel, load_model
+from dgx_pixels_app.engine.loader import LoadedModel, check_model_path, load_model
 from dgx_pixels_app.engine.lora import LoraSet
 from dgx_pixels_app.engine.settings import EngineSettings
 
@@ -113,6 +113,7 @@ class Engine:
     # -- models -----------------------------------------------------------------
     def load(self, path: str | Path, config: str | Path | None = None) -> LoadedModel:
         """Load a model, freeing the previous one first so two never sit in memory."""
+        check_model_path(Path(path).expanduser())  # a bad path never unloads the current model
         with self._lock:
             self._free()
             self.model = load_model(path, self.settings, config)

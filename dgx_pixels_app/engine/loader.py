@@ -39,6 +39,19 @@ def _offline_env() -> None:
     transformers_logging.disable_progress_bar()
 
 
+def check_model_path(path: Path) -> str:
+    """ "single-file" or "diffusers" if ``path`` looks loadable (headers only); raises a
+    DgxPixelsError saying why not. Cheap: run it before freeing the loaded model."""
+    if not path.exists():
+        raise FileAccessError(f"Model '{path}' does not exist.")
+    if path.is_file():
+        refuse_pickle(path)
+        safetensors_header(path)
+        return "single-file"
+    check_diffusers_folder(path)
+    return "diffusers"
+
+
 def load_model(
     path: str | Path, settings: EngineSettings | None = None, config: str | Path | None = None
 ) -> LoadedModel:
@@ -49,15 +62,7 @@ def load_model(
     """
     settings = settings or EngineSettings()
     path = Path(path).expanduser()
-    if not path.exists():
-        raise FileAccessError(f"Model '{path}' does not exist.")
-    if path.is_file():
-        refuse_pickle(path)
-        safetensors_header(path)
-        kind = "single-file"
-    else:
-        check_diffusers_folder(path)
-        kind = "diffusers"
+    kind = check_model_path(path)
     _offline_env()
     import torch
     from diffusers import StableDiffusionXLPipeline

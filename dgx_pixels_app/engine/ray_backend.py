@@ -23,6 +23,7 @@ import os
 import queue
 import socket
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -48,6 +49,7 @@ from dgx_pixels_app.engine.settings import EngineSettings
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3  # per task: the first run and two retries on other actors
 MAX_ACTOR_FAILURES = 3  # an actor that died this often is dropped from the pool
+RESTART_PAUSE = 1.0  # seconds before a dead actor (being restarted by Ray) gets work again
 
 try:
     import ray
@@ -170,6 +172,8 @@ class RayBackend(Backend):
             )
         if workers is not None and not 1 <= workers <= 256:
             raise InvalidInputError(f"Workers must be 1 to 256, not {workers}.")
+        if address:
+            parse_address(address)
         self.settings = settings or EngineSettings()
         self.started_ray = False
         self._guard = None
@@ -228,8 +232,16 @@ class RayBackend(Backend):
     def model(self) -> ModelInfo | None:
         return self._model
 
-    def worker_pids(self) -> list[tuple[str, int]]:
-        return ray.get([actor.where.remote() for actor in self.actors])
+    def worker_pids(self, timeout: float = 60.0) -> list[tuple[str, int]]:
+        """(host, pid) of each worker, waiting for any that Ray is restarting."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return ray.get([actor.where.remote() for actor in self.actors])
+            except ActorUnavailableError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     # -- running ---------------------------------------------------------------------------
     def run(
@@ -251,9 +263,15 @@ class RayBackend(Backend):
         attempts: Counter = Counter()
         failures: Counter = Counter()
         idle = list(range(len(self.actors)))
+        resting: dict[int, float] = {}  # actor number -> when Ray should have restarted it
         running: dict = {}  # generator -> (actor number, task)
         cancelled_message = None
-        while pending or running:
+        while pending or running or (resting and pending):
+            now = time.monotonic()
+            for number, until in list(resting.items()):
+                if now >= until:
+                    del resting[number]
+                    idle.append(number)
             if cancel.cancelled and cancelled_message is None:
                 cancelled_message = "Cancelled."
                 pending.clear()
@@ -268,6 +286,9 @@ class RayBackend(Backend):
                 )
                 running[gen] = (number, task)
             if not running:
+                if resting and pending and cancelled_message is None:
+                    time.sleep(0.05)
+                    continue
                 if not idle and pending:
                     for task in pending:
                         settle(TaskFailed(task.index, "Every Ray worker failed; nothing ran."))
@@ -288,7 +309,8 @@ class RayBackend(Backend):
                     failures[number] += 1
                     log.warning("Ray worker %d died running task %d: %s", number, task.index, exc)
                     if failures[number] < MAX_ACTOR_FAILURES:
-                        idle.append(number)  # Ray restarts it; it reloads the model
+                        # Ray restarts it (it reloads the model): give it a moment first
+                        resting[number] = time.monotonic() + RESTART_PAUSE
                     if cancelled_message is None and attempts[task.index] < MAX_ATTEMPTS:
                         pending.appendleft(task)
                     else:
