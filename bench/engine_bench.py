@@ -7,7 +7,7 @@
 2. LoRA switch: changing LoRAs/weights on the resident model against a full reload of
    the model with the LoRA.
 3. UI stall: the longest gap of a Qt event loop (offscreen) while a job runs on the
-   engine's QThread (target: under one 60 Hz frame, 16.7 ms).
+   GUI's job client (target: under one 60 Hz frame, 16.7 ms).
 
 Without --model it builds the tiny random SDXL-shaped model. --full-unet swaps in a
 UNet built from SDXL's published config with random weights (a step costs the same
@@ -136,10 +136,10 @@ def ui_stall(engine: Engine, request: GenerationRequest) -> float:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from dgx_pixels_app.gui.job_client import JobClient as EngineClient
+    from dgx_pixels_app.gui.job_client import JobClient
 
     app = QApplication.instance() or QApplication([])
-    client = EngineClient(engine)
+    client = JobClient(engine)
     gaps, clock, done = [], QElapsedTimer(), []
     timer = QTimer()
     timer.timeout.connect(lambda: gaps.append(clock.restart()))

@@ -30,7 +30,7 @@ def build_batch(spec, model: str, loras) -> object:
     options = BatchOptions(
         output=Path(spec.output), model=model, kind=spec.kind, style=spec.style, size=spec.size,
         count=spec.count, seed=spec.seed, steps=spec.steps, cfg=spec.cfg, loras=loras,
-        items_sha256=digest,
+        resolution=spec.resolution, items_sha256=digest,
     )  # fmt: skip
     return prepare_batch(items, options, resume=spec.resume)
 

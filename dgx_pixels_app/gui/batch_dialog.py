@@ -40,6 +40,7 @@ class BatchSpec:
     seed: int | None = None
     steps: int | None = None
     cfg: float | None = None
+    resolution: int | None = None  # the model's image size (default: the kind's)
     resume: bool = False
 
 
@@ -84,6 +85,10 @@ class BatchDialog(QDialog):
         self.cfg.setRange(0, 30)
         self.cfg.setSingleStep(0.5)
         self.cfg.setSpecialValueText("kind's default")
+        self.resolution = QSpinBox()
+        self.resolution.setRange(0, 2048)
+        self.resolution.setSingleStep(64)
+        self.resolution.setSpecialValueText("kind's default (1024)")
         self.output = QLineEdit(output)
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._choose_output)
@@ -107,6 +112,7 @@ class BatchDialog(QDialog):
         form.addRow("Seed", self.seed)
         form.addRow("Steps", self.steps)
         form.addRow("CFG", self.cfg)
+        form.addRow("Model image size", self.resolution)
         form.addRow("Output folder", out_row)
         form.addRow("", self.resume)
         self.buttons = QDialogButtonBox(
@@ -159,5 +165,5 @@ class BatchDialog(QDialog):
             style=self.style.currentData(), size=self.size.value(), count=self.count.value(),
             seed=None if self.seed.value() < 0 else self.seed.value(),
             steps=self.steps.value() or None, cfg=self.cfg.value() or None,
-            resume=self.resume.isChecked(),
+            resolution=self.resolution.value() or None, resume=self.resume.isChecked(),
         )  # fmt: skip

@@ -16,6 +16,7 @@ class FakePrompter:
         self.export_answer = None
         self.import_answer = None
         self.animation_answer = None
+        self.batch_answer = None
         self.snippets: list[str] = []
         self.asked: list[str] = []
         self.errors: list[str] = []
@@ -52,6 +53,10 @@ class FakePrompter:
 
     def animation_path(self, suggestion):
         return self.animation_answer
+
+    def batch(self, output):
+        self.asked.append(f"batch:{output}")
+        return self.batch_answer
 
     def open_path(self, folder=""):
         return self.open_answer

@@ -1,0 +1,47 @@
+"""``generate`` and ``benchmark`` on the tiny model, in process (the jobs pipeline)."""
+
+import json
+
+from dgx_pixels_app.cli import main
+from dgx_pixels_app.formats.images import png_text, read_rgba
+from dgx_pixels_app.settings import Settings, save_settings
+
+
+def test_generate_writes_pixelized_pngs_with_parameters(tmp_path, tiny_model, capsys):
+    out = tmp_path / "frog.png"
+    code = main(["generate", "a frog knight", "--model", str(tiny_model[0]), "--steps", "2",
+                 "--width", "64", "--height", "64", "--seed", "42", "--count", "2", "-o", str(out)])  # fmt: skip
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [
+        str(tmp_path / "frog-1.png"),
+        str(tmp_path / "frog-2.png"),
+    ]
+    assert "seed 42" in lines[0] and "seed 43" in lines[1]
+    params = png_text(tmp_path / "frog-2.png")["parameters"]
+    assert params.startswith("a frog knight\n") and "Seed: 43" in params
+    assert read_rgba(tmp_path / "frog-1.png").shape[2] == 4
+
+
+def test_generate_uses_the_default_model_from_the_settings(tmp_path, tiny_model, capsys):
+    save_settings(Settings(default_model=str(tiny_model[0])))
+    out = tmp_path / "raw.png"
+    assert main(["generate", "x", "--steps", "1", "--width", "64", "--height", "64", "--raw",
+                 "-o", str(out)]) == 0  # fmt: skip
+    assert read_rgba(out).shape == (64, 64, 4)
+
+
+def test_no_model_anywhere_says_how_to_get_one(tmp_path, capsys):
+    assert main(["generate", "x", "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "No model given" in err and "--model PATH" in err
+
+
+def test_benchmark_prints_the_performance_table(tiny_model, capsys):
+    code = main(["benchmark", "--model", str(tiny_model[0]), "--size", "64", "--steps", "2",
+                 "--batch", "3", "--lora", str(tiny_model[1]), "--json"])  # fmt: skip
+    assert code == 0
+    table = json.loads(capsys.readouterr().out)
+    assert set(table) == {"model load", "device", "single image", "batch of 3", "LoRA switch"}
+    assert table["batch of 3"].endswith("images/min") and table["LoRA switch"].endswith("ms")
+    assert table["model load"].endswith(" s")
