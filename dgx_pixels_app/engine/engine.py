@@ -117,6 +117,7 @@ class Engine:
         with self._lock:
             self._free()
             self.model = load_model(path, self.settings, config)
+            self._scheduler_config = dict(self.model.pipe.scheduler.config)
             self.loras = LoraSet(self.model.pipe)
             return self.model
 
@@ -303,7 +304,9 @@ class Engine:
             UniPCMultistepScheduler,
         )
 
-        config = self.model.pipe.scheduler.config
+        # Always from the model's own scheduler config: building from the current one
+        # would carry options over (Euler after DPM++ Karras would use Karras sigmas).
+        config = self._scheduler_config
         choices = {
             "euler": (EulerDiscreteScheduler, {}),
             "euler_a": (EulerAncestralDiscreteScheduler, {}),

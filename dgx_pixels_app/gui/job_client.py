@@ -104,9 +104,10 @@ class JobClient(QObject):
             self.imageFailed.emit(job, event.index, event.message)
         elif isinstance(event, JobFinished):
             self._done(job)
+            if job.tasks or event.metrics.load_seconds:
+                self.jobMetrics.emit(event.metrics)
             if not job.tasks:
                 return
-            self.jobMetrics.emit(event.metrics)
             result = event.result
             if job.target is None and not result.items and result.failures:
                 self.jobFailed.emit(job, result.failures[0][1])  # nothing made: it failed

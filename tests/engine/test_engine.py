@@ -182,3 +182,12 @@ def test_bundled_sdxl_config_describes_a_real_sdxl():
         tok = CLIPTokenizer.from_pretrained(folder / sub)
         assert len(tok) == 49408 and tok.convert_tokens_to_ids("<|endoftext|>") == 49407
         assert tok("a knight").input_ids == [49406, 320, 7355, 49407]
+
+
+def test_a_sampler_gives_the_same_image_whatever_ran_before(tiny_model):
+    engine = Engine()
+    engine.load(tiny_model[0])
+    first = engine.generate(req(scheduler="euler", steps=6)).images[0]
+    engine.generate(req(scheduler="dpmpp_2m_karras"))
+    engine.generate(req(scheduler="ddim"))
+    assert np.array_equal(engine.generate(req(scheduler="euler", steps=6)).images[0], first)
