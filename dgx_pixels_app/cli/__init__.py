@@ -30,6 +30,8 @@ COMMANDS = (
     "info",
     "inspect",
     "generate",
+    "generate_tileset",
+    "generate_animation",
     "batch",
     "pixelize",
     "export",

@@ -11,15 +11,22 @@ from dgx_pixels_app.core.errors import InvalidInputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    gen = sub.add_parser("generate", help="generate sprites with SDXL (+ LoRAs)")
-    gen.add_argument("prompt")
+    gen = sub.add_parser(
+        "generate",
+        help="generate sprites with SDXL (+ LoRAs): generate [KIND] PROMPT",
+        description="KIND (optional) is an asset kind from presets/asset-kinds.toml (character, "
+        "tile, item, ui-icon, effect): it wraps the prompt in the kind's template and sets its "
+        'recommended size, steps and CFG. Example: dgx-pixels generate character "medieval knight"',
+    )
+    gen.add_argument("words", nargs="+", metavar="[KIND] PROMPT")
+    gen.add_argument("--style", help="style preset (8bit, 16bit, gameboy, modern)")
     add_model_options(gen)
     gen.add_argument("--negative", default="", help="negative prompt")
-    gen.add_argument("--steps", type=int, default=25)
-    gen.add_argument("--cfg", type=float, default=6.0)
+    gen.add_argument("--steps", type=int, help="default 25 (or the kind's)")
+    gen.add_argument("--cfg", type=float, help="default 6 (or the kind's)")
     gen.add_argument("--seed", type=int, help="default: random (printed)")
-    gen.add_argument("--width", type=int, default=1024)
-    gen.add_argument("--height", type=int, default=1024)
+    gen.add_argument("--width", type=int, help="default 1024 (or the kind's)")
+    gen.add_argument("--height", type=int, help="default 1024 (or the kind's)")
     gen.add_argument("--count", type=int, default=1)
     gen.add_argument(
         "--scheduler",
@@ -30,7 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--raw", action="store_true", help="keep SDXL's output as it is (skip pixelize)"
     )
     gen.add_argument(
-        "-o", "--output", required=True, help="OUT.png (OUT-1.png, OUT-2.png… when --count > 1)"
+        "-o",
+        "--output",
+        help="OUT.png (OUT-1.png, OUT-2.png… when --count > 1); default: from the prompt",
     )
     gen.set_defaults(handler=run)
 
@@ -44,16 +53,43 @@ def output_paths(output: str, count: int) -> list[Path]:
     return [out.with_name(f"{out.stem}-{i}{out.suffix}") for i in range(1, count + 1)]
 
 
+def kind_and_prompt(words: list[str]) -> tuple[dict | None, str]:
+    """``[KIND] PROMPT``: with two words the first must be a known asset kind."""
+    from dgx_pixels_app.jobs.batch import _preset
+    from dgx_pixels_app.resources import prompt_presets
+
+    if len(words) > 2:
+        raise InvalidInputError(
+            'Give the prompt as one argument in quotes: generate [KIND] "a knight with a cape".'
+        )
+    if len(words) == 1:
+        return None, words[0]
+    kinds, _ = prompt_presets()
+    return _preset(kinds, words[0], "kind"), words[1]
+
+
 def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.core.generation import GenerationRequest
     from dgx_pixels_app.engine.engine import validate
     from dgx_pixels_app.formats.images import write_png
+    from dgx_pixels_app.jobs.batch import _preset
+    from dgx_pixels_app.jobs.items import slug
     from dgx_pixels_app.jobs.job import Job, JobProgress, ModelLoaded, PostSteps
+    from dgx_pixels_app.resources import compose_prompt, prompt_presets
 
+    kind, subject = kind_and_prompt(args.words)
+    style = _preset(prompt_presets()[1], args.style, "style")
+    prompt, negative = compose_prompt(subject, kind, style)
+    defaults = kind or {}
     request = GenerationRequest(
-        prompt=args.prompt, negative_prompt=args.negative, seed=args.seed, steps=args.steps, cfg=args.cfg,
-        width=args.width, height=args.height, scheduler=args.scheduler, loras=parse_loras(args.lora),
+        prompt=prompt, negative_prompt=", ".join(n for n in (negative, args.negative) if n),
+        seed=args.seed, steps=args.steps or int(defaults.get("steps", 25)),
+        cfg=args.cfg if args.cfg is not None else float(defaults.get("cfg", 6.0)),
+        width=args.width or int(defaults.get("width", 1024)),
+        height=args.height or int(defaults.get("height", 1024)), scheduler=args.scheduler,
+        loras=parse_loras(args.lora), extra={"subject": subject} if kind or style else {},
     )  # fmt: skip
+    args.output = args.output or f"{slug(subject)}.png"
     validate(request, args.count)
     paths = output_paths(args.output, args.count)
     if not paths[0].parent.exists():

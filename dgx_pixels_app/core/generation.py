@@ -52,6 +52,7 @@ class GenerationRequest:
     scheduler: str = ""
     mode: str = "txt2img"
     strength: float | None = None
+    seamless: str = ""  # "x", "y" or "xy": the image tiles along these axes
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +95,8 @@ class GenerationRequest:
             pairs.append(("Model", _stem(self.model)))
         if self.strength is not None and self.mode != "txt2img":
             pairs.append(("Denoising strength", _num(self.strength)))
+        if self.seamless:
+            pairs.append(("Tiling", self.seamless))
         if lora_hashes:
             joined = ", ".join(f"{name}: {h[:12]}" for name, h in lora_hashes.items())
             pairs.append(("Lora hashes", f'"{joined}"'))

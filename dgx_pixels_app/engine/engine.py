@@ -10,6 +10,7 @@ out-of-memory included) the engine and its loaded model stay usable.
 from __future__ import annotations
 
 import gc
+import math
 import random
 import threading
 import time
@@ -23,6 +24,7 @@ from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelE
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.engine.loader import LoadedModel, check_model_path, load_model
 from dgx_pixels_app.engine.lora import LoraSet
+from dgx_pixels_app.engine.seamless import AXES, seamless
 from dgx_pixels_app.engine.settings import EngineSettings
 
 SCHEDULERS = ("euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras", "ddim", "unipc")
@@ -97,6 +99,8 @@ def validate(request: GenerationRequest, count: int = 1) -> None:
         problems.append(f"scheduler must be one of {', '.join(SCHEDULERS)}")
     if request.strength is not None and not 0 < request.strength <= 1:
         problems.append("strength must be above 0 and at most 1")
+    if request.seamless not in AXES:
+        problems.append("seamless must be x, y or xy")
     if problems:
         raise InvalidInputError("Cannot generate: " + "; ".join(problems) + ".")
 
@@ -234,7 +238,12 @@ class Engine:
 
                 image = _rgb(init_image)
                 args.update(image=Image.fromarray(image), strength=strength)
-                total = max(1, int(request.steps * strength))
+                total = int(request.steps * strength)
+                if total < 1:
+                    raise InvalidInputError(
+                        f"{request.steps} steps at strength {strength:g} denoise nothing: use at "
+                        f"least {math.ceil(1 / strength)} steps or a higher strength."
+                    )
                 if mode == "inpaint":
                     if mask.shape != init_image.shape[:2]:
                         raise InvalidInputError("The inpaint mask must be the size of the image.")
@@ -243,8 +252,9 @@ class Engine:
                         width=image.shape[1],
                         height=image.shape[0],
                     )
+            tiling = seamless((pipe.unet, pipe.vae), request.seamless)
             try:
-                with torch.inference_mode():
+                with torch.inference_mode(), tiling:
                     output = pipe(**args)
             except _Cancelled:
                 raise CancelledError(f"Cancelled after {steps_done[0]} of {total} steps.") from None

@@ -234,3 +234,55 @@ fn animate_sprites(
     }}
 }}
 """
+
+
+def tilemap_snippet(
+    sheet: Sheet, asset_path: str, stem: str, width: int = 16, height: int = 10
+) -> str:
+    """A complete Bevy app that lays the tileset out as a map of plain sprites (one
+    ``Sprite`` per cell, its atlas index picked per cell so the variations mix)."""
+    grid = sheet.grid
+    assert grid is not None
+    (tw, th), (px, py), (ox, oy) = grid["tile_size"], grid["padding"], grid["offset"]
+    padding = "None" if (px, py) == (0, 0) else f"Some(UVec2::new({px}, {py}))"
+    offset = "None" if (ox, oy) == (0, 0) else f"Some(UVec2::new({ox}, {oy}))"
+    count = len(sheet.frames)
+    return f"""// Bevy {BEVY_VERSION}: tileset "{stem}" exported by DGX-Pixels. Paste into src/main.rs, then `cargo run`.
+use bevy::prelude::*;
+
+const TILE: UVec2 = UVec2::new({tw}, {th});
+const TILE_COUNT: usize = {count};
+const MAP_SIZE: (u32, u32) = ({width}, {height});
+
+fn main() {{
+    App::new()
+        .add_plugins(DefaultPlugins.set(ImagePlugin::default_nearest())) // crisp pixels
+        .add_systems(Startup, setup)
+        .run();
+}}
+
+fn setup(
+    mut commands: Commands,
+    asset_server: Res<AssetServer>,
+    mut layouts: ResMut<Assets<TextureAtlasLayout>>,
+) {{
+    let texture = asset_server.load("{asset_path}");
+    let layout = layouts.add(TextureAtlasLayout::from_grid(TILE, {grid["columns"]}, {grid["rows"]}, {padding}, {offset}));
+    commands.spawn((Camera2d, Transform::from_scale(Vec3::splat(0.5))));
+    for y in 0..MAP_SIZE.1 {{
+        for x in 0..MAP_SIZE.0 {{
+            // any tile fits anywhere: they are seamless; mix the variations
+            let index = ((x * 7 + y * 13 + x * y) as usize) % TILE_COUNT;
+            let position = Vec3::new(
+                (x as f32 - MAP_SIZE.0 as f32 / 2.0) * TILE.x as f32,
+                (y as f32 - MAP_SIZE.1 as f32 / 2.0) * TILE.y as f32,
+                0.0,
+            );
+            commands.spawn((
+                Sprite::from_atlas_image(texture.clone(), TextureAtlas {{ layout: layout.clone(), index }}),
+                Transform::from_translation(position),
+            ));
+        }}
+    }}
+}}
+"""

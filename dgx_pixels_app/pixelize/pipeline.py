@@ -12,7 +12,7 @@ from dgx_pixels_app.pixelize import palette as pal
 from dgx_pixels_app.pixelize.background import background_mask
 from dgx_pixels_app.pixelize.cells import sample_cells
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
-from dgx_pixels_app.pixelize.grid import Grid, detect_grid
+from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
 
 # A background surrounds the sprite: it must hold at least this share of the border.
 # Below it the image is art up to its edges (a tile, a scene) and nothing is removed.
@@ -36,6 +36,7 @@ class PixelizeOptions:
     remove_background: bool = True
     background_tolerance: float = 24.0
     cleanup: bool = True
+    tile: bool = False  # a tile: whole cells across, wraps, no partial edge trimming
 
 
 @dataclass
@@ -59,7 +60,10 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
     grid = None
     cells = rgba
-    if options.detect_grid or options.cell:
+    if options.tile:
+        grid, rgba = tile_grid(rgba, options.cell)
+        cells = sample_cells(rgba, grid, options.cell_method)
+    elif options.detect_grid or options.cell:
         grid = detect_grid(rgba, options.cell)
         cells = sample_cells(rgba, grid, options.cell_method)
     had_alpha = bool((rgba[..., 3] < 255).any())
@@ -88,13 +92,30 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     alpha = np.where(opaque, 255, 0).astype(np.uint8)
     out = np.dstack([rgb, alpha])
     out[alpha == 0] = 0
-    if grid is not None:
+    if grid is not None and not options.tile:
         out = _trim_partial_edges(out, grid)
     if options.cleanup:
         out = remove_orphans(out)
     used = out[out[..., 3] == 255][:, :3]
     used_palette = np.unique(used, axis=0) if used.size else np.zeros((0, 3), np.uint8)
     return PixelizeResult(out, grid, used_palette, background)
+
+
+def tile_grid(rgba: np.ndarray, cell: float | None = None) -> tuple[Grid, np.ndarray]:
+    """A grid of whole, equal cells for a tile, and the tile rotated so the cells start
+    at 0 (a seamless tile may be shifted freely: it still tiles)."""
+    h, w = rgba.shape[:2]
+    detected = detect_grid(rgba, cell)
+    size = cell or (detected.x.cell + detected.y.cell) / 2
+    nx, ny = max(1, round(w / size)), max(1, round(h / size))
+    axes = []
+    for n, length, axis_grid, shift_axis in ((nx, w, detected.x, 1), (ny, h, detected.y, 0)):
+        exact = length / n
+        phase = 0 if cell else int(round(axis_grid.cuts[1] % exact)) if axis_grid.cells > 1 else 0
+        if phase:
+            rgba = np.roll(rgba, -phase, axis=shift_axis)
+        axes.append(AxisGrid(exact, np.linspace(0.0, float(length), n + 1)))
+    return Grid(axes[0], axes[1]), rgba
 
 
 def _trim_partial_edges(image: np.ndarray, grid: Grid) -> np.ndarray:

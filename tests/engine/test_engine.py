@@ -191,3 +191,9 @@ def test_a_sampler_gives_the_same_image_whatever_ran_before(tiny_model):
     engine.generate(req(scheduler="dpmpp_2m_karras"))
     engine.generate(req(scheduler="ddim"))
     assert np.array_equal(engine.generate(req(scheduler="euler", steps=6)).images[0], first)
+
+
+def test_too_few_steps_for_the_strength_is_a_clear_error(engine):
+    source = np.zeros((64, 64, 4), np.uint8)
+    with pytest.raises(InvalidInputError, match="denoise nothing: use at least 3 steps"):
+        engine.generate(req(steps=2, strength=0.4), init_image=source)

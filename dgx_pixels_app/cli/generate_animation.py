@@ -1,0 +1,76 @@
+"""``dgx-pixels generate-animation --prompt P --frames N --type idle``."""
+
+from __future__ import annotations
+
+import argparse
+
+from dgx_pixels_app.cli.common import add_model_options, make_queue, parse_loras, resolve_model
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "generate-animation",
+        help="an animated sprite: frames, .aseprite with a tag, sheet + JSON, GIF, optionally into Bevy",
+    )
+    p.add_argument("--prompt", required=True, help='the character, e.g. "fantasy knight character"')
+    p.add_argument("--frames", type=int, help="2-16 (default: the type's)")
+    p.add_argument(
+        "--type",
+        default="idle",
+        help="animation preset: idle, walk, attack… (presets/animations.toml)",
+    )
+    p.add_argument("--size", type=int, default=64, help="frame size in px (default 64)")
+    p.add_argument("--method", default="strip", choices=("strip", "chain"),
+                   help="strip: N poses in one image; chain: each frame from the one before")  # fmt: skip
+    p.add_argument("--strength", type=float, help="chain: how much each frame may change")
+    p.add_argument("--palette", help="snap every frame to a palette (name or file)")
+    p.add_argument("-o", "--output", help="the folder (default: ./<type>-<prompt>/)")
+    p.add_argument("--name", help="file names (default: from the prompt)")
+    p.add_argument("--bevy", metavar="GAME_DIR", help="also export into this Bevy project")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--steps", type=int)
+    p.add_argument("--cfg", type=float)
+    p.add_argument("--sampler", default="euler")
+    p.add_argument("--resolution", type=int, help="the model's image size (default 1024)")
+    add_model_options(p)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dgx_pixels_app.jobs import hashes
+    from dgx_pixels_app.jobs.animation import (
+        AnimationOptions,
+        check,
+        generate_frames,
+        write_animation,
+    )
+
+    options = AnimationOptions(
+        prompt=args.prompt, model=resolve_model(args.model), frames=args.frames, type=args.type,
+        size=args.size, method=args.method, palette=args.palette, output=args.output,
+        name=args.name, seed=args.seed, steps=args.steps, cfg=args.cfg, scheduler=args.sampler,
+        loras=parse_loras(args.lora), resolution=args.resolution, strength=args.strength,
+        bevy=args.bevy,
+    )  # fmt: skip
+    check(options)
+    if options.palette:
+        from dgx_pixels_app.formats.palettes import find_palette
+
+        find_palette(options.palette)
+    queue = make_queue(args)
+    try:
+        frames, requests, chosen = generate_frames(queue, options)
+    finally:
+        queue.backend.close()
+    files = write_animation(options, frames, requests, chosen, hashes.sha256(options.model))
+    print(f"{'frame':>5}  {'changed':>8}  {'box':>18}  {'drift':>7}")
+    for i, (path, c) in enumerate(zip(files.frames, files.checks, strict=True)):
+        box = "empty" if c.box is None else "{},{}-{},{}".format(*c.box)
+        flag = "  ← check this frame" if c.broken(options.size) else ""
+        print(f"{i:>5}  {c.change:>7.0%}  {box:>18}  {c.drift:>5.1f}px  {path.name}{flag}")
+    for path in (files.aseprite, files.sheet, files.json, files.gif, files.manifest):
+        print(f"wrote {path}")
+    if files.bevy is not None:
+        print(f"wrote {files.bevy.image}\nwrote {files.bevy.layout}\n")
+        print(files.bevy.snippet)
+    return 0

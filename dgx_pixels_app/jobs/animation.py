@@ -1,0 +1,287 @@
+"""``generate-animation``: N frames of one character → frame PNGs, an ``.aseprite``
+with the animation's tag and durations, a sheet with JSON, a GIF preview, a
+manifest, and on request the sheet in a Bevy game.
+
+Two methods, both through the job queue (any back end):
+
+- **strip**: one wide image holding N poses, pixelized once (one grid, one
+  palette) and cut into N frames;
+- **chain**: the first frame from text, each next one image-to-image from the one
+  before (same seed, the preset's action prompt and strength), every frame
+  snapped to the first frame's palette.
+
+Consistency is measured, not hoped for: the share of pixels that change between
+consecutive frames, and how far each frame's bounding box drifts from the first.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from dgx_pixels_app.core.document import Direction, Tag
+from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
+from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.engine.engine import MAX_SEED, validate
+from dgx_pixels_app.jobs.frames import fit, snap_to_palette
+from dgx_pixels_app.jobs.items import slug
+from dgx_pixels_app.jobs.job import Job, PostSteps
+from dgx_pixels_app.jobs.placement import resize_nearest
+from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
+from dgx_pixels_app.resources import animation_presets, compose_prompt, prompt_presets
+
+METHODS = ("strip", "chain")
+BROKEN_CHANGE = 0.6  # a frame that changes more than this share of pixels is flagged
+BROKEN_DRIFT = 0.25  # … or whose box centre moves more than this share of the size
+
+
+@dataclass
+class AnimationOptions:
+    prompt: str
+    model: str
+    frames: int | None = None  # default: the preset's
+    type: str = "idle"
+    size: int = 64
+    method: str = "strip"
+    palette: str | None = None
+    output: Path | None = None
+    name: str | None = None
+    seed: int | None = None
+    steps: int | None = None
+    cfg: float | None = None
+    scheduler: str = "euler"
+    loras: list[LoraRef] = field(default_factory=list)
+    resolution: int | None = None  # model px: the strip's height, one chain frame's side
+    strength: float | None = None  # chain: default the preset's
+    bevy: str | None = None
+
+    def folder(self) -> Path:
+        return Path(self.output) if self.output else Path(f"{self.type}-{slug(self.prompt)}")
+
+
+@dataclass
+class FrameCheck:
+    change: float  # share of pixels that differ from the previous frame (0 for the first)
+    box: tuple[int, int, int, int] | None  # opaque bounding box x0, y0, x1, y1
+    drift: float  # box centre distance from frame 0's, in pixels
+
+    def broken(self, size: int) -> bool:
+        return self.change > BROKEN_CHANGE or self.drift > BROKEN_DRIFT * size
+
+
+def preset(type_id: str) -> dict:
+    presets = animation_presets()
+    for p in presets:
+        if p["id"] == type_id:
+            return p
+    known = ", ".join(p["id"] for p in presets)
+    raise InvalidInputError(f"Unknown animation type '{type_id}' (known: {known}).")
+
+
+def check(options: AnimationOptions) -> dict:
+    chosen = preset(options.type)
+    frames = options.frames or int(chosen.get("frames", 4))
+    if not 2 <= frames <= 16:
+        raise InvalidInputError(f"--frames must be 2 to 16, not {frames}.")
+    if options.method not in METHODS:
+        raise InvalidInputError(f"--method must be strip or chain, not '{options.method}'.")
+    if not 8 <= options.size <= 512 or options.size % 4:
+        raise InvalidInputError(
+            f"--size must be a multiple of 4 from 8 to 512, not {options.size}."
+        )
+    if options.bevy:
+        from dgx_pixels_app.formats.bevy import find_project
+
+        find_project(options.bevy)
+    from dgx_pixels_app.jobs.batch import check_output
+
+    check_output(options.folder())
+    return {**chosen, "frames": frames}
+
+
+def _base_request(options: AnimationOptions, chosen: dict, seed: int) -> GenerationRequest:
+    kinds, _ = prompt_presets()
+    kind = next((k for k in kinds if k["id"] == "character"), None)
+    prompt, negative = compose_prompt(options.prompt, kind, None)
+    side = options.resolution or 1024
+    return GenerationRequest(
+        prompt=prompt, negative_prompt=negative, seed=seed,
+        model=str(Path(options.model).expanduser().resolve()), loras=list(options.loras),
+        steps=options.steps or int((kind or {}).get("steps", 25)),
+        cfg=options.cfg if options.cfg is not None else float((kind or {}).get("cfg", 6.0)),
+        width=side, height=side, scheduler=options.scheduler,
+        extra={"subject": options.prompt},
+    )  # fmt: skip
+
+
+def strip_request(
+    base: GenerationRequest, chosen: dict, subject: str, frames: int
+) -> GenerationRequest:
+    """One wide image with a pose per ~¼ of the model's side (at most 2048 px wide)."""
+    prompt = chosen["strip"].replace("{subject}", subject).replace("{frames}", str(frames))
+    height = min(base.height, 1024) // 2 // 8 * 8 or 64
+    width = min(2048, max(base.width // 2, (frames * height // 2) // 8 * 8))
+    return replace(base, prompt=prompt, width=max(64, width), height=max(64, height))
+
+
+def generate_frames(queue, options: AnimationOptions) -> tuple[list[np.ndarray], list, dict]:
+    """(frames at ``size`` px, the request behind each, the preset) via ``queue``."""
+    chosen = check(options)
+    frames_n = chosen["frames"]
+    palette = None
+    if options.palette:
+        from dgx_pixels_app.formats.palettes import find_palette
+
+        palette = find_palette(options.palette)
+    seed = options.seed if options.seed is not None else random.randint(0, MAX_SEED)
+    base = _base_request(options, chosen, seed)
+    validate(base)
+    size = options.size
+    if options.method == "strip":
+        request = strip_request(base, chosen, options.prompt, frames_n)
+        validate(request)
+        post = PostSteps(options=PixelizeOptions(palette=palette), frames=frames_n)
+        result = queue.run(Job.single(request, post=post, model=options.model,
+                                      label=f"animation {options.type}", previews=False))  # fmt: skip
+        if not result.items:
+            raise InvalidInputError(
+                result.failures[0][1] if result.failures else "Nothing was generated."
+            )
+        item = result.items[0]
+        cut = [fit(frame, size, size) for frame in item.frames]
+        return cut, [item.request] * frames_n, chosen
+    strength = (
+        options.strength if options.strength is not None else float(chosen.get("strength", 0.45))
+    )
+    action = chosen["action"].replace("{subject}", options.prompt)
+    frames: list[np.ndarray] = []
+    requests: list[GenerationRequest] = []
+    art_palette = palette
+    source = None
+    for i in range(frames_n):
+        if i == 0:
+            job = Job.single(base, model=options.model, label="animation frame 0", previews=False)
+        else:
+            request = replace(base, prompt=action, strength=strength)
+            job = Job.single(request, init_image=source, model=options.model,
+                             label=f"animation frame {i}", previews=False)  # fmt: skip
+        result = queue.run(job)
+        if not result.items:
+            raise InvalidInputError(
+                result.failures[0][1] if result.failures else "Nothing was generated."
+            )
+        item = result.items[0]
+        art = pixelize(item.raw, PixelizeOptions(palette=art_palette)).image
+        if art_palette is None:
+            colors = np.unique(art[art[..., 3] > 0][:, :3], axis=0)
+            art_palette = Palette([(*map(int, c), 255) for c in colors])
+        elif palette is None:
+            art = snap_to_palette(art, art_palette)
+        frame = fit(art, size, size)
+        frames.append(frame)
+        requests.append(item.request)
+        source = resize_nearest(frame, base.width, base.height)  # the next frame starts here
+    return frames, requests, chosen
+
+
+def consistency(frames: list[np.ndarray]) -> list[FrameCheck]:
+    checks: list[FrameCheck] = []
+    first_centre = None
+    for i, frame in enumerate(frames):
+        change = 0.0 if i == 0 else float((frame != frames[i - 1]).any(axis=2).mean())
+        opaque = frame[..., 3] > 0
+        box, drift = None, 0.0
+        if opaque.any():
+            rows, cols = np.flatnonzero(opaque.any(axis=1)), np.flatnonzero(opaque.any(axis=0))
+            box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            first_centre = first_centre or centre
+            drift = float(np.hypot(centre[0] - first_centre[0], centre[1] - first_centre[1]))
+        checks.append(FrameCheck(change, box, drift))
+    return checks
+
+
+def animation_sprite(frames: list[np.ndarray], chosen: dict, requests: list[GenerationRequest]):
+    from dgx_pixels_app.core.document import Cel
+    from dgx_pixels_app.formats.frames import sprite_from_frames
+
+    duration = int(chosen.get("duration_ms", 100))
+    tag = Tag(chosen["id"], 0, len(frames) - 1, Direction(chosen.get("direction", "forward")))
+    sprite = sprite_from_frames(frames, [duration] * len(frames), [tag], layer_name=chosen["label"])
+    layer = sprite.layers[0].id
+    for frame, request in zip(sprite.frames, requests, strict=True):
+        cel = sprite.cels.get((layer, frame.id))
+        if cel is not None:
+            sprite.cels[(layer, frame.id)] = Cel(cel.image, request)
+    return sprite
+
+
+@dataclass
+class AnimationFiles:
+    folder: Path
+    frames: list[Path]
+    aseprite: Path
+    sheet: Path
+    json: Path
+    gif: Path
+    manifest: Path
+    checks: list[FrameCheck]
+    bevy: object = None  # BevyExport
+
+
+def write_animation(
+    options: AnimationOptions, frames, requests, chosen, model_sha256: str = ""
+) -> AnimationFiles:
+    """Every file of the animation, each written atomically."""
+    import json
+
+    from dgx_pixels_app.core.atomic import atomic_write_text
+    from dgx_pixels_app.formats import aseprite
+    from dgx_pixels_app.formats.animation import save_animation
+    from dgx_pixels_app.formats.images import write_png
+    from dgx_pixels_app.formats.sheet import SheetOptions
+    from dgx_pixels_app.formats.sheet_json import write_sheet_files
+
+    folder = options.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = options.name or slug(options.prompt)
+    sprite = animation_sprite(frames, chosen, requests)
+    paths = []
+    for i, (frame, request) in enumerate(zip(frames, requests, strict=True)):
+        path = folder / f"{name}-{i}.png"
+        write_png(path, frame, {"parameters": request.a1111_parameters(model_sha256),
+                                "dgx-pixels": request.to_json()})  # fmt: skip
+        paths.append(path)
+    ase = folder / f"{name}.aseprite"
+    aseprite.save(sprite, ase)
+    sheet = folder / f"{name}-sheet.png"
+    write_sheet_files(sprite, SheetOptions(), sheet, "hash", name)
+    gif = folder / f"{name}.gif"
+    save_animation(sprite, gif, "gif")
+    checks = consistency(frames)
+    manifest = folder / "manifest.json"
+    data = {
+        "schema": "dgx-pixels/animation@1", "name": name, "type": chosen["id"],
+        "method": options.method, "size": options.size, "duration_ms": int(chosen.get("duration_ms", 100)),
+        "model_sha256": model_sha256,
+        "frames": [
+            {"file": p.name, "seed": r.seed, "prompt": r.prompt, "mode": r.mode,
+             "strength": r.strength, "change": round(c.change, 4), "box": c.box,
+             "drift_px": round(c.drift, 2), "broken": c.broken(options.size)}
+            for p, r, c in zip(paths, requests, checks, strict=True)
+        ],
+        "request": requests[0].to_dict(),
+    }  # fmt: skip
+    atomic_write_text(manifest, json.dumps(data, indent=1, ensure_ascii=False))
+    files = AnimationFiles(
+        folder, paths, ase, sheet, sheet.with_suffix(".json"), gif, manifest, checks
+    )
+    if options.bevy:
+        from dgx_pixels_app.formats.bevy import export_to_bevy
+
+        files.bevy = export_to_bevy(sprite, options.bevy, name, "sprites", SheetOptions())
+    return files
