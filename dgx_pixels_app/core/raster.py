@@ -200,8 +200,11 @@ def union_box(a, b):
 Coords = tuple[np.ndarray, np.ndarray]  # (ys, xs)
 
 
-def stamp(points: list[Point], width: int, height: int, brush: int = 1) -> Coords:
-    """Points stamped with a square brush, clipped to the sprite, duplicates removed."""
+def stamp(
+    points: list[Point], width: int, height: int, brush: int = 1, wrap: bool = False
+) -> Coords:
+    """Points stamped with a square brush, clipped to the sprite (or, with ``wrap``,
+    wrapped around its edges as in tile mode), duplicates removed."""
     if not points:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     arr = np.array(points, dtype=np.int64)
@@ -210,6 +213,9 @@ def stamp(points: list[Point], width: int, height: int, brush: int = 1) -> Coord
         [(dx, dy) for dy in range(lo, lo + brush) for dx in range(lo, lo + brush)], dtype=np.int64
     )
     allp = (arr[:, None, :] + offsets[None, :, :]).reshape(-1, 2)
+    if wrap:
+        allp = np.unique(allp % np.array([width, height], dtype=np.int64), axis=0)
+        return allp[:, 1], allp[:, 0]
     keep = (allp[:, 0] >= 0) & (allp[:, 0] < width) & (allp[:, 1] >= 0) & (allp[:, 1] < height)
     allp = np.unique(allp[keep], axis=0)
     return allp[:, 1], allp[:, 0]
@@ -220,13 +226,18 @@ def mask_coords(mask: np.ndarray, origin: Point = (0, 0)) -> Coords:
     return ys + origin[1], xs + origin[0]
 
 
-def shape_coords(kind: str, a: Point, b: Point, width: int, height: int, filled: bool) -> Coords:
-    """Rectangle or ellipse inside the box a-b, computed on that box only."""
+def shape_coords(
+    kind: str, a: Point, b: Point, width: int, height: int, filled: bool, wrap: bool = False
+) -> Coords:
+    """Rectangle or ellipse inside the box a-b, computed on that box only (clipped to the
+    sprite, or wrapped around its edges in tile mode)."""
     x0, x1 = sorted((a[0], b[0]))
     y0, y1 = sorted((a[1], b[1]))
     w, h = x1 - x0 + 1, y1 - y0 + 1
     local = (rectangle if kind == "rectangle" else ellipse)((0, 0), (w - 1, h - 1), w, h, filled)
     ys, xs = mask_coords(local, (x0, y0))
+    if wrap:
+        return ys % height, xs % width
     keep = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
     return ys[keep], xs[keep]
 

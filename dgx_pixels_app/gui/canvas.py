@@ -52,6 +52,7 @@ class CanvasView(SessionObserver, QWidget):
         self.offset = QPointF(0, 0)
         self.show_grid = True
         self.tile_grid = 0  # 0 = off, else 8/16/32
+        self.tile_mode = False  # Aseprite's tiled mode: 3x3 copies, strokes wrap at the edges
         self.tools = ToolController(self)
         self.tools.errorRaised.connect(self.errorRaised)
         self._rgba = np.zeros((1, 1, 4), np.uint8)
@@ -214,6 +215,8 @@ class CanvasView(SessionObserver, QWidget):
             return
         sprite = self.session.sprite
         target = self._screen_rect(0, 0, sprite.width, sprite.height)
+        if self.tile_mode:
+            self._paint_tiles(painter, target, event.rect())
         area = target.intersected(event.rect())
         painter.setBrushOrigin(target.topLeft())
         painter.fillRect(area, self._checker)
@@ -241,6 +244,24 @@ class CanvasView(SessionObserver, QWidget):
         self._paint_selection(painter)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
         painter.drawRect(target.adjusted(-1, -1, 0, 0))
+
+    def set_tile_mode(self, on: bool) -> None:
+        self.tile_mode = on
+        self.update()
+
+    def _paint_tiles(self, painter: QPainter, target: QRect, exposed: QRect) -> None:
+        """The eight neighbouring copies of the frame around it (tile mode)."""
+        w, h = target.width(), target.height()
+        around = target.adjusted(-w, -h, w, h).intersected(exposed)
+        painter.setBrushOrigin(target.topLeft())
+        painter.fillRect(around, self._checker)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                copy = target.translated(dx * w, dy * h)
+                if (dx or dy) and copy.intersects(exposed):
+                    painter.drawImage(copy, self._image)
+        painter.fillRect(around, QColor(0x2B, 0x2B, 0x30, 70))  # the neighbours sit back a little
 
     def _grid_brush(self, zoom: int) -> QBrush:
         """One cell of the pixel grid as a pattern: the whole grid is a single fill."""

@@ -183,6 +183,8 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.grid_action = self._action("Pixel &Grid", self._toggle_grid, "Ctrl+'", view_menu)
         self.grid_action.setCheckable(True)
         self.grid_action.setChecked(self.canvas.show_grid)
+        self.tile_mode_action = self._action("&Tiled Mode", self._toggle_tile_mode, None, view_menu)
+        self.tile_mode_action.setCheckable(True)
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -436,6 +438,9 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
     def _on_tile_grid(self) -> None:
         self.canvas.tile_grid = self.toolbar.tile_grid.currentData()
         self.canvas.update()
+
+    def _toggle_tile_mode(self) -> None:
+        self.canvas.set_tile_mode(self.tile_mode_action.isChecked())
 
     def _toggle_grid(self) -> None:
         self.canvas.show_grid = self.grid_action.isChecked()

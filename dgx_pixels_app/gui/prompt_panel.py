@@ -81,6 +81,18 @@ class PromptPanel(QWidget):
         self.strength.setSingleStep(0.05)
         self.strength.setValue(0.6)
         self.strength.setToolTip("How much image-to-image and inpaint may change (1 = everything)")
+        self.seamless = QComboBox()
+        for label, axes in (
+            ("Off", ""),
+            ("Both (tiles)", "xy"),
+            ("Horizontal", "x"),
+            ("Vertical", "y"),
+        ):
+            self.seamless.addItem(label, axes)
+        self.seamless.setToolTip(
+            "Seamless: the image wraps around its edges so it tiles without a seam "
+            "(circular padding in the model). The Tile kind turns it on."
+        )
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.lock_seed)
@@ -96,6 +108,7 @@ class PromptPanel(QWidget):
         form.addRow("Seed", seed_row)
         form.addRow("Count", self.count)
         form.addRow("Strength", self.strength)
+        form.addRow("Seamless", self.seamless)
         self.generate = QPushButton("Generate")
         self.generate.setToolTip("Generate sprites (Ctrl+Enter)")
         self.generate.clicked.connect(lambda: self._emit(self.generateRequested))
@@ -145,6 +158,10 @@ class PromptPanel(QWidget):
                 self.size.setCurrentIndex(index)
             self.steps.setValue(int(kind.get("steps", self.steps.value())))
             self.cfg.setValue(float(kind.get("cfg", self.cfg.value())))
+        if hasattr(self, "seamless"):
+            self.seamless.setCurrentIndex(
+                self.seamless.findData("xy" if kind and kind["id"] == "tile" else "")
+            )
 
     def add_size(self, width: int, height: int) -> int:
         """Offer a size (data "WxH"); returns its index."""
@@ -200,6 +217,7 @@ class PromptPanel(QWidget):
             height=height,
             scheduler=self.scheduler.currentText(),
             strength=self.strength.value(),
+            seamless=self.seamless.currentData(),
             extra={
                 "subject": self.prompt.toPlainText().strip(),
                 "kind": self.kind.currentData(),

@@ -78,10 +78,28 @@ class ToolController(QObject):
         self.options.brush = max(1, min(8, size))
 
     # -- mouse ----------------------------------------------------------------------
+    @property
+    def wrap(self) -> bool:
+        """Tile mode: strokes that leave one edge come back in at the opposite one."""
+        return bool(getattr(self.canvas, "tile_mode", False))
+
+    def _wrapped(self, x: int, y: int) -> tuple[int, int]:
+        sprite = self.session.sprite
+        return (x % sprite.width, y % sprite.height) if self.wrap else (x, y)
+
     def press(self, x: int, y: int, button, modifiers) -> None:
         if self.session is None:
             return
         right = button == Qt.MouseButton.RightButton
+        if self.wrap and self.tool not in (
+            "pencil",
+            "eraser",
+            "line",
+            "rectangle",
+            "ellipse",
+            "move",
+        ):
+            x, y = self._wrapped(x, y)  # single-point tools act on the tile under the cursor
         if self.tool == "eyedropper" or modifiers & Qt.KeyboardModifier.AltModifier:
             self.pick(x, y, primary=not right)
             return
@@ -140,10 +158,12 @@ class ToolController(QObject):
             self._pencil_to(x, y)
             return
         if self.tool == "line":
-            coords = raster.stamp(raster.line(drag["start"], (x, y)), w, h, self.options.brush)
+            coords = raster.stamp(
+                raster.line(drag["start"], (x, y)), w, h, self.options.brush, self.wrap
+            )
         elif self.tool in ("rectangle", "ellipse"):
             coords = raster.shape_coords(
-                self.tool, drag["start"], (x, y), w, h, self.options.filled
+                self.tool, drag["start"], (x, y), w, h, self.options.filled, self.wrap
             )
         else:
             return
@@ -213,12 +233,12 @@ class ToolController(QObject):
         boxes = []
         if restore:
             ys, xs = self._limit(
-                raster.stamp(restore, sprite.width, sprite.height, self.options.brush)
+                raster.stamp(restore, sprite.width, sprite.height, self.options.brush, self.wrap)
             )
             cel.image[ys, xs] = drag["base"][ys, xs]
             boxes.append(raster.coords_box((ys, xs)))
         coords = self._limit(
-            raster.stamp(new_points, sprite.width, sprite.height, self.options.brush)
+            raster.stamp(new_points, sprite.width, sprite.height, self.options.brush, self.wrap)
         )
         raster.paint_coords(cel.image, coords, color, secondary, dither)
         boxes.append(raster.coords_box(coords))
