@@ -63,6 +63,8 @@ class Settings:
     default_palette: str = "db32"
     bevy_projects: dict = field(default_factory=dict)  # document path -> Bevy project folder
     default_model: str = ""  # what the command line uses when no --model is given
+    mcp_token: str = ""  # the bearer token of the MCP server over HTTP (made on first use)
+    mcp_port: int = 8765
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
         text = str(Path(path).resolve())

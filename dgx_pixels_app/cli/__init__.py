@@ -35,6 +35,7 @@ COMMANDS = (
     "batch",
     "pixelize",
     "export",
+    "mcp",
     "benchmark",
     "make_test_model",
 )

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         find_palette(options.palette)
     queue = make_queue(args)
     try:
-        frames, requests, chosen = generate_frames(queue, options)
+        frames, requests, chosen = generate_frames(queue.run, options)
     finally:
         queue.backend.close()
     files = write_animation(options, frames, requests, chosen, hashes.sha256(options.model))

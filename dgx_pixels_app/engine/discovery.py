@@ -103,3 +103,37 @@ def find_checkpoints(user_folders: list[str] | None = None, max_depth: int = 4) 
                 if any(k.startswith("model.diffusion_model.") for k in keys[:2000]):
                     found.append(FoundModel(path, path.stem, folder.source, "checkpoint"))
     return found
+
+
+def find_loras(
+    user_folders: list[str] | None = None, extra: list[Path] = (), max_depth: int = 4
+) -> list[FoundModel]:
+    """LoRA files (``.safetensors`` whose tensor names say LoRA) in the known folders.
+    Only headers are read; files over 2 GB are checkpoints, not LoRAs."""
+    from dgx_pixels_app.core.errors import DgxPixelsError
+    from dgx_pixels_app.engine.safety import tensor_names
+
+    folders = [(f.path, f.source) for f in model_folders(user_folders) if f.exists]
+    folders += [(Path(p), "project") for p in extra if Path(p).is_dir()]
+    found: list[FoundModel] = []
+    seen: set[Path] = set()
+    for base, source in folders:
+        base_depth = len(base.parts)
+        for root, dirs, names in os.walk(base):
+            root_path = Path(root)
+            if len(root_path.parts) - base_depth >= max_depth:
+                dirs[:] = []
+            for name in names:
+                path = root_path / name
+                if not name.endswith(".safetensors") or path.resolve() in seen:
+                    continue
+                try:
+                    if path.stat().st_size > 2 * 2**30:
+                        continue
+                    keys = tensor_names(path)
+                except (OSError, DgxPixelsError):
+                    continue
+                if any("lora" in k.lower() for k in keys[:200]):
+                    seen.add(path.resolve())
+                    found.append(FoundModel(path, path.stem, source, "lora"))
+    return found

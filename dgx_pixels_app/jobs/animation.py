@@ -128,8 +128,9 @@ def strip_request(
     return replace(base, prompt=prompt, width=max(64, width), height=max(64, height))
 
 
-def generate_frames(queue, options: AnimationOptions) -> tuple[list[np.ndarray], list, dict]:
-    """(frames at ``size`` px, the request behind each, the preset) via ``queue``."""
+def generate_frames(run, options: AnimationOptions) -> tuple[list[np.ndarray], list, dict]:
+    """(frames at ``size`` px, the request behind each, the preset). ``run(job)`` runs
+    one job to its end (``JobQueue.run``, or a runner that waits on a shared queue)."""
     chosen = check(options)
     frames_n = chosen["frames"]
     palette = None
@@ -145,7 +146,7 @@ def generate_frames(queue, options: AnimationOptions) -> tuple[list[np.ndarray],
         request = strip_request(base, chosen, options.prompt, frames_n)
         validate(request)
         post = PostSteps(options=PixelizeOptions(palette=palette), frames=frames_n)
-        result = queue.run(Job.single(request, post=post, model=options.model,
+        result = run(Job.single(request, post=post, model=options.model,
                                       label=f"animation {options.type}", previews=False))  # fmt: skip
         if not result.items:
             raise InvalidInputError(
@@ -169,7 +170,7 @@ def generate_frames(queue, options: AnimationOptions) -> tuple[list[np.ndarray],
             request = replace(base, prompt=action, strength=strength)
             job = Job.single(request, init_image=source, model=options.model,
                              label=f"animation frame {i}", previews=False)  # fmt: skip
-        result = queue.run(job)
+        result = run(job)
         if not result.items:
             raise InvalidInputError(
                 result.failures[0][1] if result.failures else "Nothing was generated."

@@ -1,0 +1,70 @@
+"""``dgx-pixels mcp``: the MCP server for agents, over stdio or Streamable HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "mcp",
+        help="serve MCP tools for agents (stdio, or HTTP on 127.0.0.1 with a bearer token)",
+        description="Tools: list_models, list_loras, list_presets, generate_sprite, "
+        "generate_animation, generate_tileset, pixelize_image, inspect_sprite, export_to_bevy, "
+        "generate_and_deploy. Files are read and written only inside --allow-root folders.",
+    )
+    p.add_argument("--allow-root", action="append", default=[], metavar="DIR", required=True,
+                   help="a folder the server may write into (repeatable; e.g. your Bevy project)")  # fmt: skip
+    p.add_argument("--http", action="store_true", help="Streamable HTTP instead of stdio")
+    p.add_argument("--port", type=int, help="HTTP port (default 8765; 0 picks a free one)")
+    p.add_argument("--new-token", action="store_true", help="make a new bearer token (HTTP)")
+    p.add_argument("--model", help="the SDXL model to generate with (default: as `generate`)")
+    p.add_argument(
+        "--resolution", type=int, default=1024, help="the model's image size (default 1024)"
+    )
+    p.add_argument("--steps", type=int, help="default steps (default: the kind's)")
+    p.add_argument("--device", default="auto", help="auto, cuda, cpu, mps")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dgx_pixels_app.cli.common import resolve_model
+    from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
+    from dgx_pixels_app.engine.backend import LocalBackend
+    from dgx_pixels_app.engine.settings import EngineSettings
+    from dgx_pixels_app.jobs.metrics import MetricsLog
+    from dgx_pixels_app.jobs.queue import JobQueue
+    from dgx_pixels_app.mcp.confine import Roots
+    from dgx_pixels_app.mcp.tools import ServerConfig, build_server
+    from dgx_pixels_app.settings import models_dir
+
+    if not 64 <= args.resolution <= 2048 or args.resolution % 8:
+        raise InvalidInputError("--resolution must be a multiple of 8 from 64 to 2048.")
+    roots = Roots.of(args.allow_root, readable=[models_dir()])
+    try:
+        model = resolve_model(args.model)
+    except DgxPixelsError as exc:
+        print(f"dgx-pixels mcp: {exc} Generation tools will say so.", file=sys.stderr)
+        model = None
+    queue = JobQueue(LocalBackend(settings=EngineSettings(device=args.device)), MetricsLog())
+    config = ServerConfig(roots=roots, model=model, resolution=args.resolution, steps=args.steps)
+    server = build_server(queue, config)
+    try:
+        if args.http:
+            from dgx_pixels_app.mcp.http import DEFAULT_PORT, HOST, get_token, serve_http
+
+            token = get_token(args.new_token)
+            port = DEFAULT_PORT if args.port is None else args.port
+
+            def started(actual: int) -> None:
+                print(f"MCP server: http://{HOST}:{actual}/mcp\nAuthorization: Bearer {token}",
+                      file=sys.stderr, flush=True)  # fmt: skip
+
+            asyncio.run(serve_http(server, token, port, started))
+        else:
+            asyncio.run(server.run_stdio_async())
+    finally:
+        queue.shutdown(30)
+    return 0

@@ -1,0 +1,117 @@
+"""Jobs on the queue's thread, awaited from asyncio: progress out, cancel in.
+
+The queue runs jobs on its own thread (shared with the GUI inside the app); a
+tool awaits its job here. Progress events are handed to the event loop with
+``call_soon_threadsafe`` and reported to the client; if the client cancels the
+request (or goes away), the awaiting task is cancelled and so is the job — its
+files are written atomically, so nothing half-written is left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+
+from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError
+from dgx_pixels_app.engine.engine import CancelToken
+from dgx_pixels_app.jobs.job import (
+    ImageReady,
+    Job,
+    JobCancelled,
+    JobFailed,
+    JobFinished,
+    JobProgress,
+    JobResult,
+)
+from dgx_pixels_app.jobs.queue import JobQueue
+
+Progress = Callable[[float, float, str], Awaitable[None]]
+
+
+async def run_job(queue: JobQueue, job: Job, progress: Progress | None = None) -> JobResult:
+    """Submit ``job`` and wait for it; raises CancelledError or DgxPixelsError."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future = loop.create_future()
+    updates: asyncio.Queue = asyncio.Queue()
+
+    def listen(event) -> None:
+        if event.job is not job:
+            return
+        if isinstance(event, JobProgress | ImageReady):
+            loop.call_soon_threadsafe(updates.put_nowait, event)
+        elif isinstance(event, JobFinished | JobCancelled | JobFailed):
+            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(event))
+
+    queue.subscribe(listen)
+    queue.submit(job)
+    state: dict = {}
+    try:
+        while not done.done():
+            getter = asyncio.ensure_future(updates.get())
+            await asyncio.wait({getter, done}, return_when=asyncio.FIRST_COMPLETED)
+            if getter.done():
+                await _report(getter.result(), progress, state)
+            else:
+                getter.cancel()
+        event = done.result()
+    except asyncio.CancelledError:
+        job.token.cancel()  # the client cancelled or went away: stop the job too
+        raise
+    finally:
+        queue.unsubscribe(listen)
+    if isinstance(event, JobFinished):
+        return event.result
+    if isinstance(event, JobCancelled):
+        raise CancelledError(event.message)
+    raise DgxPixelsError(event.message)
+
+
+async def _report(event, progress: Progress | None, state: dict) -> None:
+    """Progress on one scale that only grows: steps of all the job's images."""
+    if progress is None:
+        return
+    if isinstance(event, JobProgress):
+        state["steps"] = event.total
+        total = max(1, event.of) * event.total
+        await progress(
+            event.done * event.total + event.step, total, f"step {event.step}/{event.total}"
+        )
+    elif state.get("steps"):
+        steps = state["steps"]
+        await progress(
+            event.done * steps, max(1, event.of) * steps, f"image {event.done}/{event.of}"
+        )
+
+
+def blocking_runner(queue: JobQueue, cancel: CancelToken) -> Callable[[Job], JobResult]:
+    """A ``run(job)`` for code that runs jobs one after another on a worker thread
+    (animations): each job goes through the shared queue; ``cancel`` stops it."""
+
+    def run(job: Job) -> JobResult:
+        if cancel.cancelled:
+            raise CancelledError("Cancelled.")
+        finished = threading.Event()
+        outcome: list = []
+
+        def listen(event) -> None:
+            if event.job is job and isinstance(event, JobFinished | JobCancelled | JobFailed):
+                outcome.append(event)
+                finished.set()
+
+        queue.subscribe(listen)
+        try:
+            queue.submit(job)
+            while not finished.wait(0.05):
+                if cancel.cancelled:
+                    job.token.cancel()
+        finally:
+            queue.unsubscribe(listen)
+        event = outcome[0]
+        if isinstance(event, JobFinished):
+            return event.result
+        if isinstance(event, JobCancelled):
+            raise CancelledError(event.message)
+        raise DgxPixelsError(event.message)
+
+    return run

@@ -1,0 +1,150 @@
+"""``dgx-pixels mcp`` over stdio, driven by the SDK's own client with the tiny model:
+tools and schemas, sprites with an image, deploy into a game, confinement, bad input
+as tool errors (the server keeps serving), cancel, and a broken model."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+
+import anyio
+
+from dgx_pixels_app.formats.images import read_rgba
+from tests.mcp.conftest import data_of, image_of, stdio_session, text_of
+
+TOOLS = {"list_models", "list_loras", "list_presets", "generate_sprite", "generate_animation",
+         "generate_tileset", "pixelize_image", "inspect_sprite", "export_to_bevy", "generate_and_deploy"}  # fmt: skip
+
+
+def test_an_agent_session(project, tiny_model, tmp_path):
+    root, game = project
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"not yours")
+    (root / "escape").symlink_to(outside)
+
+    async def session_run():
+        async with stdio_session(root, tiny_model[0], tmp_path / "home") as s:
+            listed = {t.name: t for t in (await s.list_tools()).tools}
+            assert set(listed) == TOOLS
+            schema = listed["generate_sprite"].input_schema
+            assert {"prompt", "size", "count", "seed", "kind"} <= set(schema["properties"])
+            assert schema["required"] == ["prompt"]
+            assert "count 1-8" in listed["generate_sprite"].description
+
+            presets = data_of(await s.call_tool("list_presets", {}))
+            assert (
+                "character" in [k["id"] for k in presets["kinds"]] and "db32" in presets["palettes"]
+            )
+
+            progress = []
+
+            async def on_progress(done, total, message):
+                progress.append((done, total, message))
+
+            made = await s.call_tool("generate_sprite", {"prompt": "a green slime", "size": 16,
+                                                         "seed": 8, "count": 2}, progress_callback=on_progress)  # fmt: skip
+            sprites = data_of(made)["sprites"]
+            assert [sp["seed"] for sp in sprites] == [8, 9]
+            assert read_rgba(sprites[0]["file"]).shape == (16, 16, 4)
+            assert sprites[0]["file"].startswith(str(root))
+            assert image_of(made).shape[:2] == (256, 256)  # the agent sees it, enlarged crisply
+            assert progress and progress[-1][0] == progress[-1][1]
+            assert [p[0] for p in progress] == sorted(p[0] for p in progress)  # only grows
+
+            deployed = data_of(await s.call_tool(
+                "generate_and_deploy",
+                {"prompt": "slime enemy", "bevy_project": "slime_game", "animation": "idle",
+                 "frames": 4, "size": 16, "seed": 3}))  # fmt: skip
+            assert (game / "assets" / "sprites" / "slime_enemy.png").is_file()
+            assert (
+                deployed["frame_count"] == 4
+                and "TextureAtlasLayout::from_grid" in deployed["snippet"]
+            )
+            assert "slime_enemy" in deployed["asset_path"] and "idle" in deployed["layout_ron"]
+
+            inspected = data_of(
+                await s.call_tool(
+                    "inspect_sprite", {"path": "slime_game/assets/sprites/slime_enemy.aseprite"}
+                )
+            )
+            assert inspected["frames"] == [160] * 4 and inspected["tags"][0]["name"] == "idle"
+
+            for path, words in (
+                ("../outside/secret.png", "climbs out with '..'"),
+                (str(outside / "secret.png"), "outside the folders this server may use"),
+                ("escape/secret.png", "through a symbolic link"),
+            ):
+                refused = await s.call_tool("pixelize_image", {"path": path})
+                assert refused.is_error and words in text_of(refused), text_of(refused)
+
+            bad_calls = [
+                ("generate_sprite", {"prompt": "x", "sizee": 16}, "does not take 'sizee'"),
+                ("generate_sprite", {"prompt": "x" * 100_000}, "at most 1000"),
+                ("generate_sprite", {"prompt": "x", "count": 10000}, "count must be 1 to 8"),
+                ("generate_sprite", {"prompt": "x", "size": -1}, "size must be 8 to 256"),
+                (
+                    "generate_sprite",
+                    {"prompt": "x", "kind": "spaceship"},
+                    "unknown kind 'spaceship'",
+                ),
+                ("generate_and_deploy", {"prompt": "x", "bevy_project": "."}, "no Cargo.toml"),
+                (
+                    "export_to_bevy",
+                    {"source": "nope.aseprite", "project": "slime_game"},
+                    "does not exist",
+                ),
+                ("generate_tileset", {"prompt": "x", "size": 500}, "size must be 8 to 128"),
+            ]
+            for tool, arguments, words in bad_calls:
+                answer = await s.call_tool(tool, arguments)
+                assert answer.is_error and words in text_of(answer), (tool, text_of(answer))
+            still = await s.call_tool("generate_sprite", {"prompt": "bat", "size": 16, "seed": 1})
+            assert not still.is_error  # the server kept serving
+
+    asyncio.run(session_run())
+    assert not list(root.rglob("*.tmp")) and not list(outside.glob("*.png.*"))
+
+
+def test_cancel_mid_generation_cancels_the_job(project, tiny_model, tmp_path):
+    root, _game = project
+    home = tmp_path / "home"
+
+    async def session_run():
+        async with stdio_session(root, tiny_model[0], home) as s:
+            with anyio.CancelScope() as scope:
+
+                async def cancel_on_progress(done, total, message):
+                    scope.cancel()
+
+                await s.call_tool("generate_sprite", {"prompt": "slow", "size": 16, "steps": 60,
+                                                      "output": "cancelled"},
+                                  progress_callback=cancel_on_progress)  # fmt: skip
+            assert scope.cancelled_caught
+            after = await s.call_tool(
+                "generate_sprite", {"prompt": "next", "size": 16, "output": "next"}
+            )
+            assert not after.is_error
+
+    asyncio.run(session_run())
+    log = [json.loads(line) for line in (home / "data" / "metrics.jsonl").read_text().splitlines()]
+    statuses = [entry["status"] for entry in log if entry["label"].startswith("agent")]
+    assert statuses == ["cancelled", "finished"]
+    assert not (root / "cancelled").exists() or not list((root / "cancelled").iterdir())
+    assert list((root / "next").glob("*.png"))
+
+
+def test_a_model_that_does_not_load_is_a_tool_error(project, tmp_path):
+    root, _game = project
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{}" + os.urandom(64))
+
+    async def session_run():
+        async with stdio_session(root, broken, tmp_path / "home") as s:
+            for _ in range(2):  # and again: the server is still there
+                answer = await s.call_tool("generate_sprite", {"prompt": "x", "size": 16})
+                assert answer.is_error and "broken.safetensors" in text_of(answer)
+            assert not (await s.call_tool("list_presets", {})).is_error
+
+    asyncio.run(session_run())
