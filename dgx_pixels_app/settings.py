@@ -65,6 +65,7 @@ class Settings:
     default_model: str = ""  # what the command line uses when no --model is given
     mcp_token: str = ""  # the bearer token of the MCP server over HTTP (made on first use)
     mcp_port: int = 8765
+    agent_roots: list = field(default_factory=list)  # folders agents may write into (in-app)
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
         text = str(Path(path).resolve())

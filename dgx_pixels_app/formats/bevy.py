@@ -19,8 +19,47 @@ from dgx_pixels_app.formats.images import encode_png
 from dgx_pixels_app.formats.sheet import Sheet, SheetOptions, build_sheet
 from dgx_pixels_app.formats.sheet_json import dumps, sheet_json
 
-BEVY_VERSION = "0.17"
+BEVY_VERSION = "0.19"  # the snippets use only API checked against Bevy 0.19.1's source
 _NAME = re.compile(r"[^a-z0-9_-]+")
+
+
+def rust_string(text: str) -> str:
+    """A Rust string literal holding exactly ``text`` (quotes, backslashes, newlines and
+    other control characters escaped), so no name can break the generated code."""
+    out = []
+    for ch in text:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{{{ord(ch):x}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def ron_string(text: str) -> str:
+    """A RON string literal holding exactly ``text`` (RON escapes: \\" \\\\ \\n \\r \\t \\uXXXX)."""
+    out = []
+    for ch in text:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def safe_name(name: str) -> str:
@@ -104,7 +143,7 @@ def layout_ron(sheet: Sheet, asset_path: str) -> str:
     lines = [
         "// Written by DGX-Pixels: TextureAtlasLayout::from_grid(tile_size, columns, rows, padding, offset)",
         "(",
-        f'    image: "{asset_path}",',
+        f"    image: {ron_string(asset_path)},",
         f"    tile_size: ({tw}, {th}),",
         f"    columns: {grid['columns']},",
         f"    rows: {grid['rows']},",
@@ -116,7 +155,7 @@ def layout_ron(sheet: Sheet, asset_path: str) -> str:
     for tag in _animations(sheet):
         durations = ", ".join(str(sheet.frames[i].duration_ms) for i in range(tag[1], tag[2] + 1))
         lines.append(
-            f'        "{tag[0]}": (first: {tag[1]}, last: {tag[2]}, direction: "{tag[3]}", '
+            f"        {ron_string(tag[0])}: (first: {tag[1]}, last: {tag[2]}, direction: {ron_string(tag[3])}, "
             f"frame_durations_ms: [{durations}]),"
         )
     lines += ["    },", ")", ""]
@@ -138,10 +177,10 @@ def rust_snippet(sheet: Sheet, asset_path: str, stem: str) -> str:
     padding = "None" if (px, py) == (0, 0) else f"Some(UVec2::new({px}, {py}))"
     offset = "None" if (ox, oy) == (0, 0) else f"Some(UVec2::new({ox}, {oy}))"
     table = "\n".join(
-        f'    ("{name}", {a}, {b}, "{direction}", &[{", ".join(str(sheet.frames[i].duration_ms) for i in range(a, b + 1))}]),'
+        f"    ({rust_string(name)}, {a}, {b}, {rust_string(direction)}, &[{', '.join(str(sheet.frames[i].duration_ms) for i in range(a, b + 1))}]),"
         for name, a, b, direction in _animations(sheet)
     )
-    return f"""// Bevy {BEVY_VERSION}: "{stem}" exported by DGX-Pixels. Paste into src/main.rs, then `cargo run`.
+    return f"""// Bevy {BEVY_VERSION} (API checked against Bevy 0.19.1): "{stem}" exported by DGX-Pixels. Paste into src/main.rs, then `cargo run`.
 use std::time::Duration;
 
 use bevy::prelude::*;
@@ -191,7 +230,7 @@ fn setup(
     asset_server: Res<AssetServer>,
     mut layouts: ResMut<Assets<TextureAtlasLayout>>,
 ) {{
-    let texture = asset_server.load("{asset_path}");
+    let texture = asset_server.load({rust_string(asset_path)});
     let layout = TextureAtlasLayout::from_grid(UVec2::new({tw}, {th}), {grid["columns"]}, {grid["rows"]}, {padding}, {offset});
     let layout = layouts.add(layout);
     let animation = SpriteAnimation::named(ANIMATIONS[0].0);
@@ -247,7 +286,7 @@ def tilemap_snippet(
     padding = "None" if (px, py) == (0, 0) else f"Some(UVec2::new({px}, {py}))"
     offset = "None" if (ox, oy) == (0, 0) else f"Some(UVec2::new({ox}, {oy}))"
     count = len(sheet.frames)
-    return f"""// Bevy {BEVY_VERSION}: tileset "{stem}" exported by DGX-Pixels. Paste into src/main.rs, then `cargo run`.
+    return f"""// Bevy {BEVY_VERSION} (API checked against Bevy 0.19.1): tileset "{stem}" exported by DGX-Pixels. Paste into src/main.rs, then `cargo run`.
 use bevy::prelude::*;
 
 const TILE: UVec2 = UVec2::new({tw}, {th});
@@ -266,7 +305,7 @@ fn setup(
     asset_server: Res<AssetServer>,
     mut layouts: ResMut<Assets<TextureAtlasLayout>>,
 ) {{
-    let texture = asset_server.load("{asset_path}");
+    let texture = asset_server.load({rust_string(asset_path)});
     let layout = layouts.add(TextureAtlasLayout::from_grid(TILE, {grid["columns"]}, {grid["rows"]}, {padding}, {offset}));
     commands.spawn((Camera2d, Transform::from_scale(Vec3::splat(0.5))));
     for y in 0..MAP_SIZE.1 {{

@@ -78,7 +78,23 @@ def run_gui(file: str | None = None) -> int:
         QTimer.singleShot(0, lambda: window.open_path(Path(file)))
     else:
         QTimer.singleShot(0, window.offer_recovery)
-    return app.exec()
+    return _run_loop(app)
+
+
+def _run_loop(app) -> int:
+    """Qt's event loop driven by qasync, so asyncio code (the in-app MCP server) runs in
+    it beside the widgets."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    return 0
 
 
 def main() -> int:

@@ -60,6 +60,9 @@ class BatchActions:
         )
 
     def _on_image_ready(self, job, image) -> None:
+        if isinstance(job.tag, dict) and job.tag.get("agent"):
+            self._agent_image(job, image)
+            return
         if not isinstance(job.target, BatchFolder):
             return
         self.results_panel.add_results([image.raw], [image.request], None)
@@ -69,6 +72,54 @@ class BatchActions:
             f"{image.seconds:.1f} s/image",
             5000,
         )
+
+    def _agent_image(self, job, image) -> None:
+        """An agent's image: into Results, and into the document when it asked."""
+        from dgx_pixels_app.gui.results_panel import ResultItem
+
+        self.results_panel.add_results([image.raw], [image.request], None)
+        self.statusBar().showMessage(
+            f"Agent ({job.tag['agent']}): {image.request.extra.get('subject') or image.request.prompt}",
+            8000,
+        )
+        if job.tag.get("into_document") and self.session is not None:
+            self.add_result_layer(ResultItem(image.raw, image.request), True)
+
+    # -- agent access ---------------------------------------------------------------------
+    def toggle_agent_access(self, on: bool) -> None:
+        access = self.agent_access
+        if not on:
+            access.stop()
+            return
+        roots = [r for r in self.settings.agent_roots if Path(r).is_dir()]
+        if not roots:
+            folder = self.prompter.agent_root()
+            if not folder:
+                self.agent_action.setChecked(False)
+                return
+            roots = [folder]
+            self.settings.agent_roots = roots
+            self.documents.save_settings()
+        try:
+            access.start(roots, self.settings.mcp_port)
+        except Exception as exc:  # a port in use, a bad root: said, and the app goes on
+            self.agent_action.setChecked(False)
+            self.show_error(f"Agent access could not start: {exc}")
+
+    def _on_agent_started(self, address: str, token: str) -> None:
+        self.agent_label.setText(f"Agents: {address}")
+        self.agent_label.setToolTip(f"MCP over HTTP at {address}\nAuthorization: Bearer {token}")
+        self.prompter.show_snippet(
+            "Agent Access",
+            f"MCP server (Streamable HTTP): {address}\nAuthorization: Bearer {token}\n\n"
+            f"Writes only inside: {', '.join(self.settings.agent_roots)}\n",
+        )
+
+    def _on_agent_stopped(self, why: str) -> None:
+        self.agent_label.setText("")
+        self.agent_action.setChecked(False)
+        if why:
+            self.show_error(why)
 
     def _on_image_failed(self, job, index: int, message: str) -> None:
         if isinstance(job.target, BatchFolder):

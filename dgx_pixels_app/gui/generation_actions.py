@@ -88,6 +88,8 @@ class GenerationActions:
                 10000,
             )
             return
+        if isinstance(job.tag, dict) and job.tag.get("agent"):
+            return  # an agent's images arrived one by one (BatchActions._agent_image)
         if not result.items or self._place_animation_job(job, result):
             return
         self.results_panel.add_results(result.images, result.requests, job.tag)

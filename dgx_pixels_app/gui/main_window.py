@@ -17,6 +17,7 @@ from dgx_pixels_app import settings as app_settings
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.info import PACKAGES, package_version
+from dgx_pixels_app.gui.agent_access import AgentAccess
 from dgx_pixels_app.gui.animation_actions import AnimationActions
 from dgx_pixels_app.gui.batch_actions import BatchActions
 from dgx_pixels_app.gui.canvas import CanvasView
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.results_panel = ResultsPanel()
         self.metrics_panel = MetricsPanel()
         self.engine = JobClient(parent=self)
+        self.agent_access = AgentAccess(self)
         self.discovered_models: list = []
         self.docks: dict[str, QDockWidget] = {}
         # the bottom docks (timeline, results) span the window's whole width
@@ -80,7 +82,8 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.model_label = QLabel("No model")
         self.speed_label = QLabel()
         self.memory_label = QLabel()
-        for label in (self.model_label, self.speed_label, self.memory_label):
+        self.agent_label = QLabel()
+        for label in (self.agent_label, self.model_label, self.speed_label, self.memory_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addPermanentWidget(self.position_label)
         self.statusBar().addPermanentWidget(self.zoom_label)
@@ -208,6 +211,10 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.batch_action = self._action(
             "&Batch Generate…", self.batch_generate, "Ctrl+Shift+B", model_menu
         )
+        self.agent_action = self._action(
+            "Agent &Access (MCP)", self.toggle_agent_access, None, model_menu
+        )
+        self.agent_action.setCheckable(True)
         model_menu.addSeparator()
         self.engine_toggles = {}
         for attr, text in (("vae_tiling", "VAE Tiling (large images, less memory)"),
@@ -283,6 +290,11 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.engine.imageReady.connect(self._on_image_ready)
         self.engine.imageFailed.connect(self._on_image_failed)
         self.engine.jobMetrics.connect(self._on_metrics)
+        self.agent_access.started.connect(self._on_agent_started)
+        self.agent_access.stopped.connect(self._on_agent_stopped)
+        self.engine.modelLoaded.connect(
+            lambda model: self.agent_access.follow_model(str(model.path))
+        )
         self.engine.busyChanged.connect(prompt.set_busy)
         self.results_panel.addAsLayer.connect(self.add_result_layer)
         self.results_panel.openAsSprite.connect(self.open_result)
@@ -480,6 +492,7 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self._qsettings.setValue("geometry", self.saveGeometry())
         self._qsettings.setValue("state", self.saveState())
         self._qsettings.sync()
+        self.agent_access.stop()
         self.engine.shutdown()
         self.documents.shutdown()
         event.accept()

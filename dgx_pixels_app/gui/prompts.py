@@ -110,6 +110,13 @@ class Prompter:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
         return path or None
 
+    def agent_root(self) -> str | None:
+        """The folder agents may write into (e.g. the Bevy project)."""
+        folder = QFileDialog.getExistingDirectory(
+            self.parent, "Agent Access: the folder agents may write into (e.g. your Bevy game)"
+        )
+        return folder or None
+
     def batch(self, output: str):
         from dgx_pixels_app.gui.batch_dialog import BatchDialog
 

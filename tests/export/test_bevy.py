@@ -149,3 +149,60 @@ def test_cli_bevy_export_prints_snippet(game, tmp_path):
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert bad.returncode == 2 and "cannot be an asset name" in bad.stderr
+
+
+HOSTILE = ['say "hi"', "back\\slash", "two\nlines", "tab\there", "ünïcode ✓", 'end"); panic!("']
+
+
+def _sprite_with_tags(names):
+    from dgx_pixels_app.core.document import Direction, Tag
+
+    sprite = animated()
+    sprite.tags = [Tag(name, 0, 1, Direction.FORWARD) for name in names]
+    return sprite
+
+
+def _ron_strings(text: str) -> list[str]:
+    """The string literals of a RON text, unescaped as RON's grammar says."""
+    out, i = [], 0
+    while (i := text.find('"', i)) != -1:
+        chars, i = [], i + 1
+        while text[i] != '"':
+            if text[i] == "\\":
+                code = text[i + 1]
+                if code == "u":
+                    chars.append(chr(int(text[i + 2 : i + 6], 16)))
+                    i += 6
+                    continue
+                chars.append({"n": "\n", "r": "\r", "t": "\t"}.get(code, code))
+                i += 2
+                continue
+            assert text[i] not in "\n\r", "a raw newline inside a RON string"
+            chars.append(text[i])
+            i += 1
+        out.append("".join(chars))
+        i += 1
+    return out
+
+
+def test_hostile_tag_names_are_escaped_in_rust_and_ron(game, tmp_path):
+    import shutil
+
+    result = export_to_bevy(_sprite_with_tags(HOSTILE), game, "hero")
+    assert "// Bevy 0.19 (API checked against Bevy 0.19.1)" in result.snippet.splitlines()[0]
+    ron_strings = _ron_strings(result.layout.read_text())
+    for name in HOSTILE:
+        assert name in ron_strings
+    rustc = shutil.which("rustc")
+    if rustc is None:
+        pytest.skip("rustc is not installed")
+    table = result.snippet[
+        result.snippet.index("const ANIMATIONS") : result.snippet.index("];") + 2
+    ]
+    program = tmp_path / "names.rs"
+    program.write_text(table + '\nfn main() { for a in ANIMATIONS { print!("{}\\u{0}", a.0); } }\n')
+    built = subprocess.run([rustc, "--edition", "2021", "-o", str(tmp_path / "names"), str(program)],
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert built.returncode == 0, built.stderr  # the generated Rust compiles…
+    names = subprocess.run([str(tmp_path / "names")], capture_output=True, timeout=30).stdout
+    assert names.decode().split("\0")[:-1] == HOSTILE  # …and holds exactly the names

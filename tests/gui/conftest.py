@@ -17,6 +17,7 @@ class FakePrompter:
         self.import_answer = None
         self.animation_answer = None
         self.batch_answer = None
+        self.agent_root_answer = None
         self.snippets: list[str] = []
         self.asked: list[str] = []
         self.errors: list[str] = []
@@ -53,6 +54,10 @@ class FakePrompter:
 
     def animation_path(self, suggestion):
         return self.animation_answer
+
+    def agent_root(self):
+        self.asked.append("agent-root")
+        return self.agent_root_answer
 
     def batch(self, output):
         self.asked.append(f"batch:{output}")

@@ -1,0 +1,84 @@
+"""Model ▸ Agent Access: the MCP server inside the running app (qasync).
+
+The asyncio server runs in the Qt event loop (the app runs on a qasync loop), on
+the window's own job queue: agents and the artist share the resident model, and
+an agent's images land in the Results dock — or, when the agent asks, as a new
+layer of the open document (one undo step) — while the artist watches. Streamable
+HTTP on 127.0.0.1 with the bearer token kept in the settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from dgx_pixels_app.mcp.confine import Roots
+from dgx_pixels_app.mcp.http import HOST, get_token, serve_http
+from dgx_pixels_app.mcp.tools import ServerConfig, build_server
+
+log = logging.getLogger(__name__)
+
+
+class AgentAccess(QObject):
+    started = Signal(str, str)  # address, token
+    stopped = Signal(str)  # why ("" when asked to)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.task: asyncio.Task | None = None
+        self.address = ""
+        self.token = ""
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+    def start(self, roots: list[str], port: int = 8765) -> None:
+        """Start serving (needs a running asyncio loop: the app's qasync loop)."""
+        if self.running:
+            return
+        engine = self.window.engine
+        loaded = engine.engine.model
+        default = self.window.settings.default_model or None
+        config = ServerConfig(
+            roots=Roots.of(roots, readable=[self._models_dir()]),
+            model=str(loaded.path) if loaded else default, into_app=True,
+        )  # fmt: skip
+        server = build_server(engine.queue, config)
+        self.token = get_token()
+        self.config = config
+
+        def listening(actual: int) -> None:
+            self.address = f"http://{HOST}:{actual}/mcp"
+            self.started.emit(self.address, self.token)
+
+        loop = asyncio.get_event_loop()
+        self.task = loop.create_task(serve_http(server, self.token, port, listening))
+        self.task.add_done_callback(self._ended)
+
+    def follow_model(self, path: str) -> None:
+        """Agents generate with the model the artist loads."""
+        if self.running:
+            self.config.model = path
+
+    def stop(self) -> None:
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+    def _ended(self, task: asyncio.Task) -> None:
+        why = ""
+        if not task.cancelled() and task.exception() is not None:
+            why = f"Agent access stopped: {task.exception()}"
+            log.error("MCP server ended", exc_info=task.exception())
+        self.task = None
+        self.stopped.emit(why)
+
+    @staticmethod
+    def _models_dir() -> Path:
+        from dgx_pixels_app.settings import models_dir
+
+        return models_dir()

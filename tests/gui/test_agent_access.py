@@ -1,0 +1,71 @@
+"""Model ▸ Agent Access: the MCP server inside the running window (qasync). A tool call
+from the SDK's client lands in the Results dock — and, when asked, as an undoable layer
+of the open document — through the window's own job queue and resident model."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import qasync
+
+
+@pytest.fixture
+def loop(qapp):
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+def test_an_agent_call_lands_in_the_results_dock_and_the_document(
+    window, qtbot, loop, tiny_model, tmp_path
+):
+    import httpx2
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    window.load_model(str(tiny_model[0]))
+    qtbot.waitUntil(lambda: window.engine.engine.model is not None, timeout=60000)
+    window.documents.new_document(32, 32)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
+    window.settings.mcp_port = 0  # any free port
+    window.prompter.agent_root_answer = str(tmp_path)
+    started = []
+    window.agent_access.started.connect(lambda address, token: started.append((address, token)))
+
+    async def agent():
+        window.agent_action.trigger()  # asks for the folder, then serves
+        while not started:
+            await asyncio.sleep(0.05)
+        address, token = started[0]
+        assert (
+            address.startswith("http://127.0.0.1:")
+            and "Agents: http://127.0.0.1:" in window.agent_label.text()
+        )
+        client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        transport = streamable_http_client(address, http_client=client)
+        async with client, transport as (read, write, *_), ClientSession(read, write) as session:
+            await session.initialize()
+            answer = await session.call_tool("generate_sprite", {
+                "prompt": "a tiny dragon", "size": 16, "seed": 77, "into_document": True})  # fmt: skip
+            assert not answer.is_error, answer.content
+        for _ in range(200):  # the window receives the job's events on its own thread
+            if window.results_panel.list.count() and len(window.session.sprite.layers) == 2:
+                break
+            await asyncio.sleep(0.05)
+        window.agent_action.trigger()  # off
+        await asyncio.sleep(0.2)
+        return answer.structured_content
+
+    made = loop.run_until_complete(asyncio.wait_for(agent(), 120))
+    assert made["sprites"][0]["file"].startswith(str(tmp_path))
+    assert window.results_panel.list.count() == 1
+    assert window.results_panel.items[0].request.seed == 77
+    assert window.results_panel.items[0].request.extra["subject"] == "a tiny dragon"
+    assert len(window.session.sprite.layers) == 2  # the new layer, in the open document
+    assert window.session.sprite.layers[1].name == "Gen 77"
+    window.undo_action.trigger()
+    assert len(window.session.sprite.layers) == 1  # an agent's layer undoes like any other
+    assert not window.agent_access.running and window.agent_label.text() == ""
