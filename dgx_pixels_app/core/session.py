@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dgx_pixels_app.core.composites import CompositeCache
 from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.history import History
 
@@ -15,6 +16,7 @@ class Session:
     def __init__(self, sprite: Sprite, path: Path | None = None) -> None:
         self.sprite = sprite
         self.history = History(sprite)
+        self.composites = CompositeCache(sprite)  # per-frame composites for views
         self.path = path
         self.layer_index = len(sprite.layers) - 1
         self.frame_index = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import warnings
 from pathlib import Path
 
@@ -20,6 +21,14 @@ from dgx_pixels_app.core.errors import FileFormatError
 from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.limits import MAX_FILE_BYTES, check_size
 from dgx_pixels_app.core.palette import Palette
+
+# What Pillow's decoders raise on damaged data besides OSError: a corrupt GIF can raise
+# IndexError from n_frames, a truncated chunk struct.error or EOFError, a bad header
+# TypeError, KeyError or ZeroDivisionError. All of them mean "corrupt file" to a user.
+DECODE_ERRORS = (
+    OSError, SyntaxError, ValueError, IndexError, EOFError, struct.error, KeyError, TypeError,
+    ZeroDivisionError, OverflowError, RuntimeError,
+)  # fmt: skip
 
 
 def read_rgba(path: str | os.PathLike[str]) -> np.ndarray:
@@ -42,8 +51,10 @@ def decode_rgba(data: bytes, name: str = "image") -> np.ndarray:
         raise FileFormatError(f"'{name}' is too large: {exc}") from exc
     except UnidentifiedImageError as exc:
         raise FileFormatError(f"'{name}' is not an image DGX-Pixels can read.") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise FileFormatError(f"'{name}' is corrupt or truncated ({exc}).") from exc
+    except DECODE_ERRORS as exc:
+        raise FileFormatError(
+            f"'{name}' is corrupt or truncated ({exc or type(exc).__name__})."
+        ) from exc
     return np.array(image.convert("RGBA"), dtype=np.uint8)
 
 
@@ -76,7 +87,7 @@ def png_text(path: str | os.PathLike[str]) -> dict[str, str]:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             return {k: str(v) for k, v in getattr(image, "text", {}).items()}
-    except (OSError, SyntaxError, ValueError) as exc:
+    except DECODE_ERRORS as exc:
         raise FileFormatError(f"'{Path(path).name}' is not a readable PNG ({exc}).") from exc
 
 

@@ -101,7 +101,7 @@ class CanvasView(SessionObserver, QWidget):
         sprite = self.session.sprite
         resized = self._rgba.shape[:2] != (sprite.height, sprite.width)
         if rect is None or resized:
-            self._rgba = np.ascontiguousarray(sprite.composite(self.session.frame_index))
+            self._rgba = self.session.composites.get(self.session.frame_index).copy()
             h, w = self._rgba.shape[:2]
             self._image = QImage(self._rgba.data, w, h, w * 4, QImage.Format.Format_RGBA8888)
             if resized:
@@ -293,7 +293,7 @@ class CanvasView(SessionObserver, QWidget):
                     (session.frame_index + distance, (60, 120, 255)),
                 ):
                     if 0 <= index < len(sprite.frames):
-                        rgba = sprite.composite(index).astype(np.float32)
+                        rgba = session.composites.get(index).astype(np.float32)
                         rgba[..., :3] = rgba[..., :3] * 0.5 + np.array(tint, np.float32) * 0.5
                         rgba[..., 3] *= self.onion_opacity / distance
                         data = np.ascontiguousarray(rgba.astype(np.uint8))

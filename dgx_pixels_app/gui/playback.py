@@ -3,6 +3,8 @@ showing frames in the canvas, the timeline and the preview."""
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from dgx_pixels_app.core.errors import DgxPixelsError
@@ -37,6 +39,7 @@ class PlaybackController(QObject):
         self.session = session
         self.player = Player(session.sprite, tag, loop, speed)
         self.shown = []
+        self._due = time.monotonic()
         self._show(self.player.frame)
 
     def stop(self) -> None:
@@ -47,10 +50,14 @@ class PlaybackController(QObject):
             self.stopped.emit()
 
     def _show(self, index: int) -> None:
+        """Show a frame; the next one is due a frame duration after this one was due, so
+        the time spent drawing does not stretch the animation."""
         self.session.frame_index = index
         self.shown.append(index)
         self.frameShown.emit(index)
-        self.timer.start(self.player.delay_ms())
+        now = time.monotonic()
+        self._due = max(self._due + self.player.delay_ms() / 1000, now)
+        self.timer.start(max(0, round((self._due - now) * 1000)))
 
     def _tick(self) -> None:
         if self.player is None:

@@ -61,7 +61,7 @@ class PreviewPanel(SessionObserver, QWidget):
         if self.session is None or index is None or index >= len(self.session.sprite.frames):
             self.view.set_image(None)
             return
-        image = self.session.sprite.composite(index)
+        image = self.session.composites.get(index).copy()
         if self.tiled.isChecked():
             image = np.tile(image, (3, 3, 1))
         self.view.set_image(image)
