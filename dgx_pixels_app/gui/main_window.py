@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QWidget,
+)
 
 from dgx_pixels_app import APP_NAME, __version__
 from dgx_pixels_app import settings as app_settings
@@ -40,6 +48,24 @@ from dgx_pixels_app.gui.toolbar import ToolBar
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
 
 
+class _Scrolling(QScrollArea):
+    """A tall panel in a scroll area: what appears in it (the live preview while
+    generating) scrolls inside the dock instead of pushing the window taller. It asks
+    for the panel's natural size, so the dock opens with everything in view."""
+
+    def __init__(self, panel: QWidget) -> None:
+        super().__init__()
+        self.setWidget(panel)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(panel.sizeHint().width() + 16)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = self.widget().sizeHint()
+        return QSize(hint.width() + 16, hint.height())
+
+
 class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions, ExportActions):
     def __init__(self, settings: app_settings.Settings | None = None) -> None:
         super().__init__()
@@ -67,7 +93,9 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         # the bottom docks (timeline, results) span the window's whole width
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._add_dock("Prompt", self.prompt_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock(
+            "Prompt", _Scrolling(self.prompt_panel), Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Palette", self.palette_panel, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -93,7 +121,9 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self._build_menus()
         self._connect_signals()
         self._restore_layout()
-        self.resize(1280, 800) if not self._restored else None
+        if not self._restored:
+            self.resize(1280, 800)
+            self._default_dock_sizes()
         self._update_title()
         self._load_metrics()
 
@@ -298,6 +328,13 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.engine.busyChanged.connect(prompt.set_busy)
         self.results_panel.addAsLayer.connect(self.add_result_layer)
         self.results_panel.openAsSprite.connect(self.open_result)
+
+    def _default_dock_sizes(self) -> None:
+        """First start: the Prompt dock gets the room (its Generate button in view), the
+        LoRAs list and the bottom docks stay compact."""
+        docks = self.docks
+        self.resizeDocks([docks["Prompt"], docks["LoRAs"]], [560, 140], Qt.Orientation.Vertical)
+        self.resizeDocks([docks["Timeline"], docks["Results"]], [170, 170], Qt.Orientation.Vertical)
 
     def _restore_layout(self) -> None:
         self._qsettings = QSettings(
