@@ -36,7 +36,7 @@ def resource_path(*parts: str) -> Path:
 def load_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         raise FileFormatError(f"Preset file '{path.name}' is unreadable: {exc}.") from exc
 
 

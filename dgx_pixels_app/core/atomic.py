@@ -8,8 +8,10 @@ Bevy's asset watcher included, see either the old file or the new one, never hal
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +26,7 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise FileAccessError(f"Cannot save '{target}': the folder '{folder}' does not exist.")
+    _remove_stale(folder, target.name)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -49,6 +52,23 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             raise FileAccessError(f"Cannot save '{target}': {exc.strerror or exc}.") from exc
         raise
     _fsync_folder(folder)
+
+
+STALE_SECONDS = 60.0
+
+
+def _remove_stale(folder: Path, name: str) -> None:
+    """Temporary files of earlier writes of this file that a crash or kill -9 left behind
+    (older than a minute, so a concurrent writer's file is never touched)."""
+    try:
+        stale = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+    except OSError:
+        return
+    now = time.time()
+    for path in stale:
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > STALE_SECONDS:
+                path.unlink()
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
