@@ -51,7 +51,8 @@ def encode_gif(images: list[np.ndarray], durations: list[int]) -> bytes:
         frames.append(frame)
     out = io.BytesIO()
     frames[0].save(
-        out, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0,
+        out, format="GIF", save_all=True, append_images=frames[1:], loop=0,
+        duration=[max(10, int(d / 10 + 0.5) * 10) for d in durations],  # nearest 10 ms
         disposal=2, transparency=255, optimize=False,
     )  # fmt: skip
     return out.getvalue()

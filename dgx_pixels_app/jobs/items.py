@@ -121,7 +121,11 @@ def _item(values: dict, at: str) -> BatchItem:
 
 
 def _from_csv(text: str, where: str) -> list[BatchItem]:
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InvalidInputError(f"{where}, line {reader.line_num}: not valid CSV ({exc}).") from exc
     if not rows:
         return []
     header = [h.strip().lower() for h in rows[0]]

@@ -56,13 +56,15 @@ def test_image_to_image_and_inpaint_keep_outside_pixels(engine):
 
 
 def test_lora_load_weight_and_unload_restore_output(engine, tiny_model):
+    unet = engine.model.pipe.unet  # captured before any LoRA: switching must never reload it
+    pipe = engine.model.pipe
     base = engine.generate(req()).images[0]
     full = engine.generate(req(loras=[LoraRef(str(tiny_model[1]), 1.0)])).images[0]
     half = engine.generate(req(loras=[LoraRef(str(tiny_model[1]), 0.5)])).images[0]
     off = engine.generate(req(loras=[LoraRef(str(tiny_model[1]), 1.0, enabled=False)])).images[0]
     assert not np.array_equal(base, full) and not np.array_equal(full, half)
     assert np.array_equal(off, base)
-    unet = engine.model.pipe.unet
+    assert engine.model.pipe is pipe and engine.model.pipe.unet is unet  # switched, not reloaded
     engine.loras.remove(tiny_model[1])
     assert engine.model.pipe.unet is unet  # the base model was never reloaded
     assert np.array_equal(engine.generate(req()).images[0], base)

@@ -81,3 +81,17 @@ def window(qtbot):
     yield win
     win.prompter.save_answer = "discard"
     win.close()
+
+
+@pytest.fixture
+def editor(window, qtbot):
+    """A 16x16 sprite on the canvas at 8x, red as the primary colour, keyboard focus there."""
+    from PySide6.QtCore import QPointF
+
+    window.documents.new_document(16, 16)
+    canvas = window.canvas
+    canvas.set_zoom(8)
+    canvas.offset = QPointF(10, 10)
+    canvas.primary = (255, 0, 0, 255)
+    canvas.setFocus()
+    return window, canvas

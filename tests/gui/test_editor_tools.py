@@ -1,23 +1,11 @@
 """The editor's tools driven by real mouse and keyboard events on the canvas."""
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 RED, BLUE = (255, 0, 0, 255), (0, 0, 255, 255)
-
-
-@pytest.fixture
-def editor(window, qtbot):
-    window.documents.new_document(16, 16)
-    canvas = window.canvas
-    canvas.set_zoom(8)
-    canvas.offset = QPointF(10, 10)
-    canvas.primary = RED
-    canvas.setFocus()
-    return window, canvas
 
 
 def drag(
