@@ -35,6 +35,7 @@ COMMANDS = (
     "batch",
     "pixelize",
     "export",
+    "train_lora",
     "mcp",
     "benchmark",
     "make_test_model",

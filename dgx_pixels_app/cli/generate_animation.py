@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dgx_pixels_app.jobs import hashes
+    from dgx_pixels_app.engine import hashes
     from dgx_pixels_app.jobs.animation import (
         AnimationOptions,
         check,

@@ -270,3 +270,11 @@ def paint_coords(
     even = (xs + ys) % 2 == 0
     image[ys[even], xs[even]] = color
     image[ys[~even], xs[~even]] = secondary
+
+
+def resize_nearest(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Nearest neighbour, sampling each target pixel at its centre."""
+    h, w = image.shape[:2]
+    ys = np.clip(((np.arange(height) + 0.5) * h / height).astype(int), 0, h - 1)
+    xs = np.clip(((np.arange(width) + 0.5) * w / width).astype(int), 0, w - 1)
+    return image[ys[:, None], xs[None, :]]

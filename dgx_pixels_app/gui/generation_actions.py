@@ -176,6 +176,26 @@ class GenerationActions:
         if dialog.exec() and dialog.downloaded:
             self.load_model(dialog.downloaded)
 
+    def train_lora(self) -> None:
+        from dgx_pixels_app.gui.train_dialog import TrainDialog
+
+        loaded = self.engine.engine.model
+        path = str(loaded.path) if loaded else None
+        dialog = TrainDialog(path or self.settings.default_model or None, path, parent=self)
+        dialog.trained.connect(lambda lora: self.lora_panel.add_lora(lora, 1.0))
+        dialog.busy.connect(self._on_training_busy)
+        self.train_dialog = dialog
+        dialog.show()
+
+    def _on_training_busy(self, busy: bool) -> None:
+        """Training and generation share the GPU: the model steps aside while training."""
+        if busy and self.engine.engine.model is not None:
+            self._model_before_training = str(self.engine.engine.model.path)
+            self.unload_model()
+        elif not busy and getattr(self, "_model_before_training", None):
+            self.load_model(self._model_before_training)
+            self._model_before_training = None
+
     def compare(self) -> None:
         from dgx_pixels_app.gui.compare_dialog import CompareDialog
 

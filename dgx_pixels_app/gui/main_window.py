@@ -241,6 +241,7 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.batch_action = self._action(
             "&Batch Generate…", self.batch_generate, "Ctrl+Shift+B", model_menu
         )
+        self.train_action = self._action("&Train LoRA…", self.train_lora, None, model_menu)
         self.agent_action = self._action(
             "Agent &Access (MCP)", self.toggle_agent_access, None, model_menu
         )

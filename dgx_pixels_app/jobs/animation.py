@@ -26,11 +26,11 @@ from dgx_pixels_app.core.document import Direction, Tag
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
 from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.core.raster import resize_nearest
 from dgx_pixels_app.engine.engine import MAX_SEED, validate
 from dgx_pixels_app.jobs.frames import fit, snap_to_palette
 from dgx_pixels_app.jobs.items import slug
 from dgx_pixels_app.jobs.job import Job, PostSteps
-from dgx_pixels_app.jobs.placement import resize_nearest
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 from dgx_pixels_app.resources import animation_presets, compose_prompt, prompt_presets
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from dgx_pixels_app.core.errors import DgxPixelsError, FileAccessError, InvalidInputError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
+from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
 from dgx_pixels_app.engine.engine import MAX_SEED, SCHEDULERS, validate
 from dgx_pixels_app.formats.contact_sheet import contact_sheet
 from dgx_pixels_app.formats.images import read_rgba, write_png
-from dgx_pixels_app.jobs import hashes
 from dgx_pixels_app.jobs.frames import fit
 from dgx_pixels_app.jobs.items import BatchItem, slug
 from dgx_pixels_app.jobs.job import ImageResult, Job, PostSteps

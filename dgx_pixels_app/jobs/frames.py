@@ -10,7 +10,7 @@ from dgx_pixels_app.core.document import Cel, Frame, Sprite
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.core.palette import Palette
-from dgx_pixels_app.jobs.placement import resize_nearest
+from dgx_pixels_app.core.raster import resize_nearest
 from dgx_pixels_app.pixelize.palette import nearest
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 

@@ -13,15 +13,8 @@ from dgx_pixels_app.core.commands import InsertLayer
 from dgx_pixels_app.core.document import Cel, Layer, Sprite
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.core.raster import resize_nearest
 from dgx_pixels_app.pixelize.pipeline import pixelize
-
-
-def resize_nearest(image: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Nearest neighbour, sampling each target pixel at its centre."""
-    h, w = image.shape[:2]
-    ys = np.clip(((np.arange(height) + 0.5) * h / height).astype(int), 0, h - 1)
-    xs = np.clip(((np.arange(width) + 0.5) * w / width).astype(int), 0, w - 1)
-    return image[ys[:, None], xs[None, :]]
 
 
 def model_size(width: int, height: int, target: int = 1024) -> tuple[int, int]:

@@ -19,6 +19,7 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
 from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
 from dgx_pixels_app.engine.engine import MAX_SEED, validate
 from dgx_pixels_app.formats.frames import sprite_from_frames
@@ -26,7 +27,6 @@ from dgx_pixels_app.formats.images import write_png
 from dgx_pixels_app.formats.sheet import SheetOptions, build_sheet
 from dgx_pixels_app.formats.sheet_json import write_sheet_files
 from dgx_pixels_app.formats.tiled import write_tileset
-from dgx_pixels_app.jobs import hashes
 from dgx_pixels_app.jobs.batch import _preset, check_output
 from dgx_pixels_app.jobs.items import slug
 from dgx_pixels_app.jobs.job import ImageResult, Job

@@ -78,8 +78,8 @@ def _check_common(size: int, seed: int | None, steps: int | None, size_max: int 
 
 
 def _png_b64(rgba: np.ndarray) -> str:
+    from dgx_pixels_app.core.raster import resize_nearest
     from dgx_pixels_app.formats.images import encode_png
-    from dgx_pixels_app.jobs.placement import resize_nearest
 
     h, w = rgba.shape[:2]
     scale = max(1, PREVIEW_PX // max(w, h))
@@ -301,7 +301,7 @@ class Tools:
         return result(data, read_rgba(files.sheet))
 
     async def _animate(self, options, ctx: Context | None, bevy: str | None = None):
-        from dgx_pixels_app.jobs import hashes
+        from dgx_pixels_app.engine import hashes
         from dgx_pixels_app.jobs.animation import check, generate_frames, write_animation
 
         check(options)

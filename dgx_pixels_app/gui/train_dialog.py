@@ -1,0 +1,323 @@
+"""Model ▸ Train LoRA…: choose the references, start, watch the loss and the samples.
+
+Training runs in its own process (``dgx-pixels train-lora --json-progress``) started
+with QProcess: the editor stays responsive, a crash in training cannot take it
+down, Cancel is immediate, Pause asks the trainer to checkpoint and stop (SIGTERM)
+and Resume continues from that checkpoint. The trainer dies with the app.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QProcess, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dgx_pixels_app.gui.image_view import ImageView
+from dgx_pixels_app.gui.thumbnails import thumbnail
+from dgx_pixels_app.training.dataset import IMAGE_SUFFIXES
+
+MAX_THUMBNAILS = 60
+
+
+class LossPlot(QWidget):
+    """The smoothed loss so far, as a line (no plotting library needed for one line)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[float] = []
+        self.setMinimumSize(QSize(320, 120))
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(0x2B, 0x2B, 0x30))
+        if len(self.values) < 2:
+            painter.setPen(QColor(0xAA, 0xAA, 0xAA))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "loss")
+            return
+        lo, hi = min(self.values), max(self.values)
+        span = (hi - lo) or 1.0
+        w, h = self.width() - 8, self.height() - 8
+        points = [QPointF(4 + w * i / (len(self.values) - 1), 4 + h * (1 - (v - lo) / span))
+                  for i, v in enumerate(self.values)]  # fmt: skip
+        painter.setPen(QPen(QColor(90, 200, 120), 2))
+        painter.drawPolyline(points)
+        painter.setPen(QColor(0xCC, 0xCC, 0xCC))
+        painter.drawText(8, 16, f"{self.values[-1]:.4f}")
+
+
+class TrainDialog(QDialog):
+    trained = Signal(str)  # the LoRA file, when training finished
+    busy = Signal(bool)  # a trainer process is using the GPU
+
+    def __init__(
+        self, model: str | None, loaded: str | None, folder: str = "", parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Train LoRA")
+        self.model, self.loaded = model, loaded
+        self.process: QProcess | None = None
+        self.state = "idle"  # idle, running, pausing, paused, done
+        self._buffer = ""
+        self.folder = QLineEdit(folder)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._choose)
+        self.folder.editingFinished.connect(self._show_folder)
+        self.thumbs = QListWidget()
+        self.thumbs.setViewMode(QListView.ViewMode.IconMode)
+        self.thumbs.setIconSize(QSize(48, 48))
+        self.thumbs.setMaximumHeight(130)
+        self.summary = QLabel(
+            "Choose a folder of 50–100 reference sprites (captions: same-name .txt)."
+        )
+        self.summary.setWordWrap(True)
+        self.output = QLineEdit()
+        self.trigger = QLineEdit()
+        self.trigger.setPlaceholderText("a word for your style, e.g. mystyle")
+        self.rank = _spin(1, 128, 16)
+        self.steps = _spin(1, 100000, 3000)
+        self.batch = _spin(1, 32, 4)
+        self.resolution = _spin(128, 2048, 1024, 64)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(6)
+        self.lr.setRange(1e-6, 1e-2)
+        self.lr.setSingleStep(1e-5)
+        self.lr.setValue(1e-4)
+        self.text_encoder = QCheckBox("Also train the text encoders")
+        self.sample_every = _spin(0, 100000, 250)
+        self.sample_prompt = QLineEdit("pixel art, a knight, game sprite")
+        memory = (
+            f"The loaded model ({Path(loaded).name}) is unloaded while training, so both fit "
+            "in memory, and loaded again afterwards."
+            if loaded
+            else "No model is loaded: training has the GPU to itself."
+        )
+        self.memory = QLabel(memory)
+        self.memory.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.status = QLabel()
+        self.plot = LossPlot()
+        self.sample = ImageView(placeholder="samples appear here")
+        self.sample.setMinimumSize(128, 128)
+        self.start = QPushButton("Start")
+        self.start.clicked.connect(self.start_training)
+        self.pause = QPushButton("Pause")
+        self.pause.clicked.connect(self.pause_training)
+        self.cancel_button = QPushButton("Cancel Training")
+        self.cancel_button.clicked.connect(self.cancel_training)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.close)
+
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("References", row)
+        form.addRow("", self.thumbs)
+        form.addRow("", self.summary)
+        form.addRow("LoRA file", self.output)
+        form.addRow("Trigger word", self.trigger)
+        form.addRow("Rank", self.rank)
+        form.addRow("Steps", self.steps)
+        form.addRow("Batch", self.batch)
+        form.addRow("Resolution", self.resolution)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("", self.text_encoder)
+        form.addRow("Sample every", self.sample_every)
+        form.addRow("Sample prompt", self.sample_prompt)
+        form.addRow("", self.memory)
+        watch = QHBoxLayout()
+        watch.addWidget(self.plot, 2)
+        watch.addWidget(self.sample, 1)
+        buttons = QHBoxLayout()
+        for button in (self.start, self.pause, self.cancel_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(watch, 1)
+        layout.addLayout(buttons)
+        self._set_state("idle")
+        if folder:
+            self._show_folder()
+
+    # -- the folder ------------------------------------------------------------------
+    def _choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Reference Sprites", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+            self._show_folder()
+
+    def _show_folder(self) -> None:
+        from dgx_pixels_app.core.errors import DgxPixelsError
+        from dgx_pixels_app.formats.images import read_rgba
+
+        folder = Path(self.folder.text()).expanduser()
+        self.thumbs.clear()
+        if not folder.is_dir():
+            self.summary.setText(f"'{folder}' is not a folder.")
+            return
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        captions = sum(1 for p in files if p.with_suffix(".txt").is_file())
+        for path in files[:MAX_THUMBNAILS]:
+            try:
+                icon = (
+                    QIcon(thumbnail(read_rgba(path), 48))
+                    if path.suffix.lower() not in (".aseprite", ".ase")
+                    else QIcon()
+                )
+            except DgxPixelsError:
+                icon = QIcon()
+            self.thumbs.addItem(QListWidgetItem(icon, path.stem))
+        self.summary.setText(f"{len(files)} image(s), {captions} caption file(s) in {folder.name}")
+        if not self.output.text():
+            self.output.setText(str(folder.parent / f"{folder.name}-style.safetensors"))
+
+    # -- the process -----------------------------------------------------------------
+    def arguments(self, resume: bool = False) -> list[str]:
+        args = [
+            "-m", "dgx_pixels_app", "train-lora", self.folder.text(), "-o", self.output.text(),
+            "--rank", str(self.rank.value()), "--alpha", str(self.rank.value()),
+            "--steps", str(self.steps.value()), "--batch", str(self.batch.value()),
+            "--resolution", str(self.resolution.value()), "--lr", f"{self.lr.value():g}",
+            "--save-every", str(max(1, min(500, self.steps.value() // 4 or 1))),
+            "--json-progress", "--die-with-parent",
+        ]  # fmt: skip
+        if self.model:
+            args += ["--model", self.model]
+        if self.trigger.text().strip():
+            args += ["--trigger", self.trigger.text().strip()]
+        if self.text_encoder.isChecked():
+            args.append("--text-encoder")
+        if self.sample_every.value() and self.sample_prompt.text().strip():
+            args += ["--sample-every", str(self.sample_every.value()),
+                     "--sample-prompt", self.sample_prompt.text().strip()]  # fmt: skip
+        if resume:
+            args.append("--resume")
+        return args
+
+    def start_training(self) -> None:
+        resume = self.state == "paused"
+        self.process = QProcess(self)
+        self.process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
+        self.process.readyReadStandardOutput.connect(self._read)
+        self.process.finished.connect(self._finished)
+        self._errors = ""
+        self.process.readyReadStandardError.connect(self._read_errors)
+        self.process.start(sys.executable, self.arguments(resume))
+        self._set_state("running")
+        self.status.setText("Resuming…" if resume else "Preparing the references and the model…")
+
+    def pause_training(self) -> None:
+        if self.process is not None and self.state == "running":
+            self._set_state("pausing")
+            self.status.setText("Saving a checkpoint, then pausing…")
+            self.process.terminate()  # the trainer checkpoints and exits
+
+    def cancel_training(self) -> None:
+        if self.process is not None and self.state in ("running", "pausing"):
+            self.process.kill()
+        self._set_state("idle")
+        self.status.setText("Cancelled.")
+
+    def _read_errors(self) -> None:
+        self._errors += bytes(self.process.readAllStandardError()).decode(errors="replace")
+
+    def _read(self) -> None:
+        self._buffer += bytes(self.process.readAllStandardOutput()).decode(errors="replace")
+        *lines, self._buffer = self._buffer.split("\n")
+        for line in lines:
+            try:
+                self.handle(json.loads(line))
+            except (ValueError, KeyError, TypeError):
+                continue
+
+    def handle(self, event: dict) -> None:
+        kind = event.get("kind")
+        if kind == "summary":
+            self.summary.setText(event["text"])
+        elif kind == "step":
+            self.progress.setRange(0, event["total"])
+            self.progress.setValue(event["step"])
+            self.plot.add(event["smoothed"])
+            self.status.setText(
+                f"step {event['step']}/{event['total']} · loss {event['smoothed']:.4f} · "
+                f"{event['it_per_s']:.2f} it/s · ETA {_duration(event['eta_s'])}"
+            )
+        elif kind == "sample":
+            from dgx_pixels_app.formats.images import read_rgba
+
+            self.sample.set_image(read_rgba(event["path"]))
+        elif kind == "done":
+            self._set_state("done")
+            self.status.setText(f"Done: {event['path']} — added to the LoRA dock.")
+            self.trained.emit(event["path"])
+
+    def _finished(self, code: int, _status) -> None:
+        if self.state == "pausing":
+            self._set_state("paused")
+            self.status.setText("Paused at the last checkpoint: Resume continues.")
+        elif self.state == "running":
+            message = next((line[len("dgx-pixels: error: "):] for line in self._errors.splitlines()
+                            if line.startswith("dgx-pixels: error: ")), "")  # fmt: skip
+            self._set_state("idle")
+            self.status.setText(f"Training stopped: {message or f'the trainer exited ({code}).'}")
+
+    def _set_state(self, state: str) -> None:
+        was = getattr(self, "state", "idle") in ("running", "pausing")
+        self.state = state
+        now = state in ("running", "pausing")
+        if was != now:
+            self.busy.emit(now)
+        self.start.setText("Resume" if state == "paused" else "Start")
+        self.start.setEnabled(state in ("idle", "paused", "done"))
+        self.pause.setEnabled(state == "running")
+        self.cancel_button.setEnabled(state in ("running", "pausing"))
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.process is not None and self.state in ("running", "pausing"):
+            self.process.kill()
+            self.process.waitForFinished(5000)
+        super().closeEvent(event)
+
+
+def _spin(lo: int, hi: int, value: int, step: int = 1) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(lo, hi)
+    spin.setSingleStep(step)
+    spin.setValue(value)
+    return spin
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return (
+        f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+        if seconds >= 3600
+        else f"{seconds // 60}m{seconds % 60:02d}s"
+    )
