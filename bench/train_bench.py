@@ -87,7 +87,9 @@ def bare(args, folder: Path) -> float:
             [torch.from_numpy(i.image).permute(2, 0, 1).float() / 127.5 - 1 for i in items]
         )
         latents = pipe.vae.encode(pixels).latent_dist.mean * pipe.vae.config.scaling_factor
-        embeds, _, pooled, _ = pipe.encode_prompt([i.caption for i in items], "cpu", 1, False)
+        encoded = [pipe.encode_prompt(i.caption, "cpu", 1, False) for i in items]
+        embeds = torch.cat([e[0] for e in encoded])
+        pooled = torch.cat([e[2] for e in encoded])
     r = args.resolution
     time_ids = torch.tensor([[r, r, 0, 0, r, r]] * args.batch, dtype=torch.float)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 
 import anyio
 
@@ -148,3 +149,29 @@ def test_a_model_that_does_not_load_is_a_tool_error(project, tmp_path):
             assert not (await s.call_tool("list_presets", {})).is_error
 
     asyncio.run(session_run())
+
+
+def test_a_client_that_disconnects_mid_job_leaves_no_half_written_file(
+    project, tiny_model, tmp_path
+):
+    root, _game = project
+
+    async def session_run():
+        async with stdio_session(root, tiny_model[0], tmp_path / "home") as s:
+            started = asyncio.Event()
+
+            async def on_progress(done, total, message):
+                started.set()
+
+            call = asyncio.ensure_future(s.call_tool(
+                "generate_sprite", {"prompt": "slow", "size": 16, "steps": 60, "count": 4,
+                                    "output": "gone"}, progress_callback=on_progress))  # fmt: skip
+            await asyncio.wait_for(started.wait(), 60)
+            call.cancel()
+        # leaving the session closes the pipe: the server shuts down, cancelling its job
+
+    asyncio.run(session_run())
+    time.sleep(1.0)
+    assert not list(root.rglob("*.tmp"))
+    for png in (root / "gone").glob("*.png") if (root / "gone").exists() else []:
+        assert read_rgba(png).shape == (16, 16, 4)  # anything there is complete
