@@ -87,7 +87,8 @@ def bare(args, folder: Path) -> float:
             [torch.from_numpy(i.image).permute(2, 0, 1).float() / 127.5 - 1 for i in items]
         )
         latents = pipe.vae.encode(pixels).latent_dist.mean * pipe.vae.config.scaling_factor
-        encoded = [pipe.encode_prompt(i.caption, "cpu", 1, False) for i in items]
+        encoded = [pipe.encode_prompt(prompt=i.caption, device=torch.device("cpu"), num_images_per_prompt=1,
+                                      do_classifier_free_guidance=False) for i in items]  # fmt: skip
         embeds = torch.cat([e[0] for e in encoded])
         pooled = torch.cat([e[2] for e in encoded])
     r = args.resolution
