@@ -27,9 +27,15 @@ class GenerationActions:
         self.engine.load_model(path)
 
     def unload_model(self) -> None:
-        self.engine.engine.unload()
-        self.model_label.setText("No model")
+        """Freed on the job queue's thread, after the jobs already queued: the window
+        never waits on the engine."""
+        self.model_label.setText("Unloading…")
         self.prompt_panel.set_model_loaded(False)
+        self.engine.unload_model()
+
+    def _on_model_unloaded(self) -> None:
+        self.model_label.setText("No model")
+        self._update_memory()
 
     def _toggle_engine(self, attr: str) -> None:
         setattr(self.engine.engine.settings, attr, self.engine_toggles[attr].isChecked())

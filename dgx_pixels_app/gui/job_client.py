@@ -28,6 +28,7 @@ from dgx_pixels_app.jobs.metrics import MetricsLog
 from dgx_pixels_app.jobs.queue import JobQueue
 
 LOAD = "load-model"
+UNLOAD = "unload-model"
 
 
 class _Bridge(QObject):
@@ -38,6 +39,7 @@ class JobClient(QObject):
     """Submit jobs, load models, cancel; all signals arrive on the GUI thread."""
 
     modelLoaded = Signal(object)  # ModelInfo
+    modelUnloaded = Signal()
     modelFailed = Signal(str)
     jobProgress = Signal(int, int, int, object)  # job id, step, total, preview
     imageReady = Signal(object, object)  # Job, ImageResult
@@ -73,6 +75,10 @@ class JobClient(QObject):
     def load_model(self, path: str) -> Job:
         return self.submit_job(Job([], model=str(path), tag=LOAD, label="load model"))
 
+    def unload_model(self) -> Job:
+        """Free the model after the jobs before it, on the queue's thread."""
+        return self.submit_job(Job([], unload=True, tag=UNLOAD, label="unload model"))
+
     def submit(self, request: GenerationRequest, count: int = 1, init_image=None, mask=None,
                tag=None, model=None) -> Job:  # fmt: skip
         job = Job.single(request, count, init_image, mask, tag=tag, model=model,
@@ -106,6 +112,8 @@ class JobClient(QObject):
             self._done(job)
             if job.tasks or event.metrics.load_seconds:
                 self.jobMetrics.emit(event.metrics)
+            if job.unload:
+                self.modelUnloaded.emit()
             if not job.tasks:
                 return
             result = event.result

@@ -310,6 +310,7 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         prompt.cancelRequested.connect(self.engine.cancel_all)
         self.engine.modelLoaded.connect(self._on_model_loaded)
         self.engine.modelFailed.connect(self._on_model_failed)
+        self.engine.modelUnloaded.connect(self._on_model_unloaded)
         self.engine.jobProgress.connect(
             lambda _id, step, total, preview: prompt.show_progress(step, total, preview)
         )

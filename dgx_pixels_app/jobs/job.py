@@ -76,6 +76,7 @@ class Job:
     token: CancelToken = field(default_factory=CancelToken)
     submitted: float = field(default_factory=time.monotonic)
     backend_name: str = ""  # set by the queue that runs it
+    unload: bool = False  # free the resident model (in queue order, off the UI thread)
 
     @property
     def image_count(self) -> int:

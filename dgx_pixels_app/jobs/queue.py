@@ -142,6 +142,8 @@ class JobQueue:
         try:
             if job.token.cancelled:
                 raise CancelledError("Cancelled before it started.")
+            if job.unload:
+                self.backend.unload()
             if job.model and not self.backend.is_loaded(job.model):
                 t0 = time.perf_counter()
                 info = self.backend.load(job.model)

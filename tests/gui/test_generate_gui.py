@@ -124,3 +124,12 @@ def test_bad_model_path_shows_error_and_app_keeps_running(window, qtbot, tmp_pat
     qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=10000)
     assert "pickle" in window.prompter.errors[-1]
     assert not window.prompt_panel.generate.isEnabled()
+
+
+def test_unload_runs_on_the_queue_not_the_window(window, qtbot, tiny_model):
+    load(window, qtbot, tiny_model)
+    window.unload_model()
+    assert window.model_label.text() == "Unloading…"  # the window did not wait for it
+    qtbot.waitUntil(lambda: window.model_label.text() == "No model", timeout=10000)
+    assert window.engine.engine.model is None
+    assert not window.prompt_panel.generate.isEnabled()
