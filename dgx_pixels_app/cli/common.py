@@ -31,6 +31,15 @@ def add_model_options(p: argparse.ArgumentParser, backend: bool = True) -> None:
         )  # fmt: skip
 
 
+def add_sampling_options(p: argparse.ArgumentParser) -> None:
+    """Seed, steps, CFG, sampler and the model's image size (defaults: the kind's)."""
+    p.add_argument("--seed", type=int, help="default: random (recorded)")
+    p.add_argument("--steps", type=int, help="default: the kind's")
+    p.add_argument("--cfg", type=float, help="default: the kind's")
+    p.add_argument("--sampler", default="euler", help="euler, euler_a, dpmpp_2m, …")
+    p.add_argument("--resolution", type=int, help="the model's image size (default 1024)")
+
+
 def resolve_model(value: str | None) -> str:
     """The model to use: --model, else the settings' default, else the only one found."""
     if value:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from dgx_pixels_app.cli.common import add_model_options, make_queue, parse_loras, resolve_model
+from dgx_pixels_app.cli.common import (
+    add_model_options,
+    add_sampling_options,
+    make_queue,
+    parse_loras,
+    resolve_model,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,11 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="the folder (default: ./<type>-<prompt>/)")
     p.add_argument("--name", help="file names (default: from the prompt)")
     p.add_argument("--bevy", metavar="GAME_DIR", help="also export into this Bevy project")
-    p.add_argument("--seed", type=int)
-    p.add_argument("--steps", type=int)
-    p.add_argument("--cfg", type=float)
-    p.add_argument("--sampler", default="euler")
-    p.add_argument("--resolution", type=int, help="the model's image size (default 1024)")
+    add_sampling_options(p)
     add_model_options(p)
     p.set_defaults(handler=run)
 

@@ -23,43 +23,31 @@ BEVY_VERSION = "0.19"  # the snippets use only API checked against Bevy 0.19.1's
 _NAME = re.compile(r"[^a-z0-9_-]+")
 
 
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _literal(text: str, control: str) -> str:
+    """A double-quoted literal of ``text``; other control characters as ``control``."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(control.format(ord(ch)))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def rust_string(text: str) -> str:
     """A Rust string literal holding exactly ``text`` (quotes, backslashes, newlines and
     other control characters escaped), so no name can break the generated code."""
-    out = []
-    for ch in text:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return _literal(text, "\\u{{{:x}}}")
 
 
 def ron_string(text: str) -> str:
-    """A RON string literal holding exactly ``text`` (RON escapes: \\" \\\\ \\n \\r \\t \\uXXXX)."""
-    out = []
-    for ch in text:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    """A RON string literal holding exactly ``text`` (RON writes \\uXXXX, Rust \\u{X})."""
+    return _literal(text, "\\u{:04x}")
 
 
 def safe_name(name: str) -> str:

@@ -42,6 +42,15 @@ log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
 
 
+def outcome(event) -> JobResult:
+    """What a job's last event means for its caller: the result, or the error."""
+    if isinstance(event, JobFinished):
+        return event.result
+    if isinstance(event, JobCancelled):
+        raise CancelledError(event.message)
+    raise DgxPixelsError(event.message)
+
+
 class JobQueue:
     def __init__(self, backend: Backend, metrics: MetricsLog | None = None) -> None:
         self.backend = backend

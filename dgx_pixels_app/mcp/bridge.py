@@ -13,7 +13,7 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable
 
-from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError
+from dgx_pixels_app.core.errors import CancelledError
 from dgx_pixels_app.engine.engine import CancelToken
 from dgx_pixels_app.jobs.job import (
     ImageReady,
@@ -24,7 +24,7 @@ from dgx_pixels_app.jobs.job import (
     JobProgress,
     JobResult,
 )
-from dgx_pixels_app.jobs.queue import JobQueue
+from dgx_pixels_app.jobs.queue import JobQueue, outcome
 
 Progress = Callable[[float, float, str], Awaitable[None]]
 
@@ -60,11 +60,7 @@ async def run_job(queue: JobQueue, job: Job, progress: Progress | None = None) -
         raise
     finally:
         queue.unsubscribe(listen)
-    if isinstance(event, JobFinished):
-        return event.result
-    if isinstance(event, JobCancelled):
-        raise CancelledError(event.message)
-    raise DgxPixelsError(event.message)
+    return outcome(event)
 
 
 async def _report(event, progress: Progress | None, state: dict) -> None:
@@ -92,11 +88,11 @@ def blocking_runner(queue: JobQueue, cancel: CancelToken) -> Callable[[Job], Job
         if cancel.cancelled:
             raise CancelledError("Cancelled.")
         finished = threading.Event()
-        outcome: list = []
+        ended: list = []
 
         def listen(event) -> None:
             if event.job is job and isinstance(event, JobFinished | JobCancelled | JobFailed):
-                outcome.append(event)
+                ended.append(event)
                 finished.set()
 
         queue.subscribe(listen)
@@ -107,11 +103,6 @@ def blocking_runner(queue: JobQueue, cancel: CancelToken) -> Callable[[Job], Job
                     job.token.cancel()
         finally:
             queue.unsubscribe(listen)
-        event = outcome[0]
-        if isinstance(event, JobFinished):
-            return event.result
-        if isinstance(event, JobCancelled):
-            raise CancelledError(event.message)
-        raise DgxPixelsError(event.message)
+        return outcome(ended[0])
 
     return run
