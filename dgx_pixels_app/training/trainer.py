@@ -318,7 +318,8 @@ class Trainer:
 
         pipe = self.pipe
         pipe.unet.eval()
-        with torch.no_grad():
+        autocast = torch.autocast("cuda", dtype=torch.bfloat16) if self.cuda else _nothing()
+        with torch.no_grad(), autocast:  # fp32 LoRA weights beside a bf16 base
             image = pipe(prompt=prompt, num_inference_steps=self.config.sample_steps,
                          generator=torch.Generator().manual_seed(self.config.seed),
                          width=self.config.resolution, height=self.config.resolution,
