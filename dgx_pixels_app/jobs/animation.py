@@ -211,7 +211,13 @@ def animation_sprite(frames: list[np.ndarray], chosen: dict, requests: list[Gene
     from dgx_pixels_app.formats.frames import sprite_from_frames
 
     duration = int(chosen.get("duration_ms", 100))
-    tag = Tag(chosen["id"], 0, len(frames) - 1, Direction(chosen.get("direction", "forward")))
+    tag = Tag(
+        chosen["id"],
+        0,
+        len(frames) - 1,
+        Direction(chosen.get("direction", "forward")),
+        color=(90, 130, 210),
+    )  # a visible bar in the timeline (black hides its name)
     sprite = sprite_from_frames(frames, [duration] * len(frames), [tag], layer_name=chosen["label"])
     layer = sprite.layers[0].id
     for frame, request in zip(sprite.frames, requests, strict=True):
