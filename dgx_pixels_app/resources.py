@@ -11,7 +11,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import FileFormatError
+from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -58,6 +58,18 @@ def prompt_presets() -> tuple[list[dict], list[dict]]:
     return [k for k in kinds if isinstance(k, dict) and "id" in k], [
         s for s in styles if isinstance(s, dict) and "id" in s
     ]
+
+
+def find_preset(choices: list[dict], wanted: str | None, what: str, where: str = "") -> dict | None:
+    """The preset with id ``wanted`` (None for none); an unknown id lists the known ones."""
+    if wanted in (None, "", "none"):
+        return None
+    for choice in choices:
+        if choice["id"] == wanted:
+            return choice
+    known = ", ".join(c["id"] for c in choices)
+    at = f"{where}: " if where else ""
+    raise InvalidInputError(f"{at}unknown {what} '{wanted}' (known: {known}).")
 
 
 def compose_prompt(subject: str, kind: dict | None, style: dict | None) -> tuple[str, str]:

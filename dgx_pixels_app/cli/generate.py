@@ -55,8 +55,7 @@ def output_paths(output: str, count: int) -> list[Path]:
 
 def kind_and_prompt(words: list[str]) -> tuple[dict | None, str]:
     """``[KIND] PROMPT``: with two words the first must be a known asset kind."""
-    from dgx_pixels_app.jobs.batch import _preset
-    from dgx_pixels_app.resources import prompt_presets
+    from dgx_pixels_app.resources import find_preset, prompt_presets
 
     if len(words) > 2:
         raise InvalidInputError(
@@ -65,20 +64,19 @@ def kind_and_prompt(words: list[str]) -> tuple[dict | None, str]:
     if len(words) == 1:
         return None, words[0]
     kinds, _ = prompt_presets()
-    return _preset(kinds, words[0], "kind"), words[1]
+    return find_preset(kinds, words[0], "kind"), words[1]
 
 
 def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.core.generation import GenerationRequest
     from dgx_pixels_app.engine.engine import validate
     from dgx_pixels_app.formats.images import write_png
-    from dgx_pixels_app.jobs.batch import _preset
     from dgx_pixels_app.jobs.items import slug
     from dgx_pixels_app.jobs.job import Job, JobProgress, ModelLoaded, PostSteps
-    from dgx_pixels_app.resources import compose_prompt, prompt_presets
+    from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
 
     kind, subject = kind_and_prompt(args.words)
-    style = _preset(prompt_presets()[1], args.style, "style")
+    style = find_preset(prompt_presets()[1], args.style, "style")
     prompt, negative = compose_prompt(subject, kind, style)
     defaults = kind or {}
     request = GenerationRequest(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 
@@ -30,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from dgx_pixels_app.cli.common import resolve_model
     from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
     from dgx_pixels_app.engine.backend import LocalBackend

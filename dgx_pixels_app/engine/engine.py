@@ -117,10 +117,10 @@ class Engine:
     # -- models -----------------------------------------------------------------
     def load(self, path: str | Path, config: str | Path | None = None) -> LoadedModel:
         """Load a model, freeing the previous one first so two never sit in memory."""
-        check_model_path(Path(path).expanduser())  # a bad path never unloads the current model
+        kind = check_model_path(Path(path).expanduser())  # a bad path never unloads the model
         with self._lock:
             self._free()
-            self.model = load_model(path, self.settings, config)
+            self.model = load_model(path, self.settings, config, kind)
             self._scheduler_config = dict(self.model.pipe.scheduler.config)
             self.loras = LoraSet(self.model.pipe)
             return self.model

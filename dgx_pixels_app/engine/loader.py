@@ -53,7 +53,10 @@ def check_model_path(path: Path) -> str:
 
 
 def load_model(
-    path: str | Path, settings: EngineSettings | None = None, config: str | Path | None = None
+    path: str | Path,
+    settings: EngineSettings | None = None,
+    config: str | Path | None = None,
+    kind: str | None = None,
 ) -> LoadedModel:
     """Load ``path`` (diffusers folder or ``.safetensors`` file) onto the configured device.
 
@@ -62,7 +65,7 @@ def load_model(
     """
     settings = settings or EngineSettings()
     path = Path(path).expanduser()
-    kind = check_model_path(path)
+    kind = kind or check_model_path(path)  # the caller may have checked it already
     _offline_env()
     import torch
     from diffusers import StableDiffusionXLPipeline

@@ -27,7 +27,7 @@ from dgx_pixels_app.jobs.job import ImageResult, Job, PostSteps
 from dgx_pixels_app.jobs.manifest import NAME, Manifest, check_same_plan
 from dgx_pixels_app.jobs.post import crop_to_content
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
-from dgx_pixels_app.resources import compose_prompt, prompt_presets
+from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
 
 CONTACT_SHEET = "index.png"
 
@@ -61,17 +61,6 @@ class BatchOptions:
         }  # fmt: skip
 
 
-def _preset(choices: list[dict], wanted: str | None, what: str, where: str = "") -> dict | None:
-    if wanted in (None, "", "none"):
-        return None
-    for choice in choices:
-        if choice["id"] == wanted:
-            return choice
-    known = ", ".join(c["id"] for c in choices)
-    at = f"{where}: " if where else ""
-    raise InvalidInputError(f"{at}unknown {what} '{wanted}' (known: {known}).")
-
-
 def check_output(output: Path) -> None:
     if output.exists() and not output.is_dir():
         raise InvalidInputError(f"The output '{output}' is a file, not a folder.")
@@ -99,8 +88,8 @@ def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
     taken.add(Path(CONTACT_SHEET).stem)
     entries: list[dict] = []
     for item in items:
-        kind = _preset(kinds, item.kind or options.kind, "kind", item.at)
-        style = _preset(styles, item.style or options.style, "style", item.at)
+        kind = find_preset(kinds, item.kind or options.kind, "kind", item.at)
+        style = find_preset(styles, item.style or options.style, "style", item.at)
         prompt, negative = compose_prompt(item.prompt, kind, style)
         negative = ", ".join(n for n in (negative, options.negative, item.negative or "") if n)
         count = item.count or options.count

@@ -27,13 +27,13 @@ from dgx_pixels_app.formats.images import write_png
 from dgx_pixels_app.formats.sheet import SheetOptions, build_sheet
 from dgx_pixels_app.formats.sheet_json import write_sheet_files
 from dgx_pixels_app.formats.tiled import write_tileset
-from dgx_pixels_app.jobs.batch import _preset, check_output
+from dgx_pixels_app.jobs.batch import check_output
 from dgx_pixels_app.jobs.items import slug
 from dgx_pixels_app.jobs.job import ImageResult, Job
 from dgx_pixels_app.jobs.manifest import NAME, Manifest
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 from dgx_pixels_app.pixelize.seam import seam_score
-from dgx_pixels_app.resources import compose_prompt, prompt_presets
+from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
 
 TILE_SIZES = range(8, 129)
 
@@ -89,8 +89,8 @@ def prepare_tileset(options: TilesetOptions) -> Job:
 
         palette = find_palette(options.palette)
     kinds, styles = prompt_presets()
-    kind = _preset(kinds, "tile", "kind")
-    style = _preset(styles, options.style, "style")
+    kind = find_preset(kinds, "tile", "kind")
+    style = find_preset(styles, options.style, "style")
     prompt, negative = compose_prompt(options.prompt, kind, style)
     side = options.resolution or int((kind or {}).get("width", 1024))
     step = math.lcm(options.size, 8)  # whole cells, and a size the model takes

@@ -208,16 +208,15 @@ class Tools:
     ):  # fmt: skip
         """Generate and pixelize ``count`` sprites; returns the job's result (no files)."""
         from dgx_pixels_app.engine.engine import validate
-        from dgx_pixels_app.jobs.batch import _preset
         from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
-        from dgx_pixels_app.resources import compose_prompt, prompt_presets
+        from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
 
         prompt = _check_prompt(prompt)
         _check_common(size, seed, steps)
         _check(1 <= count <= MAX_COUNT, f"count must be 1 to {MAX_COUNT}, not {count}.")
         kinds, styles = prompt_presets()
-        kind_preset = _preset(kinds, kind, "kind")
-        style_preset = _preset(styles, style, "style")
+        kind_preset = find_preset(kinds, kind, "kind")
+        style_preset = find_preset(styles, style, "style")
         full, negative = compose_prompt(prompt, kind_preset, style_preset)
         chosen = self._palette(palette)
         side = self.config.resolution

@@ -5,28 +5,13 @@ from __future__ import annotations
 import io
 import resource
 import struct
-import zlib
 
 import pytest
 from PIL import Image
 
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.formats.documents import open_document
-
-
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
+from tests.formats.test_images import png_header_only
 
 
 def _gif(width: int, height: int) -> bytes:
@@ -58,8 +43,8 @@ def _aseprite(width: int, height: int, tmp_path) -> bytes:
 @pytest.mark.parametrize(
     ("name", "build"),
     [
-        ("huge.png", lambda t: _png(65535, 65535)),
-        ("huge.png", lambda t: _png(2**31 - 1, 2)),
+        ("huge.png", lambda t: png_header_only(65535, 65535)),
+        ("huge.png", lambda t: png_header_only(2**31 - 1, 2)),
         ("huge.gif", lambda t: _gif(65535, 65535)),
         ("huge.bmp", lambda t: _bmp(60000, 60000)),
         ("huge.aseprite", lambda t: _aseprite(65535, 65535, t)),
