@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
-# Fetch the evaluation sprites: pixel art shipped in the pyxel wheel (MIT licence),
-# drawn by people outside this project. Writes bench/out/assets/*.png.
+# Fetch the evaluation art from wheels on PyPI, drawn by people outside this project:
+#   pyxel 2.9.9 (MIT): example assets;  pygame 2.6.1 (LGPL): example sprites;
+#   arcade 3.3.3: Kenney's top-down tanks (CC0) and Luis Zuno's (ansimuz)
+#   car and cyber-city layers (free to use and redistribute, see their licence files).
+# Writes bench/out/assets/**. Nothing here is shipped with DGX-Pixels.
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p out/dl out/assets
+mkdir -p out/dl out/assets/pygame out/assets/arcade
 [ -f out/dl/pyxel-2.9.9-*.whl ] 2>/dev/null || python3 -m pip download -q --no-deps pyxel==2.9.9 -d out/dl
 unzip -o -q -j out/dl/pyxel-2.9.9-*.whl 'pyxel/examples/assets/*.png' 'pyxel/LICENSE' -d out/assets
+ls out/dl/pygame-2.6.1-*.whl >/dev/null 2>&1 \
+  || python3 -m pip download -q --no-deps --only-binary=:all: pygame==2.6.1 -d out/dl
+unzip -o -q -j out/dl/pygame-2.6.1-*.whl 'pygame/examples/data/chimp.png' 'pygame/examples/data/asprite.bmp' \
+  'pygame/examples/data/city.png' 'pygame/examples/data/shot.gif' 'pygame/examples/data/liquid.bmp' -d out/assets/pygame
+[ -f out/dl/arcade-3.3.3-py3-none-any.whl ] || python3 -m pip download -q --no-deps arcade==3.3.3 -d out/dl
+images=arcade/resources/assets/images
+unzip -o -q -j out/dl/arcade-3.3.3-py3-none-any.whl "$images/License.txt" \
+  "$images/topdown_tanks/tankBody_red.png" "$images/topdown_tanks/tankBody_bigRed.png" \
+  "$images/topdown_tanks/tankBody_huge.png" "$images/miami_synth_parallax/car/car-idle.png" \
+  "$images/cybercity_background/far-buildings.png" "$images/cybercity_background/public-license.txt" \
+  -d out/assets/arcade
 echo "assets in bench/out/assets"

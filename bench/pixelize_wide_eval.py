@@ -1,22 +1,32 @@
-"""Pixelize on art it was not tuned on, per category (the baseline for issue 15).
+"""Pixelize on art from many sources, per category, against the peers (issue 15).
 
     bash bench/fetch_pixelize_assets.sh
-    PYTHONPATH=. .venv/bin/python bench/pixelize_wide_eval.py [--seeds 3]
+    PYTHONPATH=. .venv/bin/python bench/pixelize_wide_eval.py            # ours only
+    PYTHONPATH=. bench/out/peers/bin/python bench/pixelize_wide_eval.py --tools all
 
-Sources: pyxel's MIT-licensed example assets (cat_16x16, pyxel_logo_38x16,
-tileset_24x32, noguchi_128x128) — never used while tuning — and, for comparison,
-the urban_rpg crops of bench/pixelize_eval.py that pixelize *was* tuned on.
-Categories: large cells (16–38 px sprites filling 1024 px), small cells (~5–8 px),
-light colours on a near-white textured background, few-colour sprites, tiles (art
-up to the edges). Reports per category: exact size, mean RGBA accuracy (alpha right
-and colour within 24/255) and the share of perfect sprites (>= 99 % of pixels).
+Sources (see bench/fetch_pixelize_assets.sh and bench/own_art.py): pyxel's example
+art (MIT), pygame's example sprites, Kenney's tanks and tiles (CC0), Luis Zuno's car
+and city layer, and sprites drawn for this evaluation. Every case has a split: the
+``tune`` cases were looked at while tuning pixelize; ``held-out`` cases were only
+ever scored. urban_rpg crops (the older eval's set) are reported on their own.
+
+Each sprite is degraded like SDXL output (bench/degrade.py): upscaled with drifting
+non-integer cells, blurred, noised, JPEG'd, on a shaded coloured background or (the
+light-background category) on a near-white textured one. Categories: large cells
+(12–32 px sprites filling 1024 px), small cells (~4–6.5 px), light parts on a light
+background, few colours (2–8), tiles and scenes (art to the edges).
+
+Per category and tool: exact size rate, mean RGBA accuracy (alpha right and colour
+within 24/255, over the original's pixels), perfect sprites (>= 99 % right).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import logging
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +35,9 @@ from PIL import Image, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import own_art  # noqa: E402
 from degrade import degrade  # noqa: E402
-from pixelize_eval import CROPS, load_sprites, score  # noqa: E402
-
-from dgx_pixels_app.pixelize.pipeline import pixelize  # noqa: E402
+from pixelize_eval import CROPS, TOOLS, load_sprites, score  # noqa: E402
 
 
 def keyed(path: Path) -> np.ndarray:
@@ -43,6 +52,19 @@ def keyed(path: Path) -> np.ndarray:
 
 def full(path: Path) -> np.ndarray:
     return np.array(Image.open(path).convert("RGBA"))
+
+
+def clean(path: Path) -> np.ndarray:
+    """A sprite with real transparency, alpha made binary."""
+    art = full(path)
+    art[..., 3] = np.where(art[..., 3] >= 128, 255, 0)
+    art[art[..., 3] == 0] = 0
+    return art
+
+
+def half(art: np.ndarray) -> np.ndarray:
+    """Art drawn at 2x (99 % of its 2x2 blocks are one colour) at its true resolution."""
+    return art[::2, ::2].copy()
 
 
 def pale(art: np.ndarray) -> np.ndarray:
@@ -65,17 +87,20 @@ def few_colours(art: np.ndarray, n: int = 3) -> np.ndarray:
 
 
 def light_background(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarray:
-    """Like degrade(), but on a near-white, softly textured background (as SDXL draws)."""
+    """Like degrade(), but on a near-white background as SDXL paints it: soft mottled
+    texture (blobs of ~10-25 px), fine grain, a slow vignette and a warm or cool tint."""
     rng = np.random.default_rng(seed)
     image = degrade(art, seed, target)
     h, w = image.shape[:2]
-    # redo the background: find it from the degraded image's border colour
     up = np.array(Image.fromarray(art).resize((w, h), Image.Resampling.NEAREST))
-    background = (
-        rng.uniform(232, 250)
-        + rng.normal(0, 3, (h, w, 1))
-        + 4 * np.sin(np.mgrid[0:h, 0:w][1] / 37.0)[..., None]
-    )
+    field = Image.fromarray((rng.normal(0, 1, (h, w)) * 40 + 128).clip(0, 255).astype(np.uint8))
+    mottle = np.asarray(field.filter(ImageFilter.GaussianBlur(rng.uniform(4, 10)))).astype(np.float32)
+    mottle = (mottle - mottle.mean()) / max(float(mottle.std()), 1e-3) * rng.uniform(1.5, 3.0)
+    yy, xx = np.mgrid[0:h, 0:w]
+    vignette = -6 * (((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) * 2)
+    grain = rng.normal(0, 1.5, (h, w))
+    base = rng.uniform(234, 246) + mottle + vignette + grain
+    background = base[..., None] + rng.uniform(-3, 3, 3)
     alpha = up[..., 3:4] / 255.0
     rgb = image[..., :3] * alpha + background * (1 - alpha)
     soft = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).filter(
@@ -86,65 +111,140 @@ def light_background(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarr
     return np.asarray(Image.open(buffer).convert("RGBA"))
 
 
+def small(art: np.ndarray, seed: int) -> np.ndarray:
+    """Cells of about 4-6.5 px: a large sprite, or a sprite filling part of the frame."""
+    cell = np.random.default_rng(seed).uniform(4.0, 6.5)
+    return degrade(art, seed, int(round(cell * max(art.shape[:2]))))
+
+
+def sources(assets: Path) -> dict[str, tuple[str, np.ndarray]]:
+    """name -> (split, art)."""
+    own = {n: ("tune", own_art.sprite(n)) for n in own_art.TUNE}
+    own |= {n: ("held-out", own_art.sprite(n)) for n in own_art.HELD_OUT}
+    pyxel = {
+        "cat": keyed(assets / "cat_16x16.png"),
+        "logo": keyed(assets / "pyxel_logo_38x16.png"),
+        "sheet": keyed(assets / "tileset_24x32.png"),  # sprites on a key colour
+        "portrait": full(assets / "noguchi_128x128.png"),
+    }
+    pg, arc = assets / "pygame", assets / "arcade"
+    held = {
+        "chimp": keyed(pg / "chimp.png"),
+        "smiley": keyed(pg / "asprite.bmp"),
+        "house": half(clean(pg / "city.png")),
+        "shot": clean(pg / "shot.gif"),
+        "liquid": full(pg / "liquid.bmp"),
+        "tank": half(clean(arc / "tankBody_red.png")),
+        "big tank": half(clean(arc / "tankBody_bigRed.png")),
+        "huge tank": half(clean(arc / "tankBody_huge.png")),
+        "car": clean(arc / "car-idle.png"),
+        "city": full(arc / "far-buildings.png")[96:, :128],  # the buildings, cut on 3 sides
+    }
+    return own | {k: ("tune", v) for k, v in pyxel.items()} | {k: ("held-out", v) for k, v in held.items()}
+
+
+# category -> [(sprite, generator)]; generator(art, seed) -> degraded image
+PLAN = {
+    "large cells": [(n, degrade) for n in (
+        "cat", "ghost", "heart", "key", "sheep", "letter", "bottle", "mushroom", "sword",
+        "slime", "house", "smiley", "tank", "shot", "sheet")],
+    "small cells": [(n, small) for n in (
+        "portrait", "logo", "snowman", "chimp", "car", "big tank", "huge tank", "cloud")],
+    "light background": [(n, light_background) for n in (
+        "ghost", "snowman", "egg", "cat pale", "logo pale",
+        "sheep", "letter", "cloud", "bottle", "mushroom", "chimp", "house", "smiley")],
+    "few colours": [(n, degrade) for n in (
+        "logo 3", "portrait 4", "key", "heart", "egg",
+        "sword", "slime", "chimp", "smiley", "house", "tank")],
+    "tiles and scenes": [(n, degrade) for n in (
+        "bricks", "grass", "liquid", "city")],
+}  # fmt: skip
+
+
 def cases(assets: Path, seeds: int):
-    cat, logo = keyed(assets / "cat_16x16.png"), keyed(assets / "pyxel_logo_38x16.png")
-    tiles, portrait = full(assets / "tileset_24x32.png"), full(assets / "noguchi_128x128.png")
-    tuned = load_sprites(assets)
+    art = sources(assets)
+    art["cat pale"] = ("tune", pale(art["cat"][1]))
+    art["logo pale"] = ("tune", pale(art["logo"][1]))
+    art["logo 3"] = ("tune", few_colours(art["logo"][1]))
+    art["portrait 4"] = ("tune", few_colours(art["portrait"][1], 4))
     out = []
-    for s in range(seeds):
-        out += [("large cells", "cat", cat, degrade(cat, 10 + s)),
-                ("large cells", "logo", logo, degrade(logo, 20 + s)),
-                ("small cells", "portrait", portrait, degrade(portrait, 30 + s)),
-                ("light background", "cat pale", pale(cat), light_background(pale(cat), 40 + s)),
-                ("light background", "logo pale", pale(logo), light_background(pale(logo), 50 + s)),
-                ("few colours", "logo 3", few_colours(logo), degrade(few_colours(logo), 60 + s)),
-                ("few colours", "portrait 4", few_colours(portrait, 4), degrade(few_colours(portrait, 4), 70 + s)),
-                ("tiles", "tileset", tiles, degrade(tiles, 80 + s))]  # fmt: skip
-        for i, sprite in enumerate(tuned[:8]):
-            out.append(
-                (
-                    "tuned-on set (urban_rpg)",
-                    f"crop {CROPS[i]}",
-                    sprite,
-                    degrade(sprite, 1000 * i + s),
-                )
-            )
+    for c, (category, plan) in enumerate(PLAN.items()):
+        for i, (name, generator) in enumerate(plan):
+            split, sprite = art[name]
+            for s in range(seeds):
+                out.append((category, name, split, sprite, generator(sprite, 7919 * c + 101 * i + s)))
+    for i, sprite in enumerate(load_sprites(assets)[:8]):
+        for s in range(seeds):
+            out.append(("tuned-on set (urban_rpg)", f"crop {CROPS[i]}", "tune", sprite, degrade(sprite, 1000 * i + s)))
     return out
+
+
+def summary(results) -> tuple[int, float, float, float]:
+    exact = float(np.mean([r[0] for r in results]))
+    acc = float(np.mean([r[1] for r in results]))
+    perfect = float(np.mean([r[1] >= 0.99 for r in results]))
+    return len(results), exact, acc, perfect
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=Path, default=Path(__file__).parent / "out" / "assets")
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--save", type=Path)
+    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--tools", default="dgx-pixels", help="comma list, or 'all'")
+    parser.add_argument("--split", choices=["all", "tune", "held-out"], default="all")
+    parser.add_argument("--save", type=Path, help="folder for every input and output PNG")
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst cases of ours")
     args = parser.parse_args()
-    rows: dict[str, list] = {}
-    for category, name, original, image in cases(args.assets, args.seeds):
-        out = pixelize(image).image
-        exact, rgba, _colour = score(original, out)
-        rows.setdefault(category, []).append((exact, rgba))
-        if args.save:
-            args.save.mkdir(parents=True, exist_ok=True)
-            stem = (
-                f"{category}-{name}-{len(rows[category])}".replace(" ", "_")
-                .replace("(", "")
-                .replace(")", "")
-                .replace(",", "")
-            )
-            Image.fromarray(image).save(args.save / f"{stem}-in.png")
-            Image.fromarray(out).save(args.save / f"{stem}-out.png")
-    print(f"{'category':<28}{'n':>4}{'exact size':>12}{'RGBA acc.':>11}{'perfect':>9}")
-    everything = []
-    for category, results in rows.items():
-        everything += results if not category.startswith("tuned") else []
-        exact = np.mean([r[0] for r in results])
-        acc = np.mean([r[1] for r in results])
-        perfect = np.mean([r[1] >= 0.99 for r in results])
-        print(f"{category:<28}{len(results):>4}{exact:>11.0%}{acc:>11.1%}{perfect:>9.0%}")
-    exact = np.mean([r[0] for r in everything])
-    acc = np.mean([r[1] for r in everything])
-    perfect = np.mean([r[1] >= 0.99 for r in everything])
-    print(f"{'all new art':<28}{len(everything):>4}{exact:>11.0%}{acc:>11.1%}{perfect:>9.0%}")
+    logging.disable(logging.CRITICAL)
+    tools = list(TOOLS) if args.tools == "all" else args.tools.split(",")
+    data = [c for c in cases(args.assets, args.seeds) if args.split in ("all", c[2])]
+    table: dict[str, dict[tuple[str, str], list]] = {t: {} for t in tools}
+    times: list[float] = []
+    worst = []
+    for category, name, split, original, image in data:
+        for tool in tools:
+            start = time.perf_counter()
+            try:
+                out = TOOLS[tool](image)
+            except ImportError:
+                raise SystemExit(f"{tool} is not installed: see bench/requirements-peers.txt")
+            except Exception:  # a peer that crashes on an input scores zero on it
+                out = np.zeros((1, 1, 4), np.uint8)
+            if tool == "dgx-pixels":
+                times.append((time.perf_counter() - start) * (1024 * 1024) / image[..., 0].size)
+            exact, rgba, _ = score(original, out)
+            table[tool].setdefault((category, split), []).append((exact, rgba))
+            if tool == "dgx-pixels":
+                worst.append((rgba, exact, category, name, out.shape[1::-1], original.shape[1::-1]))
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                stem = f"{category}-{name}-{len(table[tool][(category, split)])}".replace(" ", "_")
+                Image.fromarray(image).save(args.save / f"{stem}-in.png")
+                Image.fromarray(out).save(args.save / f"{stem}-{tool}.png")
+    print(f"{len(data)} images, seeds {args.seeds}; cells: exact size / RGBA accuracy / perfect")
+    header = f"{'category':<26}{'split':<9}{'n':>4}" + "".join(f"{t:>24}" for t in tools)
+    print(header)
+    categories = list(dict.fromkeys((c[0], c[2]) for c in data))
+    groups = [(f"{c}", s, lambda k, c=c, s=s: k == (c, s)) for c, s in categories]
+    groups += [
+        ("all new art", "tune", lambda k: not k[0].startswith("tuned") and k[1] == "tune"),
+        ("all new art", "held-out", lambda k: k[1] == "held-out"),
+        ("all new art", "both", lambda k: not k[0].startswith("tuned")),
+    ]
+    for label, split, match in groups:
+        cells = []
+        for tool in tools:
+            results = [r for k, v in table[tool].items() if match(k) for r in v]
+            if not results:
+                break
+            n, exact, acc, perfect = summary(results)
+            cells.append(f"{exact:>8.0%}/{acc:>6.1%}/{perfect:>5.0%}")
+        if cells:
+            print(f"{label:<26}{split:<9}{n:>4}" + "".join(f"{c:>24}" for c in cells))
+    if times:
+        print(f"dgx-pixels pixelize: median {np.median(times):.3f} s, max {max(times):.3f} s per 1024² (in-process)")
+    for rgba, exact, category, name, got, want in sorted(worst)[: args.worst]:
+        print(f"  {rgba:6.1%} {'exact' if exact else 'WRONG'} {category}: {name} got {got} want {want}")
     return 0
 
 

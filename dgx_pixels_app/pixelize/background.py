@@ -1,57 +1,109 @@
-"""Remove the background: the border-connected region of the background colour.
+"""Find the background on the grid of cell colours, and decide whether there is one.
 
-Only pixels reachable from the image border through background-coloured pixels
-become transparent, so a character's enclosed areas of the same colour (the white
-of an eye, a gap between arm and body that is closed off) stay.
+SDXL paints a sprite on a soft background: a colour that drifts slowly (gradients,
+vignettes, mottled paper) with no edges on the art grid, while the sprite's cells
+are flat and meet their neighbours with a step. So the fill works cell to cell:
+
+1. The candidate colour is the one most border cells are close to (or the colour
+   the user picked with the eyedropper).
+2. How much the background itself steps from cell to cell is measured on the
+   border, where it surely is; the fill from the border then crosses only steps
+   that small (never more than the tolerance). A white belly next to a near-white
+   background steps more than the background does, so it stays, even when the
+   colours are only a few units apart.
+3. The filled region is a background only if what it surrounds looks like a
+   subject: art cut by the image border in many separate places (a tile, a
+   scene, a tileset) has no background.
+
+Only cells reachable from the border become transparent, so enclosed areas of the
+background colour (the white of an eye, a closed gap) stay.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 from dgx_pixels_app.pixelize.palette import _weighted
 
+STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
+STEP_SCALE = 4.0  # ... and up to this multiple of the background's typical step
+SEED_RADIUS = 8.0  # border cells this close to the candidate colour start the fill
+MIN_SHARE = 0.15  # a background holds at least this share of the border cells
+# Art the border cuts into more pieces than this is a tile or a scene (grass, bricks,
+# a portrait), not a subject on a background; the more border the background holds,
+# the more pieces a sheet of sprites may leave at the edges.
+PIECES_PER_SHARE = 10.0
+# ... unless the background is open space (most of its cells surrounded by background),
+# not thin lines and gaps between textured cells: sprite sheets cut at the edges.
+OPEN_SHARE = 0.4
 
-def background_color(rgb: np.ndarray) -> np.ndarray:
-    """The most common colour on the image border."""
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
-    colors, counts = np.unique(border.reshape(-1, 3), axis=0, return_counts=True)
-    return colors[np.argmax(counts)]
+
+@dataclass
+class Background:
+    mask: np.ndarray  # (rows, cols) bool: the cells taken as background
+    color: tuple[int, int, int]
 
 
-def background_mask(
-    rgb: np.ndarray,
-    tolerance: float = 24.0,
-    color: np.ndarray | None = None,
-    reach: float | None = None,
+def ring(a: np.ndarray) -> np.ndarray:
+    """The border cells in order around the image (a closed loop)."""
+    if a.shape[0] < 2 or a.shape[1] < 2:
+        return a.reshape(-1, *a.shape[2:])
+    return np.concatenate([a[0, :-1], a[:-1, -1], a[-1, ::-1][:-1], a[::-1, 0][:-1]])
+
+
+def border_share(mask: np.ndarray) -> float:
+    edges = ring(mask)
+    return float(edges.mean()) if edges.size else 0.0
+
+
+def _distance(wrgb: np.ndarray, color: np.ndarray) -> np.ndarray:
+    d = wrgb - color
+    return np.sqrt((d * d).sum(-1))
+
+
+def candidate_color(wrgb: np.ndarray, radius: float) -> np.ndarray:
+    """The weighted colour of the largest tight cluster of border cells. A subject is
+    framed with background in the corners, so cells near a corner count up to three
+    times: a white sprite filling half the border does not outvote a white background."""
+    border = ring(wrgb)
+    n = len(border)
+    pos = np.arange(n)
+    h, w = wrgb.shape[:2]
+    corners = np.array([0, w - 1, w - 1 + h - 1, 2 * (w - 1) + h - 1, n])
+    gap = np.abs(pos[:, None] - corners[None, :]).min(1) / max(1.0, min(h, w) / 4)
+    weight = 1 + 2 * np.clip(1 - gap, 0, 1)
+    step = max(1, n // 512)
+    sample = border[::step]
+    d = np.sqrt(((sample[:, None] - sample[None, :]) ** 2).sum(-1))
+    best = int(np.argmax((d <= radius).astype(np.float32) @ weight[::step]))
+    near = _distance(border, sample[best]) <= radius
+    return np.median(border[near], axis=0)
+
+
+def _background_step(wrgb: np.ndarray, seeds: np.ndarray, tolerance: float) -> float:
+    """The largest step the fill may cross: a multiple of how much neighbouring
+    background cells typically differ along the border."""
+    loop, inside = ring(wrgb), ring(seeds)
+    pair = inside & np.roll(inside, -1)
+    if pair.sum() < 4:
+        return tolerance
+    steps = _distance(loop, np.roll(loop, -1, axis=0))[pair]
+    return float(np.clip(STEP_SCALE * np.median(steps), STEP_FLOOR, tolerance))
+
+
+def fill(
+    wrgb: np.ndarray, seeds: np.ndarray, near: np.ndarray, step: float
 ) -> np.ndarray:
-    """True where the border-connected background is (4-connected).
-
-    The fill steps between neighbours that differ by at most ``tolerance`` and never
-    strays further than ``reach`` (default 2.5 x tolerance) from the background
-    colour, so a soft shading gradient across the background is followed while a
-    sprite's outline stops it.
-    """
-    h, w = rgb.shape[:2]
-    color = background_color(rgb) if color is None else np.asarray(color)
-    reach = 2.5 * tolerance if reach is None else reach
-    wrgb = _weighted(rgb.reshape(-1, 3)).reshape(h, w, 3)
-    diff = wrgb - _weighted(color.reshape(1, 3)).reshape(1, 1, 3)
-    near = np.sqrt((diff * diff).sum(-1)) <= reach
-    seed = np.sqrt((diff * diff).sum(-1)) <= tolerance
-    step_x = np.sqrt(((wrgb[:, 1:] - wrgb[:, :-1]) ** 2).sum(-1)) <= tolerance  # (h, w-1)
-    step_y = np.sqrt(((wrgb[1:] - wrgb[:-1]) ** 2).sum(-1)) <= tolerance  # (h-1, w)
-    mask = np.zeros((h, w), dtype=bool)
-    queue: deque[tuple[int, int]] = deque()
-    border = [(y, x) for y in range(h) for x in (0, w - 1)] + [
-        (y, x) for x in range(w) for y in (0, h - 1)
-    ]
-    for y, x in border:
-        if seed[y, x] and not mask[y, x]:
-            mask[y, x] = True
-            queue.append((y, x))
+    """Cells reachable from ``seeds`` through ``near`` cells, one step <= ``step`` at a time."""
+    h, w = near.shape
+    step_x = np.sqrt(((wrgb[:, 1:] - wrgb[:, :-1]) ** 2).sum(-1)) <= step  # (h, w-1)
+    step_y = np.sqrt(((wrgb[1:] - wrgb[:-1]) ** 2).sum(-1)) <= step  # (h-1, w)
+    mask = seeds & near
+    queue: deque[tuple[int, int]] = deque(zip(*np.nonzero(mask), strict=True))
     while queue:
         y, x = queue.popleft()
         if x > 0 and not mask[y, x - 1] and near[y, x - 1] and step_x[y, x - 1]:
@@ -67,3 +119,67 @@ def background_mask(
             mask[y + 1, x] = True
             queue.append((y + 1, x))
     return mask
+
+
+def cut_pieces(mask: np.ndarray) -> int:
+    """How many separate pieces of the non-background touch the image border."""
+    subject = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8)).copy()
+    h, w = mask.shape
+    pieces = 0
+    coords = ring(np.stack(np.indices((h, w)), -1))
+    for y, x in coords:
+        if subject.getpixel((int(x), int(y))) == 255:
+            ImageDraw.floodfill(subject, (int(x), int(y)), 128)
+            pieces += 1
+    return pieces
+
+
+def open_share(mask: np.ndarray) -> float:
+    """Share of the background cells whose 8 neighbours are all background too."""
+    padded = np.pad(mask, 1, constant_values=True)
+    h, w = mask.shape
+    inner = mask.copy()
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            inner &= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    return float(inner.sum() / max(1, mask.sum()))
+
+
+def find_background(
+    rgb: np.ndarray,
+    tolerance: float = 24.0,
+    color: tuple[int, int, int] | None = None,
+) -> Background | None:
+    """The background of the cell image ``rgb`` (rows, cols, 3), or None.
+
+    With ``color`` (the user's pick) the decision is theirs: every border-connected
+    cell near that colour is background, or, when none touches the border, every
+    cell near it.
+    """
+    h, w = rgb.shape[:2]
+    wrgb = _weighted(rgb.reshape(-1, 3)).reshape(h, w, 3)
+    if color is not None:
+        target = _weighted(np.asarray(color, np.uint8).reshape(1, 3))[0]
+    else:
+        target = candidate_color(wrgb, SEED_RADIUS)
+    distance = _distance(wrgb, target)
+    seeds = np.zeros((h, w), bool)
+    seeds[[0, -1], :] = True
+    seeds[:, [0, -1]] = True
+    seeds &= distance <= (tolerance if color is not None else min(SEED_RADIUS, tolerance))
+    if color is not None and not seeds.any():
+        seeds = distance <= tolerance
+    if not seeds.any():
+        return None
+    step = _background_step(wrgb, seeds, tolerance)
+    mask = fill(wrgb, seeds, distance <= 2.5 * tolerance, step)
+    if mask.all():
+        return None
+    if color is None:
+        share = border_share(mask)
+        if share < MIN_SHARE:
+            return None
+        if cut_pieces(mask) > max(2.0, PIECES_PER_SHARE * share) and open_share(mask) < OPEN_SHARE:
+            return None
+    found = tuple(int(v) for v in np.median(rgb[mask], axis=0))
+    return Background(mask, found)  # type: ignore[arg-type]

@@ -9,20 +9,10 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.pixelize import palette as pal
-from dgx_pixels_app.pixelize.background import background_mask
+from dgx_pixels_app.pixelize.background import find_background
 from dgx_pixels_app.pixelize.cells import sample_cells
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
-
-# A background surrounds the sprite: it must hold at least this share of the border.
-# Below it the image is art up to its edges (a tile, a scene) and nothing is removed.
-MIN_BORDER_SHARE = 0.5
-
-
-def border_share(mask: np.ndarray) -> float:
-    edges = np.concatenate([mask[0], mask[-1], mask[1:-1, 0], mask[1:-1, -1]])
-    return float(edges.mean()) if edges.size else 0.0
-
 
 @dataclass
 class PixelizeOptions:
@@ -35,6 +25,7 @@ class PixelizeOptions:
     dither: bool = False
     remove_background: bool = True
     background_tolerance: float = 24.0
+    background_color: tuple[int, int, int] | None = None  # the user's pick (eyedropper)
     cleanup: bool = True
     tile: bool = False  # a tile: whole cells across, wraps, no partial edge trimming
 
@@ -45,6 +36,7 @@ class PixelizeResult:
     grid: Grid | None
     palette: np.ndarray  # (n, 3) uint8: the colours used
     background: tuple[int, int, int] | None
+    background_cells: np.ndarray | None = None  # (rows, cols) bool, aligned with image
 
     @property
     def cell_size(self) -> tuple[float, float] | None:
@@ -71,12 +63,14 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     rgb = cells[..., :3].copy()
 
     background = None
+    removed = np.zeros(opaque.shape, bool)
     border_transparent = had_alpha and not opaque[[0, -1], :].any() and not opaque[:, [0, -1]].any()
     if options.remove_background and not border_transparent:
-        mask = background_mask(rgb, options.background_tolerance)
-        if border_share(mask) >= MIN_BORDER_SHARE and not mask.all():
-            background = tuple(int(v) for v in np.median(rgb[mask], axis=0))
-            opaque &= ~mask
+        found = find_background(rgb, options.background_tolerance, options.background_color)
+        if found is not None:
+            background = found.color
+            removed = found.mask & opaque
+            opaque &= ~found.mask
 
     source = rgb[opaque] if opaque.any() else rgb.reshape(-1, 3)
     if options.palette is not None and len(options.palette):
@@ -93,12 +87,14 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     out = np.dstack([rgb, alpha])
     out[alpha == 0] = 0
     if grid is not None and not options.tile:
-        out = _trim_partial_edges(out, grid)
+        rows, cols = _trim_partial_edges(out, grid)
+        out, removed = out[rows, cols], removed[rows, cols]
     if options.cleanup:
         out = remove_orphans(out)
     used = out[out[..., 3] == 255][:, :3]
     used_palette = np.unique(used, axis=0) if used.size else np.zeros((0, 3), np.uint8)
-    return PixelizeResult(out, grid, used_palette, background)
+    cells = removed if background is not None else None
+    return PixelizeResult(out, grid, used_palette, background, cells)
 
 
 def tile_grid(rgba: np.ndarray, cell: float | None = None) -> tuple[Grid, np.ndarray]:
@@ -118,7 +114,7 @@ def tile_grid(rgba: np.ndarray, cell: float | None = None) -> tuple[Grid, np.nda
     return Grid(axes[0], axes[1]), rgba
 
 
-def _trim_partial_edges(image: np.ndarray, grid: Grid) -> np.ndarray:
+def _trim_partial_edges(image: np.ndarray, grid: Grid) -> tuple[slice, slice]:
     """Drop an edge row or column that is a partial cell and holds only background:
     it is padding from where the grid met the image border, not part of the sprite."""
     top, bottom, left, right = 0, image.shape[0], 0, image.shape[1]
@@ -131,4 +127,4 @@ def _trim_partial_edges(image: np.ndarray, grid: Grid) -> np.ndarray:
         left = 1
     if len(wx) > 1 and wx[-1] < 0.75 * grid.x.cell and not image[:, -1, 3].any():
         right -= 1
-    return image[top:bottom, left:right]
+    return slice(top, bottom), slice(left, right)
