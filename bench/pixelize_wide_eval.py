@@ -94,7 +94,9 @@ def light_background(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarr
     h, w = image.shape[:2]
     up = np.array(Image.fromarray(art).resize((w, h), Image.Resampling.NEAREST))
     field = Image.fromarray((rng.normal(0, 1, (h, w)) * 40 + 128).clip(0, 255).astype(np.uint8))
-    mottle = np.asarray(field.filter(ImageFilter.GaussianBlur(rng.uniform(4, 10)))).astype(np.float32)
+    mottle = np.asarray(field.filter(ImageFilter.GaussianBlur(rng.uniform(4, 10)))).astype(
+        np.float32
+    )
     mottle = (mottle - mottle.mean()) / max(float(mottle.std()), 1e-3) * rng.uniform(1.5, 3.0)
     yy, xx = np.mgrid[0:h, 0:w]
     vignette = -6 * (((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) * 2)
@@ -140,7 +142,11 @@ def sources(assets: Path) -> dict[str, tuple[str, np.ndarray]]:
         "car": clean(arc / "car-idle.png"),
         "city": full(arc / "far-buildings.png")[96:, :128],  # the buildings, cut on 3 sides
     }
-    return own | {k: ("tune", v) for k, v in pyxel.items()} | {k: ("held-out", v) for k, v in held.items()}
+    return (
+        own
+        | {k: ("tune", v) for k, v in pyxel.items()}
+        | {k: ("held-out", v) for k, v in held.items()}
+    )
 
 
 # category -> [(sprite, generator)]; generator(art, seed) -> degraded image
@@ -172,10 +178,20 @@ def cases(assets: Path, seeds: int):
         for i, (name, generator) in enumerate(plan):
             split, sprite = art[name]
             for s in range(seeds):
-                out.append((category, name, split, sprite, generator(sprite, 7919 * c + 101 * i + s)))
+                out.append(
+                    (category, name, split, sprite, generator(sprite, 7919 * c + 101 * i + s))
+                )
     for i, sprite in enumerate(load_sprites(assets)[:8]):
         for s in range(seeds):
-            out.append(("tuned-on set (urban_rpg)", f"crop {CROPS[i]}", "tune", sprite, degrade(sprite, 1000 * i + s)))
+            out.append(
+                (
+                    "tuned-on set (urban_rpg)",
+                    f"crop {CROPS[i]}",
+                    "tune",
+                    sprite,
+                    degrade(sprite, 1000 * i + s),
+                )
+            )
     return out
 
 
@@ -207,7 +223,9 @@ def main() -> int:
             try:
                 out = TOOLS[tool](image)
             except ImportError:
-                raise SystemExit(f"{tool} is not installed: see bench/requirements-peers.txt")
+                raise SystemExit(
+                    f"{tool} is not installed: see bench/requirements-peers.txt"
+                ) from None
             except Exception:  # a peer that crashes on an input scores zero on it
                 out = np.zeros((1, 1, 4), np.uint8)
             if tool == "dgx-pixels":
@@ -242,9 +260,13 @@ def main() -> int:
         if cells:
             print(f"{label:<26}{split:<9}{n:>4}" + "".join(f"{c:>24}" for c in cells))
     if times:
-        print(f"dgx-pixels pixelize: median {np.median(times):.3f} s, max {max(times):.3f} s per 1024² (in-process)")
+        print(
+            f"dgx-pixels pixelize: median {np.median(times):.3f} s, max {max(times):.3f} s per 1024² (in-process)"
+        )
     for rgba, exact, category, name, got, want in sorted(worst)[: args.worst]:
-        print(f"  {rgba:6.1%} {'exact' if exact else 'WRONG'} {category}: {name} got {got} want {want}")
+        print(
+            f"  {rgba:6.1%} {'exact' if exact else 'WRONG'} {category}: {name} got {got} want {want}"
+        )
     return 0
 
 

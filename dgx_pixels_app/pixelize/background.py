@@ -95,9 +95,7 @@ def _background_step(wrgb: np.ndarray, seeds: np.ndarray, tolerance: float) -> f
     return float(np.clip(STEP_SCALE * np.median(steps), STEP_FLOOR, tolerance))
 
 
-def fill(
-    wrgb: np.ndarray, seeds: np.ndarray, near: np.ndarray, step: float
-) -> np.ndarray:
+def fill(wrgb: np.ndarray, seeds: np.ndarray, near: np.ndarray, step: float) -> np.ndarray:
     """Cells reachable from ``seeds`` through ``near`` cells, one step <= ``step`` at a time."""
     h, w = near.shape
     step_x = np.sqrt(((wrgb[:, 1:] - wrgb[:, :-1]) ** 2).sum(-1)) <= step  # (h, w-1)

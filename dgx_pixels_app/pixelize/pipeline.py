@@ -14,6 +14,7 @@ from dgx_pixels_app.pixelize.cells import sample_cells
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
 
+
 @dataclass
 class PixelizeOptions:
     cell: float | None = None  # force the cell size (image pixels per art pixel)
