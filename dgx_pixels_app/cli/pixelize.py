@@ -27,8 +27,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     group.add_argument("--keep-colors", action="store_true", help="no palette reduction")
     p.add_argument("--dither", action="store_true", help="ordered (Bayer 4x4) dithering")
-    p.add_argument(
+    background = p.add_mutually_exclusive_group()
+    background.add_argument(
         "--keep-background", action="store_true", help="do not make the background transparent"
+    )
+    background.add_argument(
+        "--background",
+        metavar="COLOR",
+        help="the background colour as #rrggbb (default: found automatically)",
     )
     p.add_argument(
         "--tolerance", type=float, default=24.0, help="background colour tolerance (default 24)"
@@ -58,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInputError("--colors must be between 1 and 256.")
     if not 1 <= args.scale <= 64:
         raise InvalidInputError("--scale must be between 1 and 64.")
+    background = parse_color(args.background) if args.background else None
     if Path(args.output).suffix.lower() != ".png":
         raise InvalidInputError(f"The output must be a .png file, not '{args.output}'.")
     options = PixelizeOptions(
@@ -69,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         dither=args.dither,
         remove_background=not args.keep_background,
         background_tolerance=args.tolerance,
+        background_color=background,
         cleanup=not args.no_cleanup,
     )
     image = read_rgba(args.input)
@@ -83,7 +91,18 @@ def run(args: argparse.Namespace) -> int:
         cell_text = f"cell {cell[0]:.2f}x{cell[1]:.2f} px, " if cell else ""
         print(
             f"{args.output}: {w}x{h} sprite, {cell_text}{len(result.palette)} colours, "
-            f"background {'kept' if result.background is None else 'removed'} "
+            f"background {'kept' if result.background is None else 'removed'}"
+            f"{'' if result.background_cells is None else f' ({int(result.background_cells.sum())} cells)'} "
             f"({time.perf_counter() - start:.2f} s)"
         )
     return 0
+
+
+def parse_color(text: str) -> tuple[int, int, int]:
+    """'#rrggbb' or 'rrggbb' (or '#rgb') as an RGB tuple."""
+    value = text.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        raise InvalidInputError(f"--background takes a colour like #f4f1ea, not '{text}'.")
+    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))

@@ -1,5 +1,9 @@
 """Layer ▸ Pixelize: live before/after preview, detected cell size, palette controls.
 
+The background decision is the user's to override: Automatic, a colour picked from
+the Before view (the Pick button, or Alt+click as in Aseprite) or None; the cells
+taken as background are tinted in the After view.
+
 The preview is computed on the task runner from a copy of the layer's pixels, so
 dragging a control never blocks the window; only the latest request's result is shown.
 """
@@ -7,7 +11,7 @@ dragging a control never blocks the window; only the latest request's result is 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,6 +38,7 @@ from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, PixelizeResult, pi
 from dgx_pixels_app.resources import builtin_palettes
 
 AUTO, COUNT, DOCUMENT, KEEP = "auto", "count", "document", "keep"
+BG_AUTO, BG_PICKED, BG_NONE = "auto", "picked", "none"
 
 
 class PixelizeDialog(QDialog):
@@ -84,8 +90,24 @@ class PixelizeDialog(QDialog):
         self.count.setRange(2, 256)
         self.count.setValue(16)
         self.dither = QCheckBox("Ordered dithering")
-        self.background = QCheckBox("Make background transparent")
-        self.background.setChecked(True)
+        self.background = QComboBox()
+        self.background.addItem("Automatic", BG_AUTO)
+        self.background.addItem("Picked colour", BG_PICKED)
+        self.background.addItem("None (keep everything)", BG_NONE)
+        self.picked: tuple[int, int, int] | None = None
+        self.pick = QPushButton("Pick")
+        self.pick.setCheckable(True)
+        self.pick.setToolTip(
+            "Click the background in the Before view to pick its colour (or Alt+click it)"
+        )
+        self.swatch = QLabel()
+        self.swatch.setFixedSize(22, 22)
+        self.show_background = QCheckBox("Tint the cells taken as background")
+        self.show_background.setChecked(True)
+        background_row = QHBoxLayout()
+        background_row.addWidget(self.background, 1)
+        background_row.addWidget(self.swatch)
+        background_row.addWidget(self.pick)
         self.tolerance = QDoubleSpinBox()
         self.tolerance.setRange(0, 200)
         self.tolerance.setValue(24)
@@ -100,8 +122,9 @@ class PixelizeDialog(QDialog):
         form.addRow("Colours", self.colors_mode)
         form.addRow("Count", self.count)
         form.addRow("", self.dither)
-        form.addRow("", self.background)
+        form.addRow("Background", background_row)
         form.addRow("Tolerance", self.tolerance)
+        form.addRow("", self.show_background)
         form.addRow("", self.cleanup)
         controls = QWidget()
         controls.setLayout(form)
@@ -121,13 +144,52 @@ class PixelizeDialog(QDialog):
 
         for signal in (
             self.auto_cell.toggled, self.cell.valueChanged, self.count.valueChanged, self.dither.toggled,
-            self.background.toggled, self.tolerance.valueChanged, self.cleanup.toggled,
+            self.background.currentIndexChanged, self.tolerance.valueChanged, self.cleanup.toggled,
         ):  # fmt: skip
             signal.connect(self.schedule)
+        self.show_background.toggled.connect(self._show_overlay)
+        self.before.clicked.connect(self._picked_at)
+        self.background.currentIndexChanged.connect(self._on_background)
         self.auto_cell.toggled.connect(lambda on: self.cell.setEnabled(not on))
         self.colors_mode.currentIndexChanged.connect(self._on_mode)
         self._on_mode()
         self.recompute()
+
+    def _picked_at(self, x: int, y: int, modifiers) -> None:
+        """The eyedropper: Pick, then a click on the Before view (or Alt+click)."""
+        if not (self.pick.isChecked() or modifiers & Qt.KeyboardModifier.AltModifier):
+            return
+        # the median over about a cell: one pixel of a textured background is noisy
+        h, w = self.source.shape[:2]
+        cell = self.result.cell_size if self.result is not None else None
+        r = max(2, int(min(cell) / 2)) if cell else 2
+        patch = self.source[
+            max(0, y - r) : min(h, y + r + 1), max(0, x - r) : min(w, x + r + 1), :3
+        ]
+        color = np.median(patch.reshape(-1, 3), axis=0).round().astype(int)
+        self.set_picked(tuple(int(v) for v in color))
+
+    def set_picked(self, color: tuple[int, int, int]) -> None:
+        self.picked = color
+        self.pick.setChecked(False)
+        self.swatch.setStyleSheet(
+            f"background: rgb{color}; border: 1px solid #888;" if color else ""
+        )
+        self.swatch.setToolTip("#{:02x}{:02x}{:02x}".format(*color))
+        if self.background.currentData() != BG_PICKED:
+            self.background.setCurrentIndex(self.background.findData(BG_PICKED))
+        else:
+            self.schedule()
+
+    def _on_background(self) -> None:
+        if self.background.currentData() == BG_PICKED and self.picked is None:
+            self.pick.setChecked(True)
+            self.info.setText("Click the background in the Before view to pick its colour.")
+
+    def _show_overlay(self) -> None:
+        result = self.result
+        cells = result.background_cells if result is not None else None
+        self.after.set_overlay(cells if self.show_background.isChecked() else None)
 
     def _on_mode(self) -> None:
         mode = self.colors_mode.currentData()
@@ -160,8 +222,10 @@ class PixelizeDialog(QDialog):
             palette=palette,
             reduce_palette=mode != KEEP,
             dither=self.dither.isChecked() and self.dither.isEnabled(),
-            remove_background=self.background.isChecked(),
+            remove_background=self.background.currentData() != BG_NONE
+            and not (self.background.currentData() == BG_PICKED and self.picked is None),
             background_tolerance=self.tolerance.value(),
+            background_color=self.picked if self.background.currentData() == BG_PICKED else None,
             cleanup=self.cleanup.isChecked(),
         )
 
@@ -194,6 +258,7 @@ class PixelizeDialog(QDialog):
             return
         self.result = result
         self.after.set_image(result.image)
+        self._show_overlay()
         h, w = result.image.shape[:2]
         if result.cell_size and self.auto_cell.isChecked():
             self.cell.blockSignals(True)
@@ -204,7 +269,13 @@ class PixelizeDialog(QDialog):
             if result.cell_size
             else ""
         )
-        bg = "background removed" if result.background is not None else "background kept"
+        if result.background is None:
+            bg = "no background removed"
+        else:
+            n = int(result.background_cells.sum()) if result.background_cells is not None else 0
+            bg = "background #{:02x}{:02x}{:02x} removed ({} cells, tinted)".format(
+                *result.background, n
+            )
         self.info.setText(f"{cell} → {w} × {h} sprite, {len(result.palette)} colours, {bg}")
         self.apply_button.setEnabled(True)
 

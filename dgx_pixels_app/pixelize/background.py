@@ -55,6 +55,13 @@ def ring(a: np.ndarray) -> np.ndarray:
     return np.concatenate([a[0, :-1], a[:-1, -1], a[-1, ::-1][:-1], a[::-1, 0][:-1]])
 
 
+def ring_mask(h: int, w: int) -> np.ndarray:
+    mask = np.zeros((h, w), bool)
+    mask[[0, -1], :] = True
+    mask[:, [0, -1]] = True
+    return mask
+
+
 def border_share(mask: np.ndarray) -> float:
     edges = ring(mask)
     return float(edges.mean()) if edges.size else 0.0
@@ -161,14 +168,21 @@ def find_background(
     else:
         target = candidate_color(wrgb, SEED_RADIUS)
     distance = _distance(wrgb, target)
-    seeds = np.zeros((h, w), bool)
-    seeds[[0, -1], :] = True
-    seeds[:, [0, -1]] = True
-    seeds &= distance <= (tolerance if color is not None else min(SEED_RADIUS, tolerance))
-    if color is not None and not seeds.any():
-        seeds = distance <= tolerance
+    seeds = ring_mask(h, w)
+    radius = min(SEED_RADIUS, tolerance)
+    if color is not None and not (seeds & (distance <= radius)).any():
+        # the pick may sit a little off the cells' colours: widen to the tolerance, and
+        # to enclosed areas when no border cell is near it
+        radius = tolerance
+        if not (seeds & (distance <= radius)).any():
+            seeds[:] = True
+    seeds &= distance <= radius
     if not seeds.any():
         return None
+    if color is not None:  # centre on the cells the pick found, as the automatic case is
+        target = np.median(wrgb[seeds], axis=0)
+        distance = _distance(wrgb, target)
+        seeds |= (distance <= radius) & ring_mask(h, w)
     step = _background_step(wrgb, seeds, tolerance)
     mask = fill(wrgb, seeds, distance <= 2.5 * tolerance, step)
     if mask.all():

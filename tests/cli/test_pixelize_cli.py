@@ -105,3 +105,21 @@ def test_pixelize_imports_neither_torch_nor_qt(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert "RC 0 []" in out.stdout, out.stderr
+
+
+def test_background_colour_option(tmp_path):
+    from tests.pixelize.test_background import GHOST, on_paper
+
+    image = on_paper(GHOST, 32.0, seed=6)
+    Image.fromarray(image).save(tmp_path / "ghost.png")
+    paper = "#{:02x}{:02x}{:02x}".format(
+        *np.median(image[:32, :32, :3].reshape(-1, 3), 0).astype(int)
+    )
+    result = run(tmp_path / "ghost.png", "-o", tmp_path / "out.png", "--background", paper)
+    assert result.returncode == 0, result.stderr
+    out = np.asarray(Image.open(tmp_path / "out.png"))
+    assert np.array_equal(out[..., 3] > 0, GHOST[..., 3] > 0)
+    assert f"({(GHOST[..., 3] == 0).sum()} cells)" in result.stdout
+    bad = run(tmp_path / "ghost.png", "-o", tmp_path / "bad.png", "--background", "paper")
+    assert bad.returncode != 0 and "#f4f1ea" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "bad.png").exists()

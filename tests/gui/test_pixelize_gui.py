@@ -65,3 +65,46 @@ def test_pixelize_empty_layer_says_so(window):
     window.pixelize_action.trigger()
     assert "empty" in window.prompter.errors[-1]
     assert "pixelize" not in window.prompter.asked
+
+
+def test_background_eyedropper_none_and_tinted_cells(qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    from tests.pixelize.test_background import GHOST, on_paper
+
+    source = on_paper(GHOST, 32.0, seed=4)
+    dialog = PixelizeDialog(source, palette_of(GHOST))
+    qtbot.addWidget(dialog)
+    dialog.resize(1000, 600)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    auto = dialog.result
+    assert np.array_equal(auto.image[..., 3] > 0, GHOST[..., 3] > 0)
+    assert "background #" in dialog.info.text() and "tinted" in dialog.info.text()
+    assert dialog.after._overlay_data is not None  # the removed cells are tinted
+    assert (dialog.after._overlay_data[..., 3] > 0).sum() == (GHOST[..., 3] == 0).sum()
+
+    # None: everything stays, nothing tinted
+    dialog.background.setCurrentIndex(dialog.background.findData("none"))
+    qtbot.waitUntil(lambda: dialog.result is not auto, timeout=10000)
+    qtbot.waitUntil(lambda: (dialog.result.image[..., 3] == 255).all(), timeout=10000)
+    assert dialog.after._overlay_data is None and "no background" in dialog.info.text()
+
+    # the eyedropper: Pick, then a click on the paper in the Before view
+    kept = dialog.result
+    dialog.pick.click()
+    target = dialog.before.target_rect()
+    corner = QPoint(target.left() + target.width() // 32, target.top() + target.height() // 32)
+    qtbot.mouseClick(dialog.before, Qt.MouseButton.LeftButton, pos=corner)
+    assert dialog.picked is not None and min(dialog.picked) > 200
+    assert dialog.background.currentData() == "picked" and not dialog.pick.isChecked()
+    qtbot.waitUntil(lambda: dialog.result is not kept, timeout=10000)
+    qtbot.waitUntil(
+        lambda: np.array_equal(dialog.result.image[..., 3] > 0, GHOST[..., 3] > 0), timeout=10000
+    )
+
+    # an ordinary click (no Pick, no Alt) picks nothing
+    before = dialog.picked
+    qtbot.mouseClick(dialog.before, Qt.MouseButton.LeftButton, pos=target.center())
+    assert dialog.picked == before
+    dialog.reject()

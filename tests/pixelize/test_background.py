@@ -1,0 +1,113 @@
+"""The background decision on the cases issue 15 named: white parts of a sprite on a
+near-white textured background, a small sprite filling its frame, art up to the
+edges (a tile), and the user's own choice (a picked colour, or none)."""
+
+import io
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
+from tests.pixelize.test_pixelize import upscale
+
+W, P, K, R = (250, 250, 250, 255), (222, 226, 232, 255), (34, 32, 52, 255), (200, 40, 50, 255)
+
+
+def grid(rows: str, legend: dict) -> np.ndarray:
+    lines = rows.strip().splitlines()
+    out = np.zeros((len(lines), len(lines[0]), 4), np.uint8)
+    for y, line in enumerate(lines):
+        for x, ch in enumerate(line):
+            if ch != ".":
+                out[y, x] = legend[ch]
+    return out
+
+
+# a white ghost with no outline: its white body meets the background directly
+GHOST = grid(
+    """
+.....WWWWWW.....
+...WWWWWWWWWW...
+..WWWWWWWWWWWW..
+.WWWWWWWWWWWWWW.
+.WWWkkWWWWkkWWw.
+.WWWkkWWWWkkWWw.
+WWWWkkWWWWkkWWww
+WWWWWWWWWWWWWWww
+WWWWWWWkkWWWWWww
+WWWWWWkkkkWWWWww
+WWWWWWWkkWWWWwww
+WWWWWWWWWWWWWwww
+WWWWWWWWWWWWwwww
+wWWWWWWWWWWwwwww
+ww.wWWw.wWWw.www
+w...ww...ww...ww
+""",
+    {"W": W, "w": P, "k": K},
+)
+
+
+def on_paper(art: np.ndarray, cell: float, seed: int = 0, base: float = 238) -> np.ndarray:
+    """``art`` upscaled onto near-white paper: mottled, grainy, blurred, JPEG'd."""
+    rng = np.random.default_rng(seed)
+    clean = upscale(art, cell, bg=(0, 0, 0))
+    h, w = clean.shape[:2]
+    field = Image.fromarray((rng.normal(0, 1, (h, w)) * 40 + 128).clip(0, 255).astype(np.uint8))
+    mottle = np.asarray(field.filter(ImageFilter.GaussianBlur(6))).astype(np.float32)
+    mottle = (mottle - mottle.mean()) / mottle.std() * 2.5
+    paper = base + mottle + rng.normal(0, 1.5, (h, w))
+    xi = np.minimum((np.arange(w) / cell).astype(int), art.shape[1] - 1)
+    yi = np.minimum((np.arange(h) / cell).astype(int), art.shape[0] - 1)
+    alpha = art[yi[:, None], xi[None, :], 3:4] / 255.0
+    rgb = clean[..., :3] * alpha + paper[..., None] * (1 - alpha)
+    soft = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(0.8)
+    )
+    buffer = io.BytesIO()
+    soft.save(buffer, "JPEG", quality=85)
+    return np.asarray(Image.open(buffer).convert("RGBA"))
+
+
+def test_white_parts_touching_a_near_white_textured_background_stay():
+    for seed, base in ((1, 236), (2, 241)):
+        result = pixelize(on_paper(GHOST, 64.0, seed, base))
+        out = result.image
+        assert out.shape == GHOST.shape
+        assert np.array_equal(out[..., 3] > 0, GHOST[..., 3] > 0), seed
+        body = GHOST[..., 3] > 0
+        assert np.abs(out[body][:, :3].astype(int) - GHOST[body][:, :3]).max() <= 24
+        assert result.background is not None and result.background_cells.sum() == (~body).sum()
+
+
+def test_a_small_sprite_filling_its_frame_loses_its_background():
+    # the background holds well under half of the border: the ghost touches three edges
+    assert (
+        np.concatenate([GHOST[0], GHOST[-1], GHOST[:, 0], GHOST[:, -1]])[:, 3] == 0
+    ).mean() < 0.5
+    out = pixelize(upscale(GHOST, 60.0, bg=(70, 150, 120), blur=1.0, noise=2, jpeg=85)).image
+    assert np.array_equal(out[..., 3] > 0, GHOST[..., 3] > 0)
+
+
+def test_a_tile_with_art_to_its_edges_keeps_every_cell():
+    rng = np.random.default_rng(5)
+    greens = np.array([[92, 168, 72, 255], [120, 196, 90, 255], [64, 130, 60, 255]], np.uint8)
+    tile = greens[rng.choice(3, size=(16, 16), p=[0.7, 0.15, 0.15])]
+    result = pixelize(upscale(tile, 40.0, blur=0.8, noise=2, jpeg=90))
+    assert result.image.shape == tile.shape
+    assert (result.image[..., 3] == 255).all() and result.background is None
+
+
+def test_the_users_picked_colour_or_none_decides():
+    image = on_paper(GHOST, 64.0, seed=3)
+    # "None": nothing is removed, and nothing is reported as background
+    kept = pixelize(image, PixelizeOptions(remove_background=False))
+    assert (kept.image[..., 3] == 255).all() and kept.background_cells is None
+    # a picked colour: the paper's, read from one textured pixel in a corner
+    paper = tuple(int(v) for v in image[5, 5, :3])
+    picked = pixelize(image, PixelizeOptions(background_color=paper))
+    assert np.array_equal(picked.image[..., 3] > 0, GHOST[..., 3] > 0)
+    assert picked.background_cells.shape == picked.image.shape[:2]
+    assert np.array_equal(picked.background_cells, picked.image[..., 3] == 0)
+    # a colour that is nowhere in the image removes nothing
+    red = pixelize(image, PixelizeOptions(background_color=(200, 40, 50)))
+    assert red.background is None and (red.image[..., 3] == 255).all()
