@@ -73,20 +73,25 @@ def _distance(wrgb: np.ndarray, color: np.ndarray) -> np.ndarray:
 
 
 def candidate_color(wrgb: np.ndarray, radius: float) -> np.ndarray:
-    """The weighted colour of the largest tight cluster of border cells. A subject is
-    framed with background in the corners, so cells near a corner count up to three
-    times: a white sprite filling half the border does not outvote a white background."""
+    """The weighted colour of the tight cluster of border cells that holds the most
+    image corners, then the most border cells (those near a corner count up to three
+    times). A subject is framed with background in the corners, so a white sprite
+    that fills most of the border does not outvote a white background."""
     border = ring(wrgb)
     n = len(border)
-    pos = np.arange(n)
     h, w = wrgb.shape[:2]
-    corners = np.array([0, w - 1, w - 1 + h - 1, 2 * (w - 1) + h - 1, n])
-    gap = np.abs(pos[:, None] - corners[None, :]).min(1) / max(1.0, min(h, w) / 4)
+    corners = np.array([0, w - 1, w - 1 + h - 1, 2 * (w - 1) + h - 1])
+    pos = np.arange(n)
+    gap = np.abs(pos[:, None] - np.append(corners, n)[None, :]).min(1) / max(1.0, min(h, w) / 4)
     weight = 1 + 2 * np.clip(1 - gap, 0, 1)
     step = max(1, n // 512)
     sample = border[::step]
     d = np.sqrt(((sample[:, None] - sample[None, :]) ** 2).sum(-1))
-    best = int(np.argmax((d <= radius).astype(np.float32) @ weight[::step]))
+    corner_hits = np.zeros(len(sample))
+    for c in corners[corners < n]:
+        corner_hits += _distance(sample, border[c]) <= radius
+    score = corner_hits * n * 3 + (d <= radius).astype(np.float32) @ weight[::step]
+    best = int(np.argmax(score))
     near = _distance(border, sample[best]) <= radius
     return np.median(border[near], axis=0)
 
@@ -124,6 +129,86 @@ def fill(wrgb: np.ndarray, seeds: np.ndarray, near: np.ndarray, step: float) -> 
             mask[y + 1, x] = True
             queue.append((y + 1, x))
     return mask
+
+
+def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
+    """The background's colour everywhere as a smooth (quadratic) function of position,
+    fitted on the ``mask`` cells, and the typical distance of those cells from it."""
+    h, w = mask.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    x, y = xx / max(1, w - 1) - 0.5, yy / max(1, h - 1) - 0.5
+    basis = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], -1)
+    if mask.sum() < 3 * basis.shape[-1]:
+        centre = np.median(wrgb[mask], axis=0) if mask.any() else wrgb.reshape(-1, 3).mean(0)
+        return np.broadcast_to(centre, wrgb.shape), 0.0
+    coef, *_ = np.linalg.lstsq(basis[mask], wrgb[mask], rcond=None)
+    predicted = basis @ coef
+    spread = float(np.median(_distance(wrgb[mask], predicted[mask])))
+    return predicted, spread
+
+
+def components(mask: np.ndarray) -> list[np.ndarray]:
+    """The 4-connected components of ``mask``, each as an (n, 2) array of (y, x)."""
+    h, w = mask.shape
+    seen = ~mask.copy()
+    out = []
+    for y0, x0 in zip(*np.nonzero(mask), strict=True):
+        if seen[y0, x0]:
+            continue
+        seen[y0, x0] = True
+        stack, cells = [(y0, x0)], []
+        while stack:
+            y, x = stack.pop()
+            cells.append((y, x))
+            for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
+                if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx]:
+                    seen[ny, nx] = True
+                    stack.append((ny, nx))
+        out.append(np.array(cells))
+    return out
+
+
+def drop_plateaus(
+    wrgb: np.ndarray, mask: np.ndarray, core: np.ndarray, typical_step: float
+) -> np.ndarray:
+    """Give back to the sprite the flat areas the fill took across a faint edge.
+
+    The background is smooth: fitted (robustly, from the cells of its own colour)
+    its shading explains every background cell. A white belly reached through a
+    faint step is a plateau off that shading: flat inside, and meeting the
+    background with a step clearly larger than the background's own steps.
+    """
+    keep = mask & core
+    if keep.sum() < 12:
+        return mask
+    for _ in range(3):
+        predicted, spread = shading(wrgb, keep)
+        off = _distance(wrgb, predicted)
+        keep = mask & (off <= max(STEP_FLOOR, 3.0 * spread))
+    outliers = mask & ~keep
+    if not outliers.any():
+        return mask
+    h, w = mask.shape
+    out = mask.copy()
+    edge = max(STEP_FLOOR, 2.0 * typical_step)
+    for cells in components(outliers):
+        if len(cells) < 2:
+            continue
+        ys, xs = cells[:, 0], cells[:, 1]
+        colours = wrgb[ys, xs]
+        if np.median(_distance(colours, np.median(colours, axis=0))) > max(3.0, 1.5 * spread):
+            continue  # not flat: background the shading fits poorly
+        steps = []
+        for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+            ny, nx = ys + dy, xs + dx
+            ok = (ny >= 0) & (ny < h) & (nx >= 0) & (nx < w)
+            ny, nx = ny[ok], nx[ok]
+            next_to = keep[ny, nx]
+            steps.append(_distance(wrgb[ny, nx][next_to], wrgb[ys[ok], xs[ok]][next_to]))
+        steps = np.concatenate(steps)
+        if steps.size and np.median(steps) >= edge:
+            out[ys, xs] = False
+    return out
 
 
 def cut_pieces(mask: np.ndarray) -> int:
@@ -184,7 +269,20 @@ def find_background(
         distance = _distance(wrgb, target)
         seeds |= (distance <= radius) & ring_mask(h, w)
     step = _background_step(wrgb, seeds, tolerance)
-    mask = fill(wrgb, seeds, distance <= 2.5 * tolerance, step)
+    near = distance <= 2.5 * tolerance
+    mask = fill(wrgb, seeds, near, step)
+    # the sprite may cut the background into separate parts along the border, and a
+    # gradient may carry a part away from the seed colour: seed the border cells the
+    # background's own smooth shading (fitted on what was found) predicts, and refill
+    border = ring_mask(h, w)
+    for _ in range(2):
+        predicted, spread = shading(wrgb, mask)
+        off = _distance(wrgb, predicted)
+        more = border & ~mask & near & (off <= max(SEED_RADIUS, 3.0 * spread))
+        if not more.any():
+            break
+        mask = fill(wrgb, mask | more, near, step)
+    mask = drop_plateaus(wrgb, mask, distance <= SEED_RADIUS, step / STEP_SCALE)
     if mask.all():
         return None
     if color is None:
