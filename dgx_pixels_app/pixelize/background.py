@@ -31,6 +31,7 @@ from dgx_pixels_app.pixelize.palette import _weighted
 
 STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
 STEP_SCALE = 4.0  # ... and up to this multiple of the background's typical step
+CORNER_VOTE = 0.1  # an image corner is worth this share of the border cells
 SEED_RADIUS = 8.0  # border cells this close to the candidate colour start the fill
 MIN_SHARE = 0.15  # a background holds at least this share of the border cells
 # Art the border cuts into more pieces than this is a tile or a scene (grass, bricks,
@@ -73,10 +74,11 @@ def _distance(wrgb: np.ndarray, color: np.ndarray) -> np.ndarray:
 
 
 def candidate_color(wrgb: np.ndarray, radius: float) -> np.ndarray:
-    """The weighted colour of the tight cluster of border cells that holds the most
-    image corners, then the most border cells (those near a corner count up to three
-    times). A subject is framed with background in the corners, so a white sprite
-    that fills most of the border does not outvote a white background."""
+    """The weighted colour of the tight cluster of border cells with the most votes:
+    one per border cell (up to three near a corner) and a tenth of the border per
+    image corner it holds. A subject is framed with background in the corners, so a
+    white sprite filling much of the border does not outvote a white background,
+    while in a tile the commonest colour still wins over one that holds corners."""
     border = ring(wrgb)
     n = len(border)
     h, w = wrgb.shape[:2]
@@ -90,7 +92,8 @@ def candidate_color(wrgb: np.ndarray, radius: float) -> np.ndarray:
     corner_hits = np.zeros(len(sample))
     for c in corners[corners < n]:
         corner_hits += _distance(sample, border[c]) <= radius
-    score = corner_hits * n * 3 + (d <= radius).astype(np.float32) @ weight[::step]
+    votes = (d <= radius).astype(np.float32) @ weight[::step] * step
+    score = corner_hits * CORNER_VOTE * n + votes
     best = int(np.argmax(score))
     near = _distance(border, sample[best]) <= radius
     return np.median(border[near], axis=0)
