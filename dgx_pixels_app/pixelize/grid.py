@@ -16,7 +16,8 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 
 MIN_CELL = 2.0
-MIN_CELLS = 8  # a sprite has at least this many art pixels across its shorter side
+MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer side
+MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
 
 
@@ -153,15 +154,30 @@ def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles
     return f
 
 
-def _fundamental(power: np.ndarray, size: int, f: float, lowest: float) -> float:
-    """Sharp edges put equal power at every harmonic of the grid frequency; if the
-    peak found is a harmonic (k x the fundamental), step down to the fundamental."""
+def _largest_fitting_period(power: np.ndarray, size: int, f: float, lowest: float, profiles) -> float:
+    """The cell among the strongest peak f and its subharmonics f/k: the strongest
+    peak is often a harmonic (one-pixel lines, symmetric shapes) or JPEG's 8-pixel
+    blocks (a cell that is a multiple of 8). A candidate must explain nearly all
+    clear edges with its lattice. If f does, the largest such period with at least
+    half f's power is the cell; if f does not (JPEG), the strongest such period."""
     peak = _power_near(power, size, f)
-    for k in (6, 5, 4, 3, 2):
+    own_fit = _lattice_fit(profiles, 1.0 / f)
+    fits = own_fit >= 0.9
+    need = max(0.9, own_fit - 0.02)
+    best, best_power = f, (peak if fits else 0.0)
+    for k in range(2, int(f / lowest) + 1):
         candidate = f / k
-        if candidate >= lowest and _power_near(power, size, candidate) >= 0.6 * peak:
-            return _peak_frequency(power, size, candidate * 0.98, candidate * 1.02) or candidate
-    return f
+        strength = _power_near(power, size, candidate)
+        if strength < (0.5 if fits else 0.15) * peak:
+            continue
+        candidate = _peak_frequency(power, size, candidate * 0.98, candidate * 1.02) or candidate
+        if _lattice_fit(profiles, 1.0 / candidate) < need:
+            continue
+        if fits:
+            best = candidate  # the largest fitting period
+        elif strength > best_power:
+            best, best_power = candidate, strength
+    return best
 
 
 def _power_near(power: np.ndarray, size: int, f: float) -> float:
@@ -304,12 +320,12 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
         return Grid(_axis_from_period(px, float(cell), w), _axis_from_period(py, float(cell), h))
     size = 1 << int(np.ceil(np.log2(max(len(px), len(py)) * PAD_FACTOR)))
     sx, sy = _spectrum(px, size), _spectrum(py, size)
-    max_cell = max(MIN_CELL + 1, min(w, h) / MIN_CELLS)
+    max_cell = max(MIN_CELL + 1, min(min(w, h) / MIN_SHORT_CELLS, max(w, h) / MIN_CELLS))
     combined = sx + sy
     f = _peak_frequency(combined, size, 1.0 / max_cell, 1.0 / MIN_CELL)
     if f is not None:
         f = _avoid_jpeg_blocks(combined, size, f, 1.0 / max_cell, (px, py))
-        f = _fundamental(combined, size, f, 1.0 / max_cell)
+        f = _largest_fitting_period(combined, size, f, 1.0 / max_cell, (px, py))
         f = _rescue_from_content_period(combined, size, f, (px, py))
     if f is None or 1.0 / f >= min(w, h) / 1.5:
         return Grid(
