@@ -41,6 +41,7 @@ PIECES_PER_SHARE = 10.0
 # ... unless the background is open space (most of its cells surrounded by background),
 # not thin lines and gaps between textured cells: sprite sheets cut at the edges.
 OPEN_SHARE = 0.4
+MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
 
 
 @dataclass
@@ -150,8 +151,11 @@ def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
     return predicted, spread
 
 
-def components(mask: np.ndarray) -> list[np.ndarray]:
-    """The 4-connected components of ``mask``, each as an (n, 2) array of (y, x)."""
+def components(
+    mask: np.ndarray, wrgb: np.ndarray | None = None, step: float = np.inf
+) -> list[np.ndarray]:
+    """The 4-connected components of ``mask``, each as an (n, 2) array of (y, x); with
+    ``wrgb``, neighbours join only when their colours differ by at most ``step``."""
     h, w = mask.shape
     seen = ~mask.copy()
     out = []
@@ -165,6 +169,8 @@ def components(mask: np.ndarray) -> list[np.ndarray]:
             cells.append((y, x))
             for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
                 if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx]:
+                    if wrgb is not None and _distance(wrgb[ny, nx], wrgb[y, x]) > step:
+                        continue
                     seen[ny, nx] = True
                     stack.append((ny, nx))
         out.append(np.array(cells))
@@ -194,13 +200,10 @@ def drop_plateaus(
     h, w = mask.shape
     out = mask.copy()
     edge = max(STEP_FLOOR, 2.0 * typical_step)
-    for cells in components(outliers):
+    for cells in components(outliers, wrgb, edge):
         if len(cells) < 2:
             continue
         ys, xs = cells[:, 0], cells[:, 1]
-        colours = wrgb[ys, xs]
-        if np.median(_distance(colours, np.median(colours, axis=0))) > max(3.0, 1.5 * spread):
-            continue  # not flat: background the shading fits poorly
         steps = []
         for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
             ny, nx = ys + dy, xs + dx
@@ -211,6 +214,20 @@ def drop_plateaus(
         steps = np.concatenate(steps)
         if steps.size and np.median(steps) >= edge:
             out[ys, xs] = False
+    return out
+
+
+def holes(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Enclosed areas that are background seen through the sprite: at least MIN_HOLE
+    cells whose colour the background's fitted shading predicts closely."""
+    out = np.zeros_like(mask)
+    if mask.sum() < 12 or mask.all():
+        return out
+    predicted, spread = shading(wrgb, mask)
+    candidates = ~mask & (_distance(wrgb, predicted) <= max(STEP_FLOOR, 3.0 * spread))
+    for cells in components(candidates):
+        if len(cells) >= MIN_HOLE:
+            out[cells[:, 0], cells[:, 1]] = True
     return out
 
 
@@ -242,12 +259,16 @@ def find_background(
     rgb: np.ndarray,
     tolerance: float = 24.0,
     color: tuple[int, int, int] | None = None,
+    contiguous: bool = False,
 ) -> Background | None:
     """The background of the cell image ``rgb`` (rows, cols, 3), or None.
 
     With ``color`` (the user's pick) the decision is theirs: every border-connected
     cell near that colour is background, or, when none touches the border, every
-    cell near it.
+    cell near it. ``contiguous`` keeps enclosed areas of the background's colour
+    (Aseprite's contiguous fill); by default a hole of MIN_HOLE cells or more whose
+    colour the background's shading predicts (the ring of a key, the gap between
+    an arm and the body) is background too.
     """
     h, w = rgb.shape[:2]
     wrgb = _weighted(rgb.reshape(-1, 3)).reshape(h, w, 3)
@@ -286,6 +307,8 @@ def find_background(
             break
         mask = fill(wrgb, mask | more, near, step)
     mask = drop_plateaus(wrgb, mask, distance <= SEED_RADIUS, step / STEP_SCALE)
+    if not contiguous:
+        mask |= holes(wrgb, mask)
     if mask.all():
         return None
     if color is None:

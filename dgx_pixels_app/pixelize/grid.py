@@ -154,7 +154,9 @@ def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles
     return f
 
 
-def _largest_fitting_period(power: np.ndarray, size: int, f: float, lowest: float, profiles) -> float:
+def _largest_fitting_period(
+    power: np.ndarray, size: int, f: float, lowest: float, profiles
+) -> float:
     """The cell among the strongest peak f and its subharmonics f/k: the strongest
     peak is often a harmonic (one-pixel lines, symmetric shapes) or JPEG's 8-pixel
     blocks (a cell that is a multiple of 8). A candidate must explain nearly all

@@ -27,6 +27,7 @@ class PixelizeOptions:
     remove_background: bool = True
     background_tolerance: float = 24.0
     background_color: tuple[int, int, int] | None = None  # the user's pick (eyedropper)
+    contiguous: bool = False  # True: keep enclosed areas of the background colour
     cleanup: bool = True
     tile: bool = False  # a tile: whole cells across, wraps, no partial edge trimming
 
@@ -67,7 +68,9 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     removed = np.zeros(opaque.shape, bool)
     border_transparent = had_alpha and not opaque[[0, -1], :].any() and not opaque[:, [0, -1]].any()
     if options.remove_background and not border_transparent:
-        found = find_background(rgb, options.background_tolerance, options.background_color)
+        found = find_background(
+            rgb, options.background_tolerance, options.background_color, options.contiguous
+        )
         if found is not None:
             background = found.color
             removed = found.mask & opaque

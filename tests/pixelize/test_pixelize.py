@@ -134,17 +134,30 @@ def test_forced_cell_size():
     assert_recovered(art, result, tolerance=0, min_match=1.0)
 
 
-def test_background_removal_keeps_enclosed_pixels_of_background_colour():
+def test_enclosed_background_is_a_hole_unless_contiguous():
     bg = (180, 200, 230)
     art = np.zeros((12, 12, 4), np.uint8)
     art[3:10, 2:9] = (30, 30, 30, 255)  # a dark ring one pixel thick...
     art[4:9, 3:8] = (*bg, 255)  # ...enclosing the background colour
+    art[5, 5] = (250, 250, 250, 255)  # and a white eye inside it
     art[6, 9] = (200, 40, 40, 255)
-    result = pixelize(upscale(art, 20, bg=bg))
+    art[6, 10] = (*bg, 255)  # a single enclosed cell of background colour...
+    art[5:8, 11] = (30, 30, 30, 255)
+    art[[5, 7], 10] = (30, 30, 30, 255)
+    image = upscale(art, 20, bg=bg)
+    # default: the ring's inside is background seen through the sprite (a key's hole)
+    result = pixelize(image)
     assert result.image.shape == art.shape
-    assert (result.image[4:9, 3:8, 3] == 255).all()
+    inside = np.zeros((12, 12), bool)
+    inside[4:9, 3:8] = True
+    inside[5, 5] = False
+    assert (result.image[inside, 3] == 0).all() and result.image[5, 5, 3] == 255
+    assert result.image[6, 10, 3] == 255  # ...too small to be a hole: it stays
     assert (result.image[0, :, 3] == 0).all()
-    assert result.background is not None
+    # contiguous (Aseprite's term): only background connected to the border goes
+    kept = pixelize(image, PixelizeOptions(contiguous=True))
+    assert (kept.image[4:9, 3:8, 3] == 255).all()
+    assert (kept.image[0, :, 3] == 0).all() and kept.background is not None
 
 
 def test_keep_background_and_alpha_is_binary():
