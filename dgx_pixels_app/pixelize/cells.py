@@ -8,12 +8,24 @@ once) reduced by the per-channel median, or by the mode of the lattice colours.
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image, ImageFilter
 
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.grid import Grid
 
 SAMPLES = 5  # lattice points per axis inside each cell
 INSET = 0.25  # fraction of the cell ignored on each side
+# Cells this small have the upscale's blur (and JPEG's) reaching their centres: a
+# mild unsharp mask first takes back some of what neighbours lent them.
+SHARPEN_BELOW = 8.0
+
+
+def sharpened(image: np.ndarray) -> np.ndarray:
+    """The RGB of ``image`` through a 1-pixel unsharp mask; alpha unchanged."""
+    rgb = Image.fromarray(np.ascontiguousarray(image[..., :3]))
+    out = image.copy()
+    out[..., :3] = np.asarray(rgb.filter(ImageFilter.UnsharpMask(1.0, 75, 0)))
+    return out
 
 
 def _lattice(cuts: np.ndarray, length: int) -> np.ndarray:
@@ -28,6 +40,8 @@ def _lattice(cuts: np.ndarray, length: int) -> np.ndarray:
 def sample_cells(image: np.ndarray, grid: Grid, method: str = "median") -> np.ndarray:
     """The (rows, cols, channels) image of cell colours."""
     h, w = image.shape[:2]
+    if min(grid.x.cell, grid.y.cell) < SHARPEN_BELOW and image.shape[2] >= 3:
+        image = sharpened(image)
     xs = _lattice(grid.x.cuts, w)  # (nx, S)
     ys = _lattice(grid.y.cuts, h)  # (ny, S)
     # patch[ny, nx, Sy, Sx, C]
