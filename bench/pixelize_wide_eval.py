@@ -13,7 +13,9 @@ ever scored. urban_rpg crops (the older eval's set) are reported on their own.
 Each sprite is degraded like SDXL output (bench/degrade.py): upscaled with drifting
 non-integer cells, blurred, noised, JPEG'd, on a shaded coloured background or (the
 light-background category) on a near-white textured one. Categories: large cells
-(12–32 px sprites filling 1024 px), small cells (~4–6.5 px), light parts on a light
+(12–32 px sprites filling 1024 px), small cells (~4–6.5 px: large art, or a sprite
+under 100 px in the middle third of its frame, scored on the opaque part of the output),
+light parts on a light
 background, few colours (2–8), tiles and scenes (art to the edges).
 
 Per category and tool: exact size rate, mean RGBA accuracy (alpha right and colour
@@ -114,9 +116,21 @@ def light_background(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarr
 
 
 def small(art: np.ndarray, seed: int) -> np.ndarray:
-    """Cells of about 4-6.5 px: a large sprite, or a sprite filling part of the frame."""
+    """Cells of about 4-6.5 px: a large sprite, or (see framed) a small one in a frame."""
     cell = np.random.default_rng(seed).uniform(4.0, 6.5)
     return degrade(art, seed, int(round(cell * max(art.shape[:2]))))
+
+
+def framed(art: np.ndarray, seed: int) -> tuple[np.ndarray, tuple[slice, slice]]:
+    """A sprite under 100 px in the middle third of a transparent frame three times its
+    size (SDXL draws a small sprite with room around it), and where the sprite is."""
+    rng = np.random.default_rng(seed + 99)
+    h, w = art.shape[:2]
+    top = int(rng.integers(h // 2, h + h // 2 + 1))
+    left = int(rng.integers(w // 2, w + w // 2 + 1))
+    out = np.zeros((3 * h, 3 * w, 4), np.uint8)
+    out[top : top + h, left : left + w] = art
+    return out, (slice(top, top + h), slice(left, left + w))
 
 
 def sources(assets: Path) -> dict[str, tuple[str, np.ndarray]]:
@@ -178,21 +192,26 @@ def cases(assets: Path, seeds: int):
         for i, (name, generator) in enumerate(plan):
             split, sprite = art[name]
             for s in range(seeds):
-                out.append(
-                    (category, name, split, sprite, generator(sprite, 7919 * c + 101 * i + s))
-                )
+                seed, box = 7919 * c + 101 * i + s, None
+                if generator is small and max(sprite.shape[:2]) < 100:
+                    sprite, box = framed(art[name][1], seed)
+                out.append((category, name, split, sprite, generator(sprite, seed), box))
     for i, sprite in enumerate(load_sprites(assets)[:8]):
         for s in range(seeds):
-            out.append(
-                (
-                    "tuned-on set (urban_rpg)",
-                    f"crop {CROPS[i]}",
-                    "tune",
-                    sprite,
-                    degrade(sprite, 1000 * i + s),
-                )
-            )
+            image = degrade(sprite, 1000 * i + s)
+            out.append(("tuned-on set (urban_rpg)", f"crop {CROPS[i]}", "tune", sprite, image, None))
     return out
+
+
+def score_in(original: np.ndarray, out: np.ndarray, box) -> tuple[bool, float, float]:
+    """score(); for a sprite in a frame (``box``), on the sprite: the output cropped to
+    its opaque cells against the sprite (margin cells of a flat frame carry no art)."""
+    if box is None:
+        return score(original, out)
+    ys, xs = np.nonzero(out[..., 3] > 0)
+    if ys.size == 0:
+        return False, 0.0, 0.0
+    return score(original[box], out[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1])
 
 
 def summary(results) -> tuple[int, float, float, float]:
@@ -217,7 +236,7 @@ def main() -> int:
     table: dict[str, dict[tuple[str, str], list]] = {t: {} for t in tools}
     times: list[float] = []
     worst = []
-    for category, name, split, original, image in data:
+    for category, name, split, original, image, box in data:
         for tool in tools:
             start = time.perf_counter()
             try:
@@ -230,7 +249,7 @@ def main() -> int:
                 out = np.zeros((1, 1, 4), np.uint8)
             if tool == "dgx-pixels":
                 times.append((time.perf_counter() - start) * (1024 * 1024) / image[..., 0].size)
-            exact, rgba, _ = score(original, out)
+            exact, rgba, _ = score_in(original, out, box)
             table[tool].setdefault((category, split), []).append((exact, rgba))
             if tool == "dgx-pixels":
                 worst.append((rgba, exact, category, name, out.shape[1::-1], original.shape[1::-1]))

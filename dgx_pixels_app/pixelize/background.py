@@ -41,6 +41,8 @@ PIECES_PER_SHARE = 10.0
 # ... unless the background is open space (most of its cells surrounded by background),
 # not thin lines and gaps between textured cells: sprite sheets cut at the edges.
 OPEN_SHARE = 0.4
+HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
+MAX_SPECK = 2  # background cells the fill missed (noise) are at most this many together
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
 
 
@@ -151,11 +153,20 @@ def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
     return predicted, spread
 
 
+def _AROUND4(y: int, x: int):  # noqa: N802
+    return ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1))
+
+
+def _AROUND8(y: int, x: int):  # noqa: N802
+    return tuple((y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)
+
+
 def components(
-    mask: np.ndarray, wrgb: np.ndarray | None = None, step: float = np.inf
+    mask: np.ndarray, wrgb: np.ndarray | None = None, step: float = np.inf, diagonal=False
 ) -> list[np.ndarray]:
-    """The 4-connected components of ``mask``, each as an (n, 2) array of (y, x); with
-    ``wrgb``, neighbours join only when their colours differ by at most ``step``."""
+    """The 4-connected (or 8-connected) components of ``mask``, each as an (n, 2) array
+    of (y, x); with ``wrgb``, neighbours join only when their colours differ by at
+    most ``step``."""
     h, w = mask.shape
     seen = ~mask.copy()
     out = []
@@ -167,7 +178,7 @@ def components(
         while stack:
             y, x = stack.pop()
             cells.append((y, x))
-            for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
+            for ny, nx in (_AROUND8 if diagonal else _AROUND4)(y, x):
                 if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx]:
                     if wrgb is not None and _distance(wrgb[ny, nx], wrgb[y, x]) > step:
                         continue
@@ -217,6 +228,64 @@ def drop_plateaus(
     return out
 
 
+def _mix(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance of colours c from the segments a-b, and where along them (0 at a)."""
+    ab = b - a
+    t = np.clip(((c - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-6), 0.0, 1.0)
+    return np.sqrt(((c - (a + t[..., None] * ab)) ** 2).sum(-1)), t
+
+
+def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
+    """Edge cells blur (and JPEG's halved colour resolution) mixed from the background
+    and the sprite beside them, still close to the background and closer to it than
+    to any sprite cell they touch: the fringe a small-cell sprite would otherwise
+    wear. A light sprite cell next to a light background is closer to its own
+    neighbours, and stays."""
+    out = np.zeros_like(mask)
+    if mask.sum() < 12 or mask.all():
+        return out
+    predicted, _ = shading(wrgb, mask)
+    h, w = mask.shape
+    padded_mask = np.pad(mask, 1, constant_values=False)
+    padded = np.pad(wrgb, ((1, 1), (1, 1), (0, 0)), mode="edge")
+    touches = np.zeros_like(mask)
+    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        touches |= padded_mask[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    to_background = _distance(wrgb, predicted)
+    # the sprite's own cells: not background, and not fringe candidates themselves
+    sprite = np.pad(~mask & (to_background > HALO * tolerance), 1, constant_values=False)
+    nearest_inner = np.full(mask.shape, np.inf)
+    blend = np.zeros_like(mask)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dy or dx:
+                inner = sprite[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+                colour = padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+                nearest_inner = np.where(
+                    inner, np.minimum(nearest_inner, _distance(wrgb, colour)), nearest_inner
+                )
+                off, t = _mix(wrgb, predicted, colour)
+                blend |= inner & (off <= 0.5 * tolerance) & (t <= 0.5)
+    close = (to_background <= HALO * tolerance) | blend
+    return ~mask & touches & close & (to_background < nearest_inner)
+
+
+def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
+    """Lone cells of noise or JPEG in the background: at most MAX_SPECK cells touching
+    nothing but background (diagonals too, so a sprite's corner pixel is never one),
+    within ``tolerance`` of the background's shading. A detail attached to the
+    sprite, or a sparkle of another colour, stays."""
+    out = np.zeros_like(mask)
+    if mask.sum() < 12 or mask.all():
+        return out
+    predicted, _ = shading(wrgb, mask)
+    close = _distance(wrgb, predicted) <= tolerance
+    for cells in components(~mask, diagonal=True):
+        if len(cells) <= MAX_SPECK and close[cells[:, 0], cells[:, 1]].all():
+            out[cells[:, 0], cells[:, 1]] = True
+    return out
+
+
 def holes(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Enclosed areas that are background seen through the sprite: at least MIN_HOLE
     cells whose colour the background's fitted shading predicts closely."""
@@ -260,6 +329,7 @@ def find_background(
     tolerance: float = 24.0,
     color: tuple[int, int, int] | None = None,
     contiguous: bool = False,
+    small_cells: bool = False,
 ) -> Background | None:
     """The background of the cell image ``rgb`` (rows, cols, 3), or None.
 
@@ -268,7 +338,8 @@ def find_background(
     cell near it. ``contiguous`` keeps enclosed areas of the background's colour
     (Aseprite's contiguous fill); by default a hole of MIN_HOLE cells or more whose
     colour the background's shading predicts (the ring of a key, the gap between
-    an arm and the body) is background too.
+    an arm and the body) is background too. ``small_cells``: the upscale's blur
+    reached the cells' centres, so the sprite's edge cells may be blends (see halo).
     """
     h, w = rgb.shape[:2]
     wrgb = _weighted(rgb.reshape(-1, 3)).reshape(h, w, 3)
@@ -307,6 +378,9 @@ def find_background(
             break
         mask = fill(wrgb, mask | more, near, step)
     mask = drop_plateaus(wrgb, mask, distance <= SEED_RADIUS, step / STEP_SCALE)
+    mask |= specks(wrgb, mask, tolerance)
+    if small_cells:
+        mask |= halo(wrgb, mask, tolerance)
     if not contiguous:
         mask |= holes(wrgb, mask)
     if mask.all():

@@ -37,10 +37,18 @@ def _lattice(cuts: np.ndarray, length: int) -> np.ndarray:
     return np.clip(np.floor(coords), 0, length - 1).astype(np.intp)
 
 
-def sample_cells(image: np.ndarray, grid: Grid, method: str = "median") -> np.ndarray:
-    """The (rows, cols, channels) image of cell colours."""
+def small(grid: Grid) -> bool:
+    """Whether the grid's cells are small enough for blur to reach their centres."""
+    return min(grid.x.cell, grid.y.cell) < SHARPEN_BELOW
+
+
+def sample_cells(
+    image: np.ndarray, grid: Grid, method: str = "median", sharpen: bool | None = None
+) -> np.ndarray:
+    """The (rows, cols, channels) image of cell colours; small cells (or ``sharpen``)
+    are read through the unsharp mask."""
     h, w = image.shape[:2]
-    if min(grid.x.cell, grid.y.cell) < SHARPEN_BELOW and image.shape[2] >= 3:
+    if (small(grid) if sharpen is None else sharpen) and image.shape[2] >= 3:
         image = sharpened(image)
     xs = _lattice(grid.x.cuts, w)  # (nx, S)
     ys = _lattice(grid.y.cuts, h)  # (ny, S)

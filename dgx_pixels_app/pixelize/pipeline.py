@@ -10,7 +10,7 @@ from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.pixelize import palette as pal
 from dgx_pixels_app.pixelize.background import find_background
-from dgx_pixels_app.pixelize.cells import sample_cells
+from dgx_pixels_app.pixelize.cells import sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
 
@@ -60,6 +60,9 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     elif options.detect_grid or options.cell:
         grid = detect_grid(rgba, options.cell)
         cells = sample_cells(rgba, grid, options.cell_method)
+    # the unsharp mask that helps small cells' colours rings at the sprite's edge, so
+    # the background is found on plainly sampled cells
+    plain = sample_cells(rgba, grid, options.cell_method, False) if grid and small(grid) else cells
     had_alpha = bool((rgba[..., 3] < 255).any())
     opaque = cells[..., 3] >= 128
     rgb = cells[..., :3].copy()
@@ -69,7 +72,11 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     border_transparent = had_alpha and not opaque[[0, -1], :].any() and not opaque[:, [0, -1]].any()
     if options.remove_background and not border_transparent:
         found = find_background(
-            rgb, options.background_tolerance, options.background_color, options.contiguous
+            plain[..., :3],
+            options.background_tolerance,
+            options.background_color,
+            options.contiguous,
+            small_cells=grid is not None and small(grid),
         )
         if found is not None:
             background = found.color
