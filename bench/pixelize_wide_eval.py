@@ -199,7 +199,9 @@ def cases(assets: Path, seeds: int):
     for i, sprite in enumerate(load_sprites(assets)[:8]):
         for s in range(seeds):
             image = degrade(sprite, 1000 * i + s)
-            out.append(("tuned-on set (urban_rpg)", f"crop {CROPS[i]}", "tune", sprite, image, None))
+            out.append(
+                ("tuned-on set (urban_rpg)", f"crop {CROPS[i]}", "tune", sprite, image, None)
+            )
     return out
 
 

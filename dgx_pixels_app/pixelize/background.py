@@ -41,8 +41,9 @@ PIECES_PER_SHARE = 10.0
 # ... unless the background is open space (most of its cells surrounded by background),
 # not thin lines and gaps between textured cells: sprite sheets cut at the edges.
 OPEN_SHARE = 0.4
+SHADING_POINTS = 2000
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
-MAX_SPECK = 2  # background cells the fill missed (noise) are at most this many together
+# background cells the fill missed (noise) stand alone or in pairs
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
 
 
@@ -147,7 +148,11 @@ def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
     if mask.sum() < 3 * basis.shape[-1]:
         centre = np.median(wrgb[mask], axis=0) if mask.any() else wrgb.reshape(-1, 3).mean(0)
         return np.broadcast_to(centre, wrgb.shape), 0.0
-    coef, *_ = np.linalg.lstsq(basis[mask], wrgb[mask], rcond=None)
+    ys, xs = np.nonzero(mask)
+    stride = max(1, len(ys) // SHADING_POINTS)  # plenty for six coefficients
+    ys, xs = ys[::stride], xs[::stride]
+    a, b = basis[ys, xs], wrgb[ys, xs]
+    coef = np.linalg.solve(a.T @ a + 1e-6 * np.eye(a.shape[1]), a.T @ b)  # least squares
     predicted = basis @ coef
     spread = float(np.median(_distance(wrgb[mask], predicted[mask])))
     return predicted, spread
@@ -271,7 +276,7 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
 
 
 def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
-    """Lone cells of noise or JPEG in the background: at most MAX_SPECK cells touching
+    """Lone cells of noise or JPEG in the background: one or two cells touching
     nothing but background (diagonals too, so a sprite's corner pixel is never one),
     within ``tolerance`` of the background's shading. A detail attached to the
     sprite, or a sparkle of another colour, stays."""
@@ -280,9 +285,21 @@ def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
         return out
     predicted, _ = shading(wrgb, mask)
     close = _distance(wrgb, predicted) <= tolerance
-    for cells in components(~mask, diagonal=True):
-        if len(cells) <= MAX_SPECK and close[cells[:, 0], cells[:, 1]].all():
-            out[cells[:, 0], cells[:, 1]] = True
+    # a lone cell has no non-background neighbour; a pair, one each: each other
+    h, w = mask.shape
+    other = np.pad(~mask, 1, constant_values=False)
+    shifts = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
+    count = sum(
+        other[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w].astype(np.int8) for dy, dx in shifts
+    )
+    alone = ~mask & (count == 0)
+    pair = ~mask & (count == 1)
+    padded_pair = np.pad(pair, 1, constant_values=False)
+    partner = np.zeros_like(mask)
+    for dy, dx in shifts:
+        partner |= padded_pair[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    speck = (alone | (pair & partner)) & close
+    out |= speck
     return out
 
 

@@ -134,9 +134,13 @@ def _lattice_fit(profiles, period: float) -> float:
 def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles) -> float:
     """If the chosen period explains few edges, it is a period of the content, not of
     the cells: take the largest smaller period among the spectrum's peaks that
-    explains nearly all of them."""
-    if _lattice_fit(profiles, 1.0 / f) >= 0.7:
+    explains nearly all of them. A period that explains most edges is replaced only
+    by one that explains clearly more and is not its harmonic (a harmonic's lattice
+    always fits at least as well)."""
+    fit = _lattice_fit(profiles, 1.0 / f)
+    if fit >= 0.9:
         return f
+    mostly = fit >= 0.7
     k = np.arange(1, len(power) - 1)
     peaks = k[
         (power[k] > power[k - 1])
@@ -149,7 +153,10 @@ def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles
     )  # lowest frequency (largest period) first
     for candidate in candidates:
         candidate = _peak_frequency(power, size, candidate * 0.99, candidate * 1.01) or candidate
-        if _lattice_fit(profiles, 1.0 / candidate) >= 0.9:
+        ratio = candidate / f
+        if mostly and abs(ratio - round(ratio)) < 0.08:
+            continue
+        if _lattice_fit(profiles, 1.0 / candidate) >= max(0.9, fit + 0.1):
             return candidate
     return f
 
