@@ -40,6 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--tolerance", type=float, default=24.0, help="background colour tolerance (default 24)"
     )
     p.add_argument(
+        "--contiguous",
+        action="store_true",
+        help="only remove background connected to the image border (keep enclosed holes)",
+    )
+    p.add_argument(
         "--method", choices=("median", "mode", "mean"), default="median", help="cell colour reading"
     )
     p.add_argument("--no-cleanup", action="store_true", help="keep orphan pixels")
@@ -77,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         remove_background=not args.keep_background,
         background_tolerance=args.tolerance,
         background_color=background,
+        contiguous=args.contiguous,
         cleanup=not args.no_cleanup,
     )
     image = read_rgba(args.input)

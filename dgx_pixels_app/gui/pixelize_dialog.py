@@ -102,6 +102,11 @@ class PixelizeDialog(QDialog):
         )
         self.swatch = QLabel()
         self.swatch.setFixedSize(22, 22)
+        self.contiguous = QCheckBox("Contiguous (keep enclosed holes)")
+        self.contiguous.setToolTip(
+            "Only background connected to the image border is removed, as Aseprite's "
+            "contiguous fill; off: holes showing the background (a key's ring) go too"
+        )
         self.show_background = QCheckBox("Tint the cells taken as background")
         self.show_background.setChecked(True)
         background_row = QHBoxLayout()
@@ -124,6 +129,7 @@ class PixelizeDialog(QDialog):
         form.addRow("", self.dither)
         form.addRow("Background", background_row)
         form.addRow("Tolerance", self.tolerance)
+        form.addRow("", self.contiguous)
         form.addRow("", self.show_background)
         form.addRow("", self.cleanup)
         controls = QWidget()
@@ -145,6 +151,7 @@ class PixelizeDialog(QDialog):
         for signal in (
             self.auto_cell.toggled, self.cell.valueChanged, self.count.valueChanged, self.dither.toggled,
             self.background.currentIndexChanged, self.tolerance.valueChanged, self.cleanup.toggled,
+            self.contiguous.toggled,
         ):  # fmt: skip
             signal.connect(self.schedule)
         self.show_background.toggled.connect(self._show_overlay)
@@ -226,6 +233,7 @@ class PixelizeDialog(QDialog):
             and not (self.background.currentData() == BG_PICKED and self.picked is None),
             background_tolerance=self.tolerance.value(),
             background_color=self.picked if self.background.currentData() == BG_PICKED else None,
+            contiguous=self.contiguous.isChecked(),
             cleanup=self.cleanup.isChecked(),
         )
 

@@ -177,12 +177,12 @@ def generate_frames(run, options: AnimationOptions) -> tuple[list[np.ndarray], l
             )
         item = result.items[0]
         art = pixelize(item.raw, PixelizeOptions(palette=art_palette)).image
-        if art_palette is None:
-            colors = np.unique(art[art[..., 3] > 0][:, :3], axis=0)
-            art_palette = Palette([(*map(int, c), 255) for c in colors])
-        elif palette is None:
+        if art_palette is not None and palette is None:
             art = snap_to_palette(art, art_palette)
         frame = fit(art, size, size)
+        if art_palette is None:  # the first frame's colours as shown (after fitting)
+            colors = np.unique(frame[frame[..., 3] > 0][:, :3], axis=0)
+            art_palette = Palette([(*map(int, c), 255) for c in colors])
         frames.append(frame)
         requests.append(item.request)
         source = resize_nearest(frame, base.width, base.height)  # the next frame starts here

@@ -3,7 +3,9 @@
 A pixel none of whose 8 neighbours shares its colour, and whose colour is close to
 the colour most of its neighbours share, is a leftover of noise or JPEG and takes
 that colour. A single pixel of a clearly different colour (an eye, a highlight) is
-detail and stays.
+detail and stays; so does one whose cell read squarely as its own palette colour
+before the palette was applied (``raw``): a speck of a few-colour sprite's second
+shade is drawn, not noise.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import numpy as np
 from dgx_pixels_app.pixelize.palette import _weighted
 
 ORPHAN_DISTANCE = 60.0
+SQUARELY = 0.25  # a cell this close to its palette colour (share of the gap) was that colour
 
 
-def remove_orphans(rgba: np.ndarray, max_distance: float = ORPHAN_DISTANCE) -> np.ndarray:
+def remove_orphans(
+    rgba: np.ndarray, max_distance: float = ORPHAN_DISTANCE, raw: np.ndarray | None = None
+) -> np.ndarray:
     out = rgba.copy()
     h, w = rgba.shape[:2]
     if h < 3 or w < 3:
@@ -43,6 +48,12 @@ def remove_orphans(rgba: np.ndarray, max_distance: float = ORPHAN_DISTANCE) -> n
         if rgba_best[3] != rgba[y, x, 3]:
             continue
         d = _weighted(rgba[y, x, :3][None]) - _weighted(rgba_best[:3][None])
-        if float(np.sqrt((d * d).sum())) <= max_distance:
-            out[y, x] = rgba_best
+        apart = float(np.sqrt((d * d).sum()))
+        if apart > max_distance:
+            continue
+        if raw is not None:
+            own = _weighted(raw[y, x, :3][None]) - _weighted(rgba[y, x, :3][None])
+            if float(np.sqrt((own * own).sum())) <= SQUARELY * apart:
+                continue  # the cell itself was this colour, not a blend towards it
+        out[y, x] = rgba_best
     return out

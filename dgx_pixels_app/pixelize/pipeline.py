@@ -66,6 +66,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     had_alpha = bool((rgba[..., 3] < 255).any())
     opaque = cells[..., 3] >= 128
     rgb = cells[..., :3].copy()
+    raw = cells.copy()
 
     background = None
     removed = np.zeros(opaque.shape, bool)
@@ -99,9 +100,9 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     out[alpha == 0] = 0
     if grid is not None and not options.tile:
         rows, cols = _trim_partial_edges(out, grid)
-        out, removed = out[rows, cols], removed[rows, cols]
+        out, removed, raw = out[rows, cols], removed[rows, cols], raw[rows, cols]
     if options.cleanup:
-        out = remove_orphans(out)
+        out = remove_orphans(out, raw=raw if palette is not None else None)
     used = out[out[..., 3] == 255][:, :3]
     used_palette = np.unique(used, axis=0) if used.size else np.zeros((0, 3), np.uint8)
     cells = removed if background is not None else None

@@ -111,3 +111,51 @@ def test_the_users_picked_colour_or_none_decides():
     # a colour that is nowhere in the image removes nothing
     red = pixelize(image, PixelizeOptions(background_color=(200, 40, 50)))
     assert red.background is None and (red.image[..., 3] == 255).all()
+
+
+KEY = grid(
+    """
+..yyy...........
+.y...y..........
+y.....yyyyyyyyyy
+y.....y.....y.y.
+.y...y......y.y.
+..yyy...........
+""",
+    {"y": (236, 188, 48, 255)},
+)
+
+
+def test_one_pixel_lines_at_large_cells_keep_their_size_and_hole():
+    """A 16x6 key of one-pixel lines filling 1000 px: the cell is not taken at half its
+    size (edges pair up at one cell), and the ring's inside is transparent."""
+    for seed, cell in ((1, 60.5), (2, 62.0)):
+        image = upscale(KEY, cell, bg=(200, 160, 110), blur=1.0, noise=3, jpeg=85, seed=seed)
+        out = pixelize(image).image
+        assert out.shape == KEY.shape, (seed, out.shape)
+        assert np.array_equal(out[..., 3] > 0, KEY[..., 3] > 0)
+
+
+def test_cells_on_the_jpeg_block_grid_are_not_taken_for_jpeg():
+    """64 px cells are a multiple of JPEG's 8 px blocks: the blocks' faint edges and
+    the cells' edges share positions, and the cell must still be found at 64."""
+    rng = np.random.default_rng(7)
+    greens = np.array([[92, 168, 72, 255], [120, 196, 90, 255], [64, 130, 60, 255]], np.uint8)
+    tile = greens[rng.choice(3, size=(16, 16), p=[0.7, 0.15, 0.15])]
+    result = pixelize(upscale(tile, 64.0, blur=1.0, noise=2, jpeg=80))
+    assert result.cell_size is not None and abs(result.cell_size[0] - 64) < 1
+    assert (result.image[..., 3] == 255).all()
+    assert np.abs(result.image.astype(int) - tile).max() <= 8  # every cell its own colour
+
+
+def test_a_small_sprite_at_five_pixel_cells_in_a_large_frame():
+    """Kind 3 of issue 15: ~5 px cells, the sprite in the middle of a wide margin. The
+    sprite comes out whole: no cell short, no fringe of background around it."""
+    frame = np.zeros((3 * 16, 3 * 16, 4), np.uint8)
+    frame[16:32, 16:32] = GHOST
+    image = upscale(frame, 5.3, bg=(90, 170, 140), blur=0.8, noise=2, jpeg=90, seed=3)
+    out = pixelize(image).image
+    ys, xs = np.nonzero(out[..., 3])
+    sprite = out[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    assert sprite.shape == GHOST.shape
+    assert np.array_equal(sprite[..., 3] > 0, GHOST[..., 3] > 0)
