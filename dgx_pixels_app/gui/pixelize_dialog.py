@@ -134,7 +134,7 @@ class PixelizeDialog(QDialog):
         form.addRow("", self.cleanup)
         controls = QWidget()
         controls.setLayout(form)
-        controls.setMaximumWidth(330)
+        controls.setMaximumWidth(380)
         previews.addWidget(controls)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
@@ -176,13 +176,19 @@ class PixelizeDialog(QDialog):
         color = np.median(patch.reshape(-1, 3), axis=0).round().astype(int)
         self.set_picked(tuple(int(v) for v in color))
 
+    def _show_swatch(self, color: tuple[int, int, int] | None) -> None:
+        """The picked colour, or the one found automatically; empty when none."""
+        if color is None:
+            self.swatch.setStyleSheet("border: 1px dashed #888;")
+            self.swatch.setToolTip("No background")
+            return
+        self.swatch.setStyleSheet(f"background: rgb{tuple(color)}; border: 1px solid #888;")
+        self.swatch.setToolTip("#{:02x}{:02x}{:02x}".format(*color))
+
     def set_picked(self, color: tuple[int, int, int]) -> None:
         self.picked = color
         self.pick.setChecked(False)
-        self.swatch.setStyleSheet(
-            f"background: rgb{color}; border: 1px solid #888;" if color else ""
-        )
-        self.swatch.setToolTip("#{:02x}{:02x}{:02x}".format(*color))
+        self._show_swatch(color)
         if self.background.currentData() != BG_PICKED:
             self.background.setCurrentIndex(self.background.findData(BG_PICKED))
         else:
@@ -277,6 +283,8 @@ class PixelizeDialog(QDialog):
             if result.cell_size
             else ""
         )
+        picking = self.background.currentData() == BG_PICKED
+        self._show_swatch(self.picked if picking else result.background)
         if result.background is None:
             bg = "no background removed"
         else:
