@@ -25,7 +25,6 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw
 
 from dgx_pixels_app.pixelize.palette import _weighted
 
@@ -257,21 +256,25 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
         touches |= padded_mask[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
     to_background = _distance(wrgb, predicted)
-    # the sprite's own cells: not background, and not fringe candidates themselves
-    sprite = np.pad(~mask & (to_background > HALO * tolerance), 1, constant_values=False)
-    nearest_inner = np.full(mask.shape, np.inf)
+    others = np.pad(~mask, 1, constant_values=False)
+    shifts = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
+
+    def around(a, dy, dx):
+        return a[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+
     blend = np.zeros_like(mask)
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            if dy or dx:
-                inner = sprite[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
-                colour = padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
-                nearest_inner = np.where(
-                    inner, np.minimum(nearest_inner, _distance(wrgb, colour)), nearest_inner
-                )
-                off, t = _mix(wrgb, predicted, colour)
-                blend |= inner & (off <= 0.5 * tolerance) & (t <= 0.5)
+    for dy, dx in shifts:  # on the line from the background to a neighbour, nearer it
+        off, t = _mix(wrgb, predicted, around(padded, dy, dx))
+        blend |= around(others, dy, dx) & (off <= 0.5 * tolerance) & (t <= 0.5)
     close = (to_background <= HALO * tolerance) | blend
+    # the sprite's own cells: neither background nor fringe candidates themselves
+    sprite = np.pad(~mask & ~close, 1, constant_values=False)
+    nearest_inner = np.full(mask.shape, np.inf)
+    for dy, dx in shifts:
+        d = _distance(wrgb, around(padded, dy, dx))
+        nearest_inner = np.where(
+            around(sprite, dy, dx), np.minimum(nearest_inner, d), nearest_inner
+        )
     return ~mask & touches & close & (to_background < nearest_inner)
 
 
@@ -317,17 +320,48 @@ def holes(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def label(mask: np.ndarray, diagonal: bool = False) -> tuple[np.ndarray, int]:
+    """Connected components of ``mask`` (4-, or 8-connected): a label per cell (0 for
+    cells outside it) and their number. Runs of each row are joined to the runs they
+    overlap in the row above, with a union-find over runs (no per-cell Python loop)."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    rows_s, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)  # exclusive; same order as the starts
+    n = len(starts)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    reach = 1 if diagonal else 0
+    row_first = np.searchsorted(rows_s, np.arange(h + 1))
+    for y in range(1, h):
+        above = range(row_first[y - 1], row_first[y])
+        for i in range(row_first[y], row_first[y + 1]):
+            for j in above:
+                if starts[j] < ends[i] + reach and starts[i] < ends[j] + reach:
+                    a, b = find(i), find(j)
+                    if a != b:
+                        parent[a] = b
+    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
+    _, ids = np.unique(roots, return_inverse=True)
+    labels = np.zeros((h, w), np.int64)
+    for i in range(n):
+        labels[rows_s[i], starts[i] : ends[i]] = ids[i] + 1
+    return labels, int(ids.max() + 1) if n else 0
+
+
 def cut_pieces(mask: np.ndarray) -> int:
     """How many separate pieces of the non-background touch the image border."""
-    subject = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8)).copy()
-    h, w = mask.shape
-    pieces = 0
-    coords = ring(np.stack(np.indices((h, w)), -1))
-    for y, x in coords:
-        if subject.getpixel((int(x), int(y))) == 255:
-            ImageDraw.floodfill(subject, (int(x), int(y)), 128)
-            pieces += 1
-    return pieces
+    labels, _ = label(~mask)
+    touching = ring(labels)
+    return len(np.unique(touching[touching > 0]))
 
 
 def open_share(mask: np.ndarray) -> float:

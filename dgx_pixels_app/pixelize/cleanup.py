@@ -10,6 +10,8 @@ shade is drawn, not noise.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from dgx_pixels_app.pixelize.palette import _weighted
@@ -38,9 +40,8 @@ def remove_orphans(
     )
     alone = ~(neighbours == key[..., None]).any(-1)
     for y, x in zip(*np.nonzero(alone), strict=True):
-        values, counts = np.unique(neighbours[y, x], return_counts=True)
-        best = values[np.argmax(counts)]
-        if counts.max() < 5:
+        best, count = Counter(neighbours[y, x].tolist()).most_common(1)[0]
+        if count < 5:
             continue
         rgba_best = np.array(
             [(best >> 24) & 255, (best >> 16) & 255, (best >> 8) & 255, best & 255]
