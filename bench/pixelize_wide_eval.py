@@ -192,10 +192,10 @@ def cases(assets: Path, seeds: int):
         for i, (name, generator) in enumerate(plan):
             split, sprite = art[name]
             for s in range(seeds):
-                seed, box = 7919 * c + 101 * i + s, None
+                seed, box, target = 7919 * c + 101 * i + s, None, sprite
                 if generator is small and max(sprite.shape[:2]) < 100:
-                    sprite, box = framed(art[name][1], seed)
-                out.append((category, name, split, sprite, generator(sprite, seed), box))
+                    target, box = framed(sprite, seed)
+                out.append((category, name, split, target, generator(target, seed), box))
     for i, sprite in enumerate(load_sprites(assets)[:8]):
         for s in range(seeds):
             image = degrade(sprite, 1000 * i + s)
@@ -206,14 +206,18 @@ def cases(assets: Path, seeds: int):
 
 
 def score_in(original: np.ndarray, out: np.ndarray, box) -> tuple[bool, float, float]:
-    """score(); for a sprite in a frame (``box``), on the sprite: the output cropped to
-    its opaque cells against the sprite (margin cells of a flat frame carry no art)."""
+    """score(); for a sprite in a frame (``box``), on the sprite: the opaque parts of
+    output and original against each other (margin cells of a flat frame carry no art)."""
     if box is None:
         return score(original, out)
-    ys, xs = np.nonzero(out[..., 3] > 0)
-    if ys.size == 0:
+    if not (out[..., 3] > 0).any():
         return False, 0.0, 0.0
-    return score(original[box], out[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1])
+    return score(opaque_part(original), opaque_part(out))
+
+
+def opaque_part(image: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(image[..., 3] > 0)
+    return image[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
 def summary(results) -> tuple[int, float, float, float]:

@@ -429,11 +429,11 @@ def find_background(
             break
         mask = fill(wrgb, mask | more, near, step)
     mask = drop_plateaus(wrgb, mask, distance <= SEED_RADIUS, step / STEP_SCALE)
-    mask |= specks(wrgb, mask, tolerance)
-    if small_cells:
-        mask |= halo(wrgb, mask, tolerance)
     if not contiguous:
         mask |= holes(wrgb, mask)
+    if small_cells:  # after the holes, so their fringe goes too
+        mask |= halo(wrgb, mask, tolerance)
+    mask |= specks(wrgb, mask, tolerance)
     if mask.all():
         return None
     if color is None:
