@@ -306,18 +306,38 @@ def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     return out
 
 
+def _bg_like(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Cells outside ``mask`` whose colour the background's fitted shading predicts."""
+    predicted, spread = shading(wrgb, mask)
+    return ~mask & (_distance(wrgb, predicted) <= max(STEP_FLOOR, 3.0 * spread))
+
+
 def holes(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Enclosed areas that are background seen through the sprite: at least MIN_HOLE
     cells whose colour the background's fitted shading predicts closely."""
-    out = np.zeros_like(mask)
     if mask.sum() < 12 or mask.all():
-        return out
-    predicted, spread = shading(wrgb, mask)
-    candidates = ~mask & (_distance(wrgb, predicted) <= max(STEP_FLOOR, 3.0 * spread))
-    for cells in components(candidates):
-        if len(cells) >= MIN_HOLE:
-            out[cells[:, 0], cells[:, 1]] = True
-    return out
+        return np.zeros_like(mask)
+    labels, _ = label(_bg_like(wrgb, mask))
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    return sizes[labels] >= MIN_HOLE
+
+
+def pockets(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Small areas of the background's colour beside the background that the fill
+    missed (JPEG rings next to an outline made the step too large): background."""
+    if mask.sum() < 12 or mask.all():
+        return np.zeros_like(mask)
+    labels, n = label(_bg_like(wrgb, mask))
+    h, w = mask.shape
+    padded = np.pad(mask, 1, constant_values=False)
+    touches = np.zeros_like(mask)
+    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        touches |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    beside = np.zeros(n + 1, bool)
+    beside[np.unique(labels[touches & (labels > 0)])] = True
+    beside[0] = False
+    return beside[labels]
 
 
 def label(mask: np.ndarray, diagonal: bool = False) -> tuple[np.ndarray, int]:
@@ -424,11 +444,12 @@ def find_background(
     for _ in range(2):
         predicted, spread = shading(wrgb, mask)
         off = _distance(wrgb, predicted)
-        more = border & ~mask & near & (off <= max(SEED_RADIUS, 3.0 * spread))
+        more = border & ~mask & near & (off <= max(SEED_RADIUS, 3.0 * spread, step))
         if not more.any():
             break
         mask = fill(wrgb, mask | more, near, step)
     mask = drop_plateaus(wrgb, mask, distance <= SEED_RADIUS, step / STEP_SCALE)
+    mask |= pockets(wrgb, mask)
     if not contiguous:
         mask |= holes(wrgb, mask)
     if small_cells:  # after the holes, so their fringe goes too

@@ -159,3 +159,19 @@ def test_a_small_sprite_at_five_pixel_cells_in_a_large_frame():
     sprite = out[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     assert sprite.shape == GHOST.shape
     assert np.array_equal(sprite[..., 3] > 0, GHOST[..., 3] > 0)
+
+
+def test_run_based_labels_match_a_flood_fill():
+    from dgx_pixels_app.pixelize.background import components, label
+
+    rng = np.random.default_rng(11)
+    for _ in range(100):
+        mask = rng.random((int(rng.integers(1, 14)), int(rng.integers(1, 17)))) < 0.55
+        for diagonal in (False, True):
+            labels, n = label(mask, diagonal)
+            found = components(mask, diagonal=diagonal)
+            assert n == len(found)
+            for cells in found:  # each flood-filled piece is exactly one label
+                ids = set(labels[cells[:, 0], cells[:, 1]].tolist())
+                assert len(ids) == 1 and 0 not in ids
+                assert (labels == ids.pop()).sum() == len(cells)
