@@ -124,9 +124,15 @@ def _lattice_fit(profiles, period: float) -> float:
         positions, weights = _edges(profile)
         if positions.size == 0:
             continue
-        phase = _phase(profile, 1.0 / period)
-        distance = np.abs(((positions - phase + period / 2) % period) - period / 2)
-        hit += float(weights[distance <= max(1.0, 0.2 * period)].sum())
+        # the lattice's phase from the edges themselves (their weighted circular mean),
+        # or from the whole profile, whichever explains more of them
+        angle = 2 * np.pi * positions / period
+        mean = np.angle(np.sum(weights * np.exp(1j * angle)))
+        best = 0.0
+        for phase in (_phase(profile, 1.0 / period), (mean / (2 * np.pi) * period) % period):
+            distance = np.abs(((positions - phase + period / 2) % period) - period / 2)
+            best = max(best, float(weights[distance <= max(1.0, 0.2 * period)].sum()))
+        hit += best
         total += float(weights.sum())
     return hit / total if total else 1.0
 
@@ -316,8 +322,10 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
 
     Art pixels are square, so both axes' spectra are added before the peak is
     picked: a periodic arrangement of objects along one axis (a row of lamp posts)
-    cannot outvote the cell grid that both axes share. Each axis then refines the
-    period near the common one, then its cuts.
+    cannot outvote the cell grid that both axes share. The strongest peak may be a
+    harmonic or JPEG's blocks (see _largest_fitting_period) or a period of the
+    content (see _rescue_from_content_period). Each axis then places its cuts at
+    that period, following its own edges.
     """
     h, w = image.shape[:2]
     if h < 2 or w < 2:
@@ -341,9 +349,9 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
             AxisGrid(float(w), np.array([0.0, float(w)])),
             AxisGrid(float(h), np.array([0.0, float(h)])),
         )
-    axes = []
-    for profile, spectrum, length in ((px, sx, w), (py, sy, h)):
-        local = _peak_frequency(spectrum, size, f * 0.97, f * 1.03) or f
-        # flat margins are filled with the period both axes agree on (square art pixels)
-        axes.append(_axis_from_period(profile, 1.0 / local, length, fill=1.0 / f))
-    return Grid(axes[0], axes[1])
+    # art pixels are square: both axes use the period they agree on, and each axis's
+    # cuts then follow its own edges (drift, non-integer sizes); a per-axis period
+    # from one noisy spectrum was off by a few per cent on small cells, which over a
+    # wide flat margin came out a cell or more short
+    period = 1.0 / f
+    return Grid(_axis_from_period(px, period, w), _axis_from_period(py, period, h))
