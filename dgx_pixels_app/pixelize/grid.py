@@ -160,7 +160,7 @@ def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles
     for candidate in candidates:
         candidate = _peak_frequency(power, size, candidate * 0.99, candidate * 1.01) or candidate
         ratio = candidate / f
-        if mostly and abs(ratio - round(ratio)) < 0.08:
+        if mostly and round(ratio) >= 2 and abs(ratio - round(ratio)) < 0.08:
             continue
         if _lattice_fit(profiles, 1.0 / candidate) >= max(0.9, fit + 0.1):
             return candidate
