@@ -2,7 +2,9 @@
 near-white textured background, a small sprite filling its frame, art up to the
 edges (a tile), and the user's own choice (a picked colour, or none)."""
 
+import importlib.util
 import io
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -10,41 +12,19 @@ from PIL import Image, ImageFilter
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 from tests.pixelize.test_pixelize import upscale
 
-W, P, K, R = (250, 250, 250, 255), (222, 226, 232, 255), (34, 32, 52, 255), (200, 40, 50, 255)
+
+def _own_art():
+    """The drawings of bench/own_art.py (plain numpy), shared with the evaluation."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "own_art.py"
+    spec = importlib.util.spec_from_file_location("own_art", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def grid(rows: str, legend: dict) -> np.ndarray:
-    lines = rows.strip().splitlines()
-    out = np.zeros((len(lines), len(lines[0]), 4), np.uint8)
-    for y, line in enumerate(lines):
-        for x, ch in enumerate(line):
-            if ch != ".":
-                out[y, x] = legend[ch]
-    return out
-
-
+OWN_ART = _own_art()
 # a white ghost with no outline: its white body meets the background directly
-GHOST = grid(
-    """
-.....WWWWWW.....
-...WWWWWWWWWW...
-..WWWWWWWWWWWW..
-.WWWWWWWWWWWWWW.
-.WWWkkWWWWkkWWw.
-.WWWkkWWWWkkWWw.
-WWWWkkWWWWkkWWww
-WWWWWWWWWWWWWWww
-WWWWWWWkkWWWWWww
-WWWWWWkkkkWWWWww
-WWWWWWWkkWWWWwww
-WWWWWWWWWWWWWwww
-WWWWWWWWWWWWwwww
-wWWWWWWWWWWwwwww
-ww.wWWw.wWWw.www
-w...ww...ww...ww
-""",
-    {"W": W, "w": P, "k": K},
-)
+GHOST = OWN_ART.sprite("ghost")
 
 
 def on_paper(art: np.ndarray, cell: float, seed: int = 0, base: float = 238) -> np.ndarray:
@@ -113,17 +93,7 @@ def test_the_users_picked_colour_or_none_decides():
     assert red.background is None and (red.image[..., 3] == 255).all()
 
 
-KEY = grid(
-    """
-..yyy...........
-.y...y..........
-y.....yyyyyyyyyy
-y.....y.....y.y.
-.y...y......y.y.
-..yyy...........
-""",
-    {"y": (236, 188, 48, 255)},
-)
+KEY = OWN_ART.sprite("key")  # a 16x6 key of one-pixel lines around a hole
 
 
 def test_one_pixel_lines_at_large_cells_keep_their_size_and_hole():
