@@ -360,21 +360,30 @@ def label(mask: np.ndarray, diagonal: bool = False) -> tuple[np.ndarray, int]:
         return i
 
     reach = 1 if diagonal else 0
-    row_first = np.searchsorted(rows_s, np.arange(h + 1))
+    row_first = np.searchsorted(rows_s, np.arange(h + 1)).tolist()
+    start_list, end_list = starts.tolist(), ends.tolist()
     for y in range(1, h):
-        above = range(row_first[y - 1], row_first[y])
+        # both rows' runs are sorted: walk them together (linear in the runs)
+        j, j_end = row_first[y - 1], row_first[y]
         for i in range(row_first[y], row_first[y + 1]):
-            for j in above:
-                if starts[j] < ends[i] + reach and starts[i] < ends[j] + reach:
-                    a, b = find(i), find(j)
-                    if a != b:
-                        parent[a] = b
+            while j < j_end and end_list[j] + reach <= start_list[i]:
+                j += 1  # that run above ends before this one starts
+            k = j
+            while k < j_end and start_list[k] < end_list[i] + reach:
+                a, b = find(i), find(k)
+                if a != b:
+                    parent[a] = b
+                k += 1
+    if n == 0:
+        return np.zeros((h, w), np.int64), 0
     roots = np.array([find(i) for i in range(n)], dtype=np.int64)
     _, ids = np.unique(roots, return_inverse=True)
-    labels = np.zeros((h, w), np.int64)
-    for i in range(n):
-        labels[rows_s[i], starts[i] : ends[i]] = ids[i] + 1
-    return labels, int(ids.max() + 1) if n else 0
+    lengths = ends - starts
+    first = rows_s * w + starts  # flat index of each run's first cell
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    labels = np.zeros(h * w, np.int64)
+    labels[np.repeat(first, lengths) + offsets] = np.repeat(ids + 1, lengths)
+    return labels.reshape(h, w), int(ids.max() + 1)
 
 
 def cut_pieces(mask: np.ndarray) -> int:
