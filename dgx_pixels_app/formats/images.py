@@ -11,12 +11,15 @@ import os
 import struct
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+if TYPE_CHECKING:  # the document model is imported where a sprite is made, not at start-up
+    from dgx_pixels_app.core.document import Sprite
+
 from dgx_pixels_app.core.atomic import atomic_write_bytes
-from dgx_pixels_app.core.document import Cel, Sprite
 from dgx_pixels_app.core.errors import FileFormatError
 from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.limits import MAX_FILE_BYTES, check_size
@@ -94,6 +97,8 @@ def png_text(path: str | os.PathLike[str]) -> dict[str, str]:
 def sprite_from_image(path: str | os.PathLike[str]) -> Sprite:
     """Open a PNG (or another still image) as a one-layer, one-frame sprite."""
     rgba = read_rgba(path)
+    from dgx_pixels_app.core.document import Cel, Sprite
+
     sprite = Sprite.new(rgba.shape[1], rgba.shape[0], palette=palette_of(rgba))
     sprite.layers[0].name = Path(path).stem or "Layer 1"
     sprite.cels[(sprite.layers[0].id, sprite.frames[0].id)] = Cel(rgba)
