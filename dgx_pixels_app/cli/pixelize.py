@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInputError("--colors must be between 1 and 256.")
     if not 1 <= args.scale <= 64:
         raise InvalidInputError("--scale must be between 1 and 64.")
-    background = parse_color(args.background) if args.background else None
+    background = parse_color(args.background) if args.background is not None else None
     if Path(args.output).suffix.lower() != ".png":
         raise InvalidInputError(f"The output must be a .png file, not '{args.output}'.")
     options = PixelizeOptions(

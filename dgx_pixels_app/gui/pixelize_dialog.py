@@ -97,6 +97,8 @@ class PixelizeDialog(QDialog):
         self.picked: tuple[int, int, int] | None = None
         self.pick = QPushButton("Pick")
         self.pick.setCheckable(True)
+        self.pick.setAutoDefault(False)  # Enter applies; it does not arm the eyedropper
+        self.pick.toggled.connect(self._on_pick)
         self.pick.setToolTip(
             "Click the background in the Before view to pick its colour (or Alt+click it)"
         )
@@ -141,6 +143,7 @@ class PixelizeDialog(QDialog):
         )
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.apply_button.setEnabled(False)
+        self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -161,6 +164,13 @@ class PixelizeDialog(QDialog):
         self.colors_mode.currentIndexChanged.connect(self._on_mode)
         self._on_mode()
         self.recompute()
+
+    def _on_pick(self, armed: bool) -> None:
+        """An eyedropper cursor over the Before view while Pick is armed."""
+        if armed:
+            self.before.setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.before.unsetCursor()
 
     def _picked_at(self, x: int, y: int, modifiers) -> None:
         """The eyedropper: Pick, then a click on the Before view (or Alt+click)."""
