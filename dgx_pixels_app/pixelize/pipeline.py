@@ -66,7 +66,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     had_alpha = bool((rgba[..., 3] < 255).any())
     opaque = cells[..., 3] >= 128
     rgb = cells[..., :3].copy()
-    raw = cells.copy()
+    raw = cells  # the cells as read, before the palette (read only)
 
     background = None
     removed = np.zeros(opaque.shape, bool)

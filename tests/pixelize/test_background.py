@@ -132,7 +132,7 @@ def test_a_small_sprite_at_five_pixel_cells_in_a_large_frame():
 
 
 def test_run_based_labels_match_a_flood_fill():
-    from dgx_pixels_app.pixelize.background import components, label
+    from dgx_pixels_app.pixelize.regions import components, label
 
     rng = np.random.default_rng(11)
     for _ in range(100):
