@@ -38,9 +38,9 @@ MIN_SHARE = 0.15  # a background holds at least this share of the border cells
 # a portrait), not a subject on a background; the more border the background holds,
 # the more pieces a sheet of sprites may leave at the edges.
 PIECES_PER_SHARE = 10.0
-# ... unless the background is open space (most of its cells surrounded by background),
-# not thin lines and gaps between textured cells: sprite sheets cut at the edges.
-OPEN_SHARE = 0.4
+# Art that covers this share of two whole sides of the image runs on past the frame
+# (a scene, a banded backdrop): a subject leaves room around it on at least three sides.
+FULL_SIDE = 0.95
 SHADING_POINTS = 2000  # cells the shading is fitted on, at most (plenty for 6 terms)
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
@@ -298,15 +298,10 @@ def cut_pieces(mask: np.ndarray) -> int:
     return len(np.unique(touching[touching > 0]))
 
 
-def open_share(mask: np.ndarray) -> float:
-    """Share of the background cells whose 8 neighbours are all background too."""
-    padded = np.pad(mask, 1, constant_values=True)
-    h, w = mask.shape
-    inner = mask.copy()
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            inner &= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
-    return float(inner.sum() / max(1, mask.sum()))
+def full_sides(mask: np.ndarray) -> int:
+    """How many sides of the image the non-background covers almost whole."""
+    sides = (mask[0], mask[-1], mask[:, 0], mask[:, -1])
+    return sum(float((~side).mean()) >= FULL_SIDE for side in sides)
 
 
 def find_background(
@@ -375,7 +370,7 @@ def find_background(
         share = border_share(mask)
         if share < MIN_SHARE:
             return None
-        if cut_pieces(mask) > max(2.0, PIECES_PER_SHARE * share) and open_share(mask) < OPEN_SHARE:
+        if cut_pieces(mask) > max(2.0, PIECES_PER_SHARE * share) or full_sides(mask) >= 2:
             return None
     found = tuple(int(v) for v in np.median(rgb[mask], axis=0))
     return Background(mask, found)  # type: ignore[arg-type]

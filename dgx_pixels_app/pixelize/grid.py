@@ -19,6 +19,7 @@ MIN_CELL = 2.0
 MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer side
 MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
+RESCUE_MIN_CELL = 3.5  # the content-period rescue never picks cells smaller than this
 
 
 @dataclass(frozen=True)
@@ -90,17 +91,27 @@ def _seam_ratio(profile: np.ndarray) -> float:
 
 
 def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, profiles=()) -> float:
-    """JPEG compresses in 8x8 blocks, which leaves faint edges every 8 pixels. When the
-    peak sits on that block grid, the seams are faint and another clear peak exists,
-    the other one is the art."""
-    if abs(1.0 / f - 8.0) > 0.08 or any(_seam_ratio(p) >= 0.4 for p in profiles):
+    """JPEG compresses in 8x8 blocks, which leaves edges every 8 pixels (and a spectrum
+    peak at 8 px and its harmonics, 4 px). When the peak sits on that block grid and its
+    lattice does not explain the edges (or the seams are faint), and another peak
+    exists, the other one is the art: clear in the spectrum, or explaining the edges
+    clearly better. A real art grid of exactly 8 px explains nearly all edges."""
+    period = 1.0 / f
+    if not any(abs(period - block) <= 0.02 * block for block in (8.0, 4.0)):
+        return f
+    fit = _lattice_fit(profiles, period) if profiles else 1.0
+    if fit >= 0.9 and any(_seam_ratio(p) >= 0.4 for p in profiles):
         return f
     masked = power.copy()
     freqs = np.arange(len(power)) / size
     for block in (1 / 16, 1 / 8, 2 / 8, 3 / 8, 4 / 8):
         masked[np.abs(freqs - block) < block * 0.03 + 2.0 / size] = 0
     other = _peak_frequency(masked, size, lowest, 1.0 / MIN_CELL)
-    if other is not None and _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f):
+    if other is None:
+        return f
+    if _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f):
+        return other
+    if profiles and _lattice_fit(profiles, 1.0 / other) >= max(0.9, fit + 0.15):
         return other
     return f
 
@@ -162,6 +173,8 @@ def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles
         ratio = candidate / f
         if mostly and round(ratio) >= 2 and abs(ratio - round(ratio)) < 0.08:
             continue
+        if 1.0 / candidate < RESCUE_MIN_CELL:
+            continue  # a lattice this fine is within a pixel of every edge: it proves nothing
         if _lattice_fit(profiles, 1.0 / candidate) >= max(0.9, fit + 0.1):
             return candidate
     return f
@@ -231,9 +244,11 @@ def _refine_cuts(
         k += 1
         if predicted <= 0.5 or predicted >= length - 0.5:
             continue
+        # profile index i is the boundary at i + 1: boundaries within the radius only, so
+        # two neighbouring cuts of small cells cannot both reach the edge between them
         radius = max(1.0, 0.25 * period)
-        lo = int(max(0, np.floor(predicted - radius - 1)))
-        hi = int(min(len(smooth), np.ceil(predicted + radius)))
+        lo = int(max(0, np.ceil(predicted - radius) - 1))
+        hi = int(min(len(smooth), np.floor(predicted + radius)))
         window = smooth[lo:hi]
         cut = predicted
         snapped = False

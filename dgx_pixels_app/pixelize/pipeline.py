@@ -101,7 +101,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     if grid is not None and not options.tile:
         rows, cols = _trim_partial_edges(out, grid)
         out, removed, raw = out[rows, cols], removed[rows, cols], raw[rows, cols]
-    if options.cleanup:
+    if options.cleanup and (grid is None or small(grid)):
         out = remove_orphans(out, raw=raw if palette is not None else None)
     used = out[out[..., 3] == 255][:, :3]
     used_palette = np.unique(used, axis=0) if used.size else np.zeros((0, 3), np.uint8)
