@@ -3,29 +3,22 @@
 The outer ring of each cell is blurred into its neighbours, so only the inner part
 is sampled: a fixed lattice of points inside each cell (vectorized for every cell at
 once) reduced by the per-channel median, or by the mode of the lattice colours.
+Cells under 8 pixels have the blur reaching even their interior (``small``): the
+pipeline reads their colours again with the blur solved out (deblur.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageFilter
 
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.grid import Grid
 
 SAMPLES = 5  # lattice points per axis inside each cell
 INSET = 0.25  # fraction of the cell ignored on each side
-# Cells this small have the upscale's blur (and JPEG's) reaching their centres: a
-# mild unsharp mask first takes back some of what neighbours lent them.
-SHARPEN_BELOW = 8.0
-
-
-def sharpened(image: np.ndarray) -> np.ndarray:
-    """The RGB of ``image`` through a 1-pixel unsharp mask; alpha unchanged."""
-    rgb = Image.fromarray(np.ascontiguousarray(image[..., :3]))
-    out = image.copy()
-    out[..., :3] = np.asarray(rgb.filter(ImageFilter.UnsharpMask(1.0, 75, 0)))
-    return out
+# Cells this small have the upscale's blur (and JPEG's) reaching their centres: their
+# colours are read with the blur solved out.
+DEBLUR_BELOW = 8.0
 
 
 def _lattice(cuts: np.ndarray, length: int) -> np.ndarray:
@@ -39,17 +32,13 @@ def _lattice(cuts: np.ndarray, length: int) -> np.ndarray:
 
 def small(grid: Grid) -> bool:
     """Whether the grid's cells are small enough for blur to reach their centres."""
-    return min(grid.x.cell, grid.y.cell) < SHARPEN_BELOW
+    return min(grid.x.cell, grid.y.cell) < DEBLUR_BELOW
 
 
-def sample_cells(
-    image: np.ndarray, grid: Grid, method: str = "median", sharpen: bool | None = None
-) -> np.ndarray:
-    """The (rows, cols, channels) image of cell colours; small cells (or ``sharpen``)
-    are read through the unsharp mask."""
+def sample_cells(image: np.ndarray, grid: Grid, method: str = "median") -> np.ndarray:
+    """The (rows, cols, channels) image of cell colours, as sampled (small cells'
+    colours are then read again with the blur solved out: deblurred_cells)."""
     h, w = image.shape[:2]
-    if (small(grid) if sharpen is None else sharpen) and image.shape[2] >= 3:
-        image = sharpened(image)
     xs = _lattice(grid.x.cuts, w)  # (nx, S)
     ys = _lattice(grid.y.cuts, h)  # (ny, S)
     # patch[ny, nx, Sy, Sx, C]

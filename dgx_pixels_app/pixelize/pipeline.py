@@ -12,6 +12,7 @@ from dgx_pixels_app.pixelize import palette as pal
 from dgx_pixels_app.pixelize.background import find_background
 from dgx_pixels_app.pixelize.cells import sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
+from dgx_pixels_app.pixelize.deblur import deblurred_cells
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
 
 
@@ -53,16 +54,16 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
     grid = None
-    cells = rgba
     if options.tile:
         grid, rgba = tile_grid(rgba, options.cell)
-        cells = sample_cells(rgba, grid, options.cell_method)
     elif options.detect_grid or options.cell:
         grid = detect_grid(rgba, options.cell)
-        cells = sample_cells(rgba, grid, options.cell_method)
-    # the unsharp mask that helps small cells' colours rings at the sprite's edge, so
-    # the background is found on plainly sampled cells
-    plain = sample_cells(rgba, grid, options.cell_method, False) if grid and small(grid) else cells
+    # solving the blur out of small cells rings a little at the sprite's edge, so the
+    # background is found on plainly sampled cells
+    plain = cells = sample_cells(rgba, grid, options.cell_method) if grid else rgba
+    if grid is not None and small(grid):
+        cells = plain.copy()
+        cells[..., :3] = deblurred_cells(rgba, grid)[0]
     had_alpha = bool((rgba[..., 3] < 255).any())
     opaque = cells[..., 3] >= 128
     rgb = cells[..., :3].copy()
