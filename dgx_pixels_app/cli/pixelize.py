@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,8 +18,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Detects the art-pixel grid, reads one colour per cell, reduces the "
         "palette and removes the background. Writes one output pixel per art pixel (RGBA PNG).",
     )
-    p.add_argument("input", help="the image to convert (PNG, JPEG, WebP…)")
-    p.add_argument("-o", "--output", required=True, help="the PNG to write")
+    p.add_argument("input", nargs="+", help="the image(s) to convert (PNG, JPEG, WebP…)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="the PNG to write; with several inputs (or a path ending in /), a folder that "
+        "gets one <name>.png per input",
+    )
     p.add_argument("--cell", type=float, help="force the cell size in pixels (default: detect)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--colors", type=int, help="reduce to exactly this many colours at most")
@@ -56,11 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import numpy as np
-
-    from dgx_pixels_app.formats.images import read_rgba, write_png
-    from dgx_pixels_app.formats.palettes import find_palette
-    from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
+    from dgx_pixels_app.formats.images import read_rgba
+    from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
 
     start = time.perf_counter()
     if args.cell is not None and not 1 <= args.cell <= 512:
@@ -70,13 +75,17 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.scale <= 64:
         raise InvalidInputError("--scale must be between 1 and 64.")
     background = parse_color(args.background) if args.background is not None else None
-    if Path(args.output).suffix.lower() != ".png":
-        raise InvalidInputError(f"The output must be a .png file, not '{args.output}'.")
+    palette = None
+    if args.palette:
+        from dgx_pixels_app.formats.palettes import find_palette
+
+        palette = find_palette(args.palette)
+    jobs = _outputs(args.input, args.output)
     options = PixelizeOptions(
         cell=args.cell,
         cell_method=args.method,
         colors=args.colors,
-        palette=find_palette(args.palette) if args.palette else None,
+        palette=palette,
         reduce_palette=not args.keep_colors,
         dither=args.dither,
         remove_background=not args.keep_background,
@@ -85,23 +94,81 @@ def run(args: argparse.Namespace) -> int:
         contiguous=args.contiguous,
         cleanup=not args.no_cleanup,
     )
-    image = read_rgba(args.input)
+    if len(jobs) == 1:
+        _one(jobs[0][0], read_rgba(jobs[0][0]), jobs[0][1], options, args, start)
+        return 0
+    # several images: the next one is decoded while this one is pixelized, and a bad
+    # file is reported and skipped, the others still written
+    from concurrent.futures import ThreadPoolExecutor
+
+    failed = 0
+    with ThreadPoolExecutor(1) as reader:
+        upcoming = reader.submit(read_rgba, jobs[0][0])
+        for n, (source, target) in enumerate(jobs):
+            current = upcoming
+            if n + 1 < len(jobs):
+                upcoming = reader.submit(read_rgba, jobs[n + 1][0])
+            try:
+                _one(source, current.result(), target, options, args, time.perf_counter())
+            except DgxPixelsError as exc:
+                failed += 1
+                print(f"dgx-pixels: error: {exc}", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"{len(jobs) - failed} of {len(jobs)} images pixelized into {args.output} "
+            f"({time.perf_counter() - start:.2f} s)"
+        )
+    return 2 if failed else 0
+
+
+def _outputs(inputs: list[str], output: str) -> list[tuple[str, Path]]:
+    """(input, output PNG) pairs: one file, or a folder of <input name>.png."""
+    many = len(inputs) > 1 or output.endswith(("/", os.sep)) or Path(output).is_dir()
+    if not many:
+        if Path(output).suffix.lower() != ".png":
+            raise InvalidInputError(f"The output must be a .png file, not '{output}'.")
+        return [(inputs[0], Path(output))]
+    folder = Path(output)
+    if folder.suffix.lower() == ".png":
+        raise InvalidInputError(
+            f"With several inputs, -o is a folder for their PNGs, not the file '{output}'."
+        )
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInputError(f"'{output}' is a file, not a folder.")
+    pairs = [(name, folder / f"{Path(name).stem}.png") for name in inputs]
+    seen: dict[Path, str] = {}
+    for name, target in pairs:
+        if target in seen:
+            raise InvalidInputError(
+                f"'{seen[target]}' and '{name}' would both be written to '{target}': "
+                "rename one, or run them separately."
+            )
+        seen[target] = name
+    folder.mkdir(parents=True, exist_ok=True)
+    return pairs
+
+
+def _one(source, image, target: Path, options, args: argparse.Namespace, start: float) -> None:
+    import numpy as np
+
+    from dgx_pixels_app.formats.images import write_png
+    from dgx_pixels_app.pixelize.pipeline import pixelize
+
     result = pixelize(image, options)
     out = result.image
     if args.scale > 1:
         out = np.repeat(np.repeat(out, args.scale, axis=0), args.scale, axis=1)
-    write_png(args.output, out)
+    write_png(target, out)
     if not args.quiet:
         h, w = result.image.shape[:2]
         cell = result.cell_size
         cell_text = f"cell {cell[0]:.2f}x{cell[1]:.2f} px, " if cell else ""
         print(
-            f"{args.output}: {w}x{h} sprite, {cell_text}{len(result.palette)} colours, "
+            f"{target}: {w}x{h} sprite, {cell_text}{len(result.palette)} colours, "
             f"background {'kept' if result.background is None else 'removed'}"
             f"{'' if result.background_cells is None else f' ({int(result.background_cells.sum())} cells)'} "
             f"({time.perf_counter() - start:.2f} s)"
         )
-    return 0
 
 
 def parse_color(text: str) -> tuple[int, int, int]:

@@ -123,3 +123,30 @@ def test_background_colour_option(tmp_path):
     bad = run(tmp_path / "ghost.png", "-o", tmp_path / "bad.png", "--background", "paper")
     assert bad.returncode != 0 and "#f4f1ea" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "bad.png").exists()
+
+
+def test_several_inputs_go_to_a_folder_and_a_bad_one_is_skipped(tmp_path):
+    arts = [sprite(seed=s) for s in (31, 32)]
+    for n, art in enumerate(arts):
+        Image.fromarray(upscale(art, 20, blur=0.8, noise=2)).save(tmp_path / f"item{n}.png")
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    inputs = [tmp_path / "item0.png", tmp_path / "broken.png", tmp_path / "item1.png"]
+    result = run(*inputs, "-o", tmp_path / "sprites")
+    assert result.returncode == 2  # one failed: the exit status says so
+    assert "broken.png" in result.stderr and "Traceback" not in result.stderr
+    for n, art in enumerate(arts):  # ... and the others were still written
+        out = np.asarray(Image.open(tmp_path / "sprites" / f"item{n}.png"))
+        assert out.shape == art.shape
+    assert sorted(p.name for p in (tmp_path / "sprites").iterdir()) == ["item0.png", "item1.png"]
+    assert "2 of 3 images" in result.stdout
+
+
+def test_several_inputs_refuse_a_png_output_and_clashing_names(tmp_path):
+    Image.fromarray(upscale(sprite(seed=33), 16)).save(tmp_path / "a.png")
+    (tmp_path / "sub").mkdir()
+    Image.fromarray(upscale(sprite(seed=34), 16)).save(tmp_path / "sub" / "a.png")
+    result = run(tmp_path / "a.png", tmp_path / "sub" / "a.png", "-o", tmp_path / "out.png")
+    assert result.returncode == 2 and "folder" in result.stderr
+    result = run(tmp_path / "a.png", tmp_path / "sub" / "a.png", "-o", tmp_path / "out")
+    assert result.returncode == 2 and "both be written" in result.stderr
+    assert not (tmp_path / "out" / "a.png").exists()
