@@ -20,6 +20,7 @@ MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer si
 MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
 RESCUE_MIN_CELL = 3.5  # the content-period rescue never picks cells smaller than this
+NUDGES = (0.0, -0.005, 0.005, -0.01, 0.01, -0.015, 0.015)  # a peak's period, nudged
 
 
 @dataclass(frozen=True)
@@ -92,23 +93,41 @@ def _seam_ratio(profile: np.ndarray) -> float:
 
 def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, profiles=()) -> float:
     """JPEG compresses in 8x8 blocks, which leaves edges every 8 pixels (and a spectrum
-    peak at 8 px and its harmonics, 4 px). When the peak sits on that block grid and its
-    lattice does not explain the edges (or the seams are faint), and another peak
-    exists, the other one is the art: clear in the spectrum, or explaining the edges
-    clearly better. A real art grid of exactly 8 px explains nearly all edges."""
+    peak at 8 px and its harmonics, 4 and 2.7 px), and its colour in 2x2 blocks (2 px).
+    When the peak sits on such a block grid and its lattice does not explain the edges
+    (for 8 px: or the seams are faint), and another peak exists, the other one is the
+    art: clear in the spectrum, or explaining the edges clearly better. A real art
+    grid of exactly 8 px explains nearly all edges."""
     period = 1.0 / f
-    if not any(abs(period - block) <= 0.02 * block for block in (8.0, 4.0)):
+    block = next((b for b in (8.0, 4.0, 8 / 3, 2.0) if abs(period - b) <= 0.02 * b), None)
+    if block is None:
         return f
     fit = _lattice_fit(profiles, period) if profiles else 1.0
-    if fit >= 0.9 and any(_seam_ratio(p) >= 0.4 for p in profiles):
-        return f
+    if fit >= 0.9 and (block < 8 or any(_seam_ratio(p) >= 0.4 for p in profiles)):
+        return f  # the harmonics (and chroma's 2 px) must explain the edges on their own
     masked = power.copy()
     freqs = np.arange(len(power)) / size
-    for block in (1 / 16, 1 / 8, 2 / 8, 3 / 8, 4 / 8):
-        masked[np.abs(freqs - block) < block * 0.03 + 2.0 / size] = 0
+    for seam in (1 / 16, 1 / 8, 2 / 8, 3 / 8, 4 / 8):
+        masked[np.abs(freqs - seam) < seam * 0.03 + 2.0 / size] = 0
     other = _peak_frequency(masked, size, lowest, 1.0 / MIN_CELL)
     if other is None:
         return f
+    # the strongest other peak whose lattice explains the edges (a repeat of the content,
+    # a cloud's bumps, may be stronger in the spectrum than small blurred cells)
+    k = np.arange(1, len(masked) - 1)
+    peaks = k[(masked[k] > masked[k - 1]) & (masked[k] >= masked[k + 1])]
+    peaks = peaks[(peaks / size >= lowest) & (peaks / size <= 1.0 / RESCUE_MIN_CELL)]
+    for peak in peaks[np.argsort(masked[peaks])[::-1][:16]]:
+        if masked[peak] < 0.1 * masked.max():
+            break
+        candidate = _peak_frequency(masked, size, peak / size * 0.99, peak / size * 1.01)
+        if not candidate:
+            continue
+        # a blurred peak may sit a little off the cells' period: try its neighbourhood
+        fits = [(_lattice_fit(profiles, (1.0 / candidate) * (1 + d)), d) for d in NUDGES]
+        best_fit, nudge = max(fits)
+        if best_fit >= max(0.9, fit + 0.15):
+            return candidate / (1 + nudge)
     if _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f):
         return other
     if profiles and _lattice_fit(profiles, 1.0 / other) >= max(0.9, fit + 0.15):
@@ -142,7 +161,10 @@ def _lattice_fit(profiles, period: float) -> float:
         best = 0.0
         for phase in (_phase(profile, 1.0 / period), (mean / (2 * np.pi) * period) % period):
             distance = np.abs(((positions - phase + period / 2) % period) - period / 2)
-            best = max(best, float(weights[distance <= max(1.0, 0.2 * period)].sum()))
+            # a pixel of slack (edges fall on whole pixels), but never so much that a fine
+            # lattice is near every pixel: 2 px then counts only its own boundaries
+            slack = min(max(1.0, 0.2 * period), 0.3 * period)
+            best = max(best, float(weights[distance <= slack].sum()))
         hit += best
         total += float(weights.sum())
     return hit / total if total else 1.0
