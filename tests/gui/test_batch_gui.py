@@ -50,7 +50,14 @@ def test_batch_from_the_window_lands_in_results_on_disk_and_in_metrics(
     assert sorted(p.name for p in out.glob("*.png")) == ["bat.png", "index.png", "slime.png"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["summary"]["done"] == 2
-    qtbot.waitUntil(lambda: window.metrics_panel.table.rowCount() >= 1, timeout=10000)
+    # the model load's own row may come first: wait for the batch's row to be the newest
+    qtbot.waitUntil(
+        lambda: (
+            bool(window.metrics_panel.metrics)
+            and window.metrics_panel.metrics[0].label == "batch batch"
+        ),
+        timeout=10000,
+    )
     newest = window.metrics_panel.metrics[0]
     assert newest.label == "batch batch" and newest.images == 2
     assert window.metrics_panel.table.item(0, 2).text() == "2"
