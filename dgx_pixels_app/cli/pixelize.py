@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
+from dgx_pixels_app.core.errors import DgxPixelsError, FileAccessError, InvalidInputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--method", choices=("median", "mode", "mean"), default="median", help="cell colour reading"
     )
-    p.add_argument("--no-cleanup", action="store_true", help="keep orphan pixels")
+    p.add_argument(
+        "--no-cleanup",
+        action="store_true",
+        help="keep stray pixels (cleaned up only for cells under 8 px, where they are noise)",
+    )
     p.add_argument(
         "--scale", type=int, default=1, help="also enlarge the result N x (nearest neighbour)"
     )
@@ -95,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         cleanup=not args.no_cleanup,
     )
     if len(jobs) == 1:
-        _one(jobs[0][0], read_rgba(jobs[0][0]), jobs[0][1], options, args, start)
+        _one(read_rgba(jobs[0][0]), jobs[0][1], options, args, start)
         return 0
     # several images: the next one is decoded while this one is pixelized, and a bad
     # file is reported and skipped, the others still written
@@ -104,12 +108,12 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     with ThreadPoolExecutor(1) as reader:
         upcoming = reader.submit(read_rgba, jobs[0][0])
-        for n, (source, target) in enumerate(jobs):
+        for n, (_source, target) in enumerate(jobs):
             current = upcoming
             if n + 1 < len(jobs):
                 upcoming = reader.submit(read_rgba, jobs[n + 1][0])
             try:
-                _one(source, current.result(), target, options, args, time.perf_counter())
+                _one(current.result(), target, options, args, time.perf_counter())
             except DgxPixelsError as exc:
                 failed += 1
                 print(f"dgx-pixels: error: {exc}", file=sys.stderr)
@@ -144,11 +148,14 @@ def _outputs(inputs: list[str], output: str) -> list[tuple[str, Path]]:
                 "rename one, or run them separately."
             )
         seen[target] = name
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileAccessError(f"Cannot make the folder '{folder}': {exc.strerror or exc}.") from exc
     return pairs
 
 
-def _one(source, image, target: Path, options, args: argparse.Namespace, start: float) -> None:
+def _one(image, target: Path, options, args: argparse.Namespace, start: float) -> None:
     import numpy as np
 
     from dgx_pixels_app.formats.images import write_png

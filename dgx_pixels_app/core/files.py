@@ -14,12 +14,18 @@ def read_bytes(path: str | os.PathLike[str], limit: int, what: str = "file") -> 
     try:
         size = path.stat().st_size
         if path.is_dir():
-            raise FileAccessError(f"'{path}' is a folder, not a {what}.")
+            raise IsADirectoryError(str(path))
         if size > limit:
-            raise FileFormatError(f"'{path.name}' is {size:,} bytes: too large for a {what}.")
+            raise FileFormatError(f"'{path.name}' is {size:,} bytes: too large for {_a(what)}.")
         return path.read_bytes()
+    except FileAccessError:
+        raise
     except OSError as exc:
         raise access_error(path, exc, what) from exc
+
+
+def _a(what: str) -> str:
+    return f"{'an' if what[:1].lower() in 'aeiou' else 'a'} {what}"
 
 
 def access_error(path: Path, exc: OSError, what: str = "file") -> FileAccessError:
@@ -27,7 +33,7 @@ def access_error(path: Path, exc: OSError, what: str = "file") -> FileAccessErro
     if isinstance(exc, FileNotFoundError):
         return FileAccessError(f"'{path}' does not exist.")
     if isinstance(exc, IsADirectoryError):
-        return FileAccessError(f"'{path}' is a folder, not a {what}.")
+        return FileAccessError(f"'{path}' is a folder, not {_a(what)}.")
     if isinstance(exc, PermissionError):
         return FileAccessError(f"No permission to read '{path}'.")
     return FileAccessError(f"Cannot read '{path}': {exc.strerror or exc}.")

@@ -118,7 +118,7 @@ class PixelizeDialog(QDialog):
         self.tolerance = QDoubleSpinBox()
         self.tolerance.setRange(0, 200)
         self.tolerance.setValue(24)
-        self.cleanup = QCheckBox("Remove orphan pixels")
+        self.cleanup = QCheckBox("Remove noise pixels (cells under 8 px)")
         self.cleanup.setChecked(True)
         self.info = QLabel()
         self.info.setWordWrap(True)

@@ -29,7 +29,7 @@ class PixelizeOptions:
     background_tolerance: float = 24.0
     background_color: tuple[int, int, int] | None = None  # the user's pick (eyedropper)
     contiguous: bool = False  # True: keep enclosed areas of the background colour
-    cleanup: bool = True
+    cleanup: bool = True  # stray noise pixels take their neighbours' colour (small cells only)
     tile: bool = False  # a tile: whole cells across, wraps, no partial edge trimming
 
 

@@ -150,3 +150,10 @@ def test_several_inputs_refuse_a_png_output_and_clashing_names(tmp_path):
     result = run(tmp_path / "a.png", tmp_path / "sub" / "a.png", "-o", tmp_path / "out")
     assert result.returncode == 2 and "both be written" in result.stderr
     assert not (tmp_path / "out" / "a.png").exists()
+
+
+def test_a_folder_given_as_an_image_is_named_plainly(tmp_path):
+    (tmp_path / "renders").mkdir()
+    result = run(tmp_path / "renders", "-o", tmp_path / "out.png")
+    assert result.returncode == 2
+    assert "is a folder, not an image." in result.stderr and "Cannot read" not in result.stderr
