@@ -58,10 +58,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _command_module(argv: Sequence[str]) -> str | None:
-    """The module of the subcommand ``argv`` names first, if it names a known one."""
-    first = next((a for a in argv if not a.startswith("-")), None)
-    name = first.replace("-", "_") if first else None
-    return name if name in COMMANDS and argv and argv[0] == first else None
+    """The module of the subcommand ``argv`` starts with, if it names a known one."""
+    name = argv[0].replace("-", "_") if argv else None
+    return name if name in COMMANDS else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

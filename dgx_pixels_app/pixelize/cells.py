@@ -12,22 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.pixelize.grid import Grid
+from dgx_pixels_app.pixelize.grid import Grid, sample_pixels
 
 SAMPLES = 5  # lattice points per axis inside each cell
 INSET = 0.25  # fraction of the cell ignored on each side
 # Cells this small have the upscale's blur (and JPEG's) reaching their centres: their
 # colours are read with the blur solved out.
 DEBLUR_BELOW = 8.0
-
-
-def _lattice(cuts: np.ndarray, length: int) -> np.ndarray:
-    """Integer sample coordinates, shape (cells, SAMPLES)."""
-    lo, hi = cuts[:-1], cuts[1:]
-    width = hi - lo
-    t = np.linspace(INSET, 1 - INSET, SAMPLES)
-    coords = lo[:, None] + width[:, None] * t[None, :]
-    return np.clip(np.floor(coords), 0, length - 1).astype(np.intp)
 
 
 def small(grid: Grid) -> bool:
@@ -39,8 +30,9 @@ def sample_cells(image: np.ndarray, grid: Grid, method: str = "median") -> np.nd
     """The (rows, cols, channels) image of cell colours, as sampled (small cells'
     colours are then read again with the blur solved out: deblurred_cells)."""
     h, w = image.shape[:2]
-    xs = _lattice(grid.x.cuts, w)  # (nx, S)
-    ys = _lattice(grid.y.cuts, h)  # (ny, S)
+    lattice = np.linspace(INSET, 1 - INSET, SAMPLES)
+    xs = sample_pixels(grid.x.cuts, w, lattice)  # (nx, S)
+    ys = sample_pixels(grid.y.cuts, h, lattice)  # (ny, S)
     # patch[ny, nx, Sy, Sx, C]
     patch = image[ys[:, None, :, None], xs[None, :, None, :]]
     ny, nx = ys.shape[0], xs.shape[0]

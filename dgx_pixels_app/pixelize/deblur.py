@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.grid import Grid
+from dgx_pixels_app.pixelize.grid import Grid, sample_pixels
 
 INNER = np.linspace(0.25, 0.75, 5)  # where each cell is read (share of its width)
 OUTER = np.array([0.05, 0.95])  # where the candidate sigmas are checked
@@ -33,13 +33,6 @@ def _erf(x: np.ndarray) -> np.ndarray:
     poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t
             + 0.254829592) * t  # fmt: skip
     return sign * (1.0 - poly * np.exp(-x * x))
-
-
-def _sample_pixels(cuts: np.ndarray, length: int, at: np.ndarray) -> np.ndarray:
-    """(cells, len(at)) integer pixel coordinates at the given shares of each cell."""
-    lo, hi = cuts[:-1], cuts[1:]
-    coords = lo[:, None] + (hi - lo)[:, None] * at[None, :]
-    return np.clip(np.floor(coords), 0, length - 1).astype(np.intp)
 
 
 def _mixing(cuts: np.ndarray, pixels: np.ndarray, sigma: float) -> np.ndarray:
@@ -92,8 +85,8 @@ def deblurred_cells(image: np.ndarray, grid: Grid) -> tuple[np.ndarray, float]:
     out, and the sigma that explained the cell boundaries best."""
     h, w = image.shape[:2]
     rgb = image[..., :3]
-    inner_y, inner_x = _sample_pixels(grid.y.cuts, h, INNER), _sample_pixels(grid.x.cuts, w, INNER)
-    outer_y, outer_x = _sample_pixels(grid.y.cuts, h, OUTER), _sample_pixels(grid.x.cuts, w, OUTER)
+    inner_y, inner_x = sample_pixels(grid.y.cuts, h, INNER), sample_pixels(grid.x.cuts, w, INNER)
+    outer_y, outer_x = sample_pixels(grid.y.cuts, h, OUTER), sample_pixels(grid.x.cuts, w, OUTER)
     seen = _means(rgb, inner_y, inner_x)
     check = _means(rgb, outer_y, outer_x)
     best: tuple[float, float, np.ndarray] | None = None

@@ -43,6 +43,13 @@ class Grid:
         return self.x.cells, self.y.cells
 
 
+def sample_pixels(cuts: np.ndarray, length: int, at: np.ndarray) -> np.ndarray:
+    """(cells, len(at)) integer pixel coordinates at the given shares of each cell."""
+    lo, hi = cuts[:-1], cuts[1:]
+    coords = lo[:, None] + (hi - lo)[:, None] * at[None, :]
+    return np.clip(np.floor(coords), 0, length - 1).astype(np.intp)
+
+
 def edge_profile(image: np.ndarray, axis: int, max_lines: int = 256) -> np.ndarray:
     """Colour change between neighbours along ``axis`` (1 = columns, 0 = rows),
     averaged over at most ``max_lines`` evenly spaced lines (plenty for a mean)."""
