@@ -43,6 +43,7 @@ PIECES_PER_SHARE = 10.0
 FULL_SIDE = 0.95
 SHADING_POINTS = 2000  # cells the shading is fitted on, at most (plenty for 6 terms)
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
+BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
 
 
@@ -214,9 +215,12 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
         return a[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
 
     blend = np.zeros_like(mask)
+    mixed = np.zeros_like(mask)
     for dy, dx in shifts:  # on the line from the background to a neighbour, nearer it
         off, t = _mix(wrgb, predicted, around(padded, dy, dx))
-        blend |= around(others, dy, dx) & (off <= 0.5 * tolerance) & (t <= 0.5)
+        on_line = around(others, dy, dx) & (off <= 0.5 * tolerance)
+        blend |= on_line & (t <= 0.5)
+        mixed |= on_line & (t <= BLEND)
     close = (to_background <= HALO * tolerance) | blend
     # the sprite's own cells: neither background nor fringe candidates themselves
     sprite = np.pad(~mask & ~close, 1, constant_values=False)
@@ -226,7 +230,7 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
         nearest_inner = np.where(
             around(sprite, dy, dx), np.minimum(nearest_inner, d), nearest_inner
         )
-    return ~mask & touches & close & (to_background < nearest_inner)
+    return ~mask & touches & ((close & (to_background < nearest_inner)) | mixed)
 
 
 def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
@@ -362,7 +366,10 @@ def find_background(
     if not contiguous:
         mask |= holes(wrgb, mask)
     if small_cells:  # after the holes, so their fringe goes too
-        mask |= halo(wrgb, mask, tolerance)
+        for _ in range(
+            2
+        ):  # a fringe two cells deep: the second pass takes what the first uncovered
+            mask |= halo(wrgb, mask, tolerance)
     mask |= specks(wrgb, mask, tolerance)
     if mask.all():
         return None

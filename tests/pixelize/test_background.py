@@ -145,3 +145,21 @@ def test_run_based_labels_match_a_flood_fill():
                 ids = set(labels[cells[:, 0], cells[:, 1]].tolist())
                 assert len(ids) == 1 and 0 not in ids
                 assert (labels == ids.pop()).sum() == len(cells)
+
+
+def test_no_fringe_of_blended_background_around_a_small_cell_sprite():
+    """At ~4.6 px cells the blur and JPEG's halved colour resolution mix a saturated
+    background into the cells beside the sprite's outline. Those cells are mostly
+    background (on the line from it to the outline, near its end) and go with it: the
+    sprite keeps its size and its outline, with no teal ring around it."""
+    for name in ("mushroom", "egg"):
+        art = OWN_ART.sprite(name)
+        frame = np.zeros((3 * art.shape[0], 3 * art.shape[1], 4), np.uint8)
+        frame[art.shape[0] : 2 * art.shape[0], art.shape[1] : 2 * art.shape[1]] = art
+        for seed in range(3):
+            image = upscale(frame, 4.6, bg=(33, 211, 119), blur=1.2, noise=3, jpeg=80, seed=seed)
+            out = pixelize(image).image
+            ys, xs = np.nonzero(out[..., 3])
+            sprite = out[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+            assert sprite.shape == art.shape, (name, seed)
+            assert ((sprite[..., 3] > 0) != (art[..., 3] > 0)).sum() <= 3, (name, seed)
