@@ -41,6 +41,12 @@ PIECES_PER_SHARE = 10.0
 # Art that covers this share of two whole sides of the image runs on past the frame
 # (a scene, a banded backdrop): a subject leaves room around it on at least three sides.
 FULL_SIDE = 0.95
+# A ring around the whole image (this share of the border) that reaches a second
+# cell inward at under THIN_RING of its cells, while its colour covers more than
+# FRAME_INSIDE of the inside, is the art's own frame (see framed_art).
+FRAME_SHARE = 0.9
+THIN_RING = 0.2
+FRAME_INSIDE = 0.05
 SHADING_POINTS = 2000  # cells the shading is fitted on, at most (plenty for 6 terms)
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
@@ -308,6 +314,20 @@ def full_sides(mask: np.ndarray) -> int:
     return sum(float((~side).mean()) >= FULL_SIDE for side in sides)
 
 
+def framed_art(wrgb: np.ndarray, mask: np.ndarray) -> bool:
+    """A ring one cell deep around the whole image whose colour recurs inside: the
+    art's own frame (a bevelled wall tile), not a background. A sprite with a margin
+    of one cell has that ring and (next to) nothing of its colour inside."""
+    h, w = mask.shape
+    if h < 5 or w < 5 or border_share(mask) < FRAME_SHARE:
+        return False
+    outer = np.concatenate([mask[0, 1:-1], mask[-1, 1:-1], mask[1:-1, 0], mask[1:-1, -1]])
+    inward = np.concatenate([mask[1, 1:-1], mask[-2, 1:-1], mask[1:-1, 1], mask[1:-1, -2]])
+    deeper = float(inward[outer].mean()) if outer.any() else 0.0
+    inside = float((mask | _bg_like(wrgb, mask))[2:-2, 2:-2].mean())
+    return deeper < THIN_RING and inside > FRAME_INSIDE
+
+
 def find_background(
     rgb: np.ndarray,
     tolerance: float = 24.0,
@@ -378,6 +398,8 @@ def find_background(
         if share < MIN_SHARE:
             return None
         if cut_pieces(mask) > max(2.0, PIECES_PER_SHARE * share) or full_sides(mask) >= 2:
+            return None
+        if framed_art(wrgb, mask):
             return None
     found = tuple(int(v) for v in np.median(rgb[mask], axis=0))
     return Background(mask, found)  # type: ignore[arg-type]

@@ -163,3 +163,25 @@ def test_no_fringe_of_blended_background_around_a_small_cell_sprite():
             sprite = out[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
             assert sprite.shape == art.shape, (name, seed)
             assert ((sprite[..., 3] > 0) != (art[..., 3] > 0)).sum() <= 3, (name, seed)
+
+
+def test_a_tile_with_its_own_one_cell_frame_is_not_a_sprite_on_a_background():
+    """A bevelled wall tile: a one-cell dark frame all around, a light bevel inside
+    it, and the frame's dark colour again among the stones. The frame is the art's,
+    not a background: every cell stays. A sprite with a one-cell margin (nothing of
+    that colour inside) still loses its margin."""
+    rng = np.random.default_rng(11)
+    dark, stone, light = (18, 17, 44, 255), (60, 58, 140, 255), (96, 94, 190, 255)
+    inside = rng.choice(3, (12, 12), p=[0.5, 0.2, 0.3])
+    tile = np.array([stone, light, dark], np.uint8)[np.pad(inside, 1, constant_values=1)]
+    tile = np.pad(tile, ((1, 1), (1, 1), (0, 0)), mode="constant")
+    tile[[0, -1], :] = dark
+    tile[:, [0, -1]] = dark
+    result = pixelize(upscale(tile, 32.0, blur=0.8, noise=2, jpeg=90))
+    assert result.image.shape == tile.shape
+    assert (result.image[..., 3] == 255).all() and result.background is None
+
+    letter = OWN_ART.sprite("letter")
+    assert (letter[[0, -1], :, 3] == 0).all() and (letter[:, [0, -1], 3] == 0).all()
+    out = pixelize(upscale(letter, 50.0, bg=(200, 90, 60), blur=1.0, noise=2, jpeg=85)).image
+    assert np.array_equal(out[..., 3] > 0, letter[..., 3] > 0)
