@@ -273,12 +273,17 @@ def _bg_like(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return ~mask & (_distance(wrgb, predicted) <= max(STEP_FLOOR, 3.0 * spread))
 
 
-def holes(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def holes(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None) -> np.ndarray:
     """Enclosed areas that are background seen through the sprite: at least MIN_HOLE
-    cells whose colour the background's fitted shading predicts closely."""
+    cells whose colour the background's fitted shading predicts closely (as read, or
+    with the blur solved out of small cells: ``sharp``)."""
     if mask.sum() < 12 or mask.all():
         return np.zeros_like(mask)
-    labels, _ = label(_bg_like(wrgb, mask))
+    like = _bg_like(wrgb, mask)
+    if sharp is not None:
+        predicted, spread = shading(wrgb, mask)
+        like |= ~mask & (_distance(sharp, predicted) <= max(STEP_FLOOR, 3.0 * spread))
+    labels, _ = label(like)
     sizes = np.bincount(labels.ravel())
     sizes[0] = 0
     return sizes[labels] >= MIN_HOLE
@@ -334,6 +339,7 @@ def find_background(
     color: tuple[int, int, int] | None = None,
     contiguous: bool = False,
     small_cells: bool = False,
+    sharp: np.ndarray | None = None,
 ) -> Background | None:
     """The background of the cell image ``rgb`` (rows, cols, 3), or None.
 
@@ -384,7 +390,8 @@ def find_background(
     mask = drop_plateaus(wrgb, mask, distance <= SEED_RADIUS, step / STEP_SCALE)
     mask |= pockets(wrgb, mask)
     if not contiguous:
-        mask |= holes(wrgb, mask)
+        wsharp = None if sharp is None else _weighted(sharp.reshape(-1, 3)).reshape(h, w, 3)
+        mask |= holes(wrgb, mask, wsharp)
     if small_cells:  # after the holes, so their fringe goes too
         for _ in range(
             2

@@ -79,6 +79,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
             options.background_color,
             options.contiguous,
             small_cells=grid is not None and small(grid),
+            sharp=cells[..., :3] if cells is not plain else None,
         )
         if found is not None:
             background = found.color
