@@ -12,7 +12,10 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 
-def degrade(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarray:
+def degrade(
+    art: np.ndarray, seed: int, target: int = 1024, background: tuple | None = None
+) -> np.ndarray:
+    """``background``: the colour under the sprite (default: a random one)."""
     rng = np.random.default_rng(seed)
     h, w = art.shape[:2]
     scale = target / max(w, h) * rng.uniform(0.93, 1.0)
@@ -21,7 +24,8 @@ def degrade(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarray:
     noise = rng.uniform(1.5, 6.0)
     quality = int(rng.integers(70, 96))
     shade = rng.uniform(4, 14)
-    background = rng.integers(0, 256, 3).astype(np.float32)
+    drawn = rng.integers(0, 256, 3).astype(np.float32)
+    background = drawn if background is None else np.asarray(background, np.float32)
 
     def cuts(n: int) -> np.ndarray:
         k = np.arange(n + 1, dtype=np.float64)

@@ -22,8 +22,8 @@ non-integer cells, blurred, noised, JPEG'd, on a shaded coloured background or (
 light-background category) on a near-white textured one. Categories: large cells
 (12–32 px sprites filling 1024 px), small cells (~4–6.5 px: large art, or a sprite
 under 100 px in the middle third of its frame, scored on the opaque part of the output),
-light parts on a light
-background, few colours (2–8), tiles and scenes (art to the edges).
+light parts on a light background, few colours (2–8), tiles and scenes (art to the
+edges), and small cells on a light background (the two hard cases at once).
 
 Per category and tool: exact size rate, mean RGBA accuracy (alpha right and colour
 within 24/255, over the original's pixels), perfect sprites (>= 99 % right).
@@ -99,7 +99,8 @@ def light_background(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarr
     """Like degrade(), but on a near-white background as SDXL paints it: soft mottled
     texture (blobs of ~10-25 px), fine grain, a slow vignette and a warm or cool tint."""
     rng = np.random.default_rng(seed)
-    image = degrade(art, seed, target)
+    # the sprite is blurred into paper-white, not into a colour that is then covered
+    image = degrade(art, seed, target, background=(240, 240, 240))
     h, w = image.shape[:2]
     up = np.array(Image.fromarray(art).resize((w, h), Image.Resampling.NEAREST))
     field = Image.fromarray((rng.normal(0, 1, (h, w)) * 40 + 128).clip(0, 255).astype(np.uint8))
@@ -126,6 +127,12 @@ def small(art: np.ndarray, seed: int) -> np.ndarray:
     """Cells of about 4-6.5 px: a large sprite, or (see framed) a small one in a frame."""
     cell = np.random.default_rng(seed).uniform(4.0, 6.5)
     return degrade(art, seed, int(round(cell * max(art.shape[:2]))))
+
+
+def small_light(art: np.ndarray, seed: int) -> np.ndarray:
+    """Small cells (as small()) on a near-white textured background."""
+    cell = np.random.default_rng(seed).uniform(4.0, 6.5)
+    return light_background(art, seed, int(round(cell * max(art.shape[:2]))))
 
 
 def framed(art: np.ndarray, seed: int) -> tuple[np.ndarray, tuple[slice, slice]]:
@@ -240,12 +247,15 @@ PLAN = {
         "sword", "slime", "chimp", "smiley", "house", "tank")],
     "tiles and scenes": [(n, degrade) for n in (
         "bricks", "grass", "liquid", "city")],
+    "small cells, light bg": [(n, small_light) for n in (
+        "ghost", "snowman", "egg", "cat pale", "sheep", "cloud", "bottle", "mushroom")],
 }  # fmt: skip
 
 
 def plan_for(art: dict[str, tuple[str, np.ndarray]]) -> dict[str, list]:
     """PLAN plus the Crawl art: each item sprite as large cells, small cells (framed),
-    on a light background and in 4 colours; each floor and wall tile as a tile."""
+    on a light background, in 4 colours and at small cells on a light background; each
+    floor and wall tile as a tile."""
     plan = {category: list(entries) for category, entries in PLAN.items()}
     for name, (split, sprite) in list(art.items()):
         if name.startswith("crawl item"):
@@ -254,6 +264,7 @@ def plan_for(art: dict[str, tuple[str, np.ndarray]]) -> dict[str, list]:
             plan["small cells"].append((name, small))
             plan["light background"].append((name, light_background))
             plan["few colours"].append((f"{name} 4", degrade))
+            plan["small cells, light bg"].append((name, small_light))
         elif name.startswith("crawl tile"):
             plan["tiles and scenes"].append((name, degrade))
     return plan
@@ -271,7 +282,7 @@ def cases(assets: Path, seeds: int):
             split, sprite = art[name]
             for s in range(seeds):
                 seed, box, target = 7919 * c + 101 * i + s, None, sprite
-                if generator is small and max(sprite.shape[:2]) < 100:
+                if generator in (small, small_light) and max(sprite.shape[:2]) < 100:
                     target, box = framed(sprite, seed)
                 out.append((category, name, split, target, generator(target, seed), box))
     for i, sprite in enumerate(load_sprites(assets)[:8]):
