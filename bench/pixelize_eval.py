@@ -182,7 +182,7 @@ def print_command_timing(cases, runs: int = 5) -> None:
         subprocess.run(
             [sys.executable, "-m", "dgx_pixels_app", "pixelize",
              *[str(Path(tmp) / f"in{n}.png") for n in range(len(big))],
-             "-o", str(Path(tmp) / "many"), "-q"],
+             "-o", str(Path(tmp) / "many") + "/", "-q"],
             check=True, cwd=root, env=env,
         )  # fmt: skip
         batch = (time.perf_counter() - start) / max(1, len(big))
