@@ -50,6 +50,7 @@ FRAME_INSIDE = 0.05
 SHADING_POINTS = 2000  # cells the shading is fitted on, at most (plenty for 6 terms)
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
+OFF_SHARE = 0.1  # ... allowing this share of the contrast off the line (JPEG colour error)
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
 
 
@@ -223,10 +224,13 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     blend = np.zeros_like(mask)
     mixed = np.zeros_like(mask)
     for dy, dx in shifts:  # on the line from the background to a neighbour, nearer it
-        off, t = _mix(wrgb, predicted, around(padded, dy, dx))
+        neighbour = around(padded, dy, dx)
+        off, t = _mix(wrgb, predicted, neighbour)
         on_line = around(others, dy, dx) & (off <= 0.5 * tolerance)
         blend |= on_line & (t <= 0.5)
-        mixed |= on_line & (t <= BLEND)
+        # JPEG's colour error grows with the contrast it smears
+        near_line = off <= np.maximum(0.5 * tolerance, OFF_SHARE * _distance(neighbour, predicted))
+        mixed |= around(others, dy, dx) & near_line & (t <= BLEND)
     close = (to_background <= HALO * tolerance) | blend
     # the sprite's own cells: neither background nor fringe candidates themselves
     sprite = np.pad(~mask & ~close, 1, constant_values=False)
