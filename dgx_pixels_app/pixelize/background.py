@@ -224,13 +224,12 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     blend = np.zeros_like(mask)
     mixed = np.zeros_like(mask)
     for dy, dx in shifts:  # on the line from the background to a neighbour, nearer it
-        neighbour = around(padded, dy, dx)
+        neighbour, beside = around(padded, dy, dx), around(others, dy, dx)
         off, t = _mix(wrgb, predicted, neighbour)
-        on_line = around(others, dy, dx) & (off <= 0.5 * tolerance)
-        blend |= on_line & (t <= 0.5)
+        blend |= beside & (off <= 0.5 * tolerance) & (t <= 0.5)
         # JPEG's colour error grows with the contrast it smears
-        near_line = off <= np.maximum(0.5 * tolerance, OFF_SHARE * _distance(neighbour, predicted))
-        mixed |= around(others, dy, dx) & near_line & (t <= BLEND)
+        slack = np.maximum(0.5 * tolerance, OFF_SHARE * _distance(neighbour, predicted))
+        mixed |= beside & (off <= slack) & (t <= BLEND)
     close = (to_background <= HALO * tolerance) | blend
     # the sprite's own cells: neither background nor fringe candidates themselves
     sprite = np.pad(~mask & ~close, 1, constant_values=False)
@@ -271,10 +270,15 @@ def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     return out
 
 
-def _bg_like(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Cells outside ``mask`` whose colour the background's fitted shading predicts."""
+def _bg_like(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None) -> np.ndarray:
+    """Cells outside ``mask`` whose colour the background's fitted shading predicts
+    (as read, or with the blur solved out of small cells: ``sharp``)."""
     predicted, spread = shading(wrgb, mask)
-    return ~mask & (_distance(wrgb, predicted) <= max(STEP_FLOOR, 3.0 * spread))
+    limit = max(STEP_FLOOR, 3.0 * spread)
+    like = _distance(wrgb, predicted) <= limit
+    if sharp is not None:
+        like |= _distance(sharp, predicted) <= limit
+    return ~mask & like
 
 
 def holes(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None) -> np.ndarray:
@@ -283,11 +287,7 @@ def holes(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None) -
     with the blur solved out of small cells: ``sharp``)."""
     if mask.sum() < 12 or mask.all():
         return np.zeros_like(mask)
-    like = _bg_like(wrgb, mask)
-    if sharp is not None:
-        predicted, spread = shading(wrgb, mask)
-        like |= ~mask & (_distance(sharp, predicted) <= max(STEP_FLOOR, 3.0 * spread))
-    labels, _ = label(like)
+    labels, _ = label(_bg_like(wrgb, mask, sharp))
     sizes = np.bincount(labels.ravel())
     sizes[0] = 0
     return sizes[labels] >= MIN_HOLE
@@ -397,9 +397,8 @@ def find_background(
         wsharp = None if sharp is None else _weighted(sharp.reshape(-1, 3)).reshape(h, w, 3)
         mask |= holes(wrgb, mask, wsharp)
     if small_cells:  # after the holes, so their fringe goes too
-        for _ in range(
-            2
-        ):  # a fringe two cells deep: the second pass takes what the first uncovered
+        # a fringe two cells deep: the second pass takes what the first uncovered
+        for _ in range(2):
             mask |= halo(wrgb, mask, tolerance)
     mask |= specks(wrgb, mask, tolerance)
     if mask.all():
