@@ -123,16 +123,20 @@ def light_background(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarr
     return np.asarray(Image.open(buffer).convert("RGBA"))
 
 
+def small_size(art: np.ndarray, seed: int) -> int:
+    """The degraded image's longer side for cells of about 4-6.5 px."""
+    cell = np.random.default_rng(seed).uniform(4.0, 6.5)
+    return int(round(cell * max(art.shape[:2])))
+
+
 def small(art: np.ndarray, seed: int) -> np.ndarray:
     """Cells of about 4-6.5 px: a large sprite, or (see framed) a small one in a frame."""
-    cell = np.random.default_rng(seed).uniform(4.0, 6.5)
-    return degrade(art, seed, int(round(cell * max(art.shape[:2]))))
+    return degrade(art, seed, small_size(art, seed))
 
 
 def small_light(art: np.ndarray, seed: int) -> np.ndarray:
     """Small cells (as small()) on a near-white textured background."""
-    cell = np.random.default_rng(seed).uniform(4.0, 6.5)
-    return light_background(art, seed, int(round(cell * max(art.shape[:2]))))
+    return light_background(art, seed, small_size(art, seed))
 
 
 def framed(art: np.ndarray, seed: int) -> tuple[np.ndarray, tuple[slice, slice]]:
