@@ -12,10 +12,9 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 
-def degrade(
-    art: np.ndarray, seed: int, target: int = 1024, background: tuple | None = None
-) -> np.ndarray:
-    """``background``: the colour under the sprite (default: a random one)."""
+def degrade(art: np.ndarray, seed: int, target: int = 1024, background=None) -> np.ndarray:
+    """``background``: the colour under the sprite (default: a random one), or a
+    function of (height, width) giving the background image at the upscaled size."""
     rng = np.random.default_rng(seed)
     h, w = art.shape[:2]
     scale = target / max(w, h) * rng.uniform(0.93, 1.0)
@@ -25,7 +24,9 @@ def degrade(
     quality = int(rng.integers(70, 96))
     shade = rng.uniform(4, 14)
     drawn = rng.integers(0, 256, 3).astype(np.float32)
-    background = drawn if background is None else np.asarray(background, np.float32)
+    paint = background if callable(background) else None
+    if paint is None:
+        background = drawn if background is None else np.asarray(background, np.float32)
 
     def cuts(n: int) -> np.ndarray:
         k = np.arange(n + 1, dtype=np.float64)
@@ -39,9 +40,12 @@ def degrade(
     yi = np.clip(np.searchsorted(cy, np.arange(big_h) + 0.5) - 1, 0, h - 1)
     up = art[yi[:, None], xi[None, :]].astype(np.float32)
     alpha = up[..., 3:4] / 255.0
-    rgb = up[..., :3] * alpha + background * (1 - alpha)
     yy, xx = np.mgrid[0:big_h, 0:big_w]
-    rgb += shade * np.sin(xx / big_w * 3 + yy / big_h * 2)[..., None]
+    if paint is not None:  # a painted background carries its own shading
+        rgb = up[..., :3] * alpha + np.asarray(paint(big_h, big_w), np.float32) * (1 - alpha)
+    else:
+        rgb = up[..., :3] * alpha + background * (1 - alpha)
+        rgb += shade * np.sin(xx / big_w * 3 + yy / big_h * 2)[..., None]
     image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).filter(
         ImageFilter.GaussianBlur(blur)
     )

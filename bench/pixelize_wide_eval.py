@@ -97,27 +97,25 @@ def few_colours(art: np.ndarray, n: int = 3) -> np.ndarray:
 
 def light_background(art: np.ndarray, seed: int, target: int = 1024) -> np.ndarray:
     """Like degrade(), but on a near-white background as SDXL paints it: soft mottled
-    texture (blobs of ~10-25 px), fine grain, a slow vignette and a warm or cool tint."""
+    texture (blobs of ~10-25 px), fine grain, a slow vignette and a warm or cool tint.
+    The sprite is put on the paper first and the whole picture blurred as one (a VAE
+    decodes sprite and background alike), then softened and JPEG'd once more."""
     rng = np.random.default_rng(seed)
-    # the sprite is blurred into paper-white, not into a colour that is then covered
-    image = degrade(art, seed, target, background=(240, 240, 240))
-    h, w = image.shape[:2]
-    up = np.array(Image.fromarray(art).resize((w, h), Image.Resampling.NEAREST))
-    field = Image.fromarray((rng.normal(0, 1, (h, w)) * 40 + 128).clip(0, 255).astype(np.uint8))
-    mottle = np.asarray(field.filter(ImageFilter.GaussianBlur(rng.uniform(4, 10)))).astype(
-        np.float32
-    )
-    mottle = (mottle - mottle.mean()) / max(float(mottle.std()), 1e-3) * rng.uniform(1.5, 3.0)
-    yy, xx = np.mgrid[0:h, 0:w]
-    vignette = -6 * (((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) * 2)
-    grain = rng.normal(0, 1.5, (h, w))
-    base = rng.uniform(234, 246) + mottle + vignette + grain
-    background = base[..., None] + rng.uniform(-3, 3, 3)
-    alpha = up[..., 3:4] / 255.0
-    rgb = image[..., :3] * alpha + background * (1 - alpha)
-    soft = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).filter(
-        ImageFilter.GaussianBlur(0.8)
-    )
+
+    def paper(h: int, w: int) -> np.ndarray:
+        field = rng.normal(0, 1, (h, w)) * 40 + 128
+        field = Image.fromarray(field.clip(0, 255).astype(np.uint8))
+        mottle = np.asarray(field.filter(ImageFilter.GaussianBlur(rng.uniform(4, 10))))
+        mottle = mottle.astype(np.float32)
+        mottle = (mottle - mottle.mean()) / max(float(mottle.std()), 1e-3) * rng.uniform(1.5, 3)
+        yy, xx = np.mgrid[0:h, 0:w]
+        vignette = -6 * (((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) * 2)
+        grain = rng.normal(0, 1.5, (h, w))
+        base = rng.uniform(234, 246) + mottle + vignette + grain
+        return base[..., None] + rng.uniform(-3, 3, 3)
+
+    image = degrade(art, seed, target, background=paper)
+    soft = Image.fromarray(image[..., :3]).filter(ImageFilter.GaussianBlur(0.8))
     buffer = io.BytesIO()
     soft.save(buffer, "JPEG", quality=int(rng.integers(75, 95)))
     return np.asarray(Image.open(buffer).convert("RGBA"))
