@@ -12,6 +12,13 @@ the true colours come back from two linear solves (rows, then columns).
 predict what was *not* used to find them: the samples next to the cell boundaries,
 where the blur shows most. Too little sigma leaves the mix in; too much over-sharpens
 and mispredicts the boundaries.
+
+Lightness and colour are solved apart (in JPEG's YCbCr). A JPEG usually stores
+colour at half resolution (4:2:0), so colour is blurred more than lightness: a one-
+pixel detail keeps its lightness but bleeds its hue into its neighbours. The colour
+planes' sigma is chosen the same way among the lightness sigma widened by a little
+(CHROMA_EXTRA; widening it further over-sharpens noise), so an image with colour at
+full resolution (a PNG) keeps the lightness sigma.
 """
 
 from __future__ import annotations
@@ -23,6 +30,10 @@ from dgx_pixels_app.pixelize.grid import Grid, sample_pixels
 INNER = np.linspace(0.25, 0.75, 5)  # where each cell is read (share of its width)
 OUTER = np.array([0.05, 0.95])  # where the candidate sigmas are checked
 SIGMAS = (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1)  # in image pixels
+CHROMA_EXTRA = (0.0, 0.6, 0.9, 1.2)  # colour's blur beyond lightness's, added in quadrature
+# RGB -> YCbCr (JPEG's, without the offset) and back
+TO_YCC = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
+FROM_YCC = np.linalg.inv(TO_YCC)
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -80,29 +91,43 @@ def _solve(rows: np.ndarray, cols: np.ndarray, seen: np.ndarray) -> np.ndarray:
     return out.reshape(nx, ny, c).transpose(1, 0, 2)
 
 
-def deblurred_cells(image: np.ndarray, grid: Grid) -> tuple[np.ndarray, float]:
-    """The (rows, cols, 3) uint8 cell colours of ``image``'s RGB with the blur solved
-    out, and the sigma that explained the cell boundaries best."""
-    h, w = image.shape[:2]
-    rgb = image[..., :3]
-    inner_y, inner_x = sample_pixels(grid.y.cuts, h, INNER), sample_pixels(grid.x.cuts, w, INNER)
-    outer_y, outer_x = sample_pixels(grid.y.cuts, h, OUTER), sample_pixels(grid.x.cuts, w, OUTER)
-    seen = _means(rgb, inner_y, inner_x)
-    check = _means(rgb, outer_y, outer_x)
+def _best(
+    grid: Grid, inner: tuple, outer: tuple, seen: np.ndarray, check: np.ndarray, sigmas
+) -> tuple[float, np.ndarray] | None:
+    """The sigma (and its cells) whose solution of ``seen`` best predicts ``check``."""
     best: tuple[float, float, np.ndarray] | None = None
-    for sigma in SIGMAS:
+    for sigma in sigmas:
         try:
             cells = _solve(
-                _mixing(grid.y.cuts, inner_y, sigma), _mixing(grid.x.cuts, inner_x, sigma), seen
+                _mixing(grid.y.cuts, inner[0], sigma), _mixing(grid.x.cuts, inner[1], sigma), seen
             )
         except np.linalg.LinAlgError:
             continue
         predicted = _apply(
-            _mixing(grid.y.cuts, outer_y, sigma), _mixing(grid.x.cuts, outer_x, sigma), cells
+            _mixing(grid.y.cuts, outer[0], sigma), _mixing(grid.x.cuts, outer[1], sigma), cells
         )
         error = float(np.abs(predicted - check).mean())
         if best is None or error < best[0]:
             best = (error, sigma, cells)
-    if best is None:
+    return None if best is None else (best[1], best[2])
+
+
+def deblurred_cells(image: np.ndarray, grid: Grid) -> tuple[np.ndarray, float]:
+    """The (rows, cols, 3) uint8 cell colours of ``image``'s RGB with the blur solved
+    out, and the sigma that explained the cell boundaries' lightness best."""
+    h, w = image.shape[:2]
+    rgb = image[..., :3]
+    inner = sample_pixels(grid.y.cuts, h, INNER), sample_pixels(grid.x.cuts, w, INNER)
+    outer = sample_pixels(grid.y.cuts, h, OUTER), sample_pixels(grid.x.cuts, w, OUTER)
+    seen = _means(rgb, *inner)
+    check = _means(rgb, *outer) @ TO_YCC.T
+    ycc = seen @ TO_YCC.T
+    light = _best(grid, inner, outer, ycc[..., :1], check[..., :1], SIGMAS)
+    if light is None:
         return np.clip(seen, 0, 255).round().astype(np.uint8), 0.0
-    return np.clip(best[2], 0, 255).round().astype(np.uint8), best[1]
+    sigma = light[0]
+    widened = [float(np.hypot(sigma, extra)) for extra in CHROMA_EXTRA]
+    colour = _best(grid, inner, outer, ycc[..., 1:], check[..., 1:], widened)
+    chroma = ycc[..., 1:] if colour is None else colour[1]
+    out = np.concatenate([light[1], chroma], axis=-1) @ FROM_YCC.T
+    return np.clip(out, 0, 255).round().astype(np.uint8), sigma

@@ -45,3 +45,24 @@ def test_pixelize_uses_it_and_leaves_sharp_small_cells_alone():
         out = pixelize(image).image
         assert out.shape[:2] == (40, 40)
         assert wrong_share(out, art) < 0.02
+
+
+def test_jpeg_half_resolution_colour_is_solved_out_too():
+    """JPEG keeps colour at half resolution (4:2:0): a one-pixel detail keeps its
+    lightness but spreads its hue. Colour gets its own, wider blur; a PNG of the same
+    art (colour at full resolution) keeps the lightness's blur and its colours."""
+    import io
+
+    from PIL import Image
+
+    art = shaded_sprite(9)
+    blurred = upscale(art, 4.6, blur=1.0, noise=2, seed=3)
+    for subsampling in (2, 0):  # 4:2:0 (read as RGB alone: 20 % wrong), then 4:4:4
+        buffer = io.BytesIO()
+        Image.fromarray(blurred[..., :3]).save(buffer, "JPEG", quality=92, subsampling=subsampling)
+        image = np.asarray(Image.open(buffer).convert("RGBA"))
+        grid = detect_grid(image)
+        assert grid.size == (40, 40)
+        assert wrong_share(deblurred_cells(image, grid)[0], art) < 0.02, subsampling
+    grid = detect_grid(blurred)
+    assert wrong_share(deblurred_cells(blurred, grid)[0], art) < 0.02
