@@ -17,6 +17,11 @@ are flat and meet their neighbours with a step. So the fill works cell to cell:
 
 Only cells reachable from the border become transparent, so enclosed areas of the
 background colour (the white of an eye, a closed gap) stay.
+
+On textured paper (large cells: each cell's inside is measured, cells.cell_texture)
+flatness decides what colour cannot: an area of the fill whose cells are flat like
+the art's, beside the sprite, is the art's own (a pale shadow the paper's colour),
+and a small enclosed area as textured as the paper is paper seen through the art.
 """
 
 from __future__ import annotations
@@ -52,6 +57,12 @@ HALO = 0.75  # a fringe cell lies within this share of the tolerance of the back
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
 OFF_SHARE = 0.1  # ... allowing this share of the contrast off the line (JPEG colour error)
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
+# Paper whose cells vary inside at least this much (cells.cell_texture), and this many
+# times as much as the art's, is textured: FLAT_MIN flat cells together on it are art.
+TEXTURED = 1.1
+PAPER_RATIO = 1.6
+PAPER_SHARE = 0.3  # ... when at least this share of the background's cells is textured
+FLAT_MIN = 4
 
 
 @dataclass
@@ -281,16 +292,26 @@ def _bg_like(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None
     return ~mask & like
 
 
-def holes(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None) -> np.ndarray:
+def holes(
+    wrgb: np.ndarray,
+    mask: np.ndarray,
+    sharp: np.ndarray | None = None,
+    paper: np.ndarray | None = None,
+) -> np.ndarray:
     """Enclosed areas that are background seen through the sprite: at least MIN_HOLE
     cells whose colour the background's fitted shading predicts closely (as read, or
-    with the blur solved out of small cells: ``sharp``)."""
+    with the blur solved out of small cells: ``sharp``), or smaller ones whose every
+    cell is textured like the paper (``paper``)."""
     if mask.sum() < 12 or mask.all():
         return np.zeros_like(mask)
-    labels, _ = label(_bg_like(wrgb, mask, sharp))
-    sizes = np.bincount(labels.ravel())
-    sizes[0] = 0
-    return sizes[labels] >= MIN_HOLE
+    labels, n = label(_bg_like(wrgb, mask, sharp))
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)
+    take = sizes >= MIN_HOLE
+    if paper is not None:
+        plain = np.bincount(labels[~paper].ravel(), minlength=n + 1)
+        take |= plain == 0  # no cell of it is flat: paper, not an eye's white
+    take[0] = False
+    return take[labels]
 
 
 def pockets(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -308,6 +329,54 @@ def pockets(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     beside[np.unique(labels[touches & (labels > 0)])] = True
     beside[0] = False
     return beside[labels]
+
+
+def paper_texture(texture: np.ndarray, mask: np.ndarray, core: np.ndarray) -> float | None:
+    """How much a cell may vary inside (cells.cell_texture) and still be flat art, when
+    the background is textured paper: its cells (``core``, the fill's cells of the
+    background's colour) vary clearly more than the art's (the cells outside the fill
+    and away from it). None for a plain background."""
+    h, w = mask.shape
+    padded = np.pad(mask, 1, constant_values=False)
+    near = np.zeros_like(mask)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            near |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    art = ~near
+    if core.sum() < 8 or art.sum() < 4:
+        return None
+    own = float(np.median(texture[art]))
+    # a flat area of the art may lie among the background's colour (it is what is
+    # looked for): the paper is the cells that vary clearly more than the art
+    around = texture[core]
+    textured = around >= PAPER_RATIO * own
+    if textured.mean() < PAPER_SHARE:
+        return None
+    if float(np.median(around[textured])) < TEXTURED:
+        return None
+    paper = float(np.median(around))
+    return float(np.sqrt(paper * own))  # halfway, on a ratio scale
+
+
+def flat_areas(texture: np.ndarray, mask: np.ndarray, limit: float) -> np.ndarray:
+    """Areas of the fill that are flat on textured paper: the art's own flat colour (a
+    white belly, a pale shadow) the same colour as the paper around it. FLAT_MIN or
+    more cells together that vary inside no more than ``limit`` (paper_texture),
+    beside the sprite, are art."""
+    h, w = mask.shape
+    flat = mask & (texture <= limit)
+    labels, n = label(flat)
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)
+    # a flat area of the art is part of the sprite: it touches a cell outside the fill
+    beside = np.pad(~mask, 1, constant_values=False)
+    touches = np.zeros_like(mask)
+    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        touches |= beside[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    attached = np.zeros(n + 1, bool)
+    attached[labels[flat & touches]] = True
+    keep = (sizes >= FLAT_MIN) & attached
+    keep[0] = False
+    return keep[labels]
 
 
 def cut_pieces(mask: np.ndarray) -> int:
@@ -344,6 +413,7 @@ def find_background(
     contiguous: bool = False,
     small_cells: bool = False,
     sharp: np.ndarray | None = None,
+    texture: np.ndarray | None = None,
 ) -> Background | None:
     """The background of the cell image ``rgb`` (rows, cols, 3), or None.
 
@@ -354,6 +424,8 @@ def find_background(
     colour the background's shading predicts (the ring of a key, the gap between
     an arm and the body) is background too. ``small_cells``: the upscale's blur
     reached the cells' centres, so the sprite's edge cells may be blends (see halo).
+    ``texture``: how much each cell varies inside (cells.cell_texture), for telling
+    flat art from textured paper of its colour (see paper_texture).
     """
     h, w = rgb.shape[:2]
     wrgb = _weighted(rgb.reshape(-1, 3)).reshape(h, w, 3)
@@ -392,15 +464,24 @@ def find_background(
             break
         mask = fill(wrgb, mask | more, near, step)
     mask = drop_plateaus(wrgb, mask, distance <= SEED_RADIUS, step / STEP_SCALE)
+    flat = np.zeros_like(mask)
+    limit = None
+    if texture is not None and color is None:
+        limit = paper_texture(texture, mask, mask & (distance <= SEED_RADIUS))
+    if limit is not None:
+        flat = flat_areas(texture, mask, limit)
+        mask &= ~flat
     mask |= pockets(wrgb, mask)
     if not contiguous:
         wsharp = None if sharp is None else _weighted(sharp.reshape(-1, 3)).reshape(h, w, 3)
-        mask |= holes(wrgb, mask, wsharp)
+        textured = None if limit is None else texture > limit
+        mask |= holes(wrgb, mask, wsharp, textured)
     if small_cells:  # after the holes, so their fringe goes too
         # a fringe two cells deep: the second pass takes what the first uncovered
         for _ in range(2):
             mask |= halo(wrgb, mask, tolerance)
     mask |= specks(wrgb, mask, tolerance)
+    mask &= ~flat
     if mask.all():
         return None
     if color is None:

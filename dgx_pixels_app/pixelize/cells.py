@@ -10,6 +10,7 @@ pipeline reads their colours again with the blur solved out (deblur.py).
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.grid import Grid, sample_pixels
@@ -19,6 +20,8 @@ INSET = 0.25  # fraction of the cell ignored on each side
 # Cells this small have the upscale's blur (and JPEG's) reaching their centres: their
 # colours are read with the blur solved out.
 DEBLUR_BELOW = 8.0
+TEXTURE_CELL = 16.0  # cells at least this large are checked for texture (cell_texture)
+TEXTURE_BLOCK = 4  # ... on blocks of this many pixels a side
 
 
 def small(grid: Grid) -> bool:
@@ -64,3 +67,19 @@ def _mode(flat: np.ndarray) -> np.ndarray:
     weights = chosen[..., None].astype(np.float32)
     out = (members * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1)
     return out.round().astype(np.uint8).reshape(ny, nx, c)
+
+
+def cell_texture(image: np.ndarray, grid: Grid) -> np.ndarray | None:
+    """(rows, cols) how much each cell's interior varies at the scale of a few pixels
+    (the standard deviation of its lightness, 4x4 pixel blocks averaged first so noise
+    and grain drop out), or None for cells too small to tell. A flat area of the art
+    varies by its noise only; mottled paper varies more."""
+    if min(grid.x.cell, grid.y.cell) < TEXTURE_CELL:
+        return None
+    light = Image.fromarray(np.ascontiguousarray(image)).convert("L")  # RGBA: no copy
+    blocks = np.asarray(light.reduce(TEXTURE_BLOCK), np.float32)
+    h, w = blocks.shape
+    lattice = np.linspace(0.2, 0.8, 7)
+    xs = sample_pixels(grid.x.cuts / TEXTURE_BLOCK, w, lattice)
+    ys = sample_pixels(grid.y.cuts / TEXTURE_BLOCK, h, lattice)
+    return blocks[ys[:, None, :, None], xs[None, :, None, :]].std(axis=(2, 3))

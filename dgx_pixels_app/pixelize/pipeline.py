@@ -10,7 +10,7 @@ from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.pixelize import palette as pal
 from dgx_pixels_app.pixelize.background import find_background
-from dgx_pixels_app.pixelize.cells import sample_cells, small
+from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.deblur import deblurred_cells
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
@@ -80,6 +80,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
             options.contiguous,
             small_cells=grid is not None and small(grid),
             sharp=cells[..., :3] if cells is not plain else None,
+            texture=cell_texture(rgba, grid) if grid is not None else None,
         )
         if found is not None:
             background = found.color

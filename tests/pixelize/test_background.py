@@ -185,3 +185,55 @@ def test_a_tile_with_its_own_one_cell_frame_is_not_a_sprite_on_a_background():
     assert (letter[[0, -1], :, 3] == 0).all() and (letter[:, [0, -1], 3] == 0).all()
     out = pixelize(upscale(letter, 50.0, bg=(200, 90, 60), blur=1.0, noise=2, jpeg=85)).image
     assert np.array_equal(out[..., 3] > 0, letter[..., 3] > 0)
+
+
+def mottled(art: np.ndarray, cell: float, paper: tuple, seed: int, blur: float = 1.0):
+    """``art`` drawn on mottled paper of colour ``paper`` and blurred as one picture
+    (sprite and paper alike, as a VAE decodes them), then JPEG'd."""
+    rng = np.random.default_rng(seed)
+    h, w = int(art.shape[0] * cell), int(art.shape[1] * cell)
+    field = Image.fromarray((rng.normal(0, 1, (h, w)) * 40 + 128).clip(0, 255).astype(np.uint8))
+    blobs = np.asarray(field.filter(ImageFilter.GaussianBlur(6))).astype(np.float32)
+    blobs = (blobs - blobs.mean()) / blobs.std() * 2.5 + rng.normal(0, 1.5, (h, w))
+    yi = (np.arange(h) / cell).astype(int)
+    xi = (np.arange(w) / cell).astype(int)
+    up = art[yi[:, None], xi[None, :]].astype(np.float32)
+    alpha = up[..., 3:4] / 255.0
+    rgb = up[..., :3] * alpha + (np.array(paper, np.float32) + blobs[..., None]) * (1 - alpha)
+    rgb += rng.normal(0, 2, rgb.shape)  # the sensor-like noise on everything
+    image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
+    buffer = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(blur)).save(buffer, "JPEG", quality=88)
+    return np.asarray(Image.open(buffer).convert("RGBA"))
+
+
+def test_a_flat_part_the_colour_of_textured_paper_stays():
+    """The ghost's pale shadow (222, 226, 232; 42 cells) on mottled paper of that very
+    colour: no colour step tells them apart (all of it went with the paper), but the
+    paper's cells vary inside and the shadow's are flat. At least two thirds of the
+    shadow stay (what goes: its one- and two-cell bits between the feet, and cells
+    at the limit), and all of the paper goes."""
+    body = GHOST[..., 3] > 0
+    shadow = (GHOST[..., :3] == (222, 226, 232)).all(-1)
+    for seed in range(3):
+        out = pixelize(mottled(GHOST, 56.0, (222, 226, 232), seed)).image
+        assert out.shape == GHOST.shape
+        kept = out[..., 3] > 0
+        assert kept[~body].sum() == 0, seed  # no paper kept
+        assert kept[shadow].sum() >= 28, (seed, kept[shadow].sum())  # was 0
+        assert kept[body & ~shadow].all(), seed
+
+
+def test_small_holes_of_textured_paper_go_but_a_flat_eye_white_stays():
+    """Paper seen through a one-cell gap between an outline's lines is textured like
+    the rest of the paper: transparent. An enclosed white cell of the art (an eye's
+    white) is flat: it stays."""
+    ink, white = (30, 30, 40, 255), (236, 236, 236, 255)
+    art = np.zeros((10, 12, 4), np.uint8)
+    art[2:8, 2:10] = ink
+    art[4, 4] = 0  # a one-cell gap in the ink: paper shows through
+    art[4:6, 7] = white  # two cells of flat white, the paper's colour
+    for seed in range(3):
+        out = pixelize(mottled(art, 48.0, (236, 236, 236), seed)).image
+        assert out.shape == art.shape, seed
+        assert np.array_equal(out[..., 3] > 0, art[..., 3] > 0), seed
