@@ -16,7 +16,8 @@ are flat and meet their neighbours with a step. So the fill works cell to cell:
    scene, a tileset) has no background.
 
 Only cells reachable from the border become transparent, so enclosed areas of the
-background colour (the white of an eye, a closed gap) stay.
+background colour (the white of an eye, a closed gap) stay, unless they are at least
+MIN_HOLE cells (a key's ring) or the background is a colourful key colour (any size).
 
 On textured paper (large cells: each cell's inside is measured, cells.cell_texture)
 flatness decides what colour cannot: an area of the fill whose cells are flat like
@@ -63,6 +64,7 @@ TEXTURED = 1.1
 PAPER_RATIO = 1.6
 PAPER_SHARE = 0.3  # ... when at least this share of the background's cells is textured
 FLAT_MIN = 4
+KEY_CHROMA = 60  # a background this colourful (max - min of RGB) is a key colour
 
 
 @dataclass
@@ -297,16 +299,20 @@ def holes(
     mask: np.ndarray,
     sharp: np.ndarray | None = None,
     paper: np.ndarray | None = None,
+    key: bool = False,
 ) -> np.ndarray:
     """Enclosed areas that are background seen through the sprite: at least MIN_HOLE
     cells whose colour the background's fitted shading predicts closely (as read, or
     with the blur solved out of small cells: ``sharp``), or smaller ones whose every
-    cell is textured like the paper (``paper``)."""
+    cell is textured like the paper (``paper``), or any size on a ``key`` colour (a
+    colourful background the art does not use, as a green screen)."""
     if mask.sum() < 12 or mask.all():
         return np.zeros_like(mask)
     labels, n = label(_bg_like(wrgb, mask, sharp))
     sizes = np.bincount(labels.ravel(), minlength=n + 1)
     take = sizes >= MIN_HOLE
+    if key:  # a key colour: the art has none of it, so any speck of it is see-through
+        take |= sizes > 0
     if paper is not None:
         plain = np.bincount(labels[~paper].ravel(), minlength=n + 1)
         take |= plain == 0  # no cell of it is flat: paper, not an eye's white
@@ -475,7 +481,9 @@ def find_background(
     if not contiguous:
         wsharp = None if sharp is None else _weighted(sharp.reshape(-1, 3)).reshape(h, w, 3)
         textured = None if limit is None else texture > limit
-        mask |= holes(wrgb, mask, wsharp, textured)
+        colour = np.median(rgb[mask], axis=0) if mask.any() else np.zeros(3)
+        key = float(colour.max() - colour.min()) >= KEY_CHROMA
+        mask |= holes(wrgb, mask, wsharp, textured, key)
     if small_cells:  # after the holes, so their fringe goes too
         # a fringe two cells deep: the second pass takes what the first uncovered
         for _ in range(2):

@@ -237,3 +237,20 @@ def test_small_holes_of_textured_paper_go_but_a_flat_eye_white_stays():
         out = pixelize(mottled(art, 48.0, (236, 236, 236), seed)).image
         assert out.shape == art.shape, seed
         assert np.array_equal(out[..., 3] > 0, art[..., 3] > 0), seed
+
+
+def test_a_speck_of_a_key_colour_inside_the_sprite_is_see_through():
+    """On a colourful background (a key colour, like a green screen) the art has none of
+    that colour: a one-cell gap of it inside the sprite is background seen through, as
+    in a colour-keyed sheet. On a pale, greyish background the same speck may be the
+    art's own (a highlight, an eye's white) and stays."""
+    ink = (30, 30, 40, 255)
+    for bg, see_through in (((33, 211, 119), True), ((200, 200, 210), False)):
+        art = np.zeros((10, 12, 4), np.uint8)
+        art[2:8, 2:10] = ink
+        art[4, 5] = (*bg, 255)  # one enclosed cell of the background's colour
+        for seed in range(2):
+            out = pixelize(upscale(art, 40.0, bg=bg, blur=1.0, noise=2, jpeg=88, seed=seed)).image
+            assert out.shape == art.shape
+            assert (out[4, 5, 3] == 0) == see_through, (bg, seed)
+            assert (out[2:8, 2:10, 3] > 0).sum() == 47 + (not see_through)
