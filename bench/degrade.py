@@ -23,7 +23,7 @@ def degrade(art: np.ndarray, seed: int, target: int = 1024, background=None) -> 
     noise = rng.uniform(1.5, 6.0)
     quality = int(rng.integers(70, 96))
     shade = rng.uniform(4, 14)
-    drawn = rng.integers(0, 256, 3).astype(np.float32)
+    drawn = rng.integers(0, 256, 3).astype(np.float32)  # drawn always: same random stream
     paint = background if callable(background) else None
     if paint is None:
         background = drawn if background is None else np.asarray(background, np.float32)

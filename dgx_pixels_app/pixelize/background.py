@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dgx_pixels_app.pixelize.palette import _weighted
-from dgx_pixels_app.pixelize.regions import components, label, ring, ring_mask
+from dgx_pixels_app.pixelize.regions import components, label, ring, ring_mask, touching
 
 STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
 STEP_SCALE = 4.0  # ... and up to this multiple of the background's typical step
@@ -222,11 +222,7 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
         return out
     predicted, _ = shading(wrgb, mask)
     h, w = mask.shape
-    padded_mask = np.pad(mask, 1, constant_values=False)
     padded = np.pad(wrgb, ((1, 1), (1, 1), (0, 0)), mode="edge")
-    touches = np.zeros_like(mask)
-    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-        touches |= padded_mask[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
     to_background = _distance(wrgb, predicted)
     others = np.pad(~mask, 1, constant_values=False)
     shifts = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
@@ -252,7 +248,7 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
         nearest_inner = np.where(
             around(sprite, dy, dx), np.minimum(nearest_inner, d), nearest_inner
         )
-    return ~mask & touches & ((close & (to_background < nearest_inner)) | mixed)
+    return ~mask & touching(mask) & ((close & (to_background < nearest_inner)) | mixed)
 
 
 def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
@@ -326,13 +322,8 @@ def pockets(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     if mask.sum() < 12 or mask.all():
         return np.zeros_like(mask)
     labels, n = label(_bg_like(wrgb, mask))
-    h, w = mask.shape
-    padded = np.pad(mask, 1, constant_values=False)
-    touches = np.zeros_like(mask)
-    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-        touches |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
     beside = np.zeros(n + 1, bool)
-    beside[np.unique(labels[touches & (labels > 0)])] = True
+    beside[np.unique(labels[touching(mask) & (labels > 0)])] = True
     beside[0] = False
     return beside[labels]
 
@@ -342,13 +333,7 @@ def paper_texture(texture: np.ndarray, mask: np.ndarray, core: np.ndarray) -> fl
     the background is textured paper: its cells (``core``, the fill's cells of the
     background's colour) vary clearly more than the art's (the cells outside the fill
     and away from it). None for a plain background."""
-    h, w = mask.shape
-    padded = np.pad(mask, 1, constant_values=False)
-    near = np.zeros_like(mask)
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            near |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
-    art = ~near
+    art = ~(mask | touching(mask, diagonal=True))
     if core.sum() < 8 or art.sum() < 4:
         return None
     own = float(np.median(texture[art]))
@@ -369,17 +354,12 @@ def flat_areas(texture: np.ndarray, mask: np.ndarray, limit: float) -> np.ndarra
     white belly, a pale shadow) the same colour as the paper around it. FLAT_MIN or
     more cells together that vary inside no more than ``limit`` (paper_texture),
     beside the sprite, are art."""
-    h, w = mask.shape
     flat = mask & (texture <= limit)
     labels, n = label(flat)
     sizes = np.bincount(labels.ravel(), minlength=n + 1)
     # a flat area of the art is part of the sprite: it touches a cell outside the fill
-    beside = np.pad(~mask, 1, constant_values=False)
-    touches = np.zeros_like(mask)
-    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-        touches |= beside[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
     attached = np.zeros(n + 1, bool)
-    attached[labels[flat & touches]] = True
+    attached[labels[flat & touching(~mask)]] = True
     keep = (sizes >= FLAT_MIN) & attached
     keep[0] = False
     return keep[labels]

@@ -80,7 +80,10 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
             options.contiguous,
             small_cells=grid is not None and small(grid),
             sharp=cells[..., :3] if cells is not plain else None,
-            texture=cell_texture(rgba, grid) if grid is not None else None,
+            # the paper's texture is only asked about when no colour was picked
+            texture=None
+            if grid is None or options.background_color is not None
+            else cell_texture(rgba, grid),
         )
         if found is not None:
             background = found.color

@@ -23,6 +23,18 @@ def ring_mask(h: int, w: int) -> np.ndarray:
     return mask
 
 
+def touching(mask: np.ndarray, diagonal: bool = False) -> np.ndarray:
+    """Cells with a 4-connected (or 8-connected) neighbour in ``mask``."""
+    h, w = mask.shape
+    padded = np.pad(mask, 1, constant_values=False)
+    out = np.zeros_like(mask)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if (dy or dx) and (diagonal or not (dy and dx)):
+                out |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    return out
+
+
 def _around4(y: int, x: int):
     return ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1))
 
