@@ -34,6 +34,7 @@ import numpy as np
 
 from dgx_pixels_app.pixelize.palette import _weighted
 from dgx_pixels_app.pixelize.regions import components, label, ring, ring_mask, touching
+from dgx_pixels_app.pixelize.stats import median
 
 STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
 STEP_SCALE = 4.0  # ... and up to this multiple of the background's typical step
@@ -106,7 +107,7 @@ def candidate_color(wrgb: np.ndarray, radius: float) -> np.ndarray:
     score = corner_hits * CORNER_VOTE * n + votes
     best = int(np.argmax(score))
     near = _distance(border, sample[best]) <= radius
-    return np.median(border[near], axis=0)
+    return median(border[near], axis=0)
 
 
 def _background_step(wrgb: np.ndarray, seeds: np.ndarray, tolerance: float) -> float:
@@ -117,7 +118,7 @@ def _background_step(wrgb: np.ndarray, seeds: np.ndarray, tolerance: float) -> f
     if pair.sum() < 4:
         return tolerance
     steps = _distance(loop, np.roll(loop, -1, axis=0))[pair]
-    return float(np.clip(STEP_SCALE * np.median(steps), STEP_FLOOR, tolerance))
+    return float(np.clip(STEP_SCALE * median(steps), STEP_FLOOR, tolerance))
 
 
 def fill(wrgb: np.ndarray, seeds: np.ndarray, near: np.ndarray, step: float) -> np.ndarray:
@@ -152,7 +153,7 @@ def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
     x, y = xx / max(1, w - 1) - 0.5, yy / max(1, h - 1) - 0.5
     basis = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], -1)
     if mask.sum() < 3 * basis.shape[-1]:
-        centre = np.median(wrgb[mask], axis=0) if mask.any() else wrgb.reshape(-1, 3).mean(0)
+        centre = median(wrgb[mask], axis=0) if mask.any() else wrgb.reshape(-1, 3).mean(0)
         return np.broadcast_to(centre, wrgb.shape), 0.0
     ys, xs = np.nonzero(mask)
     stride = max(1, len(ys) // SHADING_POINTS)  # plenty for six coefficients
@@ -160,7 +161,7 @@ def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
     a, b = basis[ys, xs], wrgb[ys, xs]
     coef = np.linalg.solve(a.T @ a + 1e-6 * np.eye(a.shape[1]), a.T @ b)  # least squares
     predicted = basis @ coef
-    spread = float(np.median(_distance(wrgb[mask], predicted[mask])))
+    spread = float(median(_distance(wrgb[mask], predicted[mask])))
     return predicted, spread
 
 
@@ -199,7 +200,7 @@ def drop_plateaus(
             next_to = keep[ny, nx]
             steps.append(_distance(wrgb[ny, nx][next_to], wrgb[ys[ok], xs[ok]][next_to]))
         steps = np.concatenate(steps)
-        if steps.size and np.median(steps) >= edge:
+        if steps.size and median(steps) >= edge:
             out[ys, xs] = False
     return out
 
@@ -323,7 +324,7 @@ def pockets(wrgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return np.zeros_like(mask)
     labels, n = label(_bg_like(wrgb, mask))
     beside = np.zeros(n + 1, bool)
-    beside[np.unique(labels[touching(mask) & (labels > 0)])] = True
+    beside[labels[touching(mask) & (labels > 0)]] = True
     beside[0] = False
     return beside[labels]
 
@@ -336,16 +337,16 @@ def paper_texture(texture: np.ndarray, mask: np.ndarray, core: np.ndarray) -> fl
     art = ~(mask | touching(mask, diagonal=True))
     if core.sum() < 8 or art.sum() < 4:
         return None
-    own = float(np.median(texture[art]))
+    own = float(median(texture[art]))
     # a flat area of the art may lie among the background's colour (it is what is
     # looked for): the paper is the cells that vary clearly more than the art
     around = texture[core]
     textured = around >= PAPER_RATIO * own
     if textured.mean() < PAPER_SHARE:
         return None
-    if float(np.median(around[textured])) < TEXTURED:
+    if float(median(around[textured])) < TEXTURED:
         return None
-    paper = float(np.median(around))
+    paper = float(median(around))
     return float(np.sqrt(paper * own))  # halfway, on a ratio scale
 
 
@@ -369,7 +370,7 @@ def cut_pieces(mask: np.ndarray) -> int:
     """How many separate pieces of the non-background touch the image border."""
     labels, _ = label(~mask)
     touching = ring(labels)
-    return len(np.unique(touching[touching > 0]))
+    return int(np.count_nonzero(np.bincount(touching[touching > 0])))
 
 
 def full_sides(mask: np.ndarray) -> int:
@@ -432,7 +433,7 @@ def find_background(
     if not seeds.any():
         return None
     if color is not None:  # centre on the cells the pick found, as the automatic case is
-        target = np.median(wrgb[seeds], axis=0)
+        target = median(wrgb[seeds], axis=0)
         distance = _distance(wrgb, target)
         seeds |= (distance <= radius) & ring_mask(h, w)
     step = _background_step(wrgb, seeds, tolerance)
@@ -461,7 +462,7 @@ def find_background(
     if not contiguous:
         wsharp = None if sharp is None else _weighted(sharp.reshape(-1, 3)).reshape(h, w, 3)
         textured = None if limit is None else texture > limit
-        colour = np.median(rgb[mask], axis=0) if mask.any() else np.zeros(3)
+        colour = median(rgb[mask], axis=0) if mask.any() else np.zeros(3)
         key = float(colour.max() - colour.min()) >= KEY_CHROMA
         mask |= holes(wrgb, mask, wsharp, textured, key)
     if small_cells:  # after the holes, so their fringe goes too
@@ -480,5 +481,5 @@ def find_background(
             return None
         if framed_art(wrgb, mask):
             return None
-    found = tuple(int(v) for v in np.median(rgb[mask], axis=0))
+    found = tuple(int(v) for v in median(rgb[mask], axis=0))
     return Background(mask, found)  # type: ignore[arg-type]

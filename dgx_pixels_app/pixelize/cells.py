@@ -14,6 +14,7 @@ from PIL import Image
 
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.grid import Grid, sample_pixels
+from dgx_pixels_app.pixelize.stats import median
 
 SAMPLES = 5  # lattice points per axis inside each cell
 INSET = 0.25  # fraction of the cell ignored on each side
@@ -41,7 +42,7 @@ def sample_cells(image: np.ndarray, grid: Grid, method: str = "median") -> np.nd
     ny, nx = ys.shape[0], xs.shape[0]
     flat = patch.reshape(ny, nx, SAMPLES * SAMPLES, image.shape[2])
     if method == "median":
-        return np.median(flat, axis=2).round().astype(np.uint8)
+        return median(flat, axis=2).round().astype(np.uint8)
     if method == "mean":
         return flat.mean(axis=2).round().astype(np.uint8)
     if method == "mode":

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.pixelize.stats import median, percentile
 
 MIN_CELL = 2.0
 MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer side
@@ -93,8 +94,8 @@ def _seam_ratio(profile: np.ndarray) -> float:
         return 1.0
     seams = np.zeros(len(profile), bool)
     seams[7::8] = True
-    excess = float(np.median(profile[seams]) - np.median(profile[~seams]))
-    spread = float(np.percentile(profile, 99.5) - np.median(profile))
+    excess = float(median(profile[seams]) - median(profile[~seams]))
+    spread = float(percentile(profile, 99.5) - median(profile))
     return excess / spread if spread > 0 else 1.0
 
 
@@ -145,8 +146,8 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
 def _edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions and strengths of the clear edges along one axis."""
     smooth = np.convolve(_without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
-    floor = np.median(smooth)
-    strong = floor + 0.35 * (np.percentile(smooth, 99.5) - floor)
+    floor = median(smooth)
+    strong = floor + 0.35 * (percentile(smooth, 99.5) - floor)
     inner = smooth[1:-1]
     peaks = np.flatnonzero((inner >= smooth[:-2]) & (inner > smooth[2:]) & (inner >= strong)) + 1
     return peaks + 1.0, smooth[peaks]
@@ -257,10 +258,10 @@ def _refine_cuts(
 ) -> np.ndarray:
     """Snap each predicted cut to the strongest edge near it, following slow drift."""
     smooth = np.convolve(_without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
-    floor = np.median(smooth)
+    floor = median(smooth)
     # an edge counts when it is a fair share of the image's strongest edges: JPEG block
     # seams and noise in flat areas stay below that and leave the predicted cut alone
-    strong = floor + 0.35 * (np.percentile(smooth, 99.5) - floor)
+    strong = floor + 0.35 * (percentile(smooth, 99.5) - floor)
     cuts: list[float] = []
     flags: list[bool] = []
     offset = 0.0
@@ -303,7 +304,7 @@ def _without_jpeg_seams(profile: np.ndarray) -> np.ndarray:
         return profile
     seams = np.zeros(len(profile), bool)
     seams[7::8] = True  # profile index i is the boundary at i + 1
-    excess = float(np.median(profile[seams]) - np.median(profile[~seams]))
+    excess = float(median(profile[seams]) - median(profile[~seams]))
     if excess <= 0:
         return profile
     cleaned = profile.copy()

@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.pixelize.stats import median, unique_colors
 
 AUTO_THRESHOLD = 18.0  # in the weighted RGB distance below; tuned with bench/pixelize_eval.py
 MAX_COLORS = 256
@@ -50,7 +51,7 @@ def auto_palette(rgb: np.ndarray, threshold: float = AUTO_THRESHOLD) -> np.ndarr
     sums = np.zeros((len(centres), 3))
     np.add.at(sums, assign, colors.astype(np.float64) * weights)
     totals = np.bincount(assign, weights=counts, minlength=len(centres))[:, None]
-    palette = np.unique((sums / totals).round().astype(np.uint8), axis=0)
+    palette = unique_colors((sums / totals).round().astype(np.uint8))
     if len(palette) > MAX_COLORS:
         palette = fixed_palette(rgb, MAX_COLORS)
     return palette
@@ -61,10 +62,10 @@ def fixed_palette(rgb: np.ndarray, count: int) -> np.ndarray:
         raise InvalidInputError(f"A palette has 1 to {MAX_COLORS} colours, not {count}.")
     flat = np.ascontiguousarray(rgb.reshape(1, -1, 3))
     image = Image.fromarray(flat, "RGB")
-    unique = len(np.unique(flat.reshape(-1, 3), axis=0))
+    unique = len(unique_colors(flat))
     quantized = image.quantize(colors=min(count, unique), method=Image.Quantize.MEDIANCUT, kmeans=3)
     pal = np.array(quantized.getpalette()[: 3 * min(count, unique)], dtype=np.uint8).reshape(-1, 3)
-    return np.unique(pal, axis=0)
+    return unique_colors(pal)
 
 
 def apply_palette(rgb: np.ndarray, palette: np.ndarray, dither: bool = False) -> np.ndarray:
@@ -84,4 +85,4 @@ def _palette_spread(palette: np.ndarray) -> float:
     p = palette.astype(np.float32)
     d = np.sqrt(((p[:, None] - p[None, :]) ** 2).sum(-1))
     d[d == 0] = np.inf
-    return float(np.median(d.min(axis=1)))
+    return float(median(d.min(axis=1)))

@@ -14,6 +14,7 @@ from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.deblur import deblurred_cells
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
+from dgx_pixels_app.pixelize.stats import unique_colors
 
 
 @dataclass
@@ -110,7 +111,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     if options.cleanup and (grid is None or small(grid)):
         out = remove_orphans(out, raw=raw if palette is not None else None)
     used = out[out[..., 3] == 255][:, :3]
-    used_palette = np.unique(used, axis=0) if used.size else np.zeros((0, 3), np.uint8)
+    used_palette = unique_colors(used)
     cells = removed if background is not None else None
     return PixelizeResult(out, grid, used_palette, background, cells)
 
