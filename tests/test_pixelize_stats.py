@@ -15,7 +15,9 @@ from dgx_pixels_app.pixelize.stats import median, percentile, unique_colors
 
 values = st.one_of(
     arrays(np.uint8, st.tuples(st.integers(1, 9), st.integers(1, 9), st.integers(1, 4))),
-    arrays(np.float64, st.tuples(st.integers(1, 40), st.integers(1, 3)), elements=st.floats(-1e6, 1e6)),
+    arrays(
+        np.float64, st.tuples(st.integers(1, 40), st.integers(1, 3)), elements=st.floats(-1e6, 1e6)
+    ),
 )
 
 
@@ -32,7 +34,13 @@ def test_percentile_is_numpys(a, q):
     assert percentile(a, 100) == a.max() and percentile(a, 0) == a.min()
 
 
-@given(arrays(np.uint8, st.tuples(st.integers(0, 60), st.just(3)), elements=st.sampled_from([0, 1, 128, 255])))
+@given(
+    arrays(
+        np.uint8,
+        st.tuples(st.integers(0, 60), st.just(3)),
+        elements=st.sampled_from([0, 1, 128, 255]),
+    )
+)
 def test_unique_colors_are_numpys(a):
     expected = np.unique(a, axis=0) if len(a) else np.zeros((0, 3), np.uint8)
     assert np.array_equal(unique_colors(a), expected)
