@@ -34,6 +34,7 @@ import numpy as np
 
 from dgx_pixels_app.pixelize.palette import _weighted
 from dgx_pixels_app.pixelize.regions import components, label, ring, ring_mask, touching
+from dgx_pixels_app.pixelize.shading import fit
 from dgx_pixels_app.pixelize.stats import median
 
 STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
@@ -54,7 +55,6 @@ FULL_SIDE = 0.95
 FRAME_SHARE = 0.9
 THIN_RING = 0.2
 FRAME_INSIDE = 0.05
-SHADING_POINTS = 2000  # cells the shading is fitted on, at most (plenty for 6 terms)
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
 OFF_SHARE = 0.1  # ... allowing this share of the contrast off the line (JPEG colour error)
@@ -148,19 +148,10 @@ def fill(wrgb: np.ndarray, seeds: np.ndarray, near: np.ndarray, step: float) -> 
 def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
     """The background's colour everywhere as a smooth (quadratic) function of position,
     fitted on the ``mask`` cells, and the typical distance of those cells from it."""
-    h, w = mask.shape
-    yy, xx = np.mgrid[0:h, 0:w]
-    x, y = xx / max(1, w - 1) - 0.5, yy / max(1, h - 1) - 0.5
-    basis = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], -1)
-    if mask.sum() < 3 * basis.shape[-1]:
+    predicted = fit(wrgb, mask)
+    if predicted is None:
         centre = median(wrgb[mask], axis=0) if mask.any() else wrgb.reshape(-1, 3).mean(0)
         return np.broadcast_to(centre, wrgb.shape), 0.0
-    ys, xs = np.nonzero(mask)
-    stride = max(1, len(ys) // SHADING_POINTS)  # plenty for six coefficients
-    ys, xs = ys[::stride], xs[::stride]
-    a, b = basis[ys, xs], wrgb[ys, xs]
-    coef = np.linalg.solve(a.T @ a + 1e-6 * np.eye(a.shape[1]), a.T @ b)  # least squares
-    predicted = basis @ coef
     spread = float(median(_distance(wrgb[mask], predicted[mask])))
     return predicted, spread
 

@@ -1,0 +1,34 @@
+"""Slow shading across the image: a smooth (quadratic) function of cell position.
+
+SDXL lights a sprite unevenly: the same palette colour reads a little darker in one
+corner than in another, by up to about 15 levels. The background finder fits this
+to the background's cells; the palette fits it to how far each cell reads from its
+palette colour, so that two colours no longer meet in the middle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FIT_POINTS = 2000  # cells a field is fitted on, at most (plenty for six terms)
+
+
+def quadratic_basis(h: int, w: int) -> np.ndarray:
+    """(h, w, 6): 1, x, y, x², xy, y² with x and y from -0.5 to 0.5 across the cells."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    x, y = xx / max(1, w - 1) - 0.5, yy / max(1, h - 1) - 0.5
+    return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], -1)
+
+
+def fit(values: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
+    """The least-squares quadratic field through ``values`` (h, w, c) on the ``mask``
+    cells, everywhere (h, w, c); None when too few cells carry it."""
+    basis = quadratic_basis(*mask.shape)
+    if mask.sum() < 3 * basis.shape[-1]:
+        return None
+    ys, xs = np.nonzero(mask)
+    stride = max(1, len(ys) // FIT_POINTS)
+    ys, xs = ys[::stride], xs[::stride]
+    a, b = basis[ys, xs], values[ys, xs]
+    coef = np.linalg.solve(a.T @ a + 1e-6 * np.eye(a.shape[1]), a.T @ b)
+    return basis @ coef
