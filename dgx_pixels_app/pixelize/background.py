@@ -34,7 +34,7 @@ import numpy as np
 
 from dgx_pixels_app.pixelize.palette import _weighted
 from dgx_pixels_app.pixelize.regions import components, label, ring, ring_mask, touching
-from dgx_pixels_app.pixelize.shading import fit
+from dgx_pixels_app.pixelize.shading import box_mean, fit
 from dgx_pixels_app.pixelize.stats import median
 
 STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
@@ -58,6 +58,7 @@ FRAME_INSIDE = 0.05
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
 OFF_SHARE = 0.1  # ... allowing this share of the contrast off the line (JPEG colour error)
+LOCAL_SHARE = 0.15  # the background nearby: within this share of the image
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
 # Paper whose cells vary inside at least this much (cells.cell_texture), and this many
 # times as much as the art's, is textured: FLAT_MIN flat cells together on it are art.
@@ -276,9 +277,15 @@ def _bg_like(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None
     (as read, or with the blur solved out of small cells: ``sharp``)."""
     predicted, spread = shading(wrgb, mask)
     limit = max(STEP_FLOOR, 3.0 * spread)
-    like = _distance(wrgb, predicted) <= limit
-    if sharp is not None:
-        like |= _distance(sharp, predicted) <= limit
+    # what the quadratic misses (a background's shading is no quadratic) is taken
+    # from the background cells nearby; a cell like either is like the background
+    radius = max(2, int(LOCAL_SHARE * max(mask.shape)))
+    local = predicted + box_mean(wrgb - predicted, mask.astype(np.float64), radius)
+    like = np.zeros(mask.shape, bool)
+    for guess in (predicted, local):
+        like |= _distance(wrgb, guess) <= limit
+        if sharp is not None:
+            like |= _distance(sharp, guess) <= limit
     return ~mask & like
 
 

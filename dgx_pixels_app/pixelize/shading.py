@@ -32,3 +32,21 @@ def fit(values: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
     a, b = basis[ys, xs], values[ys, xs]
     coef = np.linalg.solve(a.T @ a + 1e-6 * np.eye(a.shape[1]), a.T @ b)
     return basis @ coef
+
+
+def box_mean(values: np.ndarray, weight: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of ``values`` (h, w, c) over the ``weight`` cells (h, w; 0 or 1) in the
+    (2 radius + 1)² square around each cell; 0 where the square has none of them."""
+    h, w = weight.shape
+    v = np.concatenate([values * weight[..., None], weight[..., None]], axis=-1)
+    s = np.zeros((h + 1, w + 1, v.shape[-1]))
+    s[1:, 1:] = v.cumsum(0).cumsum(1)
+    y0 = np.clip(np.arange(h) - radius, 0, h)
+    y1 = np.clip(np.arange(h) + radius + 1, 0, h)
+    x0 = np.clip(np.arange(w) - radius, 0, w)
+    x1 = np.clip(np.arange(w) + radius + 1, 0, w)
+    total = (
+        s[y1][:, x1] - s[y0][:, x1] - s[y1][:, x0] + s[y0][:, x0]
+    )  # (h, w, c + 1) window sums
+    count = total[..., -1:]
+    return np.where(count > 0, total[..., :-1] / np.maximum(count, 1), 0.0)

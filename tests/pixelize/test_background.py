@@ -254,3 +254,30 @@ def test_a_speck_of_a_key_colour_inside_the_sprite_is_see_through():
             assert out.shape == art.shape
             assert (out[4, 5, 3] == 0) == see_through, (bg, seed)
             assert (out[2:8, 2:10, 3] > 0).sum() == 47 + (not see_through)
+
+
+def test_a_hole_on_an_unevenly_lit_background_is_see_through():
+    """SDXL lights its background unevenly, and not as a smooth bowl: here waves of
+    shading across the image. The hole inside a ring (a key's, a chain link's) is
+    background seen through; the shading there is read from the background nearby."""
+    ink, bg = (40, 30, 20, 255), np.array([220, 94, 165], np.float64)
+    art = np.zeros((14, 20, 4), np.uint8)
+    art[3:12, 5:16] = ink
+    art[5:10, 7:14] = 0  # a 5 x 7 hole
+    big = np.kron(art, np.ones((40, 40, 1), np.uint8)).astype(np.float64)
+    h, w = big.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    alpha = big[..., 3:] / 255
+
+    def kept_in_hole(frequency: float, phase: float) -> int:
+        wave = 12 * np.sin(xx / w * frequency + yy / h * 2 + phase)[..., None]
+        rgb = big[..., :3] * alpha + bg * (1 - alpha) + wave
+        image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
+        out = pixelize(np.asarray(image.filter(ImageFilter.GaussianBlur(1)).convert("RGBA"))).image
+        assert out.shape == art.shape
+        assert (out[..., 3] > 0)[art[..., 3] > 0].all()  # the ring itself stays whole
+        return int((out[5:10, 7:14, 3] > 0).sum())
+
+    assert kept_in_hole(5, 1.5) == 0  # 4 of its 35 cells were kept before
+    for frequency, phase in ((4.5, 1), (5, 0.5), (5.5, 0.5), (5.5, 1)):
+        assert kept_in_hole(frequency, phase) <= 17  # 10-25 were kept before
