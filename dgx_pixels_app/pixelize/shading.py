@@ -45,8 +45,6 @@ def box_mean(values: np.ndarray, weight: np.ndarray, radius: int) -> np.ndarray:
     y1 = np.clip(np.arange(h) + radius + 1, 0, h)
     x0 = np.clip(np.arange(w) - radius, 0, w)
     x1 = np.clip(np.arange(w) + radius + 1, 0, w)
-    total = (
-        s[y1][:, x1] - s[y0][:, x1] - s[y1][:, x0] + s[y0][:, x0]
-    )  # (h, w, c + 1) window sums
+    total = s[y1][:, x1] - s[y0][:, x1] - s[y1][:, x0] + s[y0][:, x0]  # (h, w, c + 1) window sums
     count = total[..., -1:]
     return np.where(count > 0, total[..., :-1] / np.maximum(count, 1), 0.0)
