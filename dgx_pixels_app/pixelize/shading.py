@@ -1,9 +1,9 @@
 """Slow shading across the image: a smooth (quadratic) function of cell position.
 
-SDXL lights a sprite unevenly: the same palette colour reads a little darker in one
-corner than in another, by up to about 15 levels. The background finder fits this
-to the background's cells; the palette fits it to how far each cell reads from its
-palette colour, so that two colours no longer meet in the middle.
+SDXL lights a picture unevenly: the same colour reads a little darker in one corner
+than in another, by up to about 15 levels. The background finder fits a quadratic to
+the background's cells, and takes what a quadratic cannot follow (a wave of light)
+from the background cells nearby (box_mean).
 """
 
 from __future__ import annotations
