@@ -57,8 +57,14 @@ def edge_profile(image: np.ndarray, axis: int, max_lines: int = 256) -> np.ndarr
     lines = image.shape[1 - axis]
     step = max(1, lines // max_lines)
     data = image[::step, :, :3] if axis == 1 else image[:, ::step, :3]
-    diff = np.abs(np.diff(data.astype(np.int16), axis=axis)).sum(axis=2, dtype=np.int32)
-    return diff.mean(axis=1 - axis).astype(np.float64)
+    diff = np.abs(np.diff(data.astype(np.int16), axis=axis))
+    # the same integer sums as over channels first, but along contiguous memory (numpy
+    # is slow to reduce a middle axis of three-wide rows)
+    if axis == 0:
+        total = diff.reshape(diff.shape[0], -1).sum(axis=1, dtype=np.int64)
+    else:
+        total = diff.sum(axis=0, dtype=np.int64).sum(axis=-1)
+    return total / diff.shape[1 - axis]
 
 
 def _spectrum(profile: np.ndarray, size: int) -> np.ndarray:
@@ -111,7 +117,7 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     if block is None:
         return f
     fit = _lattice_fit(profiles, period) if profiles else 1.0
-    if fit >= 0.9 and (block < 8 or any(_seam_ratio(p) >= 0.4 for p in profiles)):
+    if fit >= 0.9 and (block < 8 or any(_seam_ratio(p.profile) >= 0.4 for p in profiles)):
         return f  # the harmonics (and chroma's 2 px) must explain the edges on their own
     masked = power.copy()
     freqs = np.arange(len(power)) / size
@@ -153,13 +159,26 @@ def _edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return peaks + 1.0, smooth[peaks]
 
 
-def _lattice_fit(profiles, period: float) -> float:
+@dataclass(frozen=True)
+class _Edged:
+    """A profile with its clear edges, found once (periods are tried by the dozen)."""
+
+    profile: np.ndarray
+    positions: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def of(cls, profile: np.ndarray) -> _Edged:
+        return cls(profile, *_edges(profile))
+
+
+def _lattice_fit(profiles: tuple[_Edged, ...], period: float) -> float:
     """Share of the edge strength that lies on the lattice of this period (each axis
     with its own phase): the cell grid explains nearly all edges, a repeat of the
     content (a row of lamps, a tileset's tiles) only some."""
     hit = total = 0.0
-    for profile in profiles:
-        positions, weights = _edges(profile)
+    for edged in profiles:
+        profile, positions, weights = edged.profile, edged.positions, edged.weights
         if positions.size == 0:
             continue
         # the lattice's phase from the edges themselves (their weighted circular mean),
@@ -386,9 +405,10 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     combined = sx + sy
     f = _peak_frequency(combined, size, 1.0 / max_cell, 1.0 / MIN_CELL)
     if f is not None:
-        f = _avoid_jpeg_blocks(combined, size, f, 1.0 / max_cell, (px, py))
-        f = _largest_fitting_period(combined, size, f, 1.0 / max_cell, (px, py))
-        f = _rescue_from_content_period(combined, size, f, (px, py))
+        edged = (_Edged.of(px), _Edged.of(py))
+        f = _avoid_jpeg_blocks(combined, size, f, 1.0 / max_cell, edged)
+        f = _largest_fitting_period(combined, size, f, 1.0 / max_cell, edged)
+        f = _rescue_from_content_period(combined, size, f, edged)
     if f is None or 1.0 / f >= min(w, h) / 1.5:
         return Grid(
             AxisGrid(float(w), np.array([0.0, float(w)])),

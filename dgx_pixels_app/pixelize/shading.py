@@ -8,16 +8,22 @@ from the background cells nearby (box_mean).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 FIT_POINTS = 2000  # cells a field is fitted on, at most (plenty for six terms)
 
 
+@functools.lru_cache(maxsize=8)
 def quadratic_basis(h: int, w: int) -> np.ndarray:
-    """(h, w, 6): 1, x, y, x², xy, y² with x and y from -0.5 to 0.5 across the cells."""
+    """(h, w, 6): 1, x, y, x², xy, y² with x and y from -0.5 to 0.5 across the cells
+    (read only: one array per size, as the background fits it a dozen times)."""
     yy, xx = np.mgrid[0:h, 0:w]
     x, y = xx / max(1, w - 1) - 0.5, yy / max(1, h - 1) - 0.5
-    return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], -1)
+    basis = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], -1)
+    basis.flags.writeable = False
+    return basis
 
 
 def fit(values: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
