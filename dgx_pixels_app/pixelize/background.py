@@ -35,7 +35,7 @@ import numpy as np
 from dgx_pixels_app.pixelize.palette import _weighted
 from dgx_pixels_app.pixelize.regions import components, label, ring, ring_mask, touching
 from dgx_pixels_app.pixelize.shading import box_mean, fit
-from dgx_pixels_app.pixelize.stats import median
+from dgx_pixels_app.pixelize.stats import median, percentile
 
 STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
 STEP_SCALE = 4.0  # ... and up to this multiple of the background's typical step
@@ -66,6 +66,8 @@ TEXTURED = 1.1
 PAPER_RATIO = 1.6
 PAPER_SHARE = 0.3  # ... when at least this share of the background's cells is textured
 FLAT_MIN = 4
+STEPPED_SHARE = 0.2  # a background whose neighbours step clearly this often is art
+STEPPED_PAIRS = 20  # ... judged on at least this many neighbouring pairs
 KEY_CHROMA = 60  # a background this colourful (max - min of RGB) is a key colour
 
 
@@ -73,6 +75,24 @@ KEY_CHROMA = 60  # a background this colourful (max - min of RGB) is a key colou
 class Background:
     mask: np.ndarray  # (rows, cols) bool: the cells taken as background
     color: tuple[int, int, int]
+
+
+def stepped(wrgb: np.ndarray, mask: np.ndarray) -> bool:
+    """Whether the found area steps like art rather than drifting like a background:
+    many neighbouring cells in it differ clearly (twice a clear step over its own
+    small differences), as the bands of a ramp across a tile do. SDXL's backgrounds,
+    paper included, step so at under 5 % of neighbours; a banded tile at half."""
+    steps = []
+    for a, b, both in (
+        (wrgb[:, 1:], wrgb[:, :-1], mask[:, 1:] & mask[:, :-1]),
+        (wrgb[1:], wrgb[:-1], mask[1:] & mask[:-1]),
+    ):
+        steps.append(_distance(a[both], b[both]))
+    d = np.concatenate(steps)
+    if d.size < STEPPED_PAIRS:
+        return False
+    clear = max(STEP_FLOOR, 3.0 * percentile(d, 25))
+    return float((d > 2 * clear).mean()) > STEPPED_SHARE
 
 
 def border_share(mask: np.ndarray) -> float:
@@ -484,7 +504,7 @@ def find_background(
             return None
         if cut_pieces(mask) > max(2.0, PIECES_PER_SHARE * share) or full_sides(mask) >= 2:
             return None
-        if framed_art(wrgb, mask):
+        if framed_art(wrgb, mask) or stepped(wrgb, mask):
             return None
     found = tuple(int(v) for v in median(rgb[mask], axis=0))
     return Background(mask, found)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.deblur import deblurred_cells
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
+from dgx_pixels_app.pixelize.ramps import ramp_palette
 from dgx_pixels_app.pixelize.stats import unique_colors
 
 
@@ -96,6 +97,8 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
         palette = options.palette.as_array()[:, :3]
     elif options.colors:
         palette = pal.fixed_palette(source, options.colors)
+    elif options.reduce_palette and grid is not None and not small(grid) and opaque.any():
+        palette = ramp_palette(rgb, opaque)  # large cells: a ramp's fine steps are kept
     elif options.reduce_palette:
         palette = pal.auto_palette(source)
     else:
