@@ -32,8 +32,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.palette import _weighted
-from dgx_pixels_app.pixelize.regions import components, label, ring, ring_mask, touching
+from dgx_pixels_app.pixelize.palette import _weighted, distance, norm2
+from dgx_pixels_app.pixelize.regions import (
+    components,
+    label,
+    neighbour_pairs,
+    ring,
+    ring_mask,
+    touching,
+)
 from dgx_pixels_app.pixelize.shading import box_mean, fit
 from dgx_pixels_app.pixelize.stats import median, percentile
 
@@ -82,13 +89,9 @@ def stepped(wrgb: np.ndarray, mask: np.ndarray) -> bool:
     many neighbouring cells in it differ clearly (twice a clear step over its own
     small differences), as the bands of a ramp across a tile do. SDXL's backgrounds,
     paper included, step so at under 5 % of neighbours; a banded tile at half."""
-    steps = []
-    for a, b, both in (
-        (wrgb[:, 1:], wrgb[:, :-1], mask[:, 1:] & mask[:, :-1]),
-        (wrgb[1:], wrgb[:-1], mask[1:] & mask[:-1]),
-    ):
-        steps.append(_distance(a[both], b[both]))
-    d = np.concatenate(steps)
+    a, b = neighbour_pairs(mask)
+    flat = wrgb.reshape(-1, 3)
+    d = distance(flat[a], flat[b])
     if d.size < STEPPED_PAIRS:
         return False
     clear = max(STEP_FLOOR, 3.0 * percentile(d, 25))
@@ -98,16 +101,6 @@ def stepped(wrgb: np.ndarray, mask: np.ndarray) -> bool:
 def border_share(mask: np.ndarray) -> float:
     edges = ring(mask)
     return float(edges.mean()) if edges.size else 0.0
-
-
-def _norm2(d: np.ndarray) -> np.ndarray:
-    """Squared length of (..., 3) vectors: the sum numpy's ``.sum(-1)`` gives, bit for
-    bit, in a third of the time (numpy is slow to reduce a last axis of three)."""
-    return d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1] + d[..., 2] * d[..., 2]
-
-
-def _distance(wrgb: np.ndarray, color: np.ndarray) -> np.ndarray:
-    return np.sqrt(_norm2(wrgb - color))
 
 
 def candidate_color(wrgb: np.ndarray, radius: float) -> np.ndarray:
@@ -128,11 +121,11 @@ def candidate_color(wrgb: np.ndarray, radius: float) -> np.ndarray:
     d = np.sqrt(((sample[:, None] - sample[None, :]) ** 2).sum(-1))
     corner_hits = np.zeros(len(sample))
     for c in corners[corners < n]:
-        corner_hits += _distance(sample, border[c]) <= radius
+        corner_hits += distance(sample, border[c]) <= radius
     votes = (d <= radius).astype(np.float32) @ weight[::step] * step
     score = corner_hits * CORNER_VOTE * n + votes
     best = int(np.argmax(score))
-    near = _distance(border, sample[best]) <= radius
+    near = distance(border, sample[best]) <= radius
     return median(border[near], axis=0)
 
 
@@ -143,7 +136,7 @@ def _background_step(wrgb: np.ndarray, seeds: np.ndarray, tolerance: float) -> f
     pair = inside & np.roll(inside, -1)
     if pair.sum() < 4:
         return tolerance
-    steps = _distance(loop, np.roll(loop, -1, axis=0))[pair]
+    steps = distance(loop, np.roll(loop, -1, axis=0))[pair]
     return float(np.clip(STEP_SCALE * median(steps), STEP_FLOOR, tolerance))
 
 
@@ -178,7 +171,7 @@ def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
     if predicted is None:
         centre = median(wrgb[mask], axis=0) if mask.any() else wrgb.reshape(-1, 3).mean(0)
         return np.broadcast_to(centre, wrgb.shape), 0.0
-    spread = float(median(_distance(wrgb[mask], predicted[mask])))
+    spread = float(median(distance(wrgb[mask], predicted[mask])))
     return predicted, spread
 
 
@@ -197,7 +190,7 @@ def drop_plateaus(
         return mask
     for _ in range(3):
         predicted, spread = shading(wrgb, keep)
-        off = _distance(wrgb, predicted)
+        off = distance(wrgb, predicted)
         keep = mask & (off <= max(STEP_FLOOR, 3.0 * spread))
     outliers = mask & ~keep
     if not outliers.any():
@@ -215,7 +208,7 @@ def drop_plateaus(
             ok = (ny >= 0) & (ny < h) & (nx >= 0) & (nx < w)
             ny, nx = ny[ok], nx[ok]
             next_to = keep[ny, nx]
-            steps.append(_distance(wrgb[ny, nx][next_to], wrgb[ys[ok], xs[ok]][next_to]))
+            steps.append(distance(wrgb[ny, nx][next_to], wrgb[ys[ok], xs[ok]][next_to]))
         steps = np.concatenate(steps)
         if steps.size and median(steps) >= edge:
             out[ys, xs] = False
@@ -227,8 +220,8 @@ def _mix(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.nd
     ab = b - a
     ca = c - a
     dot = ca[..., 0] * ab[..., 0] + ca[..., 1] * ab[..., 1] + ca[..., 2] * ab[..., 2]
-    t = np.clip(dot / np.maximum(_norm2(ab), 1e-6), 0.0, 1.0)
-    return np.sqrt(_norm2(c - (a + t[..., None] * ab))), t
+    t = np.clip(dot / np.maximum(norm2(ab), 1e-6), 0.0, 1.0)
+    return np.sqrt(norm2(c - (a + t[..., None] * ab))), t
 
 
 def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
@@ -243,7 +236,7 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     predicted, _ = shading(wrgb, mask)
     h, w = mask.shape
     padded = np.pad(wrgb, ((1, 1), (1, 1), (0, 0)), mode="edge")
-    to_background = _distance(wrgb, predicted)
+    to_background = distance(wrgb, predicted)
     others = np.pad(~mask, 1, constant_values=False)
     shifts = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
 
@@ -257,14 +250,14 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
         off, t = _mix(wrgb, predicted, neighbour)
         blend |= beside & (off <= 0.5 * tolerance) & (t <= 0.5)
         # JPEG's colour error grows with the contrast it smears
-        slack = np.maximum(0.5 * tolerance, OFF_SHARE * _distance(neighbour, predicted))
+        slack = np.maximum(0.5 * tolerance, OFF_SHARE * distance(neighbour, predicted))
         mixed |= beside & (off <= slack) & (t <= BLEND)
     close = (to_background <= HALO * tolerance) | blend
     # the sprite's own cells: neither background nor fringe candidates themselves
     sprite = np.pad(~mask & ~close, 1, constant_values=False)
     nearest_inner = np.full(mask.shape, np.inf)
     for dy, dx in shifts:
-        d = _distance(wrgb, around(padded, dy, dx))
+        d = distance(wrgb, around(padded, dy, dx))
         nearest_inner = np.where(
             around(sprite, dy, dx), np.minimum(nearest_inner, d), nearest_inner
         )
@@ -280,7 +273,7 @@ def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     if mask.sum() < 12 or mask.all():
         return out
     predicted, _ = shading(wrgb, mask)
-    close = _distance(wrgb, predicted) <= tolerance
+    close = distance(wrgb, predicted) <= tolerance
     # a lone cell has no non-background neighbour; a pair, one each: each other
     h, w = mask.shape
     other = np.pad(~mask, 1, constant_values=False)
@@ -310,9 +303,9 @@ def _bg_like(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None
     local = predicted + box_mean(wrgb - predicted, mask.astype(np.float64), radius)
     like = np.zeros(mask.shape, bool)
     for guess in (predicted, local):
-        like |= _distance(wrgb, guess) <= limit
+        like |= distance(wrgb, guess) <= limit
         if sharp is not None:
-            like |= _distance(sharp, guess) <= limit
+            like |= distance(sharp, guess) <= limit
     return ~mask & like
 
 
@@ -445,24 +438,24 @@ def find_background(
         target = _weighted(np.asarray(color, np.uint8).reshape(1, 3))[0]
     else:
         target = candidate_color(wrgb, SEED_RADIUS)
-    distance = _distance(wrgb, target)
+    to_target = distance(wrgb, target)
     seeds = ring_mask(h, w)
     radius = min(SEED_RADIUS, tolerance)
-    if color is not None and not (seeds & (distance <= radius)).any():
+    if color is not None and not (seeds & (to_target <= radius)).any():
         # the pick may sit a little off the cells' colours: widen to the tolerance, and
         # to enclosed areas when no border cell is near it
         radius = tolerance
-        if not (seeds & (distance <= radius)).any():
+        if not (seeds & (to_target <= radius)).any():
             seeds[:] = True
-    seeds &= distance <= radius
+    seeds &= to_target <= radius
     if not seeds.any():
         return None
     if color is not None:  # centre on the cells the pick found, as the automatic case is
         target = median(wrgb[seeds], axis=0)
-        distance = _distance(wrgb, target)
-        seeds |= (distance <= radius) & ring_mask(h, w)
+        to_target = distance(wrgb, target)
+        seeds |= (to_target <= radius) & ring_mask(h, w)
     step = _background_step(wrgb, seeds, tolerance)
-    near = distance <= 2.5 * tolerance
+    near = to_target <= 2.5 * tolerance
     mask = fill(wrgb, seeds, near, step)
     # the sprite may cut the background into separate parts along the border, and a
     # gradient may carry a part away from the seed colour: seed the border cells the
@@ -470,16 +463,16 @@ def find_background(
     border = ring_mask(h, w)
     for _ in range(2):
         predicted, spread = shading(wrgb, mask)
-        off = _distance(wrgb, predicted)
+        off = distance(wrgb, predicted)
         more = border & ~mask & near & (off <= max(SEED_RADIUS, 3.0 * spread, step))
         if not more.any():
             break
         mask = fill(wrgb, mask | more, near, step)
-    mask = drop_plateaus(wrgb, mask, distance <= SEED_RADIUS, step / STEP_SCALE)
+    mask = drop_plateaus(wrgb, mask, to_target <= SEED_RADIUS, step / STEP_SCALE)
     flat = np.zeros_like(mask)
     limit = None
     if texture is not None and color is None:
-        limit = paper_texture(texture, mask, mask & (distance <= SEED_RADIUS))
+        limit = paper_texture(texture, mask, mask & (to_target <= SEED_RADIUS))
     if limit is not None:
         flat = flat_areas(texture, mask, limit)
         mask &= ~flat

@@ -25,6 +25,17 @@ def _weighted(rgb: np.ndarray) -> np.ndarray:
     return rgb.astype(np.float32) * np.array([0.8, 1.0, 0.6], dtype=np.float32)
 
 
+def norm2(d: np.ndarray) -> np.ndarray:
+    """Squared length of (..., 3) vectors: the sum numpy's ``.sum(-1)`` gives, bit for
+    bit, in a third of the time (numpy is slow to reduce a last axis of three)."""
+    return d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1] + d[..., 2] * d[..., 2]
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distance between (..., 3) colours (weighted ones: see _weighted)."""
+    return np.sqrt(norm2(a - b))
+
+
 def nearest(colors: np.ndarray, palette: np.ndarray) -> np.ndarray:
     """Index of the nearest palette colour for each colour (both (n, 3) uint8)."""
     a, b = _weighted(colors), _weighted(palette)

@@ -19,7 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.palette import AUTO_THRESHOLD, _weighted, auto_palette, nearest
+from dgx_pixels_app.pixelize.palette import (
+    AUTO_THRESHOLD,
+    _weighted,
+    auto_palette,
+    distance,
+    nearest,
+)
+from dgx_pixels_app.pixelize.regions import neighbour_pairs
 from dgx_pixels_app.pixelize.stats import percentile, unique_colors
 
 STEP_MIN = 4.0  # a step between neighbours is clear above this (weighted RGB) ...
@@ -32,29 +39,13 @@ APART_MIN = 2  # two colours meet with a clear step at least this often ...
 APART_SHARE = 0.2  # ... and at this share of where they meet, or are one colour
 
 
-def _neighbour_pairs(rgb: np.ndarray, opaque: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flat indices (a, b) of the 4-connected neighbouring opaque cells."""
-    h, w = opaque.shape
-    index = np.arange(h * w).reshape(h, w)
-    both_x = opaque[:, 1:] & opaque[:, :-1]
-    both_y = opaque[1:] & opaque[:-1]
-    a = np.concatenate([index[:, :-1][both_x], index[:-1][both_y]])
-    b = np.concatenate([index[:, 1:][both_x], index[1:][both_y]])
-    return a, b
-
-
-def _distance(wa: np.ndarray, wb: np.ndarray) -> np.ndarray:
-    d = wa - wb
-    return np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1] + d[..., 2] * d[..., 2])
-
-
 def ramp_palette(rgb: np.ndarray, opaque: np.ndarray) -> np.ndarray:
     """The palette for the (rows, cols, 3) cell colours ``rgb`` on the ``opaque``
     cells, keeping a ramp's shades (see the module's docstring)."""
     flat = rgb.reshape(-1, 3)
     wflat = _weighted(flat)
-    a, b = _neighbour_pairs(rgb, opaque)
-    steps = _distance(wflat[a], wflat[b])
+    a, b = neighbour_pairs(opaque)
+    steps = distance(wflat[a], wflat[b])
     under = steps[steps < AUTO_THRESHOLD]
     if under.size < MIN_PAIRS:
         return auto_palette(rgb[opaque])
@@ -84,7 +75,7 @@ def _join_unstepped(
     label[opaque] = nearest(flat[opaque], palette)
     la, lb = label[a], label[b]
     wp = _weighted(palette)
-    close = _distance(wp[:, None], wp[None, :])
+    close = distance(wp[:, None], wp[None, :])
     # colours that meet with a clear step (not once by noise: at a fair share of the
     # places where they meet) are two colours
     meet = np.zeros((n, n))

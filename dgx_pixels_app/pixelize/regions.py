@@ -35,6 +35,17 @@ def touching(mask: np.ndarray, diagonal: bool = False) -> np.ndarray:
     return out
 
 
+def neighbour_pairs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices (a, b) of the 4-connected neighbouring cells both in ``mask``."""
+    h, w = mask.shape
+    index = np.arange(h * w).reshape(h, w)
+    both_x = mask[:, 1:] & mask[:, :-1]
+    both_y = mask[1:] & mask[:-1]
+    a = np.concatenate([index[:, :-1][both_x], index[:-1][both_y]])
+    b = np.concatenate([index[:, 1:][both_x], index[1:][both_y]])
+    return a, b
+
+
 def _around4(y: int, x: int):
     return ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1))
 
