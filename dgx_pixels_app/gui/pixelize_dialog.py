@@ -163,6 +163,7 @@ class PixelizeDialog(QDialog):
         self.auto_cell.toggled.connect(lambda on: self.cell.setEnabled(not on))
         self.colors_mode.currentIndexChanged.connect(self._on_mode)
         self._on_mode()
+        self.debounce.stop()  # the first preview is computed now, not a second time after it
         self.recompute()
 
     def _on_pick(self, armed: bool) -> None:

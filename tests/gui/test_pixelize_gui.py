@@ -14,10 +14,9 @@ def test_dialog_previews_and_reports_the_detected_cell(qtbot):
     dialog = PixelizeDialog(source, palette_of(art))
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    settled(qtbot, dialog)
     assert dialog.result.image.shape == art.shape
     assert "12." in dialog.info.text() and "24 × 20 sprite" in dialog.info.text()
-    assert dialog.apply_button.isEnabled()
 
     first = dialog.result
     dialog.colors_mode.setCurrentIndex(dialog.colors_mode.findData("count"))
@@ -30,6 +29,14 @@ def test_dialog_previews_and_reports_the_detected_cell(qtbot):
     dialog.cell.setValue(25.0)  # override: twice the real cell
     qtbot.waitUntil(lambda: 9 <= dialog.result.image.shape[1] <= 13, timeout=10000)
     dialog.reject()
+
+
+def settled(qtbot, dialog):
+    """Wait for a preview with no newer one on its way: Apply is disabled while the
+    preview is recomputed (a resize or a setting can start one right after the first)."""
+    qtbot.waitUntil(
+        lambda: dialog.result is not None and dialog.apply_button.isEnabled(), timeout=10000
+    )
 
 
 def palette_of(art):
@@ -77,7 +84,7 @@ def test_background_eyedropper_none_and_tinted_cells(qtbot):
     qtbot.addWidget(dialog)
     dialog.resize(1000, 600)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    settled(qtbot, dialog)
     auto = dialog.result
     assert np.array_equal(auto.image[..., 3] > 0, GHOST[..., 3] > 0)
     assert "background #" in dialog.info.text() and "tinted" in dialog.info.text()
@@ -107,4 +114,22 @@ def test_background_eyedropper_none_and_tinted_cells(qtbot):
     before = dialog.picked
     qtbot.mouseClick(dialog.before, Qt.MouseButton.LeftButton, pos=target.center())
     assert dialog.picked == before
+    dialog.reject()
+
+
+def test_opening_the_dialog_computes_one_preview(qtbot, monkeypatch):
+    """The first preview is computed once: Apply does not go grey again a moment after
+    it came (a second, identical run used to follow the first)."""
+    import dgx_pixels_app.gui.pixelize_dialog as module
+
+    runs = []
+    monkeypatch.setattr(module, "pixelize", lambda *a, **k: runs.append(1) or pixelize(*a, **k))
+    art = sprite(seed=31)
+    dialog = PixelizeDialog(upscale(art, 12.5, blur=0.8), palette_of(art))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settled(qtbot, dialog)
+    qtbot.wait(2 * dialog.debounce.interval() + 200)
+    assert len(runs) == 1
+    assert dialog.apply_button.isEnabled()
     dialog.reject()
