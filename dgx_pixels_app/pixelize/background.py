@@ -66,6 +66,7 @@ HALO = 0.75  # a fringe cell lies within this share of the tolerance of the back
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
 OFF_SHARE = 0.1  # ... allowing this share of the contrast off the line (JPEG colour error)
 LOCAL_SHARE = 0.15  # the background nearby: within this share of the image
+SPECK_CELLS = 3  # a speck of the background has at most this many cells
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
 # Paper whose cells vary inside at least this much (cells.cell_texture), and this many
 # times as much as the art's, is textured: FLAT_MIN flat cells together on it are art.
@@ -265,31 +266,22 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
 
 
 def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
-    """Lone cells of noise or JPEG in the background: one or two cells touching
-    nothing but background (diagonals too, so a sprite's corner pixel is never one),
-    within ``tolerance`` of the background's shading. A detail attached to the
-    sprite, or a sparkle of another colour, stays."""
-    out = np.zeros_like(mask)
+    """Lone specks of noise, JPEG or darker paper in the background: up to SPECK_CELLS
+    cells together touching nothing but background (diagonals too, so a sprite's
+    corner pixel is never one), within ``tolerance`` of the background's shading (a
+    speck of one or two cells: those of its cells that are; of three: all of them).
+    A detail attached to the sprite, or a sparkle of another colour, stays."""
     if mask.sum() < 12 or mask.all():
-        return out
+        return np.zeros_like(mask)
     predicted, _ = shading(wrgb, mask)
     close = distance(wrgb, predicted) <= tolerance
-    # a lone cell has no non-background neighbour; a pair, one each: each other
-    h, w = mask.shape
-    other = np.pad(~mask, 1, constant_values=False)
-    shifts = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
-    count = sum(
-        other[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w].astype(np.int8) for dy, dx in shifts
-    )
-    alone = ~mask & (count == 0)
-    pair = ~mask & (count == 1)
-    padded_pair = np.pad(pair, 1, constant_values=False)
-    partner = np.zeros_like(mask)
-    for dy, dx in shifts:
-        partner |= padded_pair[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
-    speck = (alone | (pair & partner)) & close
-    out |= speck
-    return out
+    labels, n = label(~mask, diagonal=True)
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)
+    far = np.bincount(labels[~close].ravel(), minlength=n + 1)
+    tiny = sizes <= 2
+    whole = (sizes <= SPECK_CELLS) & (far == 0)
+    tiny[0] = whole[0] = False
+    return (tiny[labels] & close) | whole[labels]
 
 
 def _bg_like(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None) -> np.ndarray:

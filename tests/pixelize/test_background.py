@@ -281,3 +281,24 @@ def test_a_hole_on_an_unevenly_lit_background_is_see_through():
     assert kept_in_hole(5, 1.5) == 0  # 4 of its 35 cells were kept before
     for frequency, phase in ((4.5, 1), (5, 0.5), (5.5, 0.5), (5.5, 1)):
         assert kept_in_hole(frequency, phase) <= 17  # 10-25 were kept before
+
+
+def test_a_three_cell_speck_of_darker_paper_goes_but_a_red_sparkle_stays():
+    """Mottled paper can leave a few cells a shade darker, alone in a corner: paper,
+    not art. A sparkle of the sprite's own colour, just as alone, stays."""
+    art = np.zeros((40, 40, 4), np.uint8)
+    gh, gw = GHOST.shape[:2]
+    art[10 : 10 + gh, 12 : 12 + gw] = GHOST
+    art[34, 3] = art[35, 3] = art[35, 4] = (200, 30, 40, 255)  # three red cells, alone
+    cell = 6
+    for seed in range(3):
+        image = on_paper(art, float(cell), seed=seed).copy()
+        rgb = image[..., :3].astype(int)
+        y, x = 37 * cell, 36 * cell  # an L of three cells, 15 levels darker
+        rgb[y : y + cell, x : x + 2 * cell] -= 15
+        rgb[y + cell : y + 2 * cell, x : x + cell] -= 15
+        image[..., :3] = np.clip(rgb, 0, 255).astype(np.uint8)
+        out = pixelize(image).image
+        assert out.shape == art.shape
+        assert not (out[37:39, 36:38, 3] > 0).any(), seed  # all three were kept before
+        assert (out[34:36, 3:5, 3] > 0).sum() == 3, seed
