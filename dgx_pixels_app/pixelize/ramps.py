@@ -10,9 +10,10 @@ distance that small, noisy cells need. So on large cells:
 1. Colours are merged only up to a distance below the art's finest clear steps
    between neighbouring cells (measured, not guessed): every ramp shade survives.
 2. Two of those colours are then one colour when they are close (the usual merge
-   distance) and nowhere meet with a clear step: the same colour, lit differently
-   in two places, or split across a soft gradient. Colours that meet with a step
-   stay apart, so a ramp never collapses into its neighbours.
+   distance) and seldom meet with a clear step (not twice, or at under a fifth of
+   the places where they meet: noise): the same colour, lit differently in two
+   places, or split across a soft gradient. Colours that meet with a step stay
+   apart, so a ramp does not collapse into its neighbours.
 """
 
 from __future__ import annotations
