@@ -119,7 +119,7 @@ def candidate_color(wrgb: np.ndarray, radius: float) -> np.ndarray:
     weight = 1 + 2 * np.clip(1 - gap, 0, 1)
     step = max(1, n // 512)
     sample = border[::step]
-    d = np.sqrt(((sample[:, None] - sample[None, :]) ** 2).sum(-1))
+    d = distance(sample[:, None], sample[None, :])
     corner_hits = np.zeros(len(sample))
     for c in corners[corners < n]:
         corner_hits += distance(sample, border[c]) <= radius
@@ -144,8 +144,8 @@ def _background_step(wrgb: np.ndarray, seeds: np.ndarray, tolerance: float) -> f
 def fill(wrgb: np.ndarray, seeds: np.ndarray, near: np.ndarray, step: float) -> np.ndarray:
     """Cells reachable from ``seeds`` through ``near`` cells, one step <= ``step`` at a time."""
     h, w = near.shape
-    step_x = np.sqrt(((wrgb[:, 1:] - wrgb[:, :-1]) ** 2).sum(-1)) <= step  # (h, w-1)
-    step_y = np.sqrt(((wrgb[1:] - wrgb[:-1]) ** 2).sum(-1)) <= step  # (h-1, w)
+    step_x = distance(wrgb[:, 1:], wrgb[:, :-1]) <= step  # (h, w-1)
+    step_y = distance(wrgb[1:], wrgb[:-1]) <= step  # (h-1, w)
     mask = seeds & near
     queue: deque[tuple[int, int]] = deque(zip(*np.nonzero(mask), strict=True))
     while queue:

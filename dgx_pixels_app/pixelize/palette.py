@@ -56,7 +56,7 @@ def auto_palette(rgb: np.ndarray, threshold: float = AUTO_THRESHOLD) -> np.ndarr
         if assign[i] >= 0:
             continue
         centres.append(i)
-        d = np.sqrt(((wc - wc[i]) ** 2).sum(1))
+        d = distance(wc, wc[i])
         assign[(assign < 0) & (d <= threshold)] = len(centres) - 1
     weights = counts.astype(np.float64)[:, None]
     sums = np.zeros((len(centres), 3))
@@ -94,6 +94,6 @@ def apply_palette(rgb: np.ndarray, palette: np.ndarray, dither: bool = False) ->
 def _palette_spread(palette: np.ndarray) -> float:
     """Typical distance between neighbouring palette colours: the dither amplitude."""
     p = palette.astype(np.float32)
-    d = np.sqrt(((p[:, None] - p[None, :]) ** 2).sum(-1))
+    d = distance(p[:, None], p[None, :])
     d[d == 0] = np.inf
     return float(median(d.min(axis=1)))
