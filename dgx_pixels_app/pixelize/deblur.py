@@ -23,6 +23,8 @@ full resolution (a PNG) keeps the lightness sigma.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from dgx_pixels_app.pixelize.grid import Grid, sample_pixels
@@ -112,9 +114,23 @@ def _best(
     return None if best is None else (best[1], best[2])
 
 
-def deblurred_cells(image: np.ndarray, grid: Grid) -> tuple[np.ndarray, float]:
+@dataclass(frozen=True)
+class Blur:
+    """What deblurred_cells found: the blur widths, the cells' colours with the blur
+    solved out (YCbCr, unrounded), and how the blur couples cells: ``gram`` holds,
+    for lightness and for colour, the (rows, rows) and (cols, cols) products A^T A
+    of the mixing matrices, so that for cell colours C the squared misfit to what the
+    image shows is the sum over channels of (C* - C)^T (Gy (x) Gx) (C* - C)."""
+
+    sigma: float  # lightness's blur, in image pixels
+    chroma_sigma: float  # colour's
+    solution: np.ndarray  # (rows, cols, 3) YCbCr
+    gram: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def deblurred_cells(image: np.ndarray, grid: Grid) -> tuple[np.ndarray, Blur | None]:
     """The (rows, cols, 3) uint8 cell colours of ``image``'s RGB with the blur solved
-    out, and the sigma that explained the cell boundaries' lightness best."""
+    out, and the blur found (None when no candidate could be solved)."""
     h, w = image.shape[:2]
     rgb = image[..., :3]
     inner = sample_pixels(grid.y.cuts, h, INNER), sample_pixels(grid.x.cuts, w, INNER)
@@ -124,10 +140,22 @@ def deblurred_cells(image: np.ndarray, grid: Grid) -> tuple[np.ndarray, float]:
     ycc = seen @ TO_YCC.T
     light = _best(grid, inner, outer, ycc[..., :1], check[..., :1], SIGMAS)
     if light is None:
-        return np.clip(seen, 0, 255).round().astype(np.uint8), 0.0
+        return np.clip(seen, 0, 255).round().astype(np.uint8), None
     sigma = light[0]
     widened = [float(np.hypot(sigma, extra)) for extra in CHROMA_EXTRA]
     colour = _best(grid, inner, outer, ycc[..., 1:], check[..., 1:], widened)
-    chroma = ycc[..., 1:] if colour is None else colour[1]
-    out = np.concatenate([light[1], chroma], axis=-1) @ FROM_YCC.T
-    return np.clip(out, 0, 255).round().astype(np.uint8), sigma
+    if colour is None:  # the colour planes as they are, blurred like lightness
+        colour = (sigma, ycc[..., 1:])
+    solution = np.concatenate([light[1], colour[1]], axis=-1)
+    out = np.clip(solution @ FROM_YCC.T, 0, 255).round().astype(np.uint8)
+    grams = tuple(_grams(grid, inner, s) for s in (sigma, colour[0]))
+    return out, Blur(sigma, colour[0], solution, grams)
+
+
+def _mixings(grid: Grid, inner: tuple, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    return _mixing(grid.y.cuts, inner[0], sigma), _mixing(grid.x.cuts, inner[1], sigma)
+
+
+def _grams(grid: Grid, inner: tuple, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    rows, cols = _mixings(grid, inner, sigma)
+    return rows.T @ rows, cols.T @ cols

@@ -14,6 +14,7 @@ from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.deblur import deblurred_cells
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
+from dgx_pixels_app.pixelize.palette_fit import fit_palette
 from dgx_pixels_app.pixelize.ramps import ramp_palette
 from dgx_pixels_app.pixelize.stats import unique_colors
 
@@ -63,9 +64,10 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     # solving the blur out of small cells rings a little at the sprite's edge, so the
     # background is found on plainly sampled cells
     plain = cells = sample_cells(rgba, grid, options.cell_method) if grid else rgba
+    blur = None
     if grid is not None and small(grid):
         cells = plain.copy()
-        cells[..., :3] = deblurred_cells(rgba, grid)[0]
+        cells[..., :3], blur = deblurred_cells(rgba, grid)
     had_alpha = bool((rgba[..., 3] < 255).any())
     opaque = cells[..., 3] >= 128
     rgb = cells[..., :3].copy()
@@ -103,7 +105,11 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
         palette = pal.auto_palette(source)
     else:
         palette = None
-    if palette is not None:
+    if palette is not None and blur is not None and opaque.any() and not options.dither:
+        # small cells: labels and (unless the palette is the user's) colours fitted to
+        # what the blurred image shows, not to the noisier solved colours
+        rgb, palette = fit_palette(blur, opaque, palette, refit=options.palette is None)
+    elif palette is not None:
         rgb = pal.apply_palette(rgb, palette, options.dither)
     alpha = np.where(opaque, 255, 0).astype(np.uint8)
     out = np.dstack([rgb, alpha])

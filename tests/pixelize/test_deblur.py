@@ -31,10 +31,10 @@ def test_blurred_small_cells_get_their_own_colours_back():
     grid = detect_grid(image)
     assert grid.size == (40, 40)
     plain = wrong_share(sample_cells(image, grid), art)
-    solved, sigma = deblurred_cells(image, grid)
+    solved, blur = deblurred_cells(image, grid)
     assert plain > 0.15  # the interior alone is too mixed: the test can tell
     assert wrong_share(solved, art) < 0.02
-    assert 0.9 <= sigma <= 1.8  # near the blur that was applied
+    assert 0.9 <= blur.sigma <= 1.8  # near the blur that was applied
 
 
 def test_pixelize_uses_it_and_leaves_sharp_small_cells_alone():
