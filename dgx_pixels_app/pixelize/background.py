@@ -66,7 +66,11 @@ HALO = 0.75  # a fringe cell lies within this share of the tolerance of the back
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
 OFF_SHARE = 0.1  # ... allowing this share of the contrast off the line (JPEG colour error)
 LOCAL_SHARE = 0.15  # the background nearby: within this share of the image
-SPECK_CELLS = 3  # a speck of the background has at most this many cells
+# A speck of the background (a blot of darker paper) has at most SPECK_SHARE of the
+# cells, and SPECK_MIN to SPECK_MAX of them: a blot of mottle is a few cells across
+SPECK_SHARE = 0.002
+SPECK_MIN = 3
+SPECK_MAX = 12
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
 # Paper whose cells vary inside at least this much (cells.cell_texture), and this many
 # times as much as the art's, is textured: FLAT_MIN flat cells together on it are art.
@@ -266,11 +270,11 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
 
 
 def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
-    """Lone specks of noise, JPEG or darker paper in the background: up to SPECK_CELLS
-    cells together touching nothing but background (diagonals too, so a sprite's
-    corner pixel is never one), within ``tolerance`` of the background's shading (a
-    speck of one or two cells: those of its cells that are; of three: all of them).
-    A detail attached to the sprite, or a sparkle of another colour, stays."""
+    """Lone specks of noise, JPEG or darker paper in the background: cells together
+    touching nothing but background (diagonals too, so a sprite's corner pixel is never
+    one), within ``tolerance`` of the background's shading (a speck of one or two
+    cells: those of its cells that are; of up to speck_cells(): all of them). A detail
+    attached to the sprite, or a sparkle of another colour, stays."""
     if mask.sum() < 12 or mask.all():
         return np.zeros_like(mask)
     predicted, _ = shading(wrgb, mask)
@@ -279,9 +283,14 @@ def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     sizes = np.bincount(labels.ravel(), minlength=n + 1)
     far = np.bincount(labels[~close].ravel(), minlength=n + 1)
     tiny = sizes <= 2
-    whole = (sizes <= SPECK_CELLS) & (far == 0)
+    whole = (sizes <= speck_cells(mask.size)) & (far == 0)
     tiny[0] = whole[0] = False
     return (tiny[labels] & close) | whole[labels]
+
+
+def speck_cells(cells: int) -> int:
+    """The most cells a speck of the background has, on a grid of ``cells``."""
+    return int(np.clip(round(SPECK_SHARE * cells), SPECK_MIN, SPECK_MAX))
 
 
 def _bg_like(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None) -> np.ndarray:

@@ -302,3 +302,28 @@ def test_a_three_cell_speck_of_darker_paper_goes_but_a_red_sparkle_stays():
         assert out.shape == art.shape
         assert not (out[37:39, 36:38, 3] > 0).any(), seed  # all three were kept before
         assert (out[34:36, 3:5, 3] > 0).sum() == 3, seed
+
+
+def test_a_blot_of_darker_paper_goes_on_a_large_grid_but_a_lone_detail_stays():
+    """On a large grid a blot of darker mottle is a few cells across: up to 0.2 % of
+    the cells (at most 12) alone and within the paper's shading are paper (here 7 of
+    5184: 5-7 of them were kept before). A red detail as large and as alone stays."""
+    blot = np.array([[0, 1, 1], [1, 1, 1], [1, 1, 0]], bool)  # seven cells
+    size = 72
+    art = np.zeros((size, size, 4), np.uint8)
+    gh, gw = GHOST.shape[:2]
+    art[7 : 7 + gh, 7 : 7 + gw] = GHOST
+    art[size - 5 : size - 2, 2:5][blot] = (200, 30, 40, 255)  # a red detail, alone
+    cell = 6
+    for seed in range(2):
+        image = on_paper(art, float(cell), seed=seed).copy()
+        rgb = image[..., :3].astype(int)
+        y, x = (size - 4) * cell, (size - 5) * cell
+        darker = np.kron(blot, np.ones((cell, cell), bool))
+        rgb[y : y + 3 * cell, x : x + 3 * cell][darker] -= 12
+        image[..., :3] = np.clip(rgb, 0, 255).astype(np.uint8)
+        out = pixelize(image).image
+        assert out.shape == art.shape, seed
+        kept = int((out[size - 4 : size - 1, size - 5 : size - 2, 3] > 0).sum())
+        assert kept == 0, (seed, kept)
+        assert (out[size - 5 : size - 2, 2:5, 3] > 0).sum() == 7, seed
