@@ -19,9 +19,16 @@ readings, drift. Both are fitted to the image's own evidence instead:
 The three alternate a few rounds. Cells that are not art (the background) keep their
 solved colours: they are part of what blurred into the art's edge. A palette the user
 gave is only chosen from, never refitted or merged.
+
+Where the pipeline allows it (the fringe beside the background; any cell on a key
+colour), the background's own colour there is one more choice: a cell it explains
+better than every palette colour is background (a blurred fringe, a slot between
+two lines that read as their blend).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,47 +47,90 @@ REACH = 1e-2  # cells whose samples overlap under this share of a cell's own cou
 
 
 def fit_palette(
-    blur: Blur, art: np.ndarray, palette: np.ndarray, refit: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+    blur: Blur,
+    art: np.ndarray,
+    palette: np.ndarray,
+    refit: bool = True,
+    background: np.ndarray | None = None,
+    open_: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(rows, cols, 3) uint8 cell colours (``art`` cells from the palette, the rest
-    as solved) and the palette, its colours refitted when ``refit``."""
+    as solved), the palette (its colours refitted when ``refit``) and the art cells
+    that the background explains better than any palette colour: of the ``open_``
+    cells, with ``background`` the background's colour at every cell (YCbCr)."""
     pal = palette.astype(np.float64) @ TO_YCC.T
     target = blur.solution
     labels = _squared(target[art], pal).argmin(1)
     current = target.copy()
     current[art] = pal[labels]
+    ys, xs = np.nonzero(art)
+    gone = np.zeros(len(ys), bool)  # art cells now taken as background
+    if background is not None and open_ is not None:
+        bg = background[ys, xs]
+        may = open_[ys, xs]
+    else:
+        bg, may = None, np.zeros(len(ys), bool)
     grams = [blur.gram[0], blur.gram[1], blur.gram[1]]  # per channel: Y, Cb, Cr
     offsets = [(_offsets(gy), _offsets(gx)) for gy, gx in blur.gram]
     # the misfit's gradient, G (solved - current) per channel, and its curvature per cell
     grad = np.stack([gy @ (target - current)[..., c] @ gx for c, (gy, gx) in enumerate(grams)], -1)
     quad = np.stack([np.outer(np.diag(gy), np.diag(gx)) for gy, gx in grams], -1)
-    ys, xs = np.nonzero(art)
+    fit = _Fit(pal, labels, gone, bg, may, ys, xs, current, grad, quad, blur.gram, offsets)
     for round_ in range(ROUNDS):
-        changed = _relabel(pal, labels, ys, xs, current, grad, quad, blur.gram, offsets, target)
+        changed = _relabel(fit, target)
         if not refit or (round_ and not changed):
             break
-        pal, normals = _refit(pal, labels, ys, xs, art.shape, grad, blur.gram, offsets)
-        keep = _merge(pal, labels, normals, target[ys, xs] - current[ys, xs], grad[ys, xs])
-        pal, labels = pal[keep], (np.cumsum(keep) - 1)[labels]
-        new = pal[labels]
-        grad -= _scatter(ys, xs, new - current[ys, xs], blur.gram, offsets, art.shape)
-        current[ys, xs] = new
+        live = ~fit.gone
+        if not live.any():
+            break
+        ly, lx, ll = ys[live], xs[live], fit.labels[live]
+        pal, normals = _refit(fit.pal, ll, ly, lx, art.shape, grad, blur.gram, offsets)
+        keep = _merge(pal, ll, normals, target[ly, lx] - current[ly, lx], grad[ly, lx])
+        fit.labels[live] = ll
+        fit.pal = pal[keep]
+        fit.labels = np.maximum(np.cumsum(keep) - 1, 0)[fit.labels]
+        new = fit.pal[fit.labels[live]]
+        grad -= _scatter(ly, lx, new - current[ly, lx], blur.gram, offsets, art.shape)
+        current[ly, lx] = new
     if refit:
-        palette = np.clip(pal @ FROM_YCC.T, 0, 255).round().astype(np.uint8)
+        palette = np.clip(fit.pal @ FROM_YCC.T, 0, 255).round().astype(np.uint8)
     out = np.clip(target @ FROM_YCC.T, 0, 255).round().astype(np.uint8)
-    out[ys, xs] = palette[labels]
-    return out, palette
+    out[ys, xs] = palette[fit.labels]
+    taken = np.zeros(art.shape, bool)
+    taken[ys[fit.gone], xs[fit.gone]] = True
+    return out, palette, taken
 
 
-def _relabel(pal, labels, ys, xs, current, grad, quad, gram, offsets, target) -> int:
+@dataclass
+class _Fit:
+    """The state the rounds share: palette (YCbCr), each art cell's label and whether
+    the background took it, the background's colour at those that may be taken, the
+    cells' current colours and the misfit's gradient and curvature."""
+
+    pal: np.ndarray
+    labels: np.ndarray
+    gone: np.ndarray
+    bg: np.ndarray | None
+    may: np.ndarray
+    ys: np.ndarray
+    xs: np.ndarray
+    current: np.ndarray
+    grad: np.ndarray
+    quad: np.ndarray
+    gram: tuple
+    offsets: list
+
+
+def _relabel(fit: _Fit, target: np.ndarray) -> int:
     """Iterated conditional modes over the art cells, those that share no samples at
-    once, each choosing among the CANDIDATES palette colours nearest its solved colour
-    and its own; the number of labels changed."""
+    once, each choosing among the CANDIDATES palette colours nearest its solved colour,
+    its own and (where it may) the background; the number of cells changed."""
+    pal, labels, ys, xs, current, grad = fit.pal, fit.labels, fit.ys, fit.xs, fit.current, fit.grad
     total = 0
     count = min(CANDIDATES, len(pal))
     choices = np.argpartition(_squared(target[ys, xs], pal), count - 1, axis=1)[:, :count]
     # cells this far apart share no samples: each such lattice is updated at once
-    apart = max(max(o) for o in offsets[0] + offsets[1]) + 1
+    apart = max(max(o) for o in fit.offsets[0] + fit.offsets[1]) + 1
     phase = (ys % apart) * apart + xs % apart
     groups = [np.nonzero(phase == p)[0] for p in range(apart * apart)]
     shape = current.shape[:2]
@@ -89,26 +139,40 @@ def _relabel(pal, labels, ys, xs, current, grad, quad, gram, offsets, target) ->
         for members in groups:
             if not len(members):
                 continue
-            g, q = grad[ys[members], xs[members]], quad[ys[members], xs[members]]
-            c = current[ys[members], xs[members]]
+            my, mx = ys[members], xs[members]
+            g, q, c = grad[my, mx], fit.quad[my, mx], current[my, mx]
             options = np.concatenate([choices[members], labels[members, None]], 1)
-            delta = pal[options] - c[:, None, :]  # (m, candidates, 3)
-            terms = delta * (delta * q[:, None, :] - 2 * g[:, None, :])
-            cost = terms[..., 0] + terms[..., 1] + terms[..., 2]
-            best = options[np.arange(len(members)), cost.argmin(1)]
-            moved = best != labels[members]
+            cost = _cost(pal[options] - c[:, None, :], g, q)
+            pick = cost.argmin(1)
+            best = options[np.arange(len(members)), pick]
+            to_bg = np.zeros(len(members), bool)
+            if fit.bg is not None:
+                own = fit.may[members]
+                bg_cost = _cost(fit.bg[members][:, None, :] - c[:, None, :], g, q)[:, 0]
+                to_bg = own & (bg_cost < cost[np.arange(len(members)), pick])
+            moved = (best != labels[members]) | (to_bg != fit.gone[members])
             if not moved.any():
                 continue
             who = members[moved]
             labels[who] = best[moved]
-            step = pal[best[moved]] - current[ys[who], xs[who]]
-            grad -= _scatter(ys[who], xs[who], step, gram, offsets, shape)
-            current[ys[who], xs[who]] = pal[best[moved]]
+            fit.gone[who] = to_bg[moved]
+            colour = np.where(
+                to_bg[moved, None], fit.bg[who] if fit.bg is not None else 0, pal[best[moved]]
+            )
+            step = colour - current[ys[who], xs[who]]
+            grad -= _scatter(ys[who], xs[who], step, fit.gram, fit.offsets, shape)
+            current[ys[who], xs[who]] = colour
             changed += int(moved.sum())
         total += changed
         if not changed:
             break
     return total
+
+
+def _cost(delta: np.ndarray, g: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """(m, n): how the misfit changes when m cells move by delta (m, n, 3)."""
+    terms = delta * (delta * q[:, None, :] - 2 * g[:, None, :])
+    return terms[..., 0] + terms[..., 1] + terms[..., 2]
 
 
 def _refit(pal, labels, ys, xs, shape, grad, gram, offsets) -> tuple[np.ndarray, list]:

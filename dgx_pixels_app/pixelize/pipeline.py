@@ -9,13 +9,15 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.pixelize import palette as pal
-from dgx_pixels_app.pixelize.background import find_background
+from dgx_pixels_app.pixelize.background import KEY_CHROMA, LOCAL_SHARE, find_background
 from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
-from dgx_pixels_app.pixelize.deblur import deblurred_cells
+from dgx_pixels_app.pixelize.deblur import Blur, deblurred_cells
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
 from dgx_pixels_app.pixelize.palette_fit import fit_palette
 from dgx_pixels_app.pixelize.ramps import ramp_palette
+from dgx_pixels_app.pixelize.regions import touching
+from dgx_pixels_app.pixelize.shading import local_field
 from dgx_pixels_app.pixelize.stats import unique_colors
 
 
@@ -107,8 +109,11 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
         palette = None
     if palette is not None and blur is not None and opaque.any() and not options.dither:
         # small cells: labels and (unless the palette is the user's) colours fitted to
-        # what the blurred image shows, not to the noisier solved colours
-        rgb, palette = fit_palette(blur, opaque, palette, refit=options.palette is None)
+        # what the blurred image shows, not to the noisier solved colours; a fringe
+        # cell the background's colour explains better than any palette colour goes
+        rgb, palette, taken = _fit_small_cells(blur, opaque, palette, options, background, removed)
+        removed |= taken
+        opaque &= ~taken
     elif palette is not None:
         rgb = pal.apply_palette(rgb, palette, options.dither)
     alpha = np.where(opaque, 255, 0).astype(np.uint8)
@@ -123,6 +128,33 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     used_palette = unique_colors(used)
     cells = removed if background is not None else None
     return PixelizeResult(out, grid, used_palette, background, cells)
+
+
+def _fit_small_cells(
+    blur: Blur,
+    opaque: np.ndarray,
+    palette: np.ndarray,
+    options: PixelizeOptions,
+    background: tuple[int, int, int] | None,
+    removed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """palette_fit.fit_palette with the background's colour as a choice for the fringe
+    beside it or, on a key colour the art does not use, for any cell (a gap between
+    thin lines, blurred shut), unless enclosed areas are to be kept (contiguous). On a
+    key colour the automatic palette loses any colour within the background tolerance
+    of the key's: such cells are the key seen through (as background.holes has it)."""
+    field = open_ = None
+    if background is not None and removed.any():
+        radius = max(2, int(LOCAL_SHARE * max(opaque.shape)))
+        field = local_field(blur.solution, removed, radius)
+        key = max(background) - min(background) >= KEY_CHROMA and not options.contiguous
+        open_ = opaque if key else opaque & touching(removed, diagonal=True)
+        if key and options.palette is None:  # and no colour of the palette is the key's
+            weighted = pal._weighted(palette)
+            off = pal.distance(weighted, pal._weighted(np.array([background], np.uint8)))
+            if (off > options.background_tolerance).any():
+                palette = palette[off > options.background_tolerance]
+    return fit_palette(blur, opaque, palette, options.palette is None, field, open_)
 
 
 def tile_grid(rgba: np.ndarray, cell: float | None = None) -> tuple[Grid, np.ndarray]:

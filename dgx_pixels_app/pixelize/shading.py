@@ -54,3 +54,13 @@ def box_mean(values: np.ndarray, weight: np.ndarray, radius: int) -> np.ndarray:
     total = s[y1][:, x1] - s[y0][:, x1] - s[y1][:, x0] + s[y0][:, x0]  # (h, w, c + 1) window sums
     count = total[..., -1:]
     return np.where(count > 0, total[..., :-1] / np.maximum(count, 1), 0.0)
+
+
+def local_field(values: np.ndarray, mask: np.ndarray, radius: int) -> np.ndarray:
+    """The background's colour everywhere (h, w, c): the quadratic through the ``mask``
+    cells plus the mean of what it misses among those within ``radius`` cells (their
+    median where too few cells carry a quadratic)."""
+    field = fit(values, mask)
+    if field is None:
+        return np.broadcast_to(values[mask].mean(0), values.shape).copy()
+    return field + box_mean(values - field, mask.astype(np.float64), radius)

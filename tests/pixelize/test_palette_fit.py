@@ -49,3 +49,20 @@ def test_a_palette_the_user_gave_is_kept_exactly():
     used = {tuple(c) for c in out[out[..., 3] == 255][:, :3]}
     assert used <= {tuple(c) for c in INK}
     assert wrong(out, art) <= 13
+
+
+def test_a_slot_of_a_key_colour_between_thin_lines_is_see_through():
+    """A one-cell slot between two lines, on a key colour (the art has none of it):
+    blurred shut, it read as a blend of the lines and stayed (all 10 cells); fitted,
+    the background explains it, with the automatic palette and with the user's."""
+    for bg in ((200, 40, 190), (40, 160, 220)):
+        art = np.zeros((16, 20, 4), np.uint8)
+        art[4:9, 3:17] = (30, 25, 35, 255)
+        art[5:8, 4:16] = (220, 190, 60, 255)
+        art[6, 5:15] = 0  # the slot: the background seen through
+        for seed in (1, 2):
+            image = upscale(art, 4.6, blur=1.2, noise=3, jpeg=88, bg=bg, seed=seed)
+            for palette in (None, Palette([(30, 25, 35), (220, 190, 60)])):
+                out = pixelize(image, PixelizeOptions(palette=palette)).image
+                assert out.shape == art.shape
+                assert ((out[..., 3] > 0) == (art[..., 3] > 0)).all(), (bg, seed, palette)
