@@ -377,7 +377,7 @@ def main() -> int:
             if not results:
                 break
             n, exact, acc, perfect = summary(results)
-            cells.append(f"{exact:>8.0%}/{acc:>6.1%}/{perfect:>5.0%}")
+            cells.append(f"{exact:>8.0%}/{acc:>6.2%}/{perfect:>5.0%}")
         if cells:
             print(f"{label:<26}{split:<9}{n:>4}" + "".join(f"{c:>24}" for c in cells))
     if times:
