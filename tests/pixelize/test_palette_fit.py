@@ -66,3 +66,20 @@ def test_a_slot_of_a_key_colour_between_thin_lines_is_see_through():
                 out = pixelize(image, PixelizeOptions(palette=palette)).image
                 assert out.shape == art.shape
                 assert ((out[..., 3] > 0) == (art[..., 3] > 0)).all(), (bg, seed, palette)
+
+
+def test_the_fit_survives_the_background_taking_every_cell():
+    """Where the background's colour explains every art cell (here: it is the solved
+    colours themselves), every cell is taken and nothing is left to refit."""
+    from dgx_pixels_app.pixelize.deblur import deblurred_cells
+    from dgx_pixels_app.pixelize.grid import detect_grid
+    from dgx_pixels_app.pixelize.palette_fit import fit_palette
+
+    image = upscale(detailed_sprite(0), 4.7, blur=1.1, noise=3, jpeg=85, seed=0)
+    grid = detect_grid(image)
+    _, blur = deblurred_cells(image, grid)
+    art = np.ones(grid.size[::-1], bool)
+    palette = np.array([[10, 10, 10], [200, 200, 200]], np.uint8)
+    rgb, _, taken = fit_palette(blur, art, palette, True, blur.solution.copy(), art)
+    assert rgb.shape == (*art.shape, 3)
+    assert taken.all()
