@@ -288,6 +288,16 @@ def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
     return (tiny[labels] & close) | whole[labels]
 
 
+def local_radius(shape: tuple[int, ...]) -> int:
+    """How many cells away the background counts as nearby (LOCAL_SHARE)."""
+    return max(2, int(LOCAL_SHARE * max(shape)))
+
+
+def is_key(colour) -> bool:
+    """Whether a background colour is a key colour (KEY_CHROMA): the art has none."""
+    return float(max(colour)) - float(min(colour)) >= KEY_CHROMA
+
+
 def speck_cells(cells: int) -> int:
     """The most cells a speck of the background has, on a grid of ``cells``."""
     return int(np.clip(round(SPECK_SHARE * cells), SPECK_MIN, SPECK_MAX))
@@ -300,7 +310,7 @@ def _bg_like(wrgb: np.ndarray, mask: np.ndarray, sharp: np.ndarray | None = None
     limit = max(STEP_FLOOR, 3.0 * spread)
     # what the quadratic misses (a background's shading is no quadratic) is taken
     # from the background cells nearby; a cell like either is like the background
-    radius = max(2, int(LOCAL_SHARE * max(mask.shape)))
+    radius = local_radius(mask.shape)
     local = predicted + box_mean(wrgb - predicted, mask.astype(np.float64), radius)
     like = np.zeros(mask.shape, bool)
     for guess in (predicted, local):
@@ -482,7 +492,7 @@ def find_background(
         wsharp = None if sharp is None else _weighted(sharp.reshape(-1, 3)).reshape(h, w, 3)
         textured = None if limit is None else texture > limit
         colour = median(rgb[mask], axis=0) if mask.any() else np.zeros(3)
-        key = float(colour.max() - colour.min()) >= KEY_CHROMA
+        key = is_key(colour)
         mask |= holes(wrgb, mask, wsharp, textured, key)
     if small_cells:  # after the holes, so their fringe goes too
         # a fringe two cells deep: the second pass takes what the first uncovered

@@ -23,6 +23,7 @@ full resolution (a PNG) keeps the lightness sigma.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,14 +96,14 @@ def _solve(rows: np.ndarray, cols: np.ndarray, seen: np.ndarray) -> np.ndarray:
 
 def _best(
     grid: Grid, inner: tuple, outer: tuple, seen: np.ndarray, check: np.ndarray, sigmas
-) -> tuple[float, np.ndarray] | None:
-    """The sigma (and its cells) whose solution of ``seen`` best predicts ``check``."""
-    best: tuple[float, float, np.ndarray] | None = None
+) -> tuple[float, np.ndarray, tuple[np.ndarray, np.ndarray]] | None:
+    """The sigma whose solution of ``seen`` best predicts ``check``, that solution, and
+    the (rows, cols) mixing of the cells' interiors it solved."""
+    best: tuple[float, float, np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None
     for sigma in sigmas:
+        mixing = _mixing(grid.y.cuts, inner[0], sigma), _mixing(grid.x.cuts, inner[1], sigma)
         try:
-            cells = _solve(
-                _mixing(grid.y.cuts, inner[0], sigma), _mixing(grid.x.cuts, inner[1], sigma), seen
-            )
+            cells = _solve(*mixing, seen)
         except np.linalg.LinAlgError:
             continue
         predicted = _apply(
@@ -110,22 +111,29 @@ def _best(
         )
         error = float(np.abs(predicted - check).mean())
         if best is None or error < best[0]:
-            best = (error, sigma, cells)
-    return None if best is None else (best[1], best[2])
+            best = (error, sigma, cells, mixing)
+    return None if best is None else best[1:]
 
 
 @dataclass(frozen=True)
 class Blur:
     """What deblurred_cells found: the blur widths, the cells' colours with the blur
-    solved out (YCbCr, unrounded), and how the blur couples cells: ``gram`` holds,
-    for lightness and for colour, the (rows, rows) and (cols, cols) products A^T A
-    of the mixing matrices, so that for cell colours C the squared misfit to what the
-    image shows is the sum over channels of (C* - C)^T (Gy (x) Gx) (C* - C)."""
+    solved out (YCbCr, unrounded), and the (rows, cols) mixing matrices A that blurred
+    them, for lightness and for colour."""
 
     sigma: float  # lightness's blur, in image pixels
     chroma_sigma: float  # colour's
     solution: np.ndarray  # (rows, cols, 3) YCbCr
-    gram: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    mixing: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+    @functools.cached_property
+    def gram(self) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """For lightness and for colour, the products A^T A of the rows' and columns'
+        mixing: for cell colours C the squared misfit to what the image shows is the
+        sum over channels of (C* - C)^T (Gy (x) Gx) (C* - C). Computed when first
+        asked for (only palette_fit does)."""
+        light, colour = ((a.T @ a, b.T @ b) for a, b in self.mixing)
+        return light, colour
 
 
 def deblurred_cells(image: np.ndarray, grid: Grid) -> tuple[np.ndarray, Blur | None]:
@@ -145,17 +153,7 @@ def deblurred_cells(image: np.ndarray, grid: Grid) -> tuple[np.ndarray, Blur | N
     widened = [float(np.hypot(sigma, extra)) for extra in CHROMA_EXTRA]
     colour = _best(grid, inner, outer, ycc[..., 1:], check[..., 1:], widened)
     if colour is None:  # the colour planes as they are, blurred like lightness
-        colour = (sigma, ycc[..., 1:])
+        colour = (sigma, ycc[..., 1:], light[2])
     solution = np.concatenate([light[1], colour[1]], axis=-1)
     out = np.clip(solution @ FROM_YCC.T, 0, 255).round().astype(np.uint8)
-    grams = tuple(_grams(grid, inner, s) for s in (sigma, colour[0]))
-    return out, Blur(sigma, colour[0], solution, grams)
-
-
-def _mixings(grid: Grid, inner: tuple, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    return _mixing(grid.y.cuts, inner[0], sigma), _mixing(grid.x.cuts, inner[1], sigma)
-
-
-def _grams(grid: Grid, inner: tuple, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    rows, cols = _mixings(grid, inner, sigma)
-    return rows.T @ rows, cols.T @ cols
+    return out, Blur(sigma, colour[0], solution, (light[2], colour[2]))

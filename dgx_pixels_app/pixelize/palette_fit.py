@@ -85,7 +85,7 @@ def fit_palette(
             break
         ly, lx, ll = ys[live], xs[live], fit.labels[live]
         pal, normals = _refit(fit.pal, ll, ly, lx, art.shape, grad, blur.gram, offsets)
-        keep = _merge(pal, ll, normals, target[ly, lx] - current[ly, lx], grad[ly, lx])
+        ll, keep = _merge(pal, ll, normals, target[ly, lx] - current[ly, lx], grad[ly, lx])
         fit.labels[live] = ll
         fit.pal = pal[keep]
         fit.labels = np.maximum(np.cumsum(keep) - 1, 0)[fit.labels]
@@ -195,9 +195,10 @@ def _refit(pal, labels, ys, xs, shape, grad, gram, offsets) -> tuple[np.ndarray,
     return new, normals
 
 
-def _merge(pal, labels, normals, misfit, grad) -> np.ndarray:
-    """Relabel (in place) the cells of each palette colour that a more used colour
-    explains nearly as well (see MERGE and JOIN); the colours still used."""
+def _merge(pal, labels, normals, misfit, grad) -> tuple[np.ndarray, np.ndarray]:
+    """The labels with the cells of each palette colour that a more used colour
+    explains nearly as well moved to it (see MERGE and JOIN), and the colours still
+    used."""
     k = len(pal)
     counts = np.bincount(labels, minlength=k)
     noise = np.maximum((misfit * grad).sum(0) / max(1, len(labels)), 1e-6)  # per channel
@@ -221,8 +222,8 @@ def _merge(pal, labels, normals, misfit, grad) -> np.ndarray:
             continue
         gone[p] = True
         target[p] = q
-    labels[:] = target[labels]
-    return np.bincount(labels, minlength=k) > 0
+    labels = target[labels]
+    return labels, np.bincount(labels, minlength=k) > 0
 
 
 def _normal(index, k, gy, gx, oy, ox) -> np.ndarray:

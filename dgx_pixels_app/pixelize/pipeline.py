@@ -9,7 +9,7 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.pixelize import palette as pal
-from dgx_pixels_app.pixelize.background import KEY_CHROMA, LOCAL_SHARE, find_background
+from dgx_pixels_app.pixelize.background import find_background, is_key, local_radius
 from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.deblur import Blur, deblurred_cells
@@ -145,9 +145,8 @@ def _fit_small_cells(
     of the key's: such cells are the key seen through (as background.holes has it)."""
     field = open_ = None
     if background is not None and removed.any():
-        radius = max(2, int(LOCAL_SHARE * max(opaque.shape)))
-        field = local_field(blur.solution, removed, radius)
-        key = max(background) - min(background) >= KEY_CHROMA and not options.contiguous
+        field = local_field(blur.solution, removed, local_radius(opaque.shape))
+        key = is_key(background) and not options.contiguous
         open_ = opaque if key else opaque & touching(removed, diagonal=True)
         if key and options.palette is None:  # and no colour of the palette is the key's
             weighted = pal._weighted(palette)

@@ -59,7 +59,7 @@ def box_mean(values: np.ndarray, weight: np.ndarray, radius: int) -> np.ndarray:
 def local_field(values: np.ndarray, mask: np.ndarray, radius: int) -> np.ndarray:
     """The background's colour everywhere (h, w, c): the quadratic through the ``mask``
     cells plus the mean of what it misses among those within ``radius`` cells (their
-    median where too few cells carry a quadratic)."""
+    mean where too few cells carry a quadratic)."""
     field = fit(values, mask)
     if field is None:
         return np.broadcast_to(values[mask].mean(0), values.shape).copy()
