@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         sample_every=args.sample_every, sample_prompt=args.sample_prompt, sample_steps=args.sample_steps,
         save_every=args.save_every, resume=args.resume, seed=args.seed, device=args.device,
     )  # fmt: skip
-    config.check()
+    config.preflight()
     out = Path(config.output).expanduser()
     free = shutil.disk_usage(out.parent).free
     need = estimate_checkpoint_bytes(config.rank, config.text_encoder) * 2

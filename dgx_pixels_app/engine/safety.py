@@ -102,3 +102,24 @@ def check_diffusers_folder(folder: Path) -> None:
             if weight.name.endswith(".index.json"):
                 continue
             safetensors_header(weight)
+
+
+def check_sdxl(path: Path) -> None:
+    """Refuse a model that is not SDXL, from its files' headers only (no weights read):
+    a check that costs milliseconds, for commands that would otherwise load first."""
+    path = Path(path).expanduser()
+    name = path.name
+    if path.is_dir():
+        try:
+            config = json.loads((path / "unet" / "config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"'{name}' has no readable unet/config.json: is it SDXL?") from exc
+        sdxl = isinstance(config, dict) and config.get("addition_embed_type") == "text_time"
+    else:
+        keys = tensor_names(path)
+        sdxl = any(
+            k.startswith(("conditioner.embedders.1.", "model.diffusion_model.label_emb."))
+            for k in keys
+        )
+    if not sdxl:
+        raise ModelError(f"'{name}' is not an SDXL model: LoRA training needs SDXL.")

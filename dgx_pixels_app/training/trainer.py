@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dgx_pixels_app.core.atomic import atomic_open
+from dgx_pixels_app.core.atomic import atomic_open, atomic_write_text
 from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
 from dgx_pixels_app.training.dataset import Dataset
 
@@ -78,6 +78,24 @@ class TrainConfig:
             raise InvalidInputError(f"The output must be a .safetensors file, not '{self.output}'.")
         if not out.parent.is_dir():
             raise InvalidInputError(f"The folder '{out.parent}' does not exist.")
+        _check_writable(out.parent)
+
+    def preflight(self) -> None:
+        """Everything that can be checked before any work starts (seconds, not minutes,
+        and before a progress bar): the options, a writable output folder, an SDXL
+        base (from its headers), and a checkpoint to resume from."""
+        from dgx_pixels_app.engine.loader import check_model_path
+        from dgx_pixels_app.engine.safety import check_sdxl
+
+        self.check()
+        model = Path(self.model).expanduser()
+        check_model_path(model)
+        check_sdxl(model)
+        if self.resume and not self.checkpoint.is_file():
+            raise InvalidInputError(
+                f"Nothing to resume: '{self.checkpoint.name}' does not exist beside "
+                f"'{Path(self.output).name}'. Start without resume."
+            )
 
     @property
     def checkpoint(self) -> Path:
@@ -308,7 +326,7 @@ class Trainer:
                         kept.append(line)
                 except (ValueError, KeyError):
                     continue
-        self.config.log.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+        atomic_write_text(self.config.log, "".join(f"{line}\n" for line in kept))
         self.report({"kind": "resumed", "step": self.step})
 
     def sample(self, prompt: str) -> Path:
@@ -366,6 +384,21 @@ class Trainer:
         data = save({k: v.contiguous() for k, v in kohya.items()}, metadata=metadata)
         with atomic_open(path) as stream:
             stream.write(data)
+
+
+def _check_writable(folder: Path) -> None:
+    """Try it: permissions, a read-only file system or a full inode table all show."""
+    import os
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(prefix=".dgx-pixels-check-", dir=folder)
+    except OSError as exc:
+        raise InvalidInputError(
+            f"Cannot write in '{folder}' ({exc.strerror or exc}): choose another output."
+        ) from exc
+    os.close(fd)
+    os.unlink(name)
 
 
 class _nothing:

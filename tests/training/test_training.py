@@ -218,3 +218,56 @@ def test_resume_without_a_checkpoint_says_so(tmp_path, tiny_model, capsys):
     code = main(["train-lora", str(folder), "-o", str(tmp_path / "x.safetensors"), "--model",
                  str(tiny_model[0]), "--steps", "2", "--resolution", "128", "--resume"])  # fmt: skip
     assert code == 2 and "Nothing to resume" in capsys.readouterr().err
+
+
+def test_text_encoder_training_writes_te_keys_that_the_engine_loads(
+    tiny_model, engine, tmp_path, capsys
+):
+    """--text-encoder needs a transformers/peft pair that works together (pyproject pins
+    one): the LoRA carries both text encoders' keys, and the engine applies them."""
+    from safetensors import safe_open
+
+    from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
+
+    folder = make_dataset(tmp_path / "refs")
+    out = tmp_path / "te.safetensors"
+    code = main(["train-lora", str(folder), "-o", str(out), "--model", str(tiny_model[0]),
+                 "--steps", "2", "--resolution", "128", "--batch", "1", "--rank", "2",
+                 "--lr", "1e-2", "--text-encoder"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    with safe_open(str(out), "np") as f:
+        keys, meta = list(f.keys()), f.metadata()
+    assert meta["ss_train_text_encoder"] == "True"
+    assert any(k.startswith("lora_te1_") for k in keys) and any(
+        k.startswith("lora_te2_") for k in keys
+    )
+    request = GenerationRequest("pixel art slime", seed=2, steps=2, width=64, height=64)
+    plain = engine.generate(request).images[0]
+    styled = engine.generate(
+        GenerationRequest(**{**request.__dict__, "loras": [LoraRef(str(out), 1.0)]})
+    ).images[0]
+    assert not np.array_equal(plain, styled)
+
+
+def test_what_can_be_checked_is_checked_before_any_progress(tmp_path, tiny_model, capsys):
+    """An output folder that cannot be written, a base that is not SDXL and --resume
+    without a checkpoint: one error line, exit 2, no dataset summary or bar first."""
+    folder = make_dataset(tmp_path / "refs")
+    not_sdxl = tmp_path / "sd15.safetensors"
+    from safetensors.numpy import save_file
+
+    save_file({"model.diffusion_model.input_blocks.0.0.weight": np.zeros((4, 4), np.float32)},
+              str(not_sdxl))  # fmt: skip
+    base = ["train-lora", str(folder), "--steps", "2", "--resolution", "128"]
+    cases = [
+        (["-o", "/proc/x.safetensors", "--model", str(tiny_model[0])], "Cannot write in '/proc'"),
+        (["-o", str(tmp_path / "x.safetensors"), "--model", str(not_sdxl)], "is not an SDXL"),
+        (["-o", str(tmp_path / "x.safetensors"), "--model", str(tiny_model[0]), "--resume"],
+         "Nothing to resume"),
+    ]  # fmt: skip
+    for extra, message in cases:
+        started = time.perf_counter()
+        assert main([*base, *extra]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("dgx-pixels: error:") and message in err[0], err
+        assert time.perf_counter() - started < 5
