@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from dgx_pixels_app import __version__
-from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.errors import DgxPixelsError, OptionError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -63,6 +63,17 @@ def _command_module(argv: Sequence[str]) -> str | None:
     return name if name in COMMANDS else None
 
 
+def phrase(error: DgxPixelsError) -> str:
+    """The message as this command line says it: an option named as its flag."""
+    if isinstance(error, OptionError):
+        return error.phrased(lambda option: "--" + option.replace("_", "-"))
+    from dgx_pixels_app.formats.deploy import DeployConflict
+
+    if isinstance(error, DeployConflict):
+        return error.phrased("--overwrite")
+    return str(error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_module(argv))
@@ -76,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except DgxPixelsError as exc:
-        print(f"dgx-pixels: error: {exc}", file=sys.stderr)
+        print(f"dgx-pixels: error: {phrase(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("dgx-pixels: interrupted", file=sys.stderr)

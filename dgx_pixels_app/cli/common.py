@@ -89,3 +89,20 @@ def make_queue(args: argparse.Namespace):
         workers=getattr(args, "workers", None),
     )  # fmt: skip
     return JobQueue(backend, MetricsLog())
+
+
+def add_overwrite_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--overwrite", action="store_true",
+        help="with --bevy: replace files in the game that DGX-Pixels did not write (each old "
+        "one is kept in the game's .dgx-pixels/replaced/); without it they are never touched",
+    )  # fmt: skip
+
+
+def print_bevy_files(result) -> None:
+    """What a Bevy export wrote, and every file it replaced with where the old one is."""
+    for path in (result.image, result.json, result.layout, result.aseprite):
+        if path is not None:
+            print(f"wrote {path}")
+    for line in result.deployed.describe():
+        print(line)

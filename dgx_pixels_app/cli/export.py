@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dgx_pixels_app.cli.common import add_overwrite_option, print_bevy_files
 from dgx_pixels_app.core.errors import InvalidInputError
 
 
@@ -64,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--with-aseprite", action="store_true", help="also copy the .aseprite into assets/"
     )
+    add_overwrite_option(p)
     p.set_defaults(handler=run)
 
 
@@ -100,13 +102,10 @@ def run(args: argparse.Namespace) -> int:
     if args.bevy:
         from dgx_pixels_app.formats.bevy import export_to_bevy
 
-        result = export_to_bevy(
-            sprite, args.bevy, args.name or stem, args.subfolder, options, args.with_aseprite
-        )
+        result = export_to_bevy(sprite, args.bevy, args.name or stem, args.subfolder, options,
+                                args.with_aseprite, args.overwrite)  # fmt: skip
         grid = result.sheet.grid
-        print(f"wrote {result.image}\nwrote {result.json}\nwrote {result.layout}")
-        if result.aseprite:
-            print(f"wrote {result.aseprite}")
+        print_bevy_files(result)
         print(
             f"// {len(result.sheet.frames)} frames of {grid['tile_size'][0]}x{grid['tile_size'][1]} px, "
             f"{grid['columns']} columns x {grid['rows']} rows\n"

@@ -6,9 +6,11 @@ import argparse
 
 from dgx_pixels_app.cli.common import (
     add_model_options,
+    add_overwrite_option,
     add_sampling_options,
     make_queue,
     parse_loras,
+    print_bevy_files,
     resolve_model,
 )
 
@@ -33,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="the folder (default: ./<type>-<prompt>/)")
     p.add_argument("--name", help="file names (default: from the prompt)")
     p.add_argument("--bevy", metavar="GAME_DIR", help="also export into this Bevy project")
+    add_overwrite_option(p)
     add_sampling_options(p)
     add_model_options(p)
     p.set_defaults(handler=run)
@@ -52,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         size=args.size, method=args.method, palette=args.palette, output=args.output,
         name=args.name, seed=args.seed, steps=args.steps, cfg=args.cfg, scheduler=args.sampler,
         loras=parse_loras(args.lora), resolution=args.resolution, strength=args.strength,
-        bevy=args.bevy,
+        bevy=args.bevy, overwrite=args.overwrite,
     )  # fmt: skip
     check(options)
     if options.palette:
@@ -73,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     for path in (files.aseprite, files.sheet, files.json, files.gif, files.manifest):
         print(f"wrote {path}")
     if files.bevy is not None:
-        print(f"wrote {files.bevy.image}\nwrote {files.bevy.layout}\n")
+        print_bevy_files(files.bevy)
+        print()
         print(files.bevy.snippet)
     return 0

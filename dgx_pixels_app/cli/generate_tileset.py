@@ -7,9 +7,11 @@ import sys
 
 from dgx_pixels_app.cli.common import (
     add_model_options,
+    add_overwrite_option,
     add_sampling_options,
     make_queue,
     parse_loras,
+    print_bevy_files,
     resolve_model,
 )
 
@@ -39,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--remove-background", action="store_true", help="make a flat background transparent"
     )
     p.add_argument("--bevy", metavar="GAME_DIR", help="also write the sheet into this Bevy project")
+    add_overwrite_option(p)
     add_sampling_options(p)
     add_model_options(p)
     p.set_defaults(handler=run)
@@ -55,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.sampler, loras=parse_loras(args.lora), resolution=args.resolution,
         padding=args.padding, extrude=args.extrude, columns=args.columns,
         remove_background=args.remove_background, bevy=args.bevy, name=args.name,
+        overwrite=args.overwrite,
     )  # fmt: skip
     job = prepare_tileset(options)
     queue = make_queue(args)
@@ -76,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     for path in target.files[len(target.tiles) :]:
         print(f"wrote {path}")
     if target.bevy is not None:
-        print(f"wrote {target.bevy.image}\nwrote {target.bevy.layout}\n")
+        print_bevy_files(target.bevy)
+        print()
         print(target.bevy_snippet)
     print(f"{len(result.items)} tile(s), {flagged} with a visible seam, {len(result.failures)} failed",
           file=sys.stderr)  # fmt: skip

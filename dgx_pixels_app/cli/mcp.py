@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.jobs.metrics import MetricsLog
     from dgx_pixels_app.jobs.queue import JobQueue
     from dgx_pixels_app.mcp.confine import Roots
-    from dgx_pixels_app.mcp.tools import ServerConfig, build_server
+    from dgx_pixels_app.mcp.server import ServerConfig, build_server
     from dgx_pixels_app.settings import models_dir
 
     if not 64 <= args.resolution <= 2048 or args.resolution % 8:

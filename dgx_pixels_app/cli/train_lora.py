@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         path = trainer.run()
     except CancelledError as exc:
         emit({"kind": "stopped", "step": trainer.step, "message": str(exc)})
-        print(f"dgx-pixels: {exc}", file=sys.stderr)
+        print(f"dgx-pixels: {exc} The same command with --resume continues it.", file=sys.stderr)
         return 3
     finally:
         if bar is not None:

@@ -16,13 +16,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from dgx_pixels_app.core.confine import check_write
 from dgx_pixels_app.core.errors import FileAccessError
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
-    """Open a binary stream whose content replaces ``path`` only on success."""
+def atomic_open(path: str | os.PathLike[str], mode: int | None = None) -> Iterator[BinaryIO]:
+    """Open a binary stream whose content replaces ``path`` only on success.
+
+    ``mode`` sets the file's permissions (e.g. 0o600 for a secret) from the first
+    byte on; otherwise an existing file keeps its own and a new one follows the umask.
+    The final path is checked against the caller's confinement first.
+    """
     target = Path(path)
+    check_write(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise FileAccessError(f"Cannot save '{target}': the folder '{folder}' does not exist.")
@@ -33,17 +40,14 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         raise FileAccessError(f"Cannot write in '{folder}': {exc.strerror or exc}.") from exc
     tmp = Path(tmp_name)
     try:
+        if mode is not None:  # mkstemp made it 0600: a secret is never readable by others
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+        if mode is None:
+            _copy_mode(target, tmp)
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -55,6 +59,27 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
 
 
 STALE_SECONDS = 60.0
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask(0) and back would give
+    a file another thread creates in between the wrong permissions)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
+def _copy_mode(target: Path, tmp: Path) -> None:
+    """An existing file keeps its permissions; a new one gets what open() would give."""
+    with contextlib.suppress(OSError):
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
 
 
 def _remove_stale(folder: Path, name: str) -> None:
@@ -71,13 +96,13 @@ def _remove_stale(folder: Path, name: str) -> None:
                 path.unlink()
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    with atomic_open(path) as stream:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, mode: int | None = None) -> None:
+    with atomic_open(path, mode) as stream:
         stream.write(data)
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: str | os.PathLike[str], text: str, mode: int | None = None) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -28,3 +28,22 @@ class ModelError(DgxPixelsError):
 
 class CancelledError(DgxPixelsError):
     """A job was cancelled by the user."""
+
+
+class OptionError(InvalidInputError):
+    """Values of named options that cannot be used. Lower layers name the option as
+    they know it (``frames``); ``str()`` reads "frames must be 2 to 16, not 40.", and a
+    front end phrases the name its own way with :meth:`phrased` (the CLI: ``--frames``).
+    """
+
+    def __init__(self, option: str, problem: str, *more: tuple[str, str]) -> None:
+        self.problems = [(option, problem), *more]
+        super().__init__(self.phrased(lambda name: name))
+
+    @property
+    def option(self) -> str:
+        return self.problems[0][0]
+
+    def phrased(self, name) -> str:
+        """The message with each option written as ``name(option)``."""
+        return "; ".join(f"{name(option)} {problem}" for option, problem in self.problems) + "."

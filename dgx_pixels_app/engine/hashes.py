@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from dgx_pixels_app.core.atomic import atomic_write_text
+from dgx_pixels_app.core.confine import own_files
 
 _lock = threading.Lock()
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".ckpt", ".pt", ".pth")
@@ -67,8 +68,9 @@ def sha256(path: str | Path) -> str:
             return ""
         if len(cache) != before:
             try:
-                _cache_path().parent.mkdir(parents=True, exist_ok=True)
-                atomic_write_text(_cache_path(), json.dumps(cache))
+                with own_files():  # the app's cache, whoever the caller writes for
+                    _cache_path().parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write_text(_cache_path(), json.dumps(cache))
             except OSError:
                 pass
         return value

@@ -94,10 +94,13 @@ def save_palette(palette: Palette, path: str | os.PathLike[str]) -> None:
     atomic_write_text(path, formatter(palette))
 
 
-def find_palette(name_or_path: str) -> Palette:
-    """A built-in palette by name (``pico-8``, ``db32``…) or a palette file."""
+def find_palette(name_or_path: str | Palette) -> Palette:
+    """A built-in palette by name (``pico-8``, ``db32``…) or a palette file; a
+    :class:`Palette` already read (e.g. by a front end that confines paths) as is."""
     from dgx_pixels_app.resources import builtin_palettes
 
+    if isinstance(name_or_path, Palette):
+        return name_or_path
     builtin = builtin_palettes()
     key = name_or_path.lower()
     if key in builtin:

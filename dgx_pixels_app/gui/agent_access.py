@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from dgx_pixels_app.mcp.confine import Roots
 from dgx_pixels_app.mcp.http import HOST, get_token, serve_http
-from dgx_pixels_app.mcp.tools import ServerConfig, build_server
+from dgx_pixels_app.mcp.server import ServerConfig, build_server
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from dgx_pixels_app.core.confine import make_folder
 from dgx_pixels_app.core.document import Direction, Tag
-from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
+from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.raster import resize_nearest
 from dgx_pixels_app.engine.engine import MAX_SEED, validate
@@ -47,7 +49,7 @@ class AnimationOptions:
     type: str = "idle"
     size: int = 64
     method: str = "strip"
-    palette: str | None = None
+    palette: str | Palette | None = None  # a name, a file, or one already read
     output: Path | None = None
     name: str | None = None
     seed: int | None = None
@@ -58,9 +60,14 @@ class AnimationOptions:
     resolution: int | None = None  # model px: the strip's height, one chain frame's side
     strength: float | None = None  # chain: default the preset's
     bevy: str | None = None
+    overwrite: bool = False  # in the Bevy project: replace files DGX-Pixels did not write
 
     def folder(self) -> Path:
         return Path(self.output) if self.output else Path(f"{self.type}-{slug(self.prompt)}")
+
+    def stem(self) -> str:
+        """The files' name: the given one made safe (or refused), else from the prompt."""
+        return safe_name(self.name) if self.name is not None else slug(self.prompt)
 
 
 @dataclass
@@ -86,17 +93,16 @@ def check(options: AnimationOptions) -> dict:
     chosen = preset(options.type)
     frames = options.frames or int(chosen.get("frames", 4))
     if not 2 <= frames <= 16:
-        raise InvalidInputError(f"--frames must be 2 to 16, not {frames}.")
+        raise OptionError("frames", f"must be 2 to 16, not {frames}")
     if options.method not in METHODS:
-        raise InvalidInputError(f"--method must be strip or chain, not '{options.method}'.")
+        raise OptionError("method", f"must be strip or chain, not '{options.method}'")
     if not 8 <= options.size <= 512 or options.size % 4:
-        raise InvalidInputError(
-            f"--size must be a multiple of 4 from 8 to 512, not {options.size}."
-        )
+        raise OptionError("size", f"must be a multiple of 4 from 8 to 512, not {options.size}")
+    stem = options.stem()
     if options.bevy:
-        from dgx_pixels_app.formats.bevy import find_project
+        from dgx_pixels_app.formats.bevy import check_bevy_export
 
-        find_project(options.bevy)
+        check_bevy_export(options.bevy, stem, "sprites", overwrite=options.overwrite)
     from dgx_pixels_app.jobs.batch import check_output
 
     check_output(options.folder())
@@ -254,8 +260,8 @@ def write_animation(
     from dgx_pixels_app.formats.sheet_json import write_sheet_files
 
     folder = options.folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = options.name or slug(options.prompt)
+    make_folder(folder)
+    name = options.stem()
     sprite = animation_sprite(frames, chosen, requests)
     paths = []
     for i, (frame, request) in enumerate(zip(frames, requests, strict=True)):
@@ -290,5 +296,6 @@ def write_animation(
     if options.bevy:
         from dgx_pixels_app.formats.bevy import export_to_bevy
 
-        files.bevy = export_to_bevy(sprite, options.bevy, name, "sprites", SheetOptions())
+        files.bevy = export_to_bevy(sprite, options.bevy, name, "sprites", SheetOptions(),
+                                    overwrite=options.overwrite)  # fmt: skip
     return files

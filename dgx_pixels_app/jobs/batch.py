@@ -14,7 +14,13 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import DgxPixelsError, FileAccessError, InvalidInputError
+from dgx_pixels_app.core.confine import make_folder
+from dgx_pixels_app.core.errors import (
+    DgxPixelsError,
+    FileAccessError,
+    InvalidInputError,
+    OptionError,
+)
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
 from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
@@ -120,9 +126,9 @@ def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
 def prepare_batch(items: list[BatchItem], options: BatchOptions, resume: bool = False) -> Job:
     """The batch job, ready to submit. Nothing is written here."""
     if not 8 <= options.size <= 512:
-        raise InvalidInputError(f"--size must be 8 to 512 pixels, not {options.size}.")
+        raise OptionError("size", f"must be 8 to 512 pixels, not {options.size}")
     if not 1 <= options.count <= 64:
-        raise InvalidInputError(f"--count must be 1 to 64, not {options.count}.")
+        raise OptionError("count", f"must be 1 to 64, not {options.count}")
     if options.scheduler not in SCHEDULERS:
         raise InvalidInputError(f"The sampler must be one of {', '.join(SCHEDULERS)}.")
     output = Path(options.output).expanduser()
@@ -176,7 +182,7 @@ class BatchFolder:
 
     def begin(self, job: Job, model: ModelInfo | None) -> None:
         try:
-            self.output.mkdir(parents=True, exist_ok=True)
+            make_folder(self.output)
         except OSError as exc:
             raise FileAccessError(f"Cannot create '{self.output}': {exc.strerror or exc}.") from exc
         for stale in self.output.glob(".*.tmp"):  # left by a write that was killed

@@ -11,6 +11,7 @@ the CLI, batch and agents all build these and hand them to a
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ class Job:
     submitted: float = field(default_factory=time.monotonic)
     backend_name: str = ""  # set by the queue that runs it
     unload: bool = False  # free the resident model (in queue order, off the UI thread)
+    context: contextvars.Context = field(default_factory=contextvars.Context)  # set by submit
 
     @property
     def image_count(self) -> int:

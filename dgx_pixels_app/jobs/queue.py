@@ -13,6 +13,7 @@ reported and the queue goes on with the next one.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import queue
 import threading
@@ -71,7 +72,9 @@ class JobQueue:
             self._listeners.remove(listener)
 
     def submit(self, job: Job) -> Job:
-        """Queue ``job`` behind the others; returns at once."""
+        """Queue ``job`` behind the others; returns at once. The job runs in a copy of
+        the submitter's context, so a confined caller's jobs write only where it may."""
+        job.context = contextvars.copy_context()
         with self._lock:
             self._pending[job.id] = job
             if self._thread is None or not self._thread.is_alive():
@@ -119,7 +122,7 @@ class JobQueue:
     def _loop(self) -> None:
         while (job := self._jobs.get()) is not None:
             try:
-                self.execute(job)
+                job.context.run(self.execute, job)
             finally:
                 with self._lock:
                     self._pending.pop(job.id, None)

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.confine import make_folder
+from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
+from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
@@ -45,7 +47,7 @@ class TilesetOptions:
     size: int = 32
     variations: int = 8
     seamless: str = "xy"  # "" for plain (non-tiling) tiles
-    palette: str | None = None
+    palette: str | Palette | None = None  # a name, a file, or one already read
     output: Path | None = None  # default ./tileset-<slug>/
     style: str | None = None
     seed: int | None = None
@@ -59,10 +61,15 @@ class TilesetOptions:
     columns: int | None = None
     remove_background: bool = False
     bevy: str | None = None  # a Bevy project folder
+    overwrite: bool = False  # in the Bevy project: replace files DGX-Pixels did not write
     name: str | None = None
 
     def folder(self) -> Path:
         return Path(self.output) if self.output else Path(f"tileset-{slug(self.prompt)}")
+
+    def stem(self) -> str:
+        """The files' name: the given one made safe (or refused), else from the prompt."""
+        return safe_name(self.name) if self.name is not None else slug(self.prompt)
 
 
 def check_tile_size(size: int) -> None:
@@ -76,11 +83,11 @@ def prepare_tileset(options: TilesetOptions) -> Job:
     """The tileset job; validates everything first and writes nothing."""
     check_tile_size(options.size)
     if not 1 <= options.variations <= 64:
-        raise InvalidInputError(f"--variations must be 1 to 64, not {options.variations}.")
+        raise OptionError("variations", f"must be 1 to 64, not {options.variations}")
     if options.bevy:
-        from dgx_pixels_app.formats.bevy import find_project
+        from dgx_pixels_app.formats.bevy import check_bevy_export
 
-        find_project(options.bevy)
+        check_bevy_export(options.bevy, options.stem(), "tilesets", overwrite=options.overwrite)
     folder = options.folder()
     check_output(folder)
     palette = None
@@ -97,7 +104,7 @@ def prepare_tileset(options: TilesetOptions) -> Job:
     side = max(step * math.ceil(64 / step), round(side / step) * step)
     base = options.seed if options.seed is not None else random.randint(0, MAX_SEED)
     tasks, entries = [], []
-    name = options.name or slug(options.prompt)
+    name = options.stem()
     for i in range(options.variations):
         request = GenerationRequest(
             prompt=prompt, negative_prompt=negative, seed=(base + i) % (MAX_SEED + 1),
@@ -129,7 +136,7 @@ class TilesetFolder:
         self.bevy = None
 
     def begin(self, job: Job, model: ModelInfo | None) -> None:
-        self.output.mkdir(parents=True, exist_ok=True)
+        make_folder(self.output)
         self.manifest.backend = job.backend_name
         if model is not None:
             self.manifest.model = {"path": str(model.path), "sha256": hashes.sha256(model.path)}
@@ -168,7 +175,7 @@ class TilesetFolder:
             return
         order = sorted(self.tiles)
         sprite = sprite_from_frames([self.tiles[i] for i in order])
-        name = self.options.name or slug(self.options.prompt)
+        name = self.options.stem()
         columns = self.options.columns or min(8, len(order))
         sheet_options = SheetOptions(layout="rows", columns=columns, padding=self.options.padding,
                                      extrude=self.options.extrude)  # fmt: skip
@@ -182,6 +189,7 @@ class TilesetFolder:
         if self.options.bevy:
             from dgx_pixels_app.formats.bevy import export_to_bevy, tilemap_snippet
 
-            export = export_to_bevy(sprite, self.options.bevy, name, "tilesets", sheet_options)
+            export = export_to_bevy(sprite, self.options.bevy, name, "tilesets", sheet_options,
+                                    overwrite=self.options.overwrite)  # fmt: skip
             self.bevy = export
             self.bevy_snippet = tilemap_snippet(export.sheet, export.asset_path, name)

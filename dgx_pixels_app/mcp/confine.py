@@ -12,6 +12,8 @@ from pathlib import Path
 
 from dgx_pixels_app.core.errors import InvalidInputError
 
+MAX_PATH = 1000  # characters
+
 
 @dataclass
 class Roots:
@@ -36,8 +38,12 @@ class Roots:
         return ", ".join(str(r) for r in self.writable)
 
     def _resolve(self, text: str, allowed: list[Path], what: str) -> Path:
-        if not isinstance(text, str) or not text.strip() or "\x00" in text:
+        if not isinstance(text, str) or not text.strip():
             raise InvalidInputError(f"The {what} path is empty or not text.")
+        if "\x00" in text or len(text) > MAX_PATH:
+            raise InvalidInputError(
+                f"The {what} path holds a NUL character or is over {MAX_PATH} characters."
+            )
         raw = Path(text.strip()).expanduser()
         if ".." in raw.parts:
             raise InvalidInputError(

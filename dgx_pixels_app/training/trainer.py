@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from dgx_pixels_app.core.atomic import atomic_open, atomic_write_text
-from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
+from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError, OptionError
 from dgx_pixels_app.training.dataset import Dataset
 
 UNET_TARGETS = ["to_q", "to_k", "to_v", "to_out.0"]
@@ -58,21 +58,21 @@ class TrainConfig:
     def check(self) -> None:
         problems = []
         if not 1 <= self.rank <= 256:
-            problems.append(f"--rank must be 1 to 256, not {self.rank}")
+            problems.append(("rank", f"must be 1 to 256, not {self.rank}"))
         if not 1 <= self.steps <= 1_000_000:
-            problems.append(f"--steps must be 1 to 1000000, not {self.steps}")
+            problems.append(("steps", f"must be 1 to 1000000, not {self.steps}"))
         if not 0 < self.lr < 1:
-            problems.append(f"--lr must be between 0 and 1, not {self.lr}")
+            problems.append(("lr", f"must be between 0 and 1, not {self.lr}"))
         if not 1 <= self.batch <= 64:
-            problems.append(f"--batch must be 1 to 64, not {self.batch}")
+            problems.append(("batch", f"must be 1 to 64, not {self.batch}"))
         if self.resolution % 64 or not 128 <= self.resolution <= 2048:
             problems.append(
-                f"--resolution must be a multiple of 64 from 128 to 2048, not {self.resolution}"
+                ("resolution", f"must be a multiple of 64 from 128 to 2048, not {self.resolution}")
             )
         if self.save_every < 1:
-            problems.append("--save-every must be at least 1")
+            problems.append(("save_every", "must be at least 1"))
         if problems:
-            raise InvalidInputError("; ".join(problems).capitalize() + ".")
+            raise OptionError(*problems[0], *problems[1:])
         out = Path(self.output).expanduser()
         if out.suffix.lower() != ".safetensors":
             raise InvalidInputError(f"The output must be a .safetensors file, not '{self.output}'.")
@@ -262,7 +262,7 @@ class Trainer:
             if self.stop():
                 self.save_checkpoint()
                 raise CancelledError(
-                    f"Training stopped at step {self.step}; --resume continues it."
+                    f"Training stopped at step {self.step}; the checkpoint is saved."
                 )
             loss = self.train_step(self.sample_batch())
             self.step += 1

@@ -148,7 +148,7 @@ def test_cli_bevy_export_prints_snippet(game, tmp_path):
         [sys.executable, "-m", "dgx_pixels_app", "export", str(tmp_path / "hero.aseprite"), "--bevy", str(game), "--name", "../x"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert bad.returncode == 2 and "cannot be an asset name" in bad.stderr
+    assert bad.returncode == 2 and "looks like a path" in bad.stderr
 
 
 HOSTILE = ['say "hi"', "back\\slash", "two\nlines", "tab\there", "ünïcode ✓", 'end"); panic!("']

@@ -88,7 +88,7 @@ def test_an_agent_session(project, tiny_model, tmp_path):
                 (
                     "generate_sprite",
                     {"prompt": "x", "kind": "spaceship"},
-                    "unknown kind 'spaceship'",
+                    "kind must be one of character",
                 ),
                 ("generate_and_deploy", {"prompt": "x", "bevy_project": "."}, "no Cargo.toml"),
                 (

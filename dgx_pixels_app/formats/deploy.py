@@ -1,0 +1,159 @@
+"""Writing into someone's game without destroying their work.
+
+DGX-Pixels records what it wrote into a project (``.dgx-pixels/deployed.json``: each
+file's path and the SHA-256 of the bytes written). A file whose bytes are still
+what we wrote is ours and is replaced freely; any other file at a target path was
+made by hand (or changed since) and is never replaced silently: the deploy is
+refused, listing those files, unless the caller allows overwriting — and then each
+one is first copied to ``.dgx-pixels/replaced/<time>/`` and the result says where.
+
+Crash safety: the record is written with the new hashes added before any file, and
+pruned after the last, so a deploy killed at any moment leaves every file either
+as it was or as new, and still recognised as ours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dgx_pixels_app.core.atomic import atomic_write_bytes, atomic_write_text
+from dgx_pixels_app.core.confine import make_folder
+from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
+from dgx_pixels_app.core.files import read_bytes
+
+FOLDER = ".dgx-pixels"
+RECORD = f"{FOLDER}/deployed.json"
+SCHEMA = "dgx-pixels/deployed@1"
+MAX_RECORD_BYTES = 16 * 2**20
+MAX_HASHES = 4  # per file: enough for a deploy interrupted between two others
+
+
+class DeployConflict(InvalidInputError):
+    """Files at the targets that DGX-Pixels did not write (or that changed since)."""
+
+    def __init__(self, project: Path, files: list[Path]) -> None:
+        self.project = project
+        self.files = files
+        super().__init__(self.phrased("overwrite"))
+
+    def phrased(self, allow: str) -> str:
+        """The message, with ``allow`` saying how this front end allows overwriting."""
+        names = ", ".join(_rel(self.project, f) for f in self.files)
+        them = "it" if len(self.files) == 1 else "them"
+        return (
+            f"{names} {'was' if len(self.files) == 1 else 'were'} not written by DGX-Pixels "
+            f"(made by hand, or changed since): nothing was written. Choose another name, or "
+            f"use {allow} to replace {them}; the old {'file is' if them == 'it' else 'files are'} "
+            f"then kept in {FOLDER}/replaced/."
+        )
+
+
+@dataclass
+class Deployed:
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)  # ours, replaced freely
+    replaced: list[tuple[Path, Path]] = field(default_factory=list)  # (file, its old copy)
+
+    def describe(self) -> list[str]:
+        return [f"replaced {p} (the old one is kept at {kept})" for p, kept in self.replaced]
+
+
+def _rel(project: Path, path: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_record(project: Path) -> dict[str, list[str]]:
+    """path (relative, posix) -> hashes we wrote there; a damaged record is empty
+    (which only makes us more careful: every file then counts as hand-made)."""
+    path = project / RECORD
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(read_bytes(path, MAX_RECORD_BYTES, "deploy record"))
+    except (DgxPixelsError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {
+        k: [h for h in v if isinstance(h, str)][-MAX_HASHES:]
+        for k, v in files.items()
+        if isinstance(k, str) and isinstance(v, list)
+    }
+
+
+def _write_record(project: Path, record: dict[str, list[str]]) -> None:
+    make_folder(project / FOLDER)
+    data = {"schema": SCHEMA, "note": "files DGX-Pixels wrote here, by SHA-256", "files": record}
+    atomic_write_text(project / RECORD, json.dumps(data, indent=1, sort_keys=True))
+
+
+def conflicts(project: Path, targets: list[Path]) -> list[Path]:
+    """The targets that exist and are not ours as we wrote them."""
+    record = read_record(project)
+    out = []
+    for target in targets:
+        if not target.exists() and not target.is_symlink():
+            continue
+        try:
+            ours = target.is_file() and _sha(target.read_bytes()) in record.get(
+                _rel(project, target), []
+            )
+        except OSError:
+            ours = False
+        if not ours:
+            out.append(target)
+    return out
+
+
+def deploy(project: Path, files: dict[Path, bytes], overwrite: bool = False) -> Deployed:
+    """Write ``files`` (inside ``project``), keeping every hand-made file (see above)."""
+    hand_made = conflicts(project, list(files))
+    if hand_made and not overwrite:
+        raise DeployConflict(project, hand_made)
+    report = Deployed()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for path in hand_made:
+        report.replaced.append((path, _keep(project, path, stamp)))
+    record = read_record(project)
+    for path, data in files.items():
+        key = _rel(project, path)
+        record[key] = [*record.get(key, []), _sha(data)][-MAX_HASHES:]
+    _write_record(project, record)  # first: a kill mid-deploy leaves files we still know
+    for path, data in files.items():
+        if path in hand_made:
+            pass
+        elif path.exists():
+            report.updated.append(path)
+        else:
+            report.created.append(path)
+        atomic_write_bytes(path, data)
+    for path, data in files.items():
+        record[_rel(project, path)] = [_sha(data)]
+    _write_record(project, record)
+    return report
+
+
+def _keep(project: Path, path: Path, stamp: str) -> Path:
+    """Copy a hand-made file to .dgx-pixels/replaced/<stamp>/<its path>, before replacing it."""
+    base = project / FOLDER / "replaced" / stamp
+    copy = base / _rel(project, path)
+    n = 1
+    while copy.exists():
+        n += 1
+        copy = project / FOLDER / "replaced" / f"{stamp}-{n}" / _rel(project, path)
+    make_folder(copy.parent)
+    if path.is_file():
+        atomic_write_bytes(copy, path.read_bytes())
+    return copy
