@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.formats.deploy import DeployConflict
 from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
 from dgx_pixels_app.formats.images import read_rgba
 from dgx_pixels_app.gui.export_dialog import ExportSpec
@@ -40,7 +42,7 @@ class ExportActions:
 
     def _run_export(self, spec: ExportSpec) -> None:
         session = self.session
-        session.last_export = spec
+        session.last_export = replace(spec, overwrite=False)  # Ctrl+E asks again if need be
         if spec.kind == "bevy" and session.path:
             self.settings.bevy_projects[str(session.path)] = spec.path
             self.documents.save_settings()
@@ -52,10 +54,17 @@ class ExportActions:
             if bevy is not None:
                 self.prompter.show_snippet(f"Bevy snippet — {bevy.asset_path}", bevy.snippet)
 
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, DeployConflict) and not spec.overwrite:
+                self.statusBar().clearMessage()
+                files = [p.relative_to(exc.project).as_posix() for p in exc.files]
+                if self.prompter.ask_replace(files):
+                    self._run_export(replace(spec, overwrite=True))
+                return
+            self.documents.report_failure(exc)
+
         self.statusBar().showMessage("Exporting…")
-        self.documents.runner.submit(
-            lambda: run_export(snapshot, spec), done, self.documents.report_failure
-        )
+        self.documents.runner.submit(lambda: run_export(snapshot, spec), done, failed)
 
     def import_sheet(self) -> None:
         choice = self.prompter.import_sheet()

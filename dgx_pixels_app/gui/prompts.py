@@ -50,6 +50,22 @@ class Prompter:
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_replace(self, files: list[str]) -> bool:
+        """Replace files in the game that DGX-Pixels did not write? (No is the default.)"""
+        shown = "\n".join(files[:8]) + (f"\n… and {len(files) - 8} more" if len(files) > 8 else "")
+        box = QMessageBox(self.parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Replace files in the game?")
+        box.setText(
+            f"{len(files)} file{'s' if len(files) != 1 else ''} in the game {'were' if len(files) != 1 else 'was'} "
+            "not written by DGX-Pixels (made by hand, or changed since):"
+        )
+        box.setInformativeText(f"{shown}\n\nReplace? The old versions are kept in the game's "
+                               ".dgx-pixels/replaced/ folder.")  # fmt: skip
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def error(self, message: str) -> None:
         QMessageBox.warning(self.parent, "DGX-Pixels", message)
 

@@ -12,10 +12,15 @@ from dgx_pixels_app.formats.sheet_json import write_sheet_files
 def run_export(sprite: Sprite, spec) -> tuple[str, BevyExport | None]:
     """Returns (a status message, the Bevy result if it was a Bevy export)."""
     if spec.kind == "bevy":
-        result = export_to_bevy(
-            sprite, spec.path, spec.name, spec.subfolder, spec.options, spec.include_aseprite
-        )
-        return f"Exported {len(result.sheet.frames)} frames to {result.image}", result
+        result = export_to_bevy(sprite, spec.path, spec.name, spec.subfolder, spec.options,
+                                spec.include_aseprite, getattr(spec, "overwrite", False))  # fmt: skip
+        count = len(result.sheet.frames)
+        message = f"Exported {count} frame{'s' if count != 1 else ''} to {result.image}"
+        replaced = result.deployed.replaced
+        if replaced:
+            message += (f"; replaced {len(replaced)} hand-made file{'s' if len(replaced) != 1 else ''}"
+                        f" (the old ones are in {replaced[0][1].parent})")  # fmt: skip
+        return message, result
     path = Path(spec.path)
     sheet = write_sheet_files(sprite, spec.options, path, spec.json_form)
     h, w = sheet.image.shape[:2]

@@ -18,6 +18,7 @@ class FakePrompter:
         self.animation_answer = None
         self.batch_answer = None
         self.agent_root_answer = None
+        self.replace_answer = False
         self.snippets: list[str] = []
         self.asked: list[str] = []
         self.errors: list[str] = []
@@ -32,6 +33,10 @@ class FakePrompter:
 
     def error(self, message):
         self.errors.append(message)
+
+    def ask_replace(self, files):
+        self.asked.append(f"replace:{','.join(files)}")
+        return self.replace_answer
 
     def new_sprite_size(self):
         return self.size

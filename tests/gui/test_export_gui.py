@@ -96,3 +96,28 @@ def test_import_sheet_slices_frames(window, qtbot, tmp_path):
     window.import_sheet_action.trigger()
     qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=5000)
     assert "do not divide" in window.prompter.errors[-1]
+
+
+def test_a_bevy_export_over_a_hand_made_file_asks_first_and_keeps_it(window, qtbot, tmp_path):
+    game = tmp_path / "game"
+    sprites = game / "assets" / "sprites"
+    sprites.mkdir(parents=True)
+    (game / "Cargo.toml").write_text("[package]\n")
+    hand_made = b"\x89PNG the artist's own"
+    (sprites / "hero.png").write_bytes(hand_made)
+    window.documents.set_session(Session(animated(), tmp_path / "hero.aseprite"))
+    window.prompter.export_answer = ExportSpec("bevy", SheetOptions(), str(game), "hero")
+    window.export_action.trigger()  # the artist says no
+    qtbot.waitUntil(
+        lambda: "replace:assets/sprites/hero.png" in window.prompter.asked, timeout=5000
+    )
+    qtbot.wait(200)
+    assert sorted(p.name for p in sprites.iterdir()) == ["hero.png"]
+    assert (sprites / "hero.png").read_bytes() == hand_made and not window.prompter.errors
+    window.prompter.replace_answer = True
+    window.export_action.trigger()  # and now yes
+    qtbot.waitUntil(lambda: bool(window.prompter.snippets), timeout=5000)
+    kept = list((game / ".dgx-pixels" / "replaced").rglob("hero.png"))
+    assert len(kept) == 1 and kept[0].read_bytes() == hand_made
+    assert (sprites / "hero.png").read_bytes() != hand_made
+    assert "replaced 1 hand-made file" in window.statusBar().currentMessage()

@@ -175,3 +175,39 @@ def test_a_client_that_disconnects_mid_job_leaves_no_half_written_file(
     assert not list(root.rglob("*.tmp"))
     for png in (root / "gone").glob("*.png") if (root / "gone").exists() else []:
         assert read_rgba(png).shape == (16, 16, 4)  # anything there is complete
+
+
+def test_a_deploy_over_a_hand_made_asset_keeps_it(project, tiny_model, tmp_path):
+    """generate_and_deploy and export_to_bevy refuse (before generating) to replace a
+    file DGX-Pixels did not write; with overwrite: true the old one is kept and listed."""
+    root, game = project
+    sprites = game / "assets" / "sprites"
+    sprites.mkdir(parents=True)
+    hand_made = b"\x89PNG drawn by the artist"
+    (sprites / "player.png").write_bytes(hand_made)
+
+    async def session_run():
+        async with stdio_session(root, tiny_model[0], tmp_path / "home") as s:
+            deploy = {"prompt": "hero", "bevy_project": "slime_game", "name": "player",
+                      "size": 16, "seed": 2}  # fmt: skip
+            refused = await s.call_tool("generate_and_deploy", deploy)
+            text = text_of(refused)
+            assert refused.is_error and "assets/sprites/player.png" in text
+            assert "overwrite: true" in text and "--overwrite" not in text
+            assert sorted(p.name for p in sprites.iterdir()) == ["player.png"]
+            made = data_of(await s.call_tool("generate_and_deploy", {**deploy, "overwrite": True}))
+            ((replaced),) = made["replaced"]
+            assert replaced["file"] == str(sprites / "player.png")
+            assert open(replaced["kept_at"], "rb").read() == hand_made
+            again = data_of(await s.call_tool(
+                "export_to_bevy", {"source": "slime_game/assets/sprites/player.aseprite",
+                                   "project": "slime_game", "name": "player"}))  # fmt: skip
+            assert again["replaced"] == [] and len(again["updated"]) == 4  # ours now
+            (sprites / "player.json").write_text("{}")  # edited by hand since
+            edited = await s.call_tool("export_to_bevy", {
+                "source": "slime_game/assets/sprites/player.aseprite", "project": "slime_game",
+                "name": "player"})  # fmt: skip
+            assert edited.is_error and "player.json" in text_of(edited)
+
+    asyncio.run(session_run())
+    assert (sprites / "player.json").read_text() == "{}"
