@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import time
+from pathlib import Path
 
 import anyio
 
@@ -198,7 +199,7 @@ def test_a_deploy_over_a_hand_made_asset_keeps_it(project, tiny_model, tmp_path)
             made = data_of(await s.call_tool("generate_and_deploy", {**deploy, "overwrite": True}))
             ((replaced),) = made["replaced"]
             assert replaced["file"] == str(sprites / "player.png")
-            assert open(replaced["kept_at"], "rb").read() == hand_made
+            assert Path(replaced["kept_at"]).read_bytes() == hand_made
             again = data_of(await s.call_tool(
                 "export_to_bevy", {"source": "slime_game/assets/sprites/player.aseprite",
                                    "project": "slime_game", "name": "player"}))  # fmt: skip
