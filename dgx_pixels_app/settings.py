@@ -2,17 +2,23 @@
 
 One module owns every path (platformdirs locations, overridable with
 ``DGX_PIXELS_HOME`` for portable installs and tests). Settings are a small JSON
-file written atomically; Qt's QSettings keeps only window geometry and dock state.
+file, readable by the user only, written atomically and only through
+:func:`update_settings` (a change applied to the file's current content); Qt's
+QSettings keeps only window geometry and dock state.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from dgx_pixels_app.core.atomic import atomic_write_text
+from dgx_pixels_app.core.confine import own_files
 
 APP_DIR_NAME = "dgx-pixels"
 MAX_RECENT = 10
@@ -74,7 +80,9 @@ class Settings:
 
 
 def load_settings() -> Settings:
-    """Read settings; a missing or damaged file gives defaults rather than a crash."""
+    """Read settings (a fresh copy, for reading: change them only with
+    :func:`update_settings`); a missing or damaged file gives defaults, never a crash."""
+    secure_settings()
     try:
         data = json.loads(settings_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -90,7 +98,42 @@ def load_settings() -> Settings:
     return Settings(**known)
 
 
-def save_settings(settings: Settings) -> None:
-    path = settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps(asdict(settings), indent=2))
+_LOCK = threading.Lock()
+
+
+def update_settings(change: Callable[[Settings], None]) -> Settings:
+    """The one way settings are written: ``change`` is applied to what the file holds
+    now (under a lock, across threads and processes), and the result is written
+    atomically, readable by the user only (the file holds the agents' bearer token).
+    A process never writes back a copy it read earlier, so no setting another part of
+    the app (or another process) changed is ever undone. Returns what was written."""
+    folder = config_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    secure_settings()
+    with _LOCK, own_files(), _file_lock(folder / ".settings.lock"):
+        settings = load_settings()
+        change(settings)
+        atomic_write_text(settings_path(), json.dumps(asdict(settings), indent=2), mode=0o600)
+    return settings
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    import fcntl
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def secure_settings() -> None:
+    """The settings folder 0700 and the file 0600 (they hold a secret); earlier versions
+    made them 0755/0644, so this also mends existing ones. Only the owner's own files."""
+    for path, mode in ((config_dir(), 0o700), (settings_path(), 0o600)):
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                os.chmod(path, mode)

@@ -1,4 +1,10 @@
-"""Settings survive damage: a corrupt settings file gives defaults, not a crash."""
+"""Settings survive damage (a corrupt file gives defaults, not a crash), hold their
+secret for the user only, and no writer ever undoes another's change."""
+
+import os
+import subprocess
+import sys
+import textwrap
 
 from dgx_pixels_app import settings as app_settings
 
@@ -21,5 +27,48 @@ def test_recent_files_are_unique_and_bounded(tmp_path):
     assert s.recent_files[0].endswith("2.aseprite") and len(set(s.recent_files)) == len(
         s.recent_files
     )
-    app_settings.save_settings(s)
+    app_settings.update_settings(lambda fresh: setattr(fresh, "recent_files", s.recent_files))
     assert app_settings.load_settings().recent_files == s.recent_files
+
+
+def test_the_settings_are_for_the_user_only_and_old_ones_are_mended():
+    app_settings.update_settings(lambda s: setattr(s, "mcp_token", "secret"))
+    folder, path = app_settings.config_dir(), app_settings.settings_path()
+    assert folder.stat().st_mode & 0o777 == 0o700 and path.stat().st_mode & 0o777 == 0o600
+    os.chmod(folder, 0o755)  # as earlier versions left them
+    os.chmod(path, 0o644)
+    assert app_settings.load_settings().mcp_token == "secret"  # every start reads them
+    assert folder.stat().st_mode & 0o777 == 0o700 and path.stat().st_mode & 0o777 == 0o600
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from dgx_pixels_app.settings import update_settings
+    for i in range(40):
+        update_settings(lambda s: s.model_folders.append(f"{sys.argv[1]}-{i}"))
+""")
+
+
+def test_writers_in_other_processes_never_undo_each_other(tmp_path):
+    """Each change is applied to what the file holds at that moment, under a lock:
+    two processes adding 40 entries each at the same time leave all 80."""
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    procs = [subprocess.Popen([sys.executable, str(script), name]) for name in ("a", "b")]
+    assert [p.wait(120) for p in procs] == [0, 0]
+    folders = app_settings.load_settings().model_folders
+    assert sorted(folders) == sorted(f"{n}-{i}" for n in "ab" for i in range(40))
+
+
+def test_a_stale_copy_is_never_written_back():
+    """A view read before another writer's change (the app's, with no token yet) saves
+    its own change without undoing the other's (the token that every agent uses)."""
+    view = app_settings.load_settings()
+    from dgx_pixels_app.mcp.http import get_token
+
+    token = get_token()
+    view.add_recent("/tmp/hero.aseprite")
+    app_settings.update_settings(lambda s: s.add_recent("/tmp/hero.aseprite"))
+    saved = app_settings.load_settings()
+    assert saved.mcp_token == token and saved.recent_files == view.recent_files
+    assert get_token() == token and get_token(new=True) != token

@@ -54,18 +54,44 @@ def run(args: argparse.Namespace) -> int:
     server = build_server(queue, config)
     try:
         if args.http:
-            from dgx_pixels_app.mcp.http import DEFAULT_PORT, HOST, get_token, serve_http
+            from dgx_pixels_app.mcp.http import DEFAULT_PORT, HOST, bind, get_token, serve_http
 
+            sock = bind(DEFAULT_PORT if args.port is None else args.port)
             token = get_token(args.new_token)
-            port = DEFAULT_PORT if args.port is None else args.port
 
             def started(actual: int) -> None:
                 print(f"MCP server: http://{HOST}:{actual}/mcp\nAuthorization: Bearer {token}",
                       file=sys.stderr, flush=True)  # fmt: skip
 
-            asyncio.run(serve_http(server, token, port, started))
+            asyncio.run(serve_http(server, token, sock, started))
         else:
-            asyncio.run(server.run_stdio_async())
+            try:
+                asyncio.run(server.run_stdio_async())
+            except BaseException as exc:
+                if not _client_gone(exc):
+                    raise
+                _quiet_stdout()
+                print("dgx-pixels mcp: the client went away; its calls were cancelled.",
+                      file=sys.stderr)  # fmt: skip
     finally:
         queue.shutdown(30)
     return 0
+
+
+def _client_gone(exc: BaseException) -> bool:
+    """The stdio client closed its end (it exited or was killed): not our error."""
+    if isinstance(exc, BrokenPipeError | ConnectionResetError):
+        return True
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_client_gone(e) for e in exc.exceptions)
+    return False
+
+
+def _quiet_stdout() -> None:
+    """Nothing more can reach the client; without this, Python's final flush of stdout
+    prints one more BrokenPipeError at exit."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from dgx_pixels_app.mcp.confine import Roots
-from dgx_pixels_app.mcp.http import HOST, get_token, serve_http
+from dgx_pixels_app.mcp.http import HOST, bind, get_token, serve_http
 from dgx_pixels_app.mcp.server import ServerConfig, build_server
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ class AgentAccess(QObject):
         self.task: asyncio.Task | None = None
         self.address = ""
         self.token = ""
+        self.roots: list[str] = []
+        self.resolution = 1024  # the model's image size for agents' sprites
 
     @property
     def running(self) -> bool:
@@ -47,17 +49,22 @@ class AgentAccess(QObject):
         config = ServerConfig(
             roots=Roots.of(roots, readable=[self._models_dir()]),
             model=str(loaded.path) if loaded else default, into_app=True,
+            resolution=self.resolution,
         )  # fmt: skip
+        self.roots = [str(r) for r in config.roots.writable]
+        sock = bind(port)  # a port in use is said now, by the menu action
         server = build_server(engine.queue, config)
         self.token = get_token()
         self.config = config
 
+        loop = asyncio.get_event_loop()
+
         def listening(actual: int) -> None:
             self.address = f"http://{HOST}:{actual}/mcp"
-            self.started.emit(self.address, self.token)
+            # later, from the loop itself: nothing of the window runs inside the server's task
+            loop.call_soon(self.started.emit, self.address, self.token)
 
-        loop = asyncio.get_event_loop()
-        self.task = loop.create_task(serve_http(server, self.token, port, listening))
+        self.task = loop.create_task(serve_http(server, self.token, sock, listening))
         self.task.add_done_callback(self._ended)
 
     def follow_model(self, path: str) -> None:

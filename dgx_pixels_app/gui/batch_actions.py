@@ -98,8 +98,7 @@ class BatchActions:
                 self.agent_action.setChecked(False)
                 return
             roots = [folder]
-            self.settings.agent_roots = roots
-            self.documents.save_settings()
+            self.documents.update_settings(lambda s: setattr(s, "agent_roots", list(roots)))
         try:
             access.start(roots, self.settings.mcp_port)
         except Exception as exc:  # a port in use, a bad root: said, and the app goes on
@@ -107,16 +106,20 @@ class BatchActions:
             self.show_error(f"Agent access could not start: {exc}")
 
     def _on_agent_started(self, address: str, token: str) -> None:
+        from dgx_pixels_app.gui.agent_window import AgentWindow
+
         self.agent_label.setText(f"Agents: {address}")
-        self.agent_label.setToolTip(f"MCP over HTTP at {address}\nAuthorization: Bearer {token}")
-        self.prompter.show_snippet(
-            "Agent Access",
-            f"MCP server (Streamable HTTP): {address}\nAuthorization: Bearer {token}\n\n"
-            f"Writes only inside: {', '.join(self.settings.agent_roots)}\n",
-        )
+        self.agent_label.setToolTip(f"MCP over HTTP at {address} (Model ▸ Agent Access)")
+        if self.agent_window is None:
+            self.agent_window = AgentWindow(self)
+        self.agent_window.show_server(address, token, self.agent_access.roots)
+        self.agent_window.show()  # never exec(): the server answers on this same event loop
+        self.agent_window.raise_()
 
     def _on_agent_stopped(self, why: str) -> None:
         self.agent_label.setText("")
+        if self.agent_window is not None:
+            self.agent_window.close()
         self.agent_action.setChecked(False)
         if why:
             self.show_error(why)

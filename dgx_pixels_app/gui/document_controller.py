@@ -6,7 +6,6 @@ window never waits on the disk and a save never reads a sprite being edited.
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -82,8 +81,7 @@ class DocumentController(QObject):
             self.set_session(Session(sprite, path if is_lossless(path) else None))
             if not is_lossless(path):
                 self.session.history.mark_dirty()  # an image opened is a new project
-            self.settings.add_recent(path)
-            self.save_settings()
+            self.update_settings(lambda s: s.add_recent(path))
             self.message.emit(
                 f"Opened {path.name}: {sprite.width}×{sprite.height}, "
                 f"{len(sprite.layers)} layers, {len(sprite.frames)} frames"
@@ -112,8 +110,7 @@ class DocumentController(QObject):
                 session.history.mark_clean(position)
                 if not session.history.is_dirty:
                     self.recovery.discard(self.recovery_key)
-            self.settings.add_recent(path)
-            self.save_settings()
+            self.update_settings(lambda s: s.add_recent(path))
             self.message.emit(f"Saved {path}")
             self.stateChanged.emit()
             if on_done:
@@ -177,11 +174,13 @@ class DocumentController(QObject):
             self.error.emit(f"Something went wrong: {exc}. Your document is unchanged.")
         self.message.emit("")
 
-    def save_settings(self) -> None:
-        """Write a copy of the settings on the task runner (the UI thread never waits on disk)."""
-        snapshot = copy.deepcopy(self.settings)
+    def update_settings(self, change: Callable[[app_settings.Settings], None]) -> None:
+        """Change a setting: at once in the window's view of them, and in the file on the
+        task runner (the UI thread never waits on disk), applied to what the file holds
+        then, so no other setting (the agents' token…) is ever written back stale."""
+        change(self.settings)
         self.runner.submit(
-            lambda: app_settings.save_settings(snapshot),
+            lambda: app_settings.update_settings(change),
             lambda _r: None,
             lambda exc: log.warning("settings not saved: %s", exc),
         )

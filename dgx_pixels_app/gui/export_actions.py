@@ -44,8 +44,8 @@ class ExportActions:
         session = self.session
         session.last_export = replace(spec, overwrite=False)  # Ctrl+E asks again if need be
         if spec.kind == "bevy" and session.path:
-            self.settings.bevy_projects[str(session.path)] = spec.path
-            self.documents.save_settings()
+            key, folder = str(session.path), spec.path
+            self.documents.update_settings(lambda s: s.bevy_projects.update({key: folder}))
         snapshot = session.sprite.snapshot()
 
         def done(result) -> None:

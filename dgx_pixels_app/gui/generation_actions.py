@@ -171,8 +171,9 @@ class GenerationActions:
     def add_models_folder(self) -> None:
         folder = self.prompter.models_folder()
         if folder and folder not in self.settings.model_folders:
-            self.settings.model_folders.append(folder)
-            self.documents.save_settings()
+            self.documents.update_settings(
+                lambda s: s.model_folders.append(folder) if folder not in s.model_folders else None
+            )
             self._scan_models()
 
     def download_model(self) -> None:

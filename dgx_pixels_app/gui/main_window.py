@@ -88,6 +88,7 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.metrics_panel = MetricsPanel()
         self.engine = JobClient(parent=self)
         self.agent_access = AgentAccess(self)
+        self.agent_window = None  # the Agent Access window, made when the server starts
         self.discovered_models: list = []
         self.docks: dict[str, QDockWidget] = {}
         # the bottom docks (timeline, results) span the window's whole width

@@ -8,21 +8,35 @@ answer is 401 and the MCP server never sees the request.
 
 from __future__ import annotations
 
+import errno
 import hmac
 import secrets
+import socket
+
+from dgx_pixels_app.core.errors import InvalidInputError
 
 HOST = "127.0.0.1"  # never another interface: the token is not a reason to expose the GPU
 DEFAULT_PORT = 8765
 
 
 def get_token(new: bool = False) -> str:
-    from dgx_pixels_app.settings import load_settings, save_settings
+    """The bearer token kept in the settings (made on first use, or anew with ``new``)."""
+    from dgx_pixels_app.settings import load_settings, update_settings
 
-    settings = load_settings()
-    if new or not settings.mcp_token:
-        settings.mcp_token = secrets.token_urlsafe(32)
-        save_settings(settings)
-    return settings.mcp_token
+    if not new and load_settings().mcp_token:
+        return load_settings().mcp_token
+
+    def change(settings) -> None:
+        if new or not settings.mcp_token:  # another process may have just made one
+            settings.mcp_token = secrets.token_urlsafe(32)
+
+    return update_settings(change).mcp_token
+
+
+def bearer_matches(header: bytes, token: str) -> bool:
+    """``Authorization: Bearer <token>``; the scheme is case-insensitive (RFC 7235)."""
+    scheme, _, given = header.strip().partition(b" ")
+    return scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), token.encode())
 
 
 class BearerAuth:
@@ -30,12 +44,12 @@ class BearerAuth:
 
     def __init__(self, app, token: str) -> None:
         self.app = app
-        self.expected = f"Bearer {token}".encode()
+        self.token = token
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
             given = dict(scope.get("headers") or []).get(b"authorization", b"")
-            if not hmac.compare_digest(given, self.expected):
+            if not bearer_matches(given, self.token):
                 body = b'{"error": "unauthorized: send Authorization: Bearer <token>"}'
                 await send({"type": "http.response.start", "status": 401,
                             "headers": [(b"content-type", b"application/json"),
@@ -49,19 +63,42 @@ def http_app(server, token: str):
     return BearerAuth(server.streamable_http_app(host=HOST), token)
 
 
-async def serve_http(server, token: str, port: int = DEFAULT_PORT, started=None) -> None:
-    """Serve until cancelled. ``started(port)`` is called once the socket listens."""
+def bind(port: int = DEFAULT_PORT) -> socket.socket:
+    """The listening socket on 127.0.0.1, made before anything starts, so a port in use
+    is one clear error (and no other process can take it in between)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise InvalidInputError(
+                f"Port {port} on {HOST} is in use (another dgx-pixels mcp, or the app's Agent "
+                "Access?): choose another port, or 0 for any free one."
+            ) from exc
+        raise InvalidInputError(f"Cannot listen on {HOST}:{port}: {exc.strerror or exc}.") from exc
+    sock.set_inheritable(False)
+    return sock
+
+
+async def serve_http(server, token: str, sock: socket.socket, started=None) -> None:
+    """Serve on ``sock`` (see :func:`bind`) until cancelled. ``started(port)`` is called
+    once it listens. A client that goes away mid-call is the client's business: it is
+    logged at debug level, never printed as a traceback."""
     import uvicorn
 
+    port = sock.getsockname()[1]
     config = uvicorn.Config(http_app(server, token), host=HOST, port=port, log_level="warning",
-                            lifespan="on")  # fmt: skip
+                            lifespan="on", log_config=None)  # fmt: skip
     uv = uvicorn.Server(config)
     if started is not None:
         original = uv.startup
 
         async def startup(sockets=None):
             await original(sockets)
-            started(uv.servers[0].sockets[0].getsockname()[1] if uv.servers else port)
+            started(port)
 
         uv.startup = startup
-    await uv.serve()
+    await uv.serve(sockets=[sock])

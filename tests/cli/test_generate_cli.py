@@ -4,7 +4,7 @@ import json
 
 from dgx_pixels_app.cli import main
 from dgx_pixels_app.formats.images import png_text, read_rgba
-from dgx_pixels_app.settings import Settings, save_settings
+from dgx_pixels_app.settings import update_settings
 
 
 def test_generate_writes_pixelized_pngs_with_parameters(tmp_path, tiny_model, capsys):
@@ -24,7 +24,7 @@ def test_generate_writes_pixelized_pngs_with_parameters(tmp_path, tiny_model, ca
 
 
 def test_generate_uses_the_default_model_from_the_settings(tmp_path, tiny_model, capsys):
-    save_settings(Settings(default_model=str(tiny_model[0])))
+    update_settings(lambda s: setattr(s, "default_model", str(tiny_model[0])))
     out = tmp_path / "raw.png"
     assert main(["generate", "x", "--steps", "1", "--width", "64", "--height", "64", "--raw",
                  "-o", str(out)]) == 0  # fmt: skip

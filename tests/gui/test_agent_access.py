@@ -31,6 +31,7 @@ def test_an_agent_call_lands_in_the_results_dock_and_the_document(
     window.documents.new_document(32, 32)
     qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
     window.settings.mcp_port = 0  # any free port
+    window.agent_access.resolution = 64  # the CPU: seconds, not minutes
     window.prompter.agent_root_answer = str(tmp_path)
     started = []
     window.agent_access.started.connect(lambda address, token: started.append((address, token)))
@@ -44,6 +45,9 @@ def test_an_agent_call_lands_in_the_results_dock_and_the_document(
             address.startswith("http://127.0.0.1:")
             and "Agents: http://127.0.0.1:" in window.agent_label.text()
         )
+        await asyncio.sleep(0.1)
+        assert window.agent_window.isVisible() and not window.agent_window.isModal()
+        assert window.agent_window.token.text() == token  # and it stays open during the call
         client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60)
         transport = streamable_http_client(address, http_client=client)
         async with client, transport as (read, write, *_), ClientSession(read, write) as session:
@@ -51,6 +55,7 @@ def test_an_agent_call_lands_in_the_results_dock_and_the_document(
             answer = await session.call_tool("generate_sprite", {
                 "prompt": "a tiny dragon", "size": 16, "seed": 77, "into_document": True})  # fmt: skip
             assert not answer.is_error, answer.content
+            assert window.agent_window.isVisible()
         for _ in range(200):  # the window receives the job's events on its own thread
             if window.results_panel.list.count() and len(window.session.sprite.layers) == 2:
                 break
@@ -69,3 +74,41 @@ def test_an_agent_call_lands_in_the_results_dock_and_the_document(
     window.undo_action.trigger()
     assert len(window.session.sprite.layers) == 1  # an agent's layer undoes like any other
     assert not window.agent_access.running and window.agent_label.text() == ""
+
+
+def test_the_token_survives_saving_a_sprite_and_a_restart(window, qtbot, loop, tmp_path):
+    """The window once wrote back its own stale copy of the settings (with no token) on
+    its next save, so every agent configured with the token broke at the next start."""
+    from dgx_pixels_app import settings as app_settings
+    from dgx_pixels_app.gui.main_window import MainWindow
+    from tests.gui.conftest import FakePrompter
+
+    def serve(win) -> str:
+        win.settings.mcp_port = 0
+        win.prompter.agent_root_answer = str(tmp_path)
+        started = []
+        win.agent_access.started.connect(lambda address, token: started.append(token))
+
+        async def run():
+            win.agent_action.trigger()
+            while not started:
+                await asyncio.sleep(0.05)
+            win.agent_action.trigger()  # off
+            await asyncio.sleep(0.1)
+
+        loop.run_until_complete(asyncio.wait_for(run(), 60))
+        return started[0]
+
+    token = serve(window)
+    window.documents.new_document(8, 8)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
+    window.documents.save_to(tmp_path / "hero.aseprite")
+    qtbot.waitUntil(lambda: str(tmp_path / "hero.aseprite") in app_settings.load_settings().recent_files,
+                    timeout=5000)  # fmt: skip
+    assert app_settings.load_settings().mcp_token == token
+    again = MainWindow()  # a restart
+    again.prompter = FakePrompter()
+    qtbot.addWidget(again)
+    assert serve(again) == token
+    settings = app_settings.settings_path()
+    assert settings.stat().st_mode & 0o777 == 0o600

@@ -55,6 +55,17 @@ def test_http_needs_the_token_and_listens_on_loopback_only(project, tiny_model, 
         assert httpx2.post(url, json=hello, headers=wrong).status_code == 401
         saved = json.loads((home / "config" / "settings.json").read_text())
         assert saved["mcp_token"] == token and len(token) >= 32
+        assert (home / "config" / "settings.json").stat().st_mode & 0o777 == 0o600
+        assert (home / "config").stat().st_mode & 0o777 == 0o700
+        for scheme in ("bearer", "BEARER"):  # the scheme is case-insensitive (RFC 7235)
+            either = {**headers, "authorization": f"{scheme} {token}"}
+            assert httpx2.post(url, json=hello, headers=either).status_code != 401
+        port = url.split(":")[2].split("/")[0]
+        taken = subprocess.run([sys.executable, *server_args(root, tiny_model[0], "--http", "--port", port)],
+                               capture_output=True, text=True, timeout=60,
+                               env={**os.environ, "DGX_PIXELS_HOME": str(home)})  # fmt: skip
+        assert taken.returncode == 2 and "Traceback" not in taken.stderr
+        assert taken.stderr.startswith(f"dgx-pixels: error: Port {port} on 127.0.0.1 is in use")
 
         async def session_run():
             client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60)

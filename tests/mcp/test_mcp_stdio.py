@@ -7,13 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 import anyio
 
 from dgx_pixels_app.formats.images import read_rgba
-from tests.mcp.conftest import data_of, image_of, stdio_session, text_of
+from tests.mcp.conftest import data_of, image_of, server_args, stdio_session, text_of
 
 TOOLS = {"list_models", "list_loras", "list_presets", "generate_sprite", "generate_animation",
          "generate_tileset", "pixelize_image", "inspect_sprite", "export_to_bevy", "generate_and_deploy"}  # fmt: skip
@@ -152,30 +153,41 @@ def test_a_model_that_does_not_load_is_a_tool_error(project, tmp_path):
     asyncio.run(session_run())
 
 
-def test_a_client_that_disconnects_mid_job_leaves_no_half_written_file(
+def test_a_client_that_dies_mid_job_cancels_it_and_the_server_exits_quietly(
     project, tiny_model, tmp_path
 ):
+    """The client goes away mid-call (its pipes close, as when it is killed): the job is
+    cancelled, the server exits 0 within seconds with one line and no traceback, and
+    nothing half-written is left."""
     root, _game = project
+    home = tmp_path / "home"
+    env = {**os.environ, "DGX_PIXELS_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen([sys.executable, *server_args(root, tiny_model[0])],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
 
-    async def session_run():
-        async with stdio_session(root, tiny_model[0], tmp_path / "home") as s:
-            started = asyncio.Event()
+    def send(message: dict) -> None:
+        server.stdin.write(json.dumps({"jsonrpc": "2.0", **message}) + "\n")
+        server.stdin.flush()
 
-            async def on_progress(done, total, message):
-                started.set()
-
-            call = asyncio.ensure_future(s.call_tool(
-                "generate_sprite", {"prompt": "slow", "size": 16, "steps": 60, "count": 4,
-                                    "output": "gone"}, progress_callback=on_progress))  # fmt: skip
-            await asyncio.wait_for(started.wait(), 60)
-            call.cancel()
-        # leaving the session closes the pipe: the server shuts down, cancelling its job
-
-    asyncio.run(session_run())
-    time.sleep(1.0)
+    send({"id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
+          "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}})  # fmt: skip
+    assert '"id":1' in server.stdout.readline()
+    send({"method": "notifications/initialized"})
+    send({"id": 2, "method": "tools/call", "params": {"name": "generate_sprite",
+          "arguments": {"prompt": "slow", "size": 16, "steps": 60, "count": 4, "output": "gone"},
+          "_meta": {"progressToken": 7}}})  # fmt: skip
+    while "notifications/progress" not in server.stdout.readline():
+        pass
+    server.stdin.close()  # the client is gone
+    server.stdout.close()
+    assert server.wait(60) == 0
+    err = server.stderr.read()
+    assert "Traceback" not in err and "the client went away" in err, err
+    log = [json.loads(line) for line in (home / "data" / "metrics.jsonl").read_text().splitlines()]
+    assert [entry["status"] for entry in log] == ["cancelled"]
     assert not list(root.rglob("*.tmp"))
-    for png in (root / "gone").glob("*.png") if (root / "gone").exists() else []:
-        assert read_rgba(png).shape == (16, 16, 4)  # anything there is complete
+    assert not (root / "gone").exists() or not list((root / "gone").iterdir())
 
 
 def test_a_deploy_over_a_hand_made_asset_keeps_it(project, tiny_model, tmp_path):
