@@ -56,8 +56,9 @@ def _die_with_parent() -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.core.errors import CancelledError, InvalidInputError
+    from dgx_pixels_app.training.config import estimate_checkpoint_bytes
     from dgx_pixels_app.training.dataset import load_dataset
-    from dgx_pixels_app.training.trainer import TrainConfig, Trainer, estimate_checkpoint_bytes
+    from dgx_pixels_app.training.trainer import TrainConfig, Trainer
 
     if args.die_with_parent:
         _die_with_parent()

@@ -84,6 +84,8 @@ class MetricsLog:
         for line in lines:
             try:
                 data = json.loads(line)
+                if not isinstance(data, dict):  # a damaged or foreign line: [1, 2], "x"…
+                    continue
                 out.append(JobMetrics(**{k: v for k, v in data.items() if k in known}))
             except (ValueError, TypeError):
                 continue

@@ -19,100 +19,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from dgx_pixels_app.core.atomic import atomic_open, atomic_write_text
-from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError, OptionError
+from dgx_pixels_app.core.atomic import atomic_write_text
+from dgx_pixels_app.core.errors import CancelledError, ModelError
+from dgx_pixels_app.training.config import TrainConfig
 from dgx_pixels_app.training.dataset import Dataset
+from dgx_pixels_app.training.files import read_checkpoint, write_checkpoint, write_lora
 
+__all__ = ["TrainConfig", "Trainer"]
 UNET_TARGETS = ["to_q", "to_k", "to_v", "to_out.0"]
 TEXT_TARGETS = ["q_proj", "k_proj", "v_proj", "out_proj"]
-
-
-@dataclass
-class TrainConfig:
-    dataset: str
-    output: str
-    model: str
-    rank: int = 16
-    alpha: float = 16.0
-    steps: int = 3000
-    lr: float = 1e-4
-    batch: int = 4
-    resolution: int = 1024
-    caption_template: str = "pixel art, {caption}"
-    trigger: str = ""
-    text_encoder: bool = False
-    sample_every: int = 0
-    sample_prompt: str = ""
-    sample_steps: int = 20
-    save_every: int = 500
-    resume: bool = False
-    seed: int = 0
-    device: str = "auto"
-    min_snr_gamma: float = 5.0
-
-    def check(self) -> None:
-        problems = []
-        if not 1 <= self.rank <= 256:
-            problems.append(("rank", f"must be 1 to 256, not {self.rank}"))
-        if not 1 <= self.steps <= 1_000_000:
-            problems.append(("steps", f"must be 1 to 1000000, not {self.steps}"))
-        if not 0 < self.lr < 1:
-            problems.append(("lr", f"must be between 0 and 1, not {self.lr}"))
-        if not 1 <= self.batch <= 64:
-            problems.append(("batch", f"must be 1 to 64, not {self.batch}"))
-        if self.resolution % 64 or not 128 <= self.resolution <= 2048:
-            problems.append(
-                ("resolution", f"must be a multiple of 64 from 128 to 2048, not {self.resolution}")
-            )
-        if self.save_every < 1:
-            problems.append(("save_every", "must be at least 1"))
-        if problems:
-            raise OptionError(*problems[0], *problems[1:])
-        out = Path(self.output).expanduser()
-        if out.suffix.lower() != ".safetensors":
-            raise InvalidInputError(f"The output must be a .safetensors file, not '{self.output}'.")
-        if not out.parent.is_dir():
-            raise InvalidInputError(f"The folder '{out.parent}' does not exist.")
-        _check_writable(out.parent)
-
-    def preflight(self) -> None:
-        """Everything that can be checked before any work starts (seconds, not minutes,
-        and before a progress bar): the options, a writable output folder, an SDXL
-        base (from its headers), and a checkpoint to resume from."""
-        from dgx_pixels_app.engine.loader import check_model_path
-        from dgx_pixels_app.engine.safety import check_sdxl
-
-        self.check()
-        model = Path(self.model).expanduser()
-        check_model_path(model)
-        check_sdxl(model)
-        if self.resume and not self.checkpoint.is_file():
-            raise InvalidInputError(
-                f"Nothing to resume: '{self.checkpoint.name}' does not exist beside "
-                f"'{Path(self.output).name}'. Start without resume."
-            )
-
-    @property
-    def checkpoint(self) -> Path:
-        out = Path(self.output).expanduser()
-        return out.with_name(out.stem + ".checkpoint.pt")
-
-    @property
-    def log(self) -> Path:
-        out = Path(self.output).expanduser()
-        return out.with_name(out.stem + ".train.jsonl")
-
-    @property
-    def samples(self) -> Path:
-        out = Path(self.output).expanduser()
-        return out.with_name(out.stem + "-samples")
-
-
 Report = Callable[[dict], None]
 
 
@@ -282,7 +202,6 @@ class Trainer:
         return Path(c.output).expanduser()
 
     def save_checkpoint(self) -> None:
-        import torch
         from peft.utils import get_peft_model_state_dict
 
         state = {
@@ -292,8 +211,7 @@ class Trainer:
             "generator": self.generator.get_state(),
             "config": asdict(self.config),
         }
-        with atomic_open(self.config.checkpoint) as stream:
-            torch.save(state, stream)
+        write_checkpoint(self.config.checkpoint, state)
         self.report({"kind": "checkpoint", "step": self.step, "path": str(self.config.checkpoint)})
 
     def _named_trained(self):
@@ -301,16 +219,15 @@ class Trainer:
         return list(zip(names, self._trained(), strict=False))
 
     def _load_checkpoint(self) -> None:
-        import torch
         from peft.utils import set_peft_model_state_dict
 
-        path = self.config.checkpoint
-        if not path.is_file():
-            raise InvalidInputError(f"Nothing to resume: '{path.name}' does not exist.")
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as exc:  # a damaged checkpoint: say so, never crash
-            raise ModelError(f"The checkpoint '{path.name}' cannot be read ({exc}).") from exc
+        state = read_checkpoint(self.config.checkpoint)
+        missing = [name for name, _ in self._named_trained() if name not in state["lora"]]
+        if missing:
+            raise ModelError(
+                f"The checkpoint holds no {', '.join(missing)} weights: it was made with other "
+                "options (text encoder training?). Resume with the options it was started with."
+            )
         for name, module in self._named_trained():
             set_peft_model_state_dict(module, state["lora"][name])
         for p in self.params:
@@ -324,7 +241,7 @@ class Trainer:
                 try:
                     if json.loads(line)["step"] <= self.step:
                         kept.append(line)
-                except (ValueError, KeyError):
+                except (ValueError, KeyError, TypeError):  # a damaged line is dropped
                     continue
         atomic_write_text(self.config.log, "".join(f"{line}\n" for line in kept))
         self.report({"kind": "resumed", "step": self.step})
@@ -355,7 +272,6 @@ class Trainer:
         import torch
         from diffusers.utils import convert_state_dict_to_kohya
         from peft.utils import get_peft_model_state_dict
-        from safetensors.torch import save
 
         from dgx_pixels_app import __version__
         from dgx_pixels_app.engine import hashes
@@ -381,24 +297,7 @@ class Trainer:
             "modelspec.architecture": "stable-diffusion-xl-v1-base/lora",
             "dgx_pixels_version": __version__,
         }  # fmt: skip
-        data = save({k: v.contiguous() for k, v in kohya.items()}, metadata=metadata)
-        with atomic_open(path) as stream:
-            stream.write(data)
-
-
-def _check_writable(folder: Path) -> None:
-    """Try it: permissions, a read-only file system or a full inode table all show."""
-    import os
-    import tempfile
-
-    try:
-        fd, name = tempfile.mkstemp(prefix=".dgx-pixels-check-", dir=folder)
-    except OSError as exc:
-        raise InvalidInputError(
-            f"Cannot write in '{folder}' ({exc.strerror or exc}): choose another output."
-        ) from exc
-    os.close(fd)
-    os.unlink(name)
+        write_lora(path, kohya, metadata)
 
 
 class _nothing:
@@ -407,18 +306,3 @@ class _nothing:
 
     def __exit__(self, *exc) -> None:
         return None
-
-
-def estimate_checkpoint_bytes(rank: int, text_encoder: bool) -> int:
-    """About the size of one checkpoint (LoRA weights and two Adam moments) for SDXL."""
-    unet = 2.6e6 * rank  # SDXL's attention LoRA parameters per unit of rank, roughly
-    text = 0.2e6 * rank if text_encoder else 0
-    return int((unet + text) * 4 * 3 * 1.1)
-
-
-def smoothed_curve(losses: list[float], factor: float = 0.95) -> list[float]:
-    out, value = [], None
-    for loss in losses:
-        value = loss if value is None else factor * value + (1 - factor) * loss
-        out.append(value)
-    return out
