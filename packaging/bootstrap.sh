@@ -29,19 +29,32 @@ say() { printf '\033[1m[dgx-pixels]\033[0m %s\n' "$*" >&2; }
 
 system_libraries() {
   # Qt needs these even offscreen; install them when we can, say what is missing otherwise.
-  local missing=()
+  # The list is read once into a variable: `ldconfig -p | grep -q` under pipefail fails
+  # at random (grep exits at the first match, ldconfig dies of SIGPIPE) and would report
+  # installed libraries as missing.
+  local missing=() found
+  found="$(ldconfig -p 2>/dev/null || true)"
   for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libxkbcommon-x11.so.0 libxcb-cursor.so.0; do
-    ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$lib")
+    [[ "$found" == *"$lib"* ]] || missing+=("$lib")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local pkgs="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0"
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing Qt's system libraries (${missing[*]})"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs >/dev/null
-  else
-    say "Qt needs system libraries that are missing: ${missing[*]}"
+  say "Qt needs system libraries that are missing: ${missing[*]}"
+  if ! apt_install $pkgs; then
     say "install them with: sudo apt-get install $pkgs"
   fi
+}
+
+apt_install() {
+  # As root with apt-get: install the packages, and say so plainly if that fails (offline,
+  # a broken mirror) instead of ending the script; otherwise return 1.
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 1
+  say "installing with apt-get: $*"
+  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; then
+    return 0
+  fi
+  say "apt-get could not install $* (offline, or a package source is down); going on without them"
+  return 1
 }
 
 install_python() {
@@ -73,15 +86,13 @@ install_python() {
 }
 
 install_test_tools() {
-  # An independent .aseprite reader (npm ase-parser) that tests check our files with.
-  if ! command -v npm >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      say "installing Node.js for the independent file readers"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-    else
-      say "npm is missing: tests that use the independent .aseprite reader will be skipped"
-      return 0
-    fi
+  # An independent .aseprite reader (npm ase-parser) that tests check our files with, and
+  # strace, which the crash tests use to kill a save at its exact system calls.
+  command -v strace >/dev/null || apt_install strace ||
+    say "strace is missing: the tests that kill at exact system calls will be skipped"
+  if ! command -v npm >/dev/null && ! apt_install nodejs npm; then
+    say "npm is missing: tests that use the independent .aseprite reader will be skipped"
+    return 0
   fi
   if [ ! -d tests/tools/node_modules/ase-parser ]; then
     (cd tests/tools && npm ci --no-audit --no-fund --silent)
@@ -92,6 +103,9 @@ case "$mode" in
   install)
     system_libraries
     install_python
+    ;;
+  check-libraries)
+    system_libraries
     ;;
   run)
     system_libraries
@@ -109,7 +123,7 @@ case "$mode" in
     exec "$PY" -m pytest "$@"
     ;;
   *)
-    echo "usage: bash packaging/bootstrap.sh [run [FILE] | test [PYTEST ARGS] | install]" >&2
+    echo "usage: bash packaging/bootstrap.sh [run [FILE] | test [PYTEST ARGS] | install | check-libraries]" >&2
     exit 2
     ;;
 esac

@@ -4,6 +4,8 @@ leaves the previous file whole (tests/reliability proves it call by call)."""
 
 from __future__ import annotations
 
+import json
+import struct
 from pathlib import Path
 
 from dgx_pixels_app.core.atomic import atomic_open, atomic_write_bytes
@@ -36,6 +38,18 @@ def read_checkpoint(path: Path) -> dict:
 def write_lora(path: Path, tensors: dict, metadata: dict[str, str]) -> None:
     from safetensors.torch import save
 
-    atomic_write_bytes(
-        path, save({k: v.contiguous() for k, v in tensors.items()}, metadata=metadata)
-    )
+    data = save({k: v.contiguous() for k, v in tensors.items()}, metadata=metadata)
+    atomic_write_bytes(path, canonical_header(data))
+
+
+def canonical_header(data: bytes) -> bytes:
+    """safetensors writes its metadata in hash-map order, which changes from process to
+    process: the same LoRA would get another SHA-256 each time (and provenance records
+    hashes). The header re-written with sorted keys has the same length, so every
+    offset stays valid."""
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + length])
+    text = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
+    if len(text) > length:  # cannot happen: the same content in another order
+        return data
+    return data[:8] + text.ljust(length, b" ") + data[8 + length :]

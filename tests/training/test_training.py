@@ -271,3 +271,22 @@ def test_what_can_be_checked_is_checked_before_any_progress(tmp_path, tiny_model
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("dgx-pixels: error:") and message in err[0], err
         assert time.perf_counter() - started < 5
+
+
+def test_the_same_lora_is_the_same_bytes(tmp_path):
+    """safetensors orders its metadata by hash map (it changes from one save to the
+    next); the LoRA's header is written sorted, so the file and its SHA-256 repeat."""
+    import torch
+    from safetensors.torch import load_file, save
+
+    from dgx_pixels_app.training.files import write_lora
+
+    tensors = {f"lora_unet_b{i}.lora_down.weight": torch.ones(2, 4) * i for i in range(4)}
+    metadata = {f"ss_key_{i}": str(i) for i in range(12)}
+    raw = {save(tensors, metadata=metadata) for _ in range(20)}
+    assert len(raw) > 1  # what the library alone does
+    for i in range(10):
+        write_lora(tmp_path / f"{i}.safetensors", tensors, metadata)
+    assert len({(tmp_path / f"{i}.safetensors").read_bytes() for i in range(10)}) == 1
+    loaded = load_file(str(tmp_path / "0.safetensors"))
+    assert all(torch.equal(loaded[k], v) for k, v in tensors.items())
