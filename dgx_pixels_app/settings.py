@@ -93,9 +93,20 @@ def load_settings() -> Settings:
     known = {}
     for f in fields(Settings):
         value = data.get(f.name, getattr(defaults, f.name))
-        if isinstance(value, type(getattr(defaults, f.name))):
-            known[f.name] = value
+        if _same_shape(value, getattr(defaults, f.name)):
+            known[f.name] = value  # anything else (a hand edit, another version) is the default
     return Settings(**known)
+
+
+def _same_shape(value, default) -> bool:
+    """Of the default's type: lists of text, text-to-text maps, whole numbers (not bools)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if isinstance(default, dict):
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    return isinstance(value, type(default))
 
 
 _LOCK = threading.Lock()

@@ -65,21 +65,24 @@ class GenerationRequest:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GenerationRequest:
+        """A request read from a file (a cel's user data, a PNG chunk, a manifest): every
+        known field must have its type, or it is damaged metadata (FileFormatError)."""
         if not isinstance(data, dict) or not isinstance(data.get("prompt"), str):
             raise FileFormatError("Generation metadata has no prompt.")
         known = {f.name for f in fields(cls)} - {"extra", "loras"}
         kwargs = {k: v for k, v in data.items() if k in known}
-        loras = [
-            LoraRef(
-                str(item.get("path", "")),
-                float(item.get("weight", 1.0)),
-                bool(item.get("enabled", True)),
-            )
-            for item in data.get("loras") or []
-            if isinstance(item, dict)
-        ]
+        for name, value in kwargs.items():
+            if not _FIELD_TYPES[name](value):
+                raise FileFormatError(
+                    f"Generation metadata has a damaged '{name}' ({value!r:.40})."
+                )
+        loras = data.get("loras") or []
+        if not isinstance(loras, list) or not all(_is_lora(item) for item in loras):
+            raise FileFormatError("Generation metadata has a damaged list of LoRAs.")
+        refs = [LoraRef(item.get("path", ""), float(item.get("weight", 1.0)),
+                        bool(item.get("enabled", True))) for item in loras]  # fmt: skip
         extra = {k: v for k, v in data.items() if k not in known | {"loras", "schema"}}
-        return cls(**kwargs, loras=loras, extra=extra)
+        return cls(**kwargs, loras=refs, extra=extra)
 
     def a1111_parameters(self, model_hash: str = "", lora_hashes: dict | None = None) -> str:
         """The ``parameters`` text A1111/Forge write into PNGs (and civitai, ComfyUI
@@ -118,6 +121,32 @@ class GenerationRequest:
         except json.JSONDecodeError as exc:
             raise FileFormatError(f"Generation metadata is not valid JSON: {exc}.") from exc
         return cls.from_dict(data)
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_FIELD_TYPES = {
+    "prompt": lambda v: isinstance(v, str), "negative_prompt": lambda v: isinstance(v, str),
+    "seed": lambda v: v is None or _whole(v), "model": lambda v: isinstance(v, str),
+    "steps": _whole, "cfg": _number, "width": _whole, "height": _whole,
+    "scheduler": lambda v: isinstance(v, str), "mode": lambda v: isinstance(v, str),
+    "strength": lambda v: v is None or _number(v), "seamless": lambda v: isinstance(v, str),
+}  # fmt: skip
+
+
+def _is_lora(item) -> bool:
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("path", ""), str)
+        and _number(item.get("weight", 1.0))
+        and isinstance(item.get("enabled", True), bool)
+    )
 
 
 _A1111_SAMPLERS = {

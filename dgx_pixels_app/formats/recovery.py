@@ -30,7 +30,7 @@ class RecoveryEntry:
 
 
 def _alive(pid: int) -> bool:
-    if pid <= 0:
+    if not 0 < pid < 2**31:  # a damaged note: no such process
         return False
     try:
         os.kill(pid, 0)

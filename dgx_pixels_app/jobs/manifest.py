@@ -76,10 +76,29 @@ class Manifest:
         for entry in images:
             if Path(entry["file"]).name != entry["file"] or entry["file"].startswith("."):
                 raise FileFormatError(f"'{path}' names a file outside its folder.")
+            if not _well_formed(entry):
+                raise FileFormatError(f"'{path}' has a damaged entry for '{entry['file']}'.")
         return cls(
             path, data.get("plan") or {}, images, data.get("model") or {},
             str(data.get("backend", "")), str(data.get("created") or now()),
         )  # fmt: skip
+
+
+STATUSES = ("done", "failed", "pending")
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _well_formed(entry: dict) -> bool:
+    """What resuming relies on: a status, an index, and (if there) a request and a size."""
+    return (
+        entry.get("status") in STATUSES
+        and _whole(entry.get("index"))
+        and isinstance(entry.get("request", {}), dict)
+        and _whole(entry.get("size", 0))
+    )
 
 
 def check_same_plan(manifest: Manifest, plan: dict[str, Any]) -> None:

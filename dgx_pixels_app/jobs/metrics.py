@@ -79,14 +79,32 @@ class MetricsLog:
                 lines = deque(stream, maxlen=limit)
         except OSError:
             return []
-        known = {f.name for f in fields(JobMetrics)}
         out = []
         for line in lines:
             try:
-                data = json.loads(line)
-                if not isinstance(data, dict):  # a damaged or foreign line: [1, 2], "x"…
-                    continue
-                out.append(JobMetrics(**{k: v for k, v in data.items() if k in known}))
-            except (ValueError, TypeError):
+                metrics = _from_json(json.loads(line))
+            except ValueError:
                 continue
+            if metrics is not None:  # a damaged or foreign line is skipped, never shown
+                out.append(metrics)
         return out
+
+
+_TYPES = {"int": (int,), "float": (int, float), "str": (str,)}
+
+
+def _from_json(data) -> JobMetrics | None:
+    """The metrics of one line, if every field it has is of its type and the ones that
+    name the job are there."""
+    if not isinstance(data, dict):
+        return None
+    values = {}
+    for f in fields(JobMetrics):
+        if f.name in data:
+            value = data[f.name]
+            if isinstance(value, bool) or not isinstance(value, _TYPES[f.type]):
+                return None
+            values[f.name] = value
+    if not {"job", "label", "backend", "status"} <= set(values):
+        return None
+    return JobMetrics(**values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import hmac
+import re
 import secrets
 import socket
 
@@ -23,14 +24,22 @@ def get_token(new: bool = False) -> str:
     """The bearer token kept in the settings (made on first use, or anew with ``new``)."""
     from dgx_pixels_app.settings import load_settings, update_settings
 
-    if not new and load_settings().mcp_token:
+    if not new and strong(load_settings().mcp_token):
         return load_settings().mcp_token
 
     def change(settings) -> None:
-        if new or not settings.mcp_token:  # another process may have just made one
+        if new or not strong(settings.mcp_token):  # another process may have just made one
             settings.mcp_token = secrets.token_urlsafe(32)
 
     return update_settings(change).mcp_token
+
+
+def strong(token: str) -> bool:
+    """A token worth the name: 32+ URL-safe characters (a shorter or odd one, from a hand
+    edit, is replaced by a new one, printed at start as always)."""
+    return (
+        isinstance(token, str) and len(token) >= 32 and bool(re.fullmatch(r"[A-Za-z0-9_-]+", token))
+    )
 
 
 def bearer_matches(header: bytes, token: str) -> bool:
