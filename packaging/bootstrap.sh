@@ -34,7 +34,9 @@ system_libraries() {
   # installed libraries as missing.
   local missing=() found
   found="$(ldconfig -p 2>/dev/null || true)"
-  for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libxkbcommon-x11.so.0 libxcb-cursor.so.0; do
+  for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libxkbcommon-x11.so.0 \
+      libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-shape.so.0 libxcb-render-util.so.0 \
+      libxcb-image.so.0; do
     [[ "$found" == *"$lib"* ]] || missing+=("$lib")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

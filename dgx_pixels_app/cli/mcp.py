@@ -54,9 +54,19 @@ def run(args: argparse.Namespace) -> int:
     server = build_server(queue, config)
     try:
         if args.http:
-            from dgx_pixels_app.mcp.http import DEFAULT_PORT, HOST, bind, get_token, serve_http
+            from dgx_pixels_app.mcp.http import (
+                DEFAULT_PORT,
+                HOST,
+                PortInUse,
+                bind,
+                get_token,
+                serve_http,
+            )
 
-            sock = bind(DEFAULT_PORT if args.port is None else args.port)
+            try:
+                sock = bind(DEFAULT_PORT if args.port is None else args.port)
+            except PortInUse as exc:
+                raise PortInUse(exc.port, "Choose another with --port (0: any free one).") from None
             token = get_token(args.new_token)
 
             def started(actual: int) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from dgx_pixels_app.mcp.confine import Roots
-from dgx_pixels_app.mcp.http import HOST, bind, get_token, serve_http
+from dgx_pixels_app.mcp.http import HOST, PortInUse, bind, get_token, serve_http
 from dgx_pixels_app.mcp.server import ServerConfig, build_server
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,11 @@ class AgentAccess(QObject):
             resolution=self.resolution,
         )  # fmt: skip
         self.roots = [str(r) for r in config.roots.writable]
-        sock = bind(port)  # a port in use is said now, by the menu action
+        try:
+            sock = bind(port)  # a port in use is said now, by the menu action
+        except PortInUse:
+            raise PortInUse(port, "Close it, or set another mcp_port in settings.json "
+                            "(and in your agents' configuration).") from None  # fmt: skip
         server = build_server(engine.queue, config)
         self.token = get_token()
         self.config = config

@@ -43,10 +43,9 @@ class AgentWindow(QDialog):
         self.address = QLineEdit(readOnly=True)
         self.token = QLineEdit(readOnly=True)
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        show = QPushButton("Show")
+        self.show_token = show = QPushButton("Show")
         show.setCheckable(True)
-        show.toggled.connect(lambda on: self.token.setEchoMode(
-            QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))  # fmt: skip
+        show.toggled.connect(self._refresh)
         grid = QGridLayout()
         grid.addWidget(QLabel("Address"), 0, 0)
         grid.addWidget(self.address, 0, 1, 1, 2)
@@ -66,7 +65,7 @@ class AgentWindow(QDialog):
         self.config.setFont(QFont("monospace"))
         layout.addWidget(self.config, 1)
         buttons = QHBoxLayout()
-        buttons.addWidget(_copy_button(self.config.toPlainText))
+        buttons.addWidget(_copy_button(lambda: self._configs()[self.client.currentIndex()].text))
         buttons.addStretch(1)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
@@ -116,4 +115,8 @@ class AgentWindow(QDialog):
         self.client.blockSignals(False)
         config = configs[self.client.currentIndex()]
         self.where.setText(f"Paste into: {config.where}")
-        self.config.setPlainText(config.text)
+        shown = self.show_token.isChecked()
+        self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        token = self.token.text()
+        text = config.text if shown or not token else config.text.replace(token, "•" * 12)
+        self.config.setPlainText(text)  # Copy copies the real one

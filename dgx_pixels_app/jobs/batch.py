@@ -77,6 +77,15 @@ def check_output(output: Path) -> None:
         raise InvalidInputError(f"Cannot create the output folder '{output}'.")
 
 
+def _plain(name: str, at: str) -> None:
+    from dgx_pixels_app.core.names import safe_name
+
+    try:
+        safe_name(name)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{at}: {exc}" if at else str(exc)) from exc
+
+
 def _unique(name: str, taken: set[str]) -> str:
     candidate, n = name, 1
     while candidate in taken:
@@ -99,6 +108,8 @@ def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
         prompt, negative = compose_prompt(item.prompt, kind, style)
         negative = ", ".join(n for n in (negative, options.negative, item.negative or "") if n)
         count = item.count or options.count
+        if item.name:  # a name someone gave: one that looks like a path is refused
+            _plain(item.name, item.at)
         name = _unique(slug(item.name or item.prompt), taken)
         for j in range(count):
             seed = (item.seed + j) if item.seed is not None else base_seed + len(entries)

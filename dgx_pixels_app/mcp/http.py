@@ -72,6 +72,17 @@ def http_app(server, token: str):
     return BearerAuth(server.streamable_http_app(host=HOST), token)
 
 
+class PortInUse(InvalidInputError):
+    """The port is taken; each front end says how to choose another."""
+
+    def __init__(self, port: int, hint: str = "") -> None:
+        self.port = port
+        super().__init__(
+            f"Port {port} on {HOST} is in use: another DGX-Pixels (the app's Agent Access, or "
+            f"dgx-pixels mcp --http) may be serving there.{' ' + hint if hint else ''}"
+        )
+
+
 def bind(port: int = DEFAULT_PORT) -> socket.socket:
     """The listening socket on 127.0.0.1, made before anything starts, so a port in use
     is one clear error (and no other process can take it in between)."""
@@ -83,10 +94,7 @@ def bind(port: int = DEFAULT_PORT) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise InvalidInputError(
-                f"Port {port} on {HOST} is in use (another dgx-pixels mcp, or the app's Agent "
-                "Access?): choose another port, or 0 for any free one."
-            ) from exc
+            raise PortInUse(port) from exc
         raise InvalidInputError(f"Cannot listen on {HOST}:{port}: {exc.strerror or exc}.") from exc
     sock.set_inheritable(False)
     return sock

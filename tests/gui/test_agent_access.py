@@ -112,3 +112,27 @@ def test_the_token_survives_saving_a_sprite_and_a_restart(window, qtbot, loop, t
     assert serve(again) == token
     settings = app_settings.settings_path()
     assert settings.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_agent_window_hides_the_token_until_asked_and_copies_it_whole(qtbot):
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QPushButton
+
+    from dgx_pixels_app.gui.agent_window import AgentWindow
+
+    token = "T" * 43
+    window = AgentWindow()
+    qtbot.addWidget(window)
+    window.show_server("http://127.0.0.1:8765/mcp", token, ["/games/slime"])
+    assert token not in window.config.toPlainText() and "Bearer" in window.config.toPlainText()
+    copies = [b for b in window.findChildren(QPushButton) if b.text() == "Copy"]
+    copies[-1].click()  # the configuration's Copy
+    assert token in QGuiApplication.clipboard().text()
+    for client in ("VS Code", "Cursor", "Claude Desktop"):
+        window.client.setCurrentText(client)
+        assert client != "VS Code" or '"type": "http"' in window.config.toPlainText()
+    window.stdio.setChecked(True)
+    assert "--allow-root" in window.config.toPlainText() and "/games/slime" in window.config.toPlainText()
+    window.http.setChecked(True)
+    window.show_token.setChecked(True)
+    assert token in window.config.toPlainText()

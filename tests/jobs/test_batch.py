@@ -100,6 +100,8 @@ def test_csv_overrides_per_item(tmp_path, tiny_model):
         (lambda t: (items_file(t, "sword\n"), ["--size", "4"]), "--size must be 8 to 512"),
         (lambda t: (items_file(t, "sword\n"), ["--backend", "ray:127.0.0.1:9"]), "Cannot reach the Ray cluster"),
         (lambda t: (items_file(t, "sword\n"), ["--backend", "slurm"]), "Unknown back end"),
+        (lambda t: (items_file(t, "name,prompt\n../../evil,sword\n", "x.csv"), []),
+         "x.csv, line 2: The name '../../evil' looks like a path"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_exit_2_and_nothing_written(

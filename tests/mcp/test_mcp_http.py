@@ -66,6 +66,7 @@ def test_http_needs_the_token_and_listens_on_loopback_only(project, tiny_model, 
                                env={**os.environ, "DGX_PIXELS_HOME": str(home)})  # fmt: skip
         assert taken.returncode == 2 and "Traceback" not in taken.stderr
         assert taken.stderr.startswith(f"dgx-pixels: error: Port {port} on 127.0.0.1 is in use")
+        assert "--port" in taken.stderr
 
         async def session_run():
             client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60)

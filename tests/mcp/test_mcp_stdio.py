@@ -35,6 +35,16 @@ def test_an_agent_session(project, tiny_model, tmp_path):
             assert {"prompt", "size", "count", "seed", "kind"} <= set(schema["properties"])
             assert schema["required"] == ["prompt"]
             assert "count 1-8" in listed["generate_sprite"].description
+            props = schema["properties"]
+            assert (props["count"]["minimum"], props["count"]["maximum"]) == (1, 8)
+            assert props["size"]["maximum"] == 256 and props["prompt"]["maxLength"] == 1000
+            assert {"character", "item", "tile"} <= set(props["kind"]["enum"])
+            animation = listed["generate_animation"].input_schema["properties"]
+            assert animation["method"]["enum"] == ["strip", "chain"]
+            assert "walk" in animation["type"]["enum"] and animation["frames"]["maximum"] == 16
+            tileset = listed["generate_tileset"].input_schema["properties"]
+            assert tileset["seamless"]["enum"] == ["", "x", "y", "xy"]
+            assert tileset["size"]["maximum"] == 128
 
             presets = data_of(await s.call_tool("list_presets", {}))
             assert (
@@ -99,10 +109,13 @@ def test_an_agent_session(project, tiny_model, tmp_path):
                     "does not exist",
                 ),
                 ("generate_tileset", {"prompt": "x", "size": 500}, "size must be 8 to 128"),
+                ("generate_animation", {"prompt": "x", "frames": 40}, "frames must be 2 to 16"),
+                ("generate_animation", {"prompt": "x", "method": "flip"}, "method must be one of"),
             ]
             for tool, arguments, words in bad_calls:
                 answer = await s.call_tool(tool, arguments)
                 assert answer.is_error and words in text_of(answer), (tool, text_of(answer))
+                assert "--" not in text_of(answer)  # phrased for an agent, not a command line
             still = await s.call_tool("generate_sprite", {"prompt": "bat", "size": 16, "seed": 1})
             assert not still.is_error  # the server kept serving
 
