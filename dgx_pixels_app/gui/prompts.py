@@ -63,6 +63,7 @@ class Prompter:
         box.setInformativeText(f"{shown}\n\nReplace? The old versions are kept in the game's "
                                ".dgx-pixels/replaced/ folder.")  # fmt: skip
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
 
