@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from dgx_pixels_app.cli.common import resolve_model
+    from dgx_pixels_app.core.confine import confine_process
     from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
     from dgx_pixels_app.engine.backend import LocalBackend
     from dgx_pixels_app.engine.settings import EngineSettings
@@ -52,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     queue = JobQueue(LocalBackend(settings=EngineSettings(device=args.device)), MetricsLog())
     config = ServerConfig(roots=roots, model=model, resolution=args.resolution, steps=args.steps)
     server = build_server(queue, config)
+    confine_process(roots.writable)  # this process writes for agents only (core/confine)
     try:
         if args.http:
             from dgx_pixels_app.mcp.http import (
@@ -63,11 +65,11 @@ def run(args: argparse.Namespace) -> int:
                 serve_http,
             )
 
+            token = get_token(args.new_token)
             try:
                 sock = bind(DEFAULT_PORT if args.port is None else args.port)
             except PortInUse as exc:
                 raise PortInUse(exc.port, "Choose another with --port (0: any free one).") from None
-            token = get_token(args.new_token)
 
             def started(actual: int) -> None:
                 print(f"MCP server: http://{HOST}:{actual}/mcp\nAuthorization: Bearer {token}",

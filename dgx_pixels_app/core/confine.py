@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from dgx_pixels_app.core.errors import InvalidInputError
 
@@ -24,17 +25,30 @@ class ConfinementError(InvalidInputError):
     """A write outside the folders this caller may use (never done)."""
 
 
-_ROOTS: ContextVar[tuple[Path, ...] | None] = ContextVar("dgx_pixels_write_roots", default=None)
+_UNSET: Any = object()  # no call set roots: the process's own, if any (confine_process)
+_ROOTS: ContextVar[Any] = ContextVar("dgx_pixels_write_roots", default=_UNSET)
+_PROCESS_ROOTS: tuple[Path, ...] | None = None
+
+
+def _resolved(roots) -> tuple[Path, ...]:
+    return tuple(Path(r).resolve() for r in roots)
 
 
 @contextlib.contextmanager
 def confined(roots: list[str | os.PathLike[str]]) -> Iterator[None]:
     """Writes in this context (and jobs submitted from it) stay inside ``roots``."""
-    token = _ROOTS.set(tuple(Path(r).resolve() for r in roots))
+    token = _ROOTS.set(_resolved(roots))
     try:
         yield
     finally:
         _ROOTS.reset(token)
+
+
+def confine_process(roots: list[str | os.PathLike[str]]) -> None:
+    """For a process that acts only for someone else (``dgx-pixels mcp``): the roots hold
+    wherever no call set them, a thread started without a context included."""
+    global _PROCESS_ROOTS
+    _PROCESS_ROOTS = _resolved(roots)
 
 
 @contextlib.contextmanager
@@ -47,15 +61,18 @@ def own_files() -> Iterator[None]:
         _ROOTS.reset(token)
 
 
-def write_roots() -> tuple[Path, ...] | None:
-    return _ROOTS.get()
-
-
-def check_write(path: str | os.PathLike[str]) -> Path:
-    """``path`` with its links resolved, if the current caller may write it; else raise."""
+def check_write(path: str | os.PathLike[str], folder: bool = False) -> Path:
+    """The path a writer will create or replace, its links resolved, if the current
+    caller may write there; else ConfinementError. A file is replaced where it is (a
+    link in its place is replaced, not followed), so for a file its folder is resolved
+    and its name kept; a folder is resolved whole."""
     roots = _ROOTS.get()
+    roots = _PROCESS_ROOTS if roots is _UNSET else roots
     target = Path(path)
-    resolved = target.resolve()  # a link at the end, or anywhere above, is followed
+    try:
+        resolved = target.resolve() if folder else target.parent.resolve() / target.name
+    except (OSError, RuntimeError) as exc:  # a link loop; an unknown ~user
+        raise ConfinementError(f"Refused to write '{target}': {exc}.") from exc
     if roots is not None and not any(resolved.is_relative_to(root) for root in roots):
         raise ConfinementError(
             f"Refused to write '{target}': it is outside the folders this caller may use "
@@ -66,7 +83,7 @@ def check_write(path: str | os.PathLike[str]) -> Path:
 
 def make_folder(path: str | os.PathLike[str]) -> Path:
     """``mkdir -p`` for writers: the folder is checked first, like a file."""
-    check_write(path)
+    check_write(path, folder=True)
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder

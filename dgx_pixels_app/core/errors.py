@@ -40,10 +40,6 @@ class OptionError(InvalidInputError):
         self.problems = [(option, problem), *more]
         super().__init__(self.phrased(lambda name: name))
 
-    @property
-    def option(self) -> str:
-        return self.problems[0][0]
-
     def phrased(self, name) -> str:
         """The message with each option written as ``name(option)``."""
         return "; ".join(f"{name(option)} {problem}" for option, problem in self.problems) + "."

@@ -16,15 +16,15 @@ from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.errors import FileAccessError, InvalidInputError
 from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.formats import aseprite
-from dgx_pixels_app.formats.bevy_snippets import (  # noqa: F401 (the export's API)
-    BEVY_VERSION,
-    animations,
-    ron_string,
-    rust_snippet,
-    rust_string,
-    tilemap_snippet,
+from dgx_pixels_app.formats.bevy_snippets import animations, ron_string, rust_snippet
+from dgx_pixels_app.formats.deploy import (
+    DeployConflict,
+    Deployed,
+    Overwrite,
+    check_targets,
+    conflicts,
+    deploy,
 )
-from dgx_pixels_app.formats.deploy import DeployConflict, Deployed, conflicts, deploy
 from dgx_pixels_app.formats.images import encode_png
 from dgx_pixels_app.formats.sheet import Sheet, SheetOptions, build_sheet
 from dgx_pixels_app.formats.sheet_json import dumps, sheet_json
@@ -84,13 +84,17 @@ def bevy_targets(project: str | Path, name: str, subfolder: str = "sprites") -> 
 
 
 def check_bevy_export(project, name: str, subfolder: str = "sprites",
-                      include_aseprite: bool = False, overwrite: bool = False) -> None:  # fmt: skip
-    """Before any work (a model load, a generation): would the export replace files that
-    DGX-Pixels did not write? Raises :class:`DeployConflict` unless ``overwrite``."""
+                      include_aseprite: bool = False, overwrite: Overwrite = False) -> None:  # fmt: skip
+    """Before any work (a model load, a generation): may the export write there, and
+    would it replace files that DGX-Pixels did not write? Raises (DeployConflict for
+    the latter) unless ``overwrite`` covers them."""
     targets = bevy_targets(project, name, subfolder)
-    hand_made = conflicts(targets.root, targets.files(include_aseprite))
-    if hand_made and not overwrite:
-        raise DeployConflict(targets.root, hand_made)
+    files = targets.files(include_aseprite)
+    check_targets(targets.root, files)
+    hand_made = conflicts(targets.root, files)
+    refused = [p for p in hand_made if not (overwrite is True or p in (overwrite or ()))]
+    if refused:
+        raise DeployConflict(targets.root, refused)
 
 
 def export_to_bevy(
@@ -100,7 +104,7 @@ def export_to_bevy(
     subfolder: str = "sprites",
     options: SheetOptions | None = None,
     include_aseprite: bool = False,
-    overwrite: bool = False,
+    overwrite: Overwrite = False,
 ) -> BevyExport:
     """The sheet, its JSON and layout (and the ``.aseprite``) into the game's assets/.
     A file there that DGX-Pixels did not write is replaced only with ``overwrite`` (its

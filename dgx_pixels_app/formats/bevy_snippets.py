@@ -39,6 +39,65 @@ def animations(sheet: Sheet) -> list[tuple[str, int, int, str]]:
     return [("all", 0, len(sheet.frames) - 1, "forward")]
 
 
+_SPRITE_ANIMATION = """#[derive(Component)]
+struct SpriteAnimation {
+    first: usize,
+    last: usize,
+    direction: &'static str,
+    durations_ms: &'static [u64],
+    step: isize,
+}
+
+impl SpriteAnimation {
+    fn named(tag: &str) -> Self {
+        let (_, first, last, direction, durations_ms) = *ANIMATIONS
+            .iter()
+            .find(|animation| animation.0 == tag)
+            .expect("no such tag in this sheet");
+        let step = if direction == "reverse" { -1 } else { 1 };
+        Self { first, last, direction, durations_ms, step }
+    }
+
+    fn start(&self) -> usize {
+        if self.direction == "reverse" { self.last } else { self.first }
+    }
+}
+
+#[derive(Component, Deref, DerefMut)]
+struct AnimationTimer(Timer);
+
+"""
+
+_ANIMATE_SPRITES = """fn animate_sprites(
+    time: Res<Time>,
+    mut query: Query<(&mut SpriteAnimation, &mut AnimationTimer, &mut Sprite)>,
+) {
+    for (mut animation, mut timer, mut sprite) in &mut query {
+        timer.tick(time.delta());
+        if !timer.just_finished() {
+            continue;
+        }
+        let Some(atlas) = &mut sprite.texture_atlas else {
+            continue;
+        };
+        let (first, last) = (animation.first as isize, animation.last as isize);
+        let mut next = atlas.index as isize + animation.step;
+        if next < first || next > last {
+            if animation.direction == "pingpong" && first != last {
+                animation.step = -animation.step;
+                next = atlas.index as isize + animation.step;
+            } else {
+                next = if animation.step > 0 { first } else { last };
+            }
+        }
+        atlas.index = next as usize;
+        let ms = animation.durations_ms[atlas.index - animation.first];
+        timer.set_duration(Duration::from_millis(ms));
+    }
+}
+"""
+
+
 def rust_snippet(sheet: Sheet, asset_path: str, stem: str) -> str:
     """A complete Bevy app that shows the sheet and plays its first animation,
     with a table of every tag so any of them can be played the same way."""
@@ -69,34 +128,7 @@ fn main() {{
         .run();
 }}
 
-#[derive(Component)]
-struct SpriteAnimation {{
-    first: usize,
-    last: usize,
-    direction: &'static str,
-    durations_ms: &'static [u64],
-    step: isize,
-}}
-
-impl SpriteAnimation {{
-    fn named(tag: &str) -> Self {{
-        let (_, first, last, direction, durations_ms) = *ANIMATIONS
-            .iter()
-            .find(|animation| animation.0 == tag)
-            .expect("no such tag in this sheet");
-        let step = if direction == "reverse" {{ -1 }} else {{ 1 }};
-        Self {{ first, last, direction, durations_ms, step }}
-    }}
-
-    fn start(&self) -> usize {{
-        if self.direction == "reverse" {{ self.last }} else {{ self.first }}
-    }}
-}}
-
-#[derive(Component, Deref, DerefMut)]
-struct AnimationTimer(Timer);
-
-fn setup(
+{_SPRITE_ANIMATION}fn setup(
     mut commands: Commands,
     asset_server: Res<AssetServer>,
     mut layouts: ResMut<Assets<TextureAtlasLayout>>,
@@ -116,34 +148,7 @@ fn setup(
     ));
 }}
 
-fn animate_sprites(
-    time: Res<Time>,
-    mut query: Query<(&mut SpriteAnimation, &mut AnimationTimer, &mut Sprite)>,
-) {{
-    for (mut animation, mut timer, mut sprite) in &mut query {{
-        timer.tick(time.delta());
-        if !timer.just_finished() {{
-            continue;
-        }}
-        let Some(atlas) = &mut sprite.texture_atlas else {{
-            continue;
-        }};
-        let (first, last) = (animation.first as isize, animation.last as isize);
-        let mut next = atlas.index as isize + animation.step;
-        if next < first || next > last {{
-            if animation.direction == "pingpong" && first != last {{
-                animation.step = -animation.step;
-                next = atlas.index as isize + animation.step;
-            }} else {{
-                next = if animation.step > 0 {{ first }} else {{ last }};
-            }}
-        }}
-        atlas.index = next as usize;
-        let ms = animation.durations_ms[atlas.index - animation.first];
-        timer.set_duration(Duration::from_millis(ms));
-    }}
-}}
-"""
+{_ANIMATE_SPRITES}"""
 
 
 def tilemap_snippet(

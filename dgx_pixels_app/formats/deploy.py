@@ -14,14 +14,18 @@ as it was or as new, and still recognised as ours.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dgx_pixels_app.core.atomic import atomic_write_bytes, atomic_write_text
-from dgx_pixels_app.core.confine import make_folder
+from dgx_pixels_app.core.confine import check_write, make_folder
 from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
 from dgx_pixels_app.core.files import read_bytes
 
@@ -42,7 +46,7 @@ class DeployConflict(InvalidInputError):
 
     def phrased(self, allow: str) -> str:
         """The message, with ``allow`` saying how this front end allows overwriting."""
-        names = ", ".join(_rel(self.project, f) for f in self.files)
+        names = ", ".join(rel(self.project, f) for f in self.files)
         them = "it" if len(self.files) == 1 else "them"
         return (
             f"{names} {'was' if len(self.files) == 1 else 'were'} not written by DGX-Pixels "
@@ -62,7 +66,7 @@ class Deployed:
         return [f"replaced {p} (the old one is kept at {kept})" for p, kept in self.replaced]
 
 
-def _rel(project: Path, path: Path) -> str:
+def rel(project: Path, path: Path) -> str:
     try:
         return path.relative_to(project).as_posix()
     except ValueError:
@@ -99,6 +103,18 @@ def _write_record(project: Path, record: dict[str, list[str]]) -> None:
     atomic_write_text(project / RECORD, json.dumps(data, indent=1, sort_keys=True))
 
 
+def check_targets(project: Path, targets: list[Path]) -> None:
+    """Before any write: every target may be written by this caller (confinement), and
+    is a file or nothing — a folder or a dangling link there is never "replaced"."""
+    for target in targets:
+        check_write(target)
+        if (target.exists() or target.is_symlink()) and not target.is_file():
+            raise InvalidInputError(
+                f"'{rel(project, target)}' is a folder or a link to nothing, not a file: "
+                "nothing was written. Move it, or choose another name."
+            )
+
+
 def conflicts(project: Path, targets: list[Path]) -> list[Path]:
     """The targets that exist and are not ours as we wrote them."""
     record = read_record(project)
@@ -108,7 +124,7 @@ def conflicts(project: Path, targets: list[Path]) -> list[Path]:
             continue
         try:
             ours = target.is_file() and _sha(target.read_bytes()) in record.get(
-                _rel(project, target), []
+                rel(project, target), []
             )
         except OSError:
             ours = False
@@ -117,43 +133,65 @@ def conflicts(project: Path, targets: list[Path]) -> list[Path]:
     return out
 
 
-def deploy(project: Path, files: dict[Path, bytes], overwrite: bool = False) -> Deployed:
-    """Write ``files`` (inside ``project``), keeping every hand-made file (see above)."""
-    hand_made = conflicts(project, list(files))
-    if hand_made and not overwrite:
-        raise DeployConflict(project, hand_made)
+Overwrite = bool | frozenset  # True, or the files the person agreed to replace
+
+
+def deploy(project: Path, files: dict[Path, bytes], overwrite: Overwrite = False) -> Deployed:
+    """Write ``files`` (inside ``project``), keeping every hand-made file (see above).
+    One deploy into a project at a time, across threads and processes (the app's export
+    and an agent's may meet), so neither drops the other's record."""
+    check_targets(project, list(files))
+    make_folder(project / FOLDER)
+    with _LOCK, _file_lock(project / FOLDER / ".lock"):
+        hand_made = conflicts(project, list(files))
+        refused = [p for p in hand_made if not (overwrite is True or p in (overwrite or ()))]
+        if refused:
+            raise DeployConflict(project, refused)
+        return _write(project, files, hand_made)
+
+
+def _write(project: Path, files: dict[Path, bytes], hand_made: list[Path]) -> Deployed:
     report = Deployed()
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for path in hand_made:
         report.replaced.append((path, _keep(project, path, stamp)))
     record = read_record(project)
     for path, data in files.items():
-        key = _rel(project, path)
+        key = rel(project, path)
         record[key] = [*record.get(key, []), _sha(data)][-MAX_HASHES:]
     _write_record(project, record)  # first: a kill mid-deploy leaves files we still know
     for path, data in files.items():
-        if path in hand_made:
-            pass
-        elif path.exists():
-            report.updated.append(path)
-        else:
-            report.created.append(path)
+        if path not in hand_made:
+            (report.updated if path.exists() else report.created).append(path)
         atomic_write_bytes(path, data)
     for path, data in files.items():
-        record[_rel(project, path)] = [_sha(data)]
+        record[rel(project, path)] = [_sha(data)]
     _write_record(project, record)
     return report
 
 
+_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    import fcntl
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _keep(project: Path, path: Path, stamp: str) -> Path:
     """Copy a hand-made file to .dgx-pixels/replaced/<stamp>/<its path>, before replacing it."""
-    base = project / FOLDER / "replaced" / stamp
-    copy = base / _rel(project, path)
+    copy = project / FOLDER / "replaced" / stamp / rel(project, path)
     n = 1
     while copy.exists():
         n += 1
-        copy = project / FOLDER / "replaced" / f"{stamp}-{n}" / _rel(project, path)
+        copy = project / FOLDER / "replaced" / f"{stamp}-{n}" / rel(project, path)
     make_folder(copy.parent)
-    if path.is_file():
-        atomic_write_bytes(copy, path.read_bytes())
+    atomic_write_bytes(copy, path.read_bytes())  # a file: check_targets made sure
     return copy

@@ -49,7 +49,16 @@ def read_sheet_json(path: str | os.PathLike[str]):
         or ".." in Path(image_name).parts
     ):
         raise FileFormatError(f"'{path.name}' names no usable image in meta.image.")
-    sheet = read_rgba(path.parent / image_name)
+    image = path.parent / image_name
+    try:  # beside the JSON, and no link leads it elsewhere (an agent may read only its roots)
+        inside = image.resolve().is_relative_to(path.parent.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        raise FileFormatError(
+            f"'{path.name}': meta.image '{image_name}' is not in the JSON's folder."
+        )
+    sheet = read_rgba(image)
     frames = data["frames"]
     entries = list(frames.values()) if isinstance(frames, dict) else frames
     if not isinstance(entries, list) or not entries:

@@ -43,24 +43,22 @@ class AgentAccess(QObject):
         """Start serving (needs a running asyncio loop: the app's qasync loop)."""
         if self.running:
             return
-        engine = self.window.engine
-        loaded = engine.engine.model
+        loaded = self.window.engine.engine.model
         default = self.window.settings.default_model or None
         config = ServerConfig(
             roots=Roots.of(roots, readable=[self._models_dir()]),
             model=str(loaded.path) if loaded else default, into_app=True,
             resolution=self.resolution,
         )  # fmt: skip
-        self.roots = [str(r) for r in config.roots.writable]
+        server = build_server(self.window.engine.queue, config)
+        token = get_token()
         try:
             sock = bind(port)  # a port in use is said now, by the menu action
         except PortInUse:
             raise PortInUse(port, "Close it, or set another mcp_port in settings.json "
                             "(and in your agents' configuration).") from None  # fmt: skip
-        server = build_server(engine.queue, config)
-        self.token = get_token()
-        self.config = config
-
+        self.roots = [str(r) for r in config.roots.writable]
+        self.token, self.config = token, config
         loop = asyncio.get_event_loop()
 
         def listening(actual: int) -> None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dgx_pixels_app.core.session import Session
-from dgx_pixels_app.formats.deploy import DeployConflict
+from dgx_pixels_app.formats.deploy import DeployConflict, rel
 from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
 from dgx_pixels_app.formats.images import read_rgba
 from dgx_pixels_app.gui.export_dialog import ExportSpec
@@ -57,9 +57,9 @@ class ExportActions:
         def failed(exc: BaseException) -> None:
             if isinstance(exc, DeployConflict) and not spec.overwrite:
                 self.statusBar().clearMessage()
-                files = [p.relative_to(exc.project).as_posix() for p in exc.files]
-                if self.prompter.ask_replace(files):
-                    self._run_export(replace(spec, overwrite=True))
+                if self.prompter.ask_replace([rel(exc.project, p) for p in exc.files]):
+                    # only what was shown: a file made meanwhile is asked about again
+                    self._run_export(replace(spec, overwrite=frozenset(exc.files)))
                 return
             self.documents.report_failure(exc)
 

@@ -42,7 +42,7 @@ class ExportSpec:
     subfolder: str = "sprites"
     include_aseprite: bool = False
     json_form: str = "hash"
-    overwrite: bool = False  # the artist agreed to replace files DGX-Pixels did not write
+    overwrite: bool | frozenset = False  # files DGX-Pixels did not write that may be replaced
 
 
 class ExportDialog(QDialog):

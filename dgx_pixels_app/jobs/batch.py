@@ -154,8 +154,8 @@ def prepare_batch(items: list[BatchItem], options: BatchOptions, resume: bool = 
     if manifest_path.exists():
         if not resume:
             raise InvalidInputError(
-                f"'{output}' already holds a batch ({NAME}): add --resume to finish it, or "
-                "choose another --output folder."
+                f"'{output}' already holds a batch ({NAME}): resume it to finish it, or "
+                "choose another output folder."
             )
         manifest = Manifest.load(manifest_path)
         check_same_plan(manifest, identity)

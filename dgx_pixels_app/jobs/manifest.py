@@ -109,5 +109,5 @@ def check_same_plan(manifest: Manifest, plan: dict[str, Any]) -> None:
         raise InvalidInputError(
             f"'{manifest.path.parent}' holds a batch made with other "
             f"{', '.join(differences)}; resume it with the same list and options, or "
-            "choose another --output folder."
+            "choose another output folder."
         )

@@ -187,7 +187,8 @@ class TilesetFolder:
         write_tileset(self.output / f"{name}.tsx", sheet, sheet_path.name, name, props)
         self.files += [sheet_path, sheet_path.with_suffix(".json"), self.output / f"{name}.tsx"]
         if self.options.bevy:
-            from dgx_pixels_app.formats.bevy import export_to_bevy, tilemap_snippet
+            from dgx_pixels_app.formats.bevy import export_to_bevy
+            from dgx_pixels_app.formats.bevy_snippets import tilemap_snippet
 
             export = export_to_bevy(sprite, self.options.bevy, name, "tilesets", sheet_options,
                                     overwrite=self.options.overwrite)  # fmt: skip

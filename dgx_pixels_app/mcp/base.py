@@ -74,7 +74,9 @@ class ToolBase:
     def _model(self) -> str:
         if not self.config.model:
             raise InvalidInputError(
-                "No model: start the server with --model PATH (an SDXL folder or .safetensors)."
+                "No model: load one in the app (Model ▸ Load Model…), and agents use it."
+                if self.config.into_app
+                else "No model: start the server with --model PATH (an SDXL folder or .safetensors)."
             )
         return self.config.model
 

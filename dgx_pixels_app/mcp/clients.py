@@ -41,10 +41,14 @@ def http_configs(url: str, token: str) -> list[ClientConfig]:
         ClientConfig("Claude Code", "a terminal, in your game's folder",
                      f"claude mcp add --transport http {NAME} {url} "
                      f"--header {shlex.quote('Authorization: ' + header)}"),
-        ClientConfig("VS Code", ".vscode/mcp.json in your game's folder",
-                     _json({"servers": {NAME: {"type": "http", "url": url,
-                                               "headers": {"Authorization": header}}}})),
-        ClientConfig("Cursor", "~/.cursor/mcp.json (or .cursor/mcp.json in the project)",
+        ClientConfig("VS Code", ".vscode/mcp.json in your game's folder (no secret in it: VS Code "
+                     "asks for the token once and keeps it; paste the Token above)",
+                     _json({"inputs": [{"type": "promptString", "id": "dgx-pixels-token",
+                                        "description": "DGX-Pixels agent token", "password": True}],
+                            "servers": {NAME: {"type": "http", "url": url, "headers": {
+                                "Authorization": "Bearer ${input:dgx-pixels-token}"}}}})),
+        ClientConfig("Cursor", "~/.cursor/mcp.json, your user's (not the project's .cursor/: "
+                     "it holds the token, keep it out of version control)",
                      _json({"mcpServers": {NAME: {"url": url, "headers": {"Authorization": header}}}})),
         ClientConfig("Claude Desktop", "claude_desktop_config.json (through the mcp-remote bridge)",
                      _json({"mcpServers": {NAME: {

@@ -10,9 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 
 MAX_PATH = 1000  # characters
+
+
+def _expanded(text: str, what: str) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError as exc:  # ~someone who does not exist here
+        raise InvalidInputError(f"The {what} path '{text}' names an unknown home folder.") from exc
+
+
+def _real(text: str, what: str) -> Path:
+    try:
+        return _expanded(text, what).resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
+        raise InvalidInputError(f"The {what} path '{text}' cannot be followed ({exc}).") from exc
 
 
 @dataclass
@@ -24,15 +38,15 @@ class Roots:
     def of(cls, roots: list[str | Path], readable: list[str | Path] = ()) -> Roots:
         resolved = []
         for root in roots:
-            path = Path(root).expanduser()
+            path = _real(str(root), "allowed folder")
             if not path.is_dir():
-                raise InvalidInputError(f"--allow-root '{root}' is not a folder.")
-            resolved.append(path.resolve())
+                raise OptionError("allow_root", f"'{root}' is not a folder")
+            resolved.append(path)
         if not resolved:
-            raise InvalidInputError(
-                "Give at least one --allow-root DIR: the server writes only there."
+            raise OptionError(
+                "allow_root", "needs at least one folder: the server writes only there"
             )
-        return cls(resolved, [Path(p).expanduser().resolve() for p in readable])
+        return cls(resolved, [_real(str(p), "models folder") for p in readable])
 
     def describe(self) -> str:
         return ", ".join(str(r) for r in self.writable)
@@ -44,13 +58,13 @@ class Roots:
             raise InvalidInputError(
                 f"The {what} path holds a NUL character or is over {MAX_PATH} characters."
             )
-        raw = Path(text.strip()).expanduser()
-        if ".." in raw.parts:
+        if ".." in Path(text.strip()).parts:
             raise InvalidInputError(
                 f"'{text}' climbs out with '..': give a path inside {self.describe()}."
             )
+        raw = _expanded(text.strip(), what)
         path = raw if raw.is_absolute() else self.writable[0] / raw
-        resolved = path.resolve()  # follows symbolic links: their target must stay inside too
+        resolved = _real(str(path), what)  # links followed: their target must stay inside too
         if not any(resolved.is_relative_to(root) for root in allowed):
             lexical = path.absolute()
             via = (

@@ -24,8 +24,9 @@ def get_token(new: bool = False) -> str:
     """The bearer token kept in the settings (made on first use, or anew with ``new``)."""
     from dgx_pixels_app.settings import load_settings, update_settings
 
-    if not new and strong(load_settings().mcp_token):
-        return load_settings().mcp_token
+    token = load_settings().mcp_token
+    if not new and strong(token):
+        return token
 
     def change(settings) -> None:
         if new or not strong(settings.mcp_token):  # another process may have just made one
@@ -52,6 +53,8 @@ class BearerAuth:
     """ASGI middleware: only requests with the right bearer token get through."""
 
     def __init__(self, app, token: str) -> None:
+        if not strong(token):  # fail closed: never a server any token (or none) opens
+            raise ValueError("The MCP bearer token is empty or weak.")
         self.app = app
         self.token = token
 
@@ -101,9 +104,9 @@ def bind(port: int = DEFAULT_PORT) -> socket.socket:
 
 
 async def serve_http(server, token: str, sock: socket.socket, started=None) -> None:
-    """Serve on ``sock`` (see :func:`bind`) until cancelled. ``started(port)`` is called
-    once it listens. A client that goes away mid-call is the client's business: it is
-    logged at debug level, never printed as a traceback."""
+    """Serve on ``sock`` (see :func:`bind`) until cancelled, then close it. ``started(port)``
+    is called once it listens. uvicorn's own log configuration is off (its records go
+    to the app's logging); a client killed mid-call leaves no traceback (tried)."""
     import uvicorn
 
     port = sock.getsockname()[1]
@@ -118,4 +121,7 @@ async def serve_http(server, token: str, sock: socket.socket, started=None) -> N
             started(port)
 
         uv.startup = startup
-    await uv.serve(sockets=[sock])
+    try:
+        await uv.serve(sockets=[sock])
+    finally:
+        sock.close()

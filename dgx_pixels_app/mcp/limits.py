@@ -15,10 +15,10 @@ from typing import Annotated
 from pydantic import Field
 
 from dgx_pixels_app.core.errors import OptionError
+from dgx_pixels_app.core.names import MAX_NAME
+from dgx_pixels_app.mcp.confine import MAX_PATH
 
 MAX_PROMPT = 1000  # characters
-MAX_NAME = 100  # characters (core.names)
-MAX_PATH = 1000  # characters
 RANGES: dict[str, tuple[int, int]] = {
     "size": (8, 256),  # sprite px
     "tile_size": (8, 128),  # a tileset's tile px

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -19,6 +20,7 @@ from dgx_pixels_app.mcp.files import FileTools
 from dgx_pixels_app.mcp.generation import GenerationTools
 from dgx_pixels_app.mcp.limits import MAX_PROMPT, RANGES
 
+log = logging.getLogger(__name__)
 LIMITS = (
     f"Limits: prompt up to {MAX_PROMPT} characters, size {RANGES['size'][0]}-{RANGES['size'][1]} px, "
     f"count 1-{RANGES['count'][1]}, steps 1-{RANGES['steps'][1]}, frames 2-16, "
@@ -95,5 +97,10 @@ def _wrap(method, config: ServerConfig):
             raise ToolError(phrase(exc)) from exc
         except OSError as exc:
             raise ToolError(f"File error: {exc.strerror or exc}.") from exc
+        except Exception as exc:  # a bug: logged with its traceback, said as one, server goes on
+            log.exception("tool %s failed", method.__name__)
+            raise ToolError(
+                f"DGX-Pixels hit a bug ({type(exc).__name__}: {exc}); the server goes on."
+            ) from exc
 
     return call

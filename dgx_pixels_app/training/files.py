@@ -49,7 +49,7 @@ def canonical_header(data: bytes) -> bytes:
     offset stays valid."""
     (length,) = struct.unpack("<Q", data[:8])
     header = json.loads(data[8 : 8 + length])
-    text = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
-    if len(text) > length:  # cannot happen: the same content in another order
-        return data
+    text = json.dumps(header, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+    if len(text) > length:  # the same content in another order: cannot happen
+        raise ValueError("safetensors wrote a header DGX-Pixels cannot reorder")
     return data[:8] + text.ljust(length, b" ") + data[8 + length :]

@@ -88,3 +88,49 @@ def test_plain_names_are_made_safe():
     assert safe_name("Hero Knight 2") == "hero_knight_2"
     assert safe_name("slime-enemy_01") == "slime-enemy_01"
     assert safe_name("é" * 3 + "x") == "x"
+
+
+def test_what_is_checked_is_what_is_written(places):
+    """A file is replaced where it is: a link at its name is replaced, not followed. So a
+    link outside pointing in must be refused, and one inside pointing out is harmless."""
+    import os
+    import threading
+
+    from dgx_pixels_app.core import confine
+
+    root, outside = places
+    (root / "target").write_bytes(b"inside")
+    (outside / "link").symlink_to(root / "target")
+    (root / "out-link").symlink_to(outside / "secret")
+    (root / "loop").symlink_to(root / "loop")
+    with confined([root]):
+        with pytest.raises(ConfinementError):
+            atomic_write_bytes(outside / "link", b"no")  # resolves inside, but writes outside
+        atomic_write_bytes(root / "out-link", b"replaces the link, inside")
+        with pytest.raises(ConfinementError):
+            atomic_write_bytes(root / "loop" / "x", b"no")  # a loop: our error, not RuntimeError
+    assert (outside / "link").is_symlink() and not (outside / "secret").exists()
+    assert not (root / "out-link").is_symlink() and (root / "target").read_bytes() == b"inside"
+    confine.confine_process([root])  # dgx-pixels mcp: even a bare thread is confined
+    try:
+        failures = []
+        thread = threading.Thread(target=lambda: failures.append(
+            pytest.raises(ConfinementError, atomic_write_bytes, outside / "t", b"no")))  # fmt: skip
+        thread.start()
+        thread.join()
+        assert failures and not (outside / "t").exists()
+    finally:
+        confine._PROCESS_ROOTS = None
+    assert os.path.exists(outside / "link")
+
+
+def test_type_tables_cover_every_field():
+    """The readers' type tables name every field (a field added without a type there
+    would raise KeyError on reading instead of the app's error)."""
+    from dataclasses import fields
+
+    from dgx_pixels_app.core.generation import _FIELD_TYPES, GenerationRequest
+    from dgx_pixels_app.jobs.metrics import _TYPES, JobMetrics
+
+    assert set(_FIELD_TYPES) == {f.name for f in fields(GenerationRequest)} - {"extra", "loras"}
+    assert all(f.type in _TYPES for f in fields(JobMetrics))

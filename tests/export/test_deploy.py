@@ -77,3 +77,42 @@ def test_the_cli_refuses_then_replaces_with_overwrite_and_says_where(game, tmp_p
     kept = next(line for line in out.splitlines() if line.startswith("replaced"))
     assert str(player) in kept and ".dgx-pixels/replaced/" in kept
     assert (game / kept.split("kept at ")[1].rstrip(")")).read_bytes() == HAND_MADE
+
+
+def test_a_folder_or_a_dangling_link_at_a_target_is_refused_before_anything(game):  # noqa: F811
+    folder = game / "assets" / "sprites"
+    (folder / "hero.json").mkdir(parents=True)
+    (folder / "hero.layout.ron").symlink_to(game / "nowhere")
+    for overwrite in (False, True):
+        with pytest.raises(Exception, match="a folder or a link to nothing") as refused:
+            export_to_bevy(animated(), game, "hero", overwrite=overwrite)
+        assert not isinstance(refused.value, DeployConflict)
+    assert sorted(p.name for p in folder.iterdir()) == ["hero.json", "hero.layout.ron"]
+    assert not (game / ".dgx-pixels").exists()
+
+
+def test_overwrite_covers_only_the_files_the_person_was_shown(game):  # noqa: F811
+    folder = game / "assets" / "sprites"
+    folder.mkdir(parents=True)
+    (folder / "hero.png").write_bytes(HAND_MADE)
+    shown = frozenset({folder / "hero.png"})
+    (folder / "hero.json").write_text("{}")  # appeared after the question
+    with pytest.raises(DeployConflict, match="hero.json") as refused:
+        export_to_bevy(animated(), game, "hero", overwrite=shown)
+    assert "hero.png" not in str(refused.value)
+    assert (folder / "hero.png").read_bytes() == HAND_MADE
+
+
+def test_two_deploys_at_once_keep_both_records(game):  # noqa: F811
+    import threading
+
+    from dgx_pixels_app.formats.deploy import read_record
+
+    names = [f"hero{i}" for i in range(6)]
+    threads = [threading.Thread(target=export_to_bevy, args=(animated(), game, n)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    record = read_record(game)
+    assert all(f"assets/sprites/{n}.png" in record for n in names), sorted(record)

@@ -131,8 +131,16 @@ def test_the_agent_window_hides_the_token_until_asked_and_copies_it_whole(qtbot)
     for client in ("VS Code", "Cursor", "Claude Desktop"):
         window.client.setCurrentText(client)
         assert client != "VS Code" or '"type": "http"' in window.config.toPlainText()
+    window.show_token.setChecked(True)
+    window.client.setCurrentText("VS Code")  # a file in the game's repository: no token in it
+    assert token not in window.config.toPlainText() and "${input:" in window.config.toPlainText()
+    window.show_token.setChecked(False)
     window.stdio.setChecked(True)
-    assert "--allow-root" in window.config.toPlainText() and "/games/slime" in window.config.toPlainText()
+    assert (
+        "--allow-root" in window.config.toPlainText()
+        and "/games/slime" in window.config.toPlainText()
+    )
     window.http.setChecked(True)
+    window.client.setCurrentText("Cursor")
     window.show_token.setChecked(True)
     assert token in window.config.toPlainText()

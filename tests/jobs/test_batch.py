@@ -123,7 +123,7 @@ def test_output_that_is_a_file_or_an_existing_batch(tmp_path, tiny_model, capsys
     assert "is a file, not a folder" in capsys.readouterr().err
     assert batch(items, tmp_path / "done", tiny_model[0]) == 0
     assert batch(items, tmp_path / "done", tiny_model[0]) == 2
-    assert "add --resume" in capsys.readouterr().err
+    assert "already holds a batch (manifest.json): resume it" in capsys.readouterr().err
     other = items_file(tmp_path, "shield\n", "other.txt")
     assert batch(other, tmp_path / "done", tiny_model[0], "--resume") == 2
     assert "other items_sha256" in capsys.readouterr().err

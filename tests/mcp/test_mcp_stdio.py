@@ -183,18 +183,25 @@ def test_a_client_that_dies_mid_job_cancels_it_and_the_server_exits_quietly(
         server.stdin.write(json.dumps({"jsonrpc": "2.0", **message}) + "\n")
         server.stdin.flush()
 
-    send({"id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
-          "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}})  # fmt: skip
-    assert '"id":1' in server.stdout.readline()
-    send({"method": "notifications/initialized"})
-    send({"id": 2, "method": "tools/call", "params": {"name": "generate_sprite",
-          "arguments": {"prompt": "slow", "size": 16, "steps": 60, "count": 4, "output": "gone"},
-          "_meta": {"progressToken": 7}}})  # fmt: skip
-    while "notifications/progress" not in server.stdout.readline():
-        pass
-    server.stdin.close()  # the client is gone
-    server.stdout.close()
-    assert server.wait(60) == 0
+    def until(words: str) -> None:
+        while words not in (line := server.stdout.readline()):
+            assert line, "the server ended early: " + server.stderr.read()
+
+    try:
+        send({"id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
+              "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}})  # fmt: skip
+        until('"id":1')
+        send({"method": "notifications/initialized"})
+        send({"id": 2, "method": "tools/call", "params": {"name": "generate_sprite",
+              "arguments": {"prompt": "slow", "size": 16, "steps": 60, "count": 4, "output": "gone"},
+              "_meta": {"progressToken": 7}}})  # fmt: skip
+        until("notifications/progress")
+        server.stdin.close()  # the client is gone
+        server.stdout.close()
+        assert server.wait(60) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
     err = server.stderr.read()
     assert "Traceback" not in err and "the client went away" in err, err
     log = [json.loads(line) for line in (home / "data" / "metrics.jsonl").read_text().splitlines()]
@@ -218,6 +225,7 @@ def test_a_deploy_over_a_hand_made_asset_keeps_it(project, tiny_model, tmp_path)
                       "size": 16, "seed": 2}  # fmt: skip
             refused = await s.call_tool("generate_and_deploy", deploy)
             text = text_of(refused)
+            assert not (tmp_path / "home" / "data" / "metrics.jsonl").exists()  # nothing generated
             assert refused.is_error and "assets/sprites/player.png" in text
             assert "overwrite: true" in text and "--overwrite" not in text
             assert sorted(p.name for p in sprites.iterdir()) == ["player.png"]

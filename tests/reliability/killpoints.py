@@ -68,22 +68,30 @@ class Harness:
         return self._answer()
 
     def close(self) -> None:
-        if self.zygote.poll() is None:
-            self.zygote.stdin.write("quit\n")
-            self.zygote.stdin.flush()
-            self.zygote.wait(30)
+        try:
+            if self.zygote.poll() is None:
+                self.zygote.stdin.write("quit\n")
+                self.zygote.stdin.flush()
+                self.zygote.wait(30)
+        finally:
+            if self.zygote.poll() is None:
+                self.zygote.kill()
 
     def run(self, scenario: str, folder: Path, strace: list[str] | None = None) -> str:
         """Fork, attach strace (if given) before the child saves, release it, wait."""
         pid = int(self._ask(f"fork {quote(scenario)} {folder}").split()[1])
         tracer = None
-        if strace is not None:
-            tracer = subprocess.Popen(["strace", "-qq", "-f", "-p", str(pid), *strace],
-                                      stderr=subprocess.PIPE, text=True)  # fmt: skip
-            _wait_traced(pid, tracer)
-        outcome = self._ask("go")
-        if tracer is not None:
-            tracer.wait(30)
+        try:
+            if strace is not None:
+                tracer = subprocess.Popen(["strace", "-qq", "-f", "-p", str(pid), *strace],
+                                          stderr=subprocess.PIPE, text=True)  # fmt: skip
+                _wait_traced(pid, tracer)
+            outcome = self._ask("go")
+            if tracer is not None:
+                tracer.wait(30)
+        finally:
+            if tracer is not None and tracer.poll() is None:
+                tracer.kill()
         return outcome
 
 

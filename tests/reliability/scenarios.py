@@ -95,12 +95,14 @@ def _bevy_check(folder: Path) -> list[str]:
 
 def _manifest(status: str):
     def save(folder: Path) -> None:
+        from unittest import mock
+
         from dgx_pixels_app.jobs import manifest
 
-        manifest.now = lambda: "2026-12-06T00:00:00+0000"  # the file records the time
         images = [{"index": i, "file": f"item-{i}.png", "status": "done" if i < 3 else status}
                   for i in range(8)]  # fmt: skip
-        manifest.Manifest(folder / manifest.NAME, {"items": "abc"}, images).save()
+        with mock.patch.object(manifest, "now", lambda: "2026-12-06T00:00:00+0000"):
+            manifest.Manifest(folder / manifest.NAME, {"items": "abc"}, images, created="x").save()
 
     return save
 
@@ -141,11 +143,17 @@ def _lora(seed: int):
 
 def _recovery(seed: int):
     def save(folder: Path) -> None:
+        from unittest import mock
+
         from dgx_pixels_app.formats import recovery
 
-        recovery.time.time = lambda: 1_800_000_000.0 + seed  # the copy records when and who
-        recovery.os.getpid = lambda: 4242
-        recovery.RecoveryStore(folder / "recovery").write("k3y", sprite(seed), "/w/hero.aseprite")
+        with (
+            mock.patch.object(recovery.time, "time", lambda: 1_800_000_000.0 + seed),
+            mock.patch.object(recovery.os, "getpid", lambda: 4242),
+        ):  # the copy says when and who
+            recovery.RecoveryStore(folder / "recovery").write(
+                "k3y", sprite(seed), "/w/hero.aseprite"
+            )
 
     return save
 
@@ -153,11 +161,14 @@ def _recovery(seed: int):
 def _settings(folders: int):
     def save(folder: Path) -> None:
         import os
+        from unittest import mock
 
-        os.environ["DGX_PIXELS_HOME"] = str(folder / "home")
         from dgx_pixels_app.settings import update_settings
 
-        update_settings(lambda s: setattr(s, "model_folders", [f"/m/{i}" for i in range(folders)]))
+        with mock.patch.dict(os.environ, {"DGX_PIXELS_HOME": str(folder / "home")}):
+            update_settings(
+                lambda s: setattr(s, "model_folders", [f"/m/{i}" for i in range(folders)])
+            )
 
     return save
 
@@ -174,10 +185,12 @@ def _in_place_open(path, mode=None):
 
 
 def _non_atomic(folder: Path) -> None:
+    from unittest import mock
+
     from dgx_pixels_app.core import atomic
 
-    atomic.atomic_open = _in_place_open
-    _save_document(2, "hero.aseprite")(folder)
+    with mock.patch.object(atomic, "atomic_open", _in_place_open):
+        _save_document(2, "hero.aseprite")(folder)
 
 
 SCENARIOS = {s.name: s for s in [
@@ -186,7 +199,7 @@ SCENARIOS = {s.name: s for s in [
     Scenario("export PNG", _save_document(1, "hero.png"), _save_document(2, "hero.png")),
     Scenario("sheet + JSON", _sheet(1), _sheet(2)),
     Scenario("Bevy export", _bevy(1, first=True), _bevy(2), volatile=("game/.dgx-pixels/deployed.json",),
-             check=_bevy_check),
+             ignore=(".*.tmp", ".lock"), check=_bevy_check),
     Scenario("batch manifest", _manifest("pending"), _manifest("done")),
     Scenario("training checkpoint", _checkpoint(100), _checkpoint(200)),
     Scenario("LoRA", _lora(1), _lora(2)),

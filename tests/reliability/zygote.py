@@ -40,6 +40,9 @@ def _prepare(name: str, folder: Path) -> None:
 
 
 def main() -> None:
+    import torch
+
+    torch.set_num_threads(1)  # few threads to fork from
     for name, scenario in SCENARIOS.items():  # warm up: every lazy import done before forking
         warm = Path(sys.argv[1]) / "warm" / str(abs(hash(name)))
         _prepare(name, warm)

