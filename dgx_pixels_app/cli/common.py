@@ -94,8 +94,9 @@ def make_queue(args: argparse.Namespace):
 def add_overwrite_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--overwrite", action="store_true",
-        help="with --bevy: replace files in the game that DGX-Pixels did not write (each old "
-        "one is kept in the game's .dgx-pixels/replaced/); without it they are never touched",
+        help="replace files that DGX-Pixels did not write (in the output folder, or the game "
+        "with --bevy); each old one is kept in .dgx-pixels/replaced/ beside them. Without it "
+        "such files are never touched",
     )  # fmt: skip
 
 

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     from dgx_pixels_app.cli.common import resolve_model
     from dgx_pixels_app.core.confine import confine_process
-    from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
+    from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError, OptionError
     from dgx_pixels_app.engine.backend import LocalBackend
     from dgx_pixels_app.engine.settings import EngineSettings
     from dgx_pixels_app.jobs.metrics import MetricsLog
@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.mcp.server import ServerConfig, build_server
     from dgx_pixels_app.settings import models_dir
 
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise OptionError("port", f"must be 0 to 65535 (0: any free one), not {args.port}")
     if not 64 <= args.resolution <= 2048 or args.resolution % 8:
         raise InvalidInputError("--resolution must be a multiple of 8 from 64 to 2048.")
     roots = Roots.of(args.allow_root, readable=[models_dir()])

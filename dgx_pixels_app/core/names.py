@@ -11,6 +11,7 @@ Bevy's asset server and a Rust string take as is.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from dgx_pixels_app.core.errors import InvalidInputError
 
@@ -34,9 +35,11 @@ def safe_name(name: object, what: str = "name") -> str:
         raise InvalidInputError(
             f"The {what} {name!r} holds control characters (a NUL, a newline…)."
         )
-    cleaned = _OTHER.sub("_", name.strip().lower()).strip("_-")
+    plain = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))  # é → e, ｈ → h
+    cleaned = _OTHER.sub("_", plain.strip().lower()).strip("_-")
     if not cleaned:
         raise InvalidInputError(
-            f"The {what} '{name}' has no letters or digits to name a file with."
+            f"The {what} '{name}' has nothing a file name can use: give letters a-z or digits."
         )
     return cleaned[:MAX_STEM].rstrip("_-")

@@ -78,8 +78,10 @@ def bevy_targets(project: str | Path, name: str, subfolder: str = "sprites") -> 
     folder_rel = safe_subfolder(subfolder)
     assets = root / "assets"
     target = (assets / folder_rel).resolve()
-    if not target.is_relative_to(assets.resolve()):
-        raise InvalidInputError(f"'{subfolder}' leads outside the project's assets folder.")
+    if not assets.resolve().is_relative_to(root) or not target.is_relative_to(assets.resolve()):
+        raise InvalidInputError(  # before anything there is read or named
+            f"The project's assets folder (or '{subfolder}' in it) leads outside the project."
+        )
     return BevyTargets(root, target, stem, (folder_rel / f"{stem}.png").as_posix())
 
 

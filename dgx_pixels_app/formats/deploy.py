@@ -49,7 +49,8 @@ class DeployConflict(InvalidInputError):
         names = ", ".join(rel(self.project, f) for f in self.files)
         them = "it" if len(self.files) == 1 else "them"
         return (
-            f"{names} {'was' if len(self.files) == 1 else 'were'} not written by DGX-Pixels "
+            f"{names} (in {self.project}) {'was' if len(self.files) == 1 else 'were'} not "
+            "written by DGX-Pixels "
             f"(made by hand, or changed since): nothing was written. Choose another name, or "
             f"use {allow} to replace {them}; the old {'file is' if them == 'it' else 'files are'} "
             f"then kept in {FOLDER}/replaced/."
@@ -122,8 +123,8 @@ def conflicts(project: Path, targets: list[Path]) -> list[Path]:
     for target in targets:
         if not target.exists() and not target.is_symlink():
             continue
-        try:
-            ours = target.is_file() and _sha(target.read_bytes()) in record.get(
+        try:  # a link is never ours (we write files), and is never read through
+            ours = not target.is_symlink() and _sha(target.read_bytes()) in record.get(
                 rel(project, target), []
             )
         except OSError:
@@ -136,18 +137,50 @@ def conflicts(project: Path, targets: list[Path]) -> list[Path]:
 Overwrite = bool | frozenset  # True, or the files the person agreed to replace
 
 
+def _refuse(project: Path, hand_made: list[Path], overwrite: Overwrite) -> None:
+    refused = [p for p in hand_made if not (overwrite is True or p in (overwrite or ()))]
+    if refused:
+        raise DeployConflict(project, refused)
+
+
 def deploy(project: Path, files: dict[Path, bytes], overwrite: Overwrite = False) -> Deployed:
     """Write ``files`` (inside ``project``), keeping every hand-made file (see above).
     One deploy into a project at a time, across threads and processes (the app's export
     and an agent's may meet), so neither drops the other's record."""
     check_targets(project, list(files))
-    make_folder(project / FOLDER)
-    with _LOCK, _file_lock(project / FOLDER / ".lock"):
+    with _locked(project):
         hand_made = conflicts(project, list(files))
-        refused = [p for p in hand_made if not (overwrite is True or p in (overwrite or ()))]
-        if refused:
-            raise DeployConflict(project, refused)
+        _refuse(project, hand_made, overwrite)
         return _write(project, files, hand_made)
+
+
+def guard(project: Path, targets: list[Path], overwrite: Overwrite = False,
+          keep: bool = False) -> list[tuple[Path, Path]]:  # fmt: skip
+    """For writers that write their files themselves (an animation's, a tileset's, a
+    pixelized image): the same rule as a deploy. Refuses targets DGX-Pixels did not
+    write unless ``overwrite`` covers them; with ``keep`` (just before writing) copies
+    those to .dgx-pixels/replaced/ and returns (file, copy) pairs. Afterwards, call
+    :func:`remember` with what was written."""
+    check_targets(project, targets)
+    if not keep:  # an early check: read only, nothing made
+        _refuse(project, conflicts(project, targets), overwrite)
+        return []
+    with _locked(project):
+        hand_made = conflicts(project, targets)
+        _refuse(project, hand_made, overwrite)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        return [(path, _keep(project, path, stamp)) for path in hand_made]
+
+
+def remember(project: Path, paths: list[Path]) -> None:
+    """Record these files, as they are now, as written by DGX-Pixels."""
+    with _locked(project):
+        record = read_record(project)
+        for path in paths:
+            if path.is_file() and not path.is_symlink():
+                key = rel(project, path)
+                record[key] = [*record.get(key, []), _sha(path.read_bytes())][-MAX_HASHES:]
+        _write_record(project, record)
 
 
 def _write(project: Path, files: dict[Path, bytes], hand_made: list[Path]) -> Deployed:
@@ -168,6 +201,13 @@ def _write(project: Path, files: dict[Path, bytes], hand_made: list[Path]) -> De
         record[rel(project, path)] = [_sha(data)]
     _write_record(project, record)
     return report
+
+
+@contextlib.contextmanager
+def _locked(project: Path) -> Iterator[None]:
+    make_folder(project / FOLDER)
+    with _LOCK, _file_lock(project / FOLDER / ".lock"):
+        yield
 
 
 _LOCK = threading.Lock()
@@ -193,5 +233,8 @@ def _keep(project: Path, path: Path, stamp: str) -> Path:
         n += 1
         copy = project / FOLDER / "replaced" / f"{stamp}-{n}" / rel(project, path)
     make_folder(copy.parent)
-    atomic_write_bytes(copy, path.read_bytes())  # a file: check_targets made sure
+    if path.is_symlink():  # kept as the link it was: never read through (it may lead out)
+        copy.symlink_to(os.readlink(path))
+    else:
+        atomic_write_bytes(copy, path.read_bytes(), mode=path.stat().st_mode & 0o7777)
     return copy

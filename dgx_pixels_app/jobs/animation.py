@@ -60,7 +60,7 @@ class AnimationOptions:
     resolution: int | None = None  # model px: the strip's height, one chain frame's side
     strength: float | None = None  # chain: default the preset's
     bevy: str | None = None
-    overwrite: bool = False  # in the Bevy project: replace files DGX-Pixels did not write
+    overwrite: bool = False  # replace files DGX-Pixels did not write (output folder, Bevy project)
 
     def folder(self) -> Path:
         return Path(self.output) if self.output else Path(f"{self.type}-{slug(self.prompt)}")
@@ -68,6 +68,13 @@ class AnimationOptions:
     def stem(self) -> str:
         """The files' name: the given one made safe (or refused), else from the prompt."""
         return safe_name(self.name) if self.name is not None else slug(self.prompt)
+
+    def targets(self, frames: int) -> list[Path]:
+        """Every file the animation writes into its folder."""
+        folder, name = self.folder(), self.stem()
+        return [*(folder / f"{name}-{i}.png" for i in range(frames)), folder / f"{name}.aseprite",
+                folder / f"{name}-sheet.png", folder / f"{name}-sheet.json", folder / f"{name}.gif",
+                folder / "manifest.json"]  # fmt: skip
 
 
 @dataclass
@@ -103,9 +110,11 @@ def check(options: AnimationOptions) -> dict:
         from dgx_pixels_app.formats.bevy import check_bevy_export
 
         check_bevy_export(options.bevy, stem, "sprites", overwrite=options.overwrite)
+    from dgx_pixels_app.formats.deploy import guard
     from dgx_pixels_app.jobs.batch import check_output
 
     check_output(options.folder())
+    guard(options.folder(), options.targets(frames), options.overwrite)  # nothing hand-made lost
     return {**chosen, "frames": frames}
 
 
@@ -243,6 +252,7 @@ class AnimationFiles:
     gif: Path
     manifest: Path
     checks: list[FrameCheck]
+    replaced: list = field(default_factory=list)  # (hand-made file, where it was kept)
     bevy: object = None  # BevyExport
 
 
@@ -255,6 +265,7 @@ def write_animation(
     from dgx_pixels_app.core.atomic import atomic_write_text
     from dgx_pixels_app.formats import aseprite
     from dgx_pixels_app.formats.animation import save_animation
+    from dgx_pixels_app.formats.deploy import guard, remember
     from dgx_pixels_app.formats.images import write_png
     from dgx_pixels_app.formats.sheet import SheetOptions
     from dgx_pixels_app.formats.sheet_json import write_sheet_files
@@ -262,6 +273,8 @@ def write_animation(
     folder = options.folder()
     make_folder(folder)
     name = options.stem()
+    targets = options.targets(len(frames))
+    replaced = guard(folder, targets, options.overwrite, keep=True)
     sprite = animation_sprite(frames, chosen, requests)
     paths = []
     for i, (frame, request) in enumerate(zip(frames, requests, strict=True)):
@@ -290,8 +303,9 @@ def write_animation(
         "request": requests[0].to_dict(),
     }  # fmt: skip
     atomic_write_text(manifest, json.dumps(data, indent=1, ensure_ascii=False))
+    remember(folder, targets)
     files = AnimationFiles(
-        folder, paths, ase, sheet, sheet.with_suffix(".json"), gif, manifest, checks
+        folder, paths, ase, sheet, sheet.with_suffix(".json"), gif, manifest, checks, replaced
     )
     if options.bevy:
         from dgx_pixels_app.formats.bevy import export_to_bevy

@@ -24,6 +24,7 @@ from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
 from dgx_pixels_app.engine.engine import MAX_SEED, validate
+from dgx_pixels_app.formats.deploy import guard, remember
 from dgx_pixels_app.formats.frames import sprite_from_frames
 from dgx_pixels_app.formats.images import write_png
 from dgx_pixels_app.formats.sheet import SheetOptions, build_sheet
@@ -61,7 +62,7 @@ class TilesetOptions:
     columns: int | None = None
     remove_background: bool = False
     bevy: str | None = None  # a Bevy project folder
-    overwrite: bool = False  # in the Bevy project: replace files DGX-Pixels did not write
+    overwrite: bool = False  # replace files DGX-Pixels did not write (output folder, Bevy project)
     name: str | None = None
 
     def folder(self) -> Path:
@@ -70,6 +71,13 @@ class TilesetOptions:
     def stem(self) -> str:
         """The files' name: the given one made safe (or refused), else from the prompt."""
         return safe_name(self.name) if self.name is not None else slug(self.prompt)
+
+    def targets(self) -> list[Path]:
+        """Every file the tileset writes into its folder."""
+        folder, name = self.folder(), self.stem()
+        return [*(folder / f"{name}-{i:02d}.png" for i in range(self.variations)),
+                *(folder / f"{name}{suffix}" for suffix in (".png", ".json", ".tsx")),
+                folder / NAME]  # fmt: skip
 
 
 def check_tile_size(size: int) -> None:
@@ -90,6 +98,7 @@ def prepare_tileset(options: TilesetOptions) -> Job:
         check_bevy_export(options.bevy, options.stem(), "tilesets", overwrite=options.overwrite)
     folder = options.folder()
     check_output(folder)
+    guard(folder, options.targets(), options.overwrite)  # nothing hand-made is lost
     palette = None
     if options.palette:
         from dgx_pixels_app.formats.palettes import find_palette
@@ -133,14 +142,22 @@ class TilesetFolder:
         self.by_index = {e["index"]: e for e in manifest.images}
         self.tiles: dict[int, np.ndarray] = {}
         self.files: list[Path] = []
+        self.replaced: list[tuple[Path, Path]] = []  # (hand-made file, where it was kept)
         self.bevy = None
 
     def begin(self, job: Job, model: ModelInfo | None) -> None:
         make_folder(self.output)
+        self.replaced = guard(
+            self.output, self.options.targets(), self.options.overwrite, keep=True
+        )
         self.manifest.backend = job.backend_name
         if model is not None:
             self.manifest.model = {"path": str(model.path), "sha256": hashes.sha256(model.path)}
+        self._save_manifest()
+
+    def _save_manifest(self) -> None:
         self.manifest.save()
+        remember(self.output, [self.manifest.path])
 
     def write(self, image: ImageResult) -> None:
         raw = image.raw
@@ -159,18 +176,19 @@ class TilesetFolder:
                                "dgx-pixels": image.request.to_json()})  # fmt: skip
         self.tiles[image.index] = tile
         self.files.append(path)
+        remember(self.output, [path])
         entry.update(status="done", seed=image.request.seed, seconds=round(image.seconds, 3),
                      seam={"x": round(score.x, 3), "y": round(score.y, 3),
                            "score": round(score.score, 3)},
                      seamless=score.seamless, worker=image.worker)  # fmt: skip
-        self.manifest.save()
+        self._save_manifest()
 
     def fail(self, index: int, message: str) -> None:
         self.by_index[index].update(status="failed", error=message)
-        self.manifest.save()
+        self._save_manifest()
 
     def finish(self, cancelled: bool) -> None:
-        self.manifest.save()
+        self._save_manifest()
         if cancelled or not self.tiles:
             return
         order = sorted(self.tiles)
@@ -186,6 +204,7 @@ class TilesetFolder:
                   "seam_score": float(self.by_index[i]["seam"]["score"])} for i in order]  # fmt: skip
         write_tileset(self.output / f"{name}.tsx", sheet, sheet_path.name, name, props)
         self.files += [sheet_path, sheet_path.with_suffix(".json"), self.output / f"{name}.tsx"]
+        remember(self.output, self.files[-3:])
         if self.options.bevy:
             from dgx_pixels_app.formats.bevy import export_to_bevy
             from dgx_pixels_app.formats.bevy_snippets import tilemap_snippet

@@ -85,7 +85,15 @@ class ToolBase:
         return safe_name(name) if name is not None else slug(prompt)
 
     def _folder(self, output: str | None, fallback: str) -> Path:
-        folder = self.roots.write(output or f"{self.config.output}/{fallback}", "output")
+        """The folder an agent named, or a new one (never one already holding files)."""
+        if output is None:
+            base = self.roots.write(f"{self.config.output}/{fallback}", "output")
+            folder, n = base, 1
+            while folder.exists():
+                n += 1
+                folder = base.with_name(f"{base.name}-{n}")
+            return folder
+        folder = self.roots.write(output, "output")
         if folder.exists() and not folder.is_dir():
             raise InvalidInputError(f"The output '{output}' is a file, not a folder.")
         return folder

@@ -13,6 +13,7 @@ from pathlib import Path
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 
 MAX_PATH = 1000  # characters
+OWN = ".dgx-pixels"  # formats/deploy.FOLDER: the record of what was written, and kept files
 
 
 def _expanded(text: str, what: str) -> Path:
@@ -74,6 +75,10 @@ class Roots:
             )
             raise InvalidInputError(
                 f"'{text}' is outside the folders this server may use{via} ({self.describe()})."
+            )
+        if OWN in resolved.parts:  # what DGX-Pixels wrote where, and the files it kept
+            raise InvalidInputError(
+                f"'{text}' is in DGX-Pixels' own {OWN}/ folder, not for agents."
             )
         return resolved
 

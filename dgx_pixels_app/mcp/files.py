@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.mcp.base import ToolBase, result
+from dgx_pixels_app.mcp.base import ToolBase, result, unique_path
 from dgx_pixels_app.mcp.limits import Cell, Colors, Name, OptionalPath, PathText, check_range
 
 
@@ -62,7 +62,9 @@ class FileTools(ToolBase):
     async def pixelize_image(
         self, path: PathText, output: OptionalPath = None, colors: Colors = None,
         palette: OptionalPath = None, cell: Cell = None, keep_background: bool = False,
+        overwrite: bool = False,
     ):  # fmt: skip
+        from dgx_pixels_app.formats.deploy import guard, remember
         from dgx_pixels_app.formats.images import read_rgba, write_png
         from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 
@@ -70,23 +72,30 @@ class FileTools(ToolBase):
         check_range("colors", colors)
         if cell is not None and (isinstance(cell, bool) or not 1 <= cell <= 512):
             raise InvalidInputError(f"cell must be 1 to 512 px, not {cell!r}.")
-        target = self.roots.write(output or str(source.with_name(f"{source.stem}-pixel.png")))
+        if output is None:  # beside the source, under a name not taken yet
+            target = unique_path(source.parent, f"{source.stem}-pixel")
+        else:
+            target = self.roots.write(output)
         if target.suffix.lower() != ".png":
             raise InvalidInputError("output must be a .png file.")
+        guard(target.parent, [target], bool(overwrite))  # never a hand-made file, unasked
         chosen = self._palette(palette)
 
         def work():
             image = read_rgba(source)
             out = pixelize(image, PixelizeOptions(cell=cell, colors=colors, palette=chosen,
                                                   remove_background=not keep_background))  # fmt: skip
+            kept = guard(target.parent, [target], bool(overwrite), keep=True)
             write_png(target, out.image)
-            return out
+            remember(target.parent, [target])
+            return out, kept
 
-        out = await asyncio.to_thread(work)
+        out, kept = await asyncio.to_thread(work)
         h, w = out.image.shape[:2]
         data = {"file": str(target), "width": w, "height": h, "colors": len(out.palette),
                 "cell": list(out.cell_size) if out.cell_size else None,
-                "background_removed": out.background is not None}  # fmt: skip
+                "background_removed": out.background is not None,
+                "replaced": [{"file": str(p), "kept_at": str(k)} for p, k in kept]}  # fmt: skip
         return result(data, out.image)
 
     async def inspect_sprite(self, path: PathText):

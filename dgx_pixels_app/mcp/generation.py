@@ -122,7 +122,7 @@ class GenerationTools(ToolBase):
         self, prompt: Prompt, type: AnimationType = "idle", frames: Frames = None,
         size: Size = 64, method: Method = "strip", palette: OptionalPath = None,
         seed: Seed = None, steps: Steps = None, output: OptionalPath = None, name: Name = None,
-        ctx: Context | None = None,
+        overwrite: bool = False, ctx: Context | None = None,
     ):  # fmt: skip
         from dgx_pixels_app.formats.images import read_rgba
         from dgx_pixels_app.jobs.animation import AnimationOptions
@@ -138,12 +138,14 @@ class GenerationTools(ToolBase):
             prompt=prompt, model=self._model(), frames=frames, type=type, size=size, method=method,
             palette=self._palette(palette), output=folder, name=stem, seed=seed,
             steps=steps or self.config.steps, resolution=self.config.resolution,
+            overwrite=bool(overwrite),
         )  # fmt: skip
         files = await self._animate(options, ctx)
         data = {
             "folder": str(files.folder), "frames": [str(p) for p in files.frames],
             "aseprite": str(files.aseprite), "sheet": str(files.sheet), "json": str(files.json),
             "gif": str(files.gif), "manifest": str(files.manifest),
+            "replaced": [{"file": str(p), "kept_at": str(k)} for p, k in files.replaced],
             "consistency": [{"frame": i, "changed": round(c.change, 3), "drift_px": round(c.drift, 2),
                              "broken": c.broken(size)} for i, c in enumerate(files.checks)],
         }  # fmt: skip
@@ -178,7 +180,7 @@ class GenerationTools(ToolBase):
         self, prompt: Prompt, size: TileSize = 32, variations: Variations = 4,
         seamless: Seamless = "xy", palette: OptionalPath = None, seed: Seed = None,
         steps: Steps = None, output: OptionalPath = None, name: Name = None,
-        ctx: Context | None = None,
+        overwrite: bool = False, ctx: Context | None = None,
     ):  # fmt: skip
         from dgx_pixels_app.formats.images import read_rgba
         from dgx_pixels_app.jobs.tileset import TilesetOptions, prepare_tileset
@@ -193,6 +195,7 @@ class GenerationTools(ToolBase):
             prompt=prompt, model=self._model(), size=size, variations=variations, seamless=seamless,
             palette=self._palette(palette), output=folder, seed=seed,
             steps=steps or self.config.steps, resolution=self.config.resolution, name=stem,
+            overwrite=bool(overwrite),
         )  # fmt: skip
         job = await asyncio.to_thread(prepare_tileset, options)
         job.tag = self._tag("generate_tileset")
@@ -202,7 +205,8 @@ class GenerationTools(ToolBase):
                   "seamless": e.get("seamless"), "error": e.get("error")}
                  for e in target.manifest.images]  # fmt: skip
         sheet = next((p for p in target.files if p.suffix == ".png" and p.stem == stem), None)
-        data = {"tiles": tiles, "files": [str(p) for p in target.files], "folder": str(folder)}
+        data = {"tiles": tiles, "files": [str(p) for p in target.files], "folder": str(folder),
+                "replaced": [{"file": str(p), "kept_at": str(k)} for p, k in target.replaced]}  # fmt: skip
         return result(data, read_rgba(sheet) if sheet else None)
 
     async def generate_and_deploy(

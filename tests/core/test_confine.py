@@ -87,7 +87,10 @@ def test_names_that_could_carry_a_path_are_refused(name):
 def test_plain_names_are_made_safe():
     assert safe_name("Hero Knight 2") == "hero_knight_2"
     assert safe_name("slime-enemy_01") == "slime-enemy_01"
-    assert safe_name("é" * 3 + "x") == "x"
+    assert (
+        safe_name("é" * 3 + "x") == "eeex" and safe_name("ｈｅｒｏ") == "hero"
+    )  # accents, full width
+    assert safe_name("a／．．／b") == "a_b"  # look-alike slashes and dots stay plain characters
 
 
 def test_what_is_checked_is_what_is_written(places):

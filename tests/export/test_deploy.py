@@ -70,7 +70,11 @@ def test_the_cli_refuses_then_replaces_with_overwrite_and_says_where(game, tmp_p
     args = ["export", str(tmp_path / "hero.aseprite"), "--bevy", str(game)]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert "assets/sprites/hero.png was not written by DGX-Pixels" in err and "--overwrite" in err
+    assert (
+        "assets/sprites/hero.png (in " in err
+        and "was not written by DGX-Pixels" in err
+        and "--overwrite" in err
+    )
     assert player.read_bytes() == HAND_MADE
     assert main([*args, "--overwrite"]) == 0
     out = capsys.readouterr().out

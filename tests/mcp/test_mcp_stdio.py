@@ -245,3 +245,95 @@ def test_a_deploy_over_a_hand_made_asset_keeps_it(project, tiny_model, tmp_path)
 
     asyncio.run(session_run())
     assert (sprites / "player.json").read_text() == "{}"
+
+
+def test_an_agents_other_writes_keep_hand_made_files_too(project, tiny_model, tmp_path):
+    """pixelize_image, generate_animation and generate_tileset follow the deploy rule: a
+    file they did not write is refused unless overwrite, then kept; DGX-Pixels' own
+    .dgx-pixels/ folder is not for agents; a link at a target is kept as a link."""
+    root, game = project
+    art = root / "art"
+    art.mkdir()
+    hand = b"\x89PNG hand-made"
+    (art / "hero.png").write_bytes(hand)
+    (art / "knight.aseprite").write_bytes(b"hand-made aseprite")
+    from PIL import Image
+
+    Image.new("RGBA", (24, 24), (200, 40, 40, 255)).save(art / "in.png")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"SECRET")
+    sprites = game / "assets" / "sprites"
+    sprites.mkdir(parents=True)
+    (sprites / "leak.png").symlink_to(outside / "secret.png")
+
+    async def session_run():
+        async with stdio_session(root, tiny_model[0], tmp_path / "home") as s:
+            refused = await s.call_tool(
+                "pixelize_image", {"path": "art/in.png", "output": "art/hero.png"}
+            )
+            assert refused.is_error and "overwrite: true" in text_of(refused)
+            fresh = data_of(await s.call_tool("pixelize_image", {"path": "art/in.png"}))
+            again = data_of(await s.call_tool("pixelize_image", {"path": "art/in.png"}))
+            assert fresh["file"] != again["file"]  # a default name is never reused
+            made = data_of(await s.call_tool("pixelize_image", {"path": "art/in.png",
+                                                                "output": "art/hero.png", "overwrite": True}))  # fmt: skip
+            assert Path(made["replaced"][0]["kept_at"]).read_bytes() == hand
+            animation = {"prompt": "knight", "size": 16, "frames": 2, "steps": 1, "seed": 1,
+                         "output": "art", "name": "knight"}  # fmt: skip
+            refused = await s.call_tool("generate_animation", animation)
+            assert refused.is_error and f"knight.aseprite (in {art})" in text_of(refused)
+            for where in ("slime_game/.dgx-pixels", ".dgx-pixels/x"):
+                answer = await s.call_tool(
+                    "generate_tileset", {"prompt": "x", "output": where, "name": "deployed"}
+                )
+                assert answer.is_error and "own .dgx-pixels/ folder" in text_of(answer)
+            bad = await s.call_tool("generate_sprite", {"prompt": "gem", "seed": True})
+            assert bad.is_error and "seed must be a whole number" in text_of(bad)
+            bad = await s.call_tool("export_to_bevy", {"source": "art/in.png", "project": "slime_game",
+                                                       "overwrite": "yes"})  # fmt: skip
+            assert bad.is_error and "overwrite must be true or false" in text_of(bad)
+            kept = data_of(await s.call_tool("export_to_bevy", {"source": "art/in.png", "name": "leak",
+                                                                "project": "slime_game", "overwrite": True}))  # fmt: skip
+            copy = Path(kept["replaced"][0]["kept_at"])
+            assert copy.is_symlink()  # the link was kept as a link: never read through
+
+    asyncio.run(session_run())
+    assert (art / "knight.aseprite").read_bytes() == b"hand-made aseprite"
+    assert (outside / "secret.png").read_bytes() == b"SECRET"
+    assert b"SECRET" not in b"".join(
+        p.read_bytes() for p in game.rglob("*") if p.is_file() and not p.is_symlink()
+    )
+
+
+def test_a_tool_name_that_is_not_text_is_a_tool_error_without_a_traceback(project, tmp_path):
+    root, _game = project
+    env = {**os.environ, "DGX_PIXELS_HOME": str(tmp_path / "home")}
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
+         "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": ["x"], "arguments": {}}},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": {"a": 1}, "arguments": {}}},
+    ]  # fmt: skip
+    server = subprocess.Popen([sys.executable, "-m", "dgx_pixels_app", "mcp", "--allow-root", str(root)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env)  # fmt: skip
+    try:
+        server.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+        server.stdin.flush()
+        answers = []
+        while len(answers) < 3:
+            line = server.stdout.readline()
+            assert line, server.stderr.read()
+            answers.append(json.loads(line))
+        server.stdin.close()
+        server.wait(30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    errors = [a["result"] for a in answers if a.get("id") in (2, 3)]
+    assert len(errors) == 2 and all(e["isError"] for e in errors), answers
+    assert "tool name must be text" in json.dumps(errors)
+    err = server.stderr.read()
+    assert "Traceback" not in err and "unhashable" not in err, err
