@@ -63,6 +63,7 @@ class AgentWindow(QDialog):
         layout.addWidget(self.where)
         self.config = QPlainTextEdit(readOnly=True)
         self.config.setFont(QFont("monospace"))
+        self.config.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # a path never looks split
         layout.addWidget(self.config, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(_copy_button(lambda: self._configs()[self.client.currentIndex()].text))
