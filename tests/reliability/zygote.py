@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -18,13 +19,20 @@ from urllib.parse import unquote
 
 from tests.reliability.scenarios import SCENARIOS
 
-PR_SET_PTRACER, PR_SET_PTRACER_ANY = 0x59616D61, -1
+PR_SET_PTRACER, PR_SET_PTRACER_ANY, PR_SET_PDEATHSIG = 0x59616D61, -1, 1
+
+
+def _die_with_parent() -> None:
+    """A killed test run leaves no zygote, and a dead zygote no waiting child."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _child(scenario, folder: Path, gate: int) -> None:
     try:  # let strace attach even where Yama restricts ptrace to ancestors
+        _die_with_parent()
         ctypes.CDLL(None).prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0)
-        os.read(gate, 1)
+        if not os.read(gate, 1):  # the zygote is gone: no save
+            os._exit(4)
         scenario.save(folder)
         code = 0
     except BaseException:
@@ -42,6 +50,7 @@ def _prepare(name: str, folder: Path) -> None:
 def main() -> None:
     import torch
 
+    _die_with_parent()
     torch.set_num_threads(1)  # few threads to fork from
     for name, scenario in SCENARIOS.items():  # warm up: every lazy import done before forking
         warm = Path(sys.argv[1]) / "warm" / str(abs(hash(name)))
