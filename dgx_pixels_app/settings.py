@@ -12,12 +12,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from dgx_pixels_app.core.atomic import atomic_write_text
+from dgx_pixels_app.core.atomic import atomic_write_text, locked
 from dgx_pixels_app.core.confine import own_files
 
 APP_DIR_NAME = "dgx-pixels"
@@ -109,9 +108,6 @@ def _same_shape(value, default) -> bool:
     return isinstance(value, type(default))
 
 
-_LOCK = threading.Lock()
-
-
 def update_settings(change: Callable[[Settings], None]) -> Settings:
     """The one way settings are written: ``change`` is applied to what the file holds
     now (under a lock, across threads and processes), and the result is written
@@ -121,23 +117,11 @@ def update_settings(change: Callable[[Settings], None]) -> Settings:
     folder = config_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     secure_settings()
-    with _LOCK, own_files(), _file_lock(folder / ".settings.lock"):
+    with own_files(), locked(folder / ".settings.lock"):
         settings = load_settings()
         change(settings)
         atomic_write_text(settings_path(), json.dumps(asdict(settings), indent=2), mode=0o600)
     return settings
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    import fcntl
-
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def secure_settings() -> None:

@@ -11,6 +11,7 @@ import contextlib
 import glob
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,3 +118,25 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str]) -> Iterator[None]:
+    """One writer at a time for a read-change-write (the settings, a game's deploy record):
+    across this process's threads and across processes (``flock`` on ``path``, made 0600).
+    """
+    import fcntl
+
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(os.path.realpath(path), threading.Lock())
+    with lock:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock

@@ -18,13 +18,12 @@ import contextlib
 import hashlib
 import json
 import os
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dgx_pixels_app.core.atomic import atomic_write_bytes, atomic_write_text
+from dgx_pixels_app.core.atomic import atomic_write_bytes, atomic_write_text, locked
 from dgx_pixels_app.core.confine import check_write, make_folder
 from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
 from dgx_pixels_app.core.files import read_bytes
@@ -206,23 +205,8 @@ def _write(project: Path, files: dict[Path, bytes], hand_made: list[Path]) -> De
 @contextlib.contextmanager
 def _locked(project: Path) -> Iterator[None]:
     make_folder(project / FOLDER)
-    with _LOCK, _file_lock(project / FOLDER / ".lock"):
+    with locked(project / FOLDER / ".lock"):
         yield
-
-
-_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    import fcntl
-
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _keep(project: Path, path: Path, stamp: str) -> Path:

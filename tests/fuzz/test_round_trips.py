@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from dgx_pixels_app.core.document import Cel, Direction, Frame, Layer, Sprite, Tag
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
 from dgx_pixels_app.core.palette import Palette
+from tests.formats.test_aseprite import assert_same
 
 TEXT = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
@@ -62,27 +63,6 @@ def sprites(draw):
                                draw(st.sampled_from(list(Direction))),
                                draw(st.tuples(*[st.integers(0, 255)] * 3))))  # fmt: skip
     return sprite
-
-
-def assert_same(a: Sprite, b: Sprite) -> None:
-    assert (a.width, a.height) == (b.width, b.height)
-    assert [(x.name, x.visible, x.locked, x.opacity) for x in a.layers] == [
-        (x.name, x.visible, x.locked, x.opacity) for x in b.layers
-    ]
-    assert [f.duration_ms for f in a.frames] == [f.duration_ms for f in b.frames]
-    assert [(t.name, t.start, t.end, t.direction, tuple(t.color)) for t in a.tags] == [
-        (t.name, t.start, t.end, t.direction, tuple(t.color)) for t in b.tags
-    ]
-    assert a.palette.colors == b.palette.colors
-    for li, (la, lb) in enumerate(zip(a.layers, b.layers, strict=True)):
-        for fi, (fa, fb) in enumerate(zip(a.frames, b.frames, strict=True)):
-            ca, cb = a.cels.get((la.id, fa.id)), b.cels.get((lb.id, fb.id))
-            pa = ca.image if ca is not None else a.blank()
-            pb = cb.image if cb is not None else b.blank()
-            assert np.array_equal(pa, pb), (li, fi)
-            ga = ca.generation.to_dict() if ca is not None and ca.generation else None
-            gb = cb.generation.to_dict() if cb is not None and cb.generation else None
-            assert ga == gb, (li, fi)
 
 
 @given(sprites())
