@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
+from dgx_pixels_app.core.limits import is_number, is_whole
 
 SCHEMA = "dgx-pixels/generation@1"
 
@@ -123,20 +124,12 @@ class GenerationRequest:
         return cls.from_dict(data)
 
 
-def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 _FIELD_TYPES = {
     "prompt": lambda v: isinstance(v, str), "negative_prompt": lambda v: isinstance(v, str),
-    "seed": lambda v: v is None or _whole(v), "model": lambda v: isinstance(v, str),
-    "steps": _whole, "cfg": _number, "width": _whole, "height": _whole,
+    "seed": lambda v: v is None or is_whole(v), "model": lambda v: isinstance(v, str),
+    "steps": is_whole, "cfg": is_number, "width": is_whole, "height": is_whole,
     "scheduler": lambda v: isinstance(v, str), "mode": lambda v: isinstance(v, str),
-    "strength": lambda v: v is None or _number(v), "seamless": lambda v: isinstance(v, str),
+    "strength": lambda v: v is None or is_number(v), "seamless": lambda v: isinstance(v, str),
 }  # fmt: skip
 
 
@@ -144,7 +137,7 @@ def _is_lora(item) -> bool:
     return (
         isinstance(item, dict)
         and isinstance(item.get("path", ""), str)
-        and _number(item.get("weight", 1.0))
+        and is_number(item.get("weight", 1.0))
         and isinstance(item.get("enabled", True), bool)
     )
 

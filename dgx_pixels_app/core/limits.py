@@ -13,6 +13,16 @@ MAX_LAYERS = 1_000
 MAX_FILE_BYTES = 1 << 30  # 1 GiB
 
 
+def is_whole(value) -> bool:
+    """A whole number as read from JSON (``true`` is not one, though Python says so)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value) -> bool:
+    """A number as read from JSON (``true`` is not one)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def check_size(width: int, height: int, *, what: str = "Image", from_file: bool = False) -> None:
     """Raise a clear error if ``width`` x ``height`` cannot be a sprite."""
     error = FileFormatError if from_file else InvalidInputError

@@ -16,6 +16,7 @@ from dgx_pixels_app import __version__
 from dgx_pixels_app.core.atomic import atomic_write_text
 from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
 from dgx_pixels_app.core.files import read_text
+from dgx_pixels_app.core.limits import is_whole
 
 SCHEMA = "dgx-pixels/batch@1"
 NAME = "manifest.json"
@@ -87,17 +88,13 @@ class Manifest:
 STATUSES = ("done", "failed", "pending")
 
 
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _well_formed(entry: dict) -> bool:
     """What resuming relies on: a status, an index, and (if there) a request and a size."""
     return (
         entry.get("status") in STATUSES
-        and _whole(entry.get("index"))
+        and is_whole(entry.get("index"))
         and isinstance(entry.get("request", {}), dict)
-        and _whole(entry.get("size", 0))
+        and is_whole(entry.get("size", 0))
     )
 
 

@@ -55,6 +55,11 @@ def result(data: dict, image: np.ndarray | None = None) -> CallToolResult:
     return CallToolResult(content=content, structured_content=data)
 
 
+def kept(pairs) -> list[dict]:
+    """The files a call replaced, and where each old one was kept."""
+    return [{"file": str(path), "kept_at": str(copy)} for path, copy in pairs]
+
+
 def unique_path(folder: Path, stem: str, suffix: str = ".png") -> Path:
     path, n = folder / f"{stem}{suffix}", 1
     while path.exists():
@@ -147,7 +152,7 @@ class ToolBase:
         data = {
             **(extra or {}), "project": str(root), "asset_path": export.asset_path,
             "files": [str(p) for p in files],
-            "replaced": [{"file": str(p), "kept_at": str(kept)} for p, kept in export.deployed.replaced],
+            "replaced": kept(export.deployed.replaced),
             "updated": [str(p) for p in export.deployed.updated],
             "layout_ron": export.layout.read_text(encoding="utf-8"), "snippet": export.snippet,
             "frames": len(export.sheet.frames),

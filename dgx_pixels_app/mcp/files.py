@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.mcp.base import ToolBase, result, unique_path
+from dgx_pixels_app.mcp.base import ToolBase, kept, result, unique_path
 from dgx_pixels_app.mcp.limits import Cell, Colors, Name, OptionalPath, PathText, check_range
 
 
@@ -85,17 +85,17 @@ class FileTools(ToolBase):
             image = read_rgba(source)
             out = pixelize(image, PixelizeOptions(cell=cell, colors=colors, palette=chosen,
                                                   remove_background=not keep_background))  # fmt: skip
-            kept = guard(target.parent, [target], bool(overwrite), keep=True)
+            replaced = guard(target.parent, [target], bool(overwrite), keep=True)
             write_png(target, out.image)
             remember(target.parent, [target])
-            return out, kept
+            return out, replaced
 
-        out, kept = await asyncio.to_thread(work)
+        out, replaced = await asyncio.to_thread(work)
         h, w = out.image.shape[:2]
         data = {"file": str(target), "width": w, "height": h, "colors": len(out.palette),
                 "cell": list(out.cell_size) if out.cell_size else None,
                 "background_removed": out.background is not None,
-                "replaced": [{"file": str(p), "kept_at": str(k)} for p, k in kept]}  # fmt: skip
+                "replaced": kept(replaced)}  # fmt: skip
         return result(data, out.image)
 
     async def inspect_sprite(self, path: PathText):

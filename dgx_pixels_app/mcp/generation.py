@@ -10,11 +10,12 @@ import asyncio
 
 from mcp.server.mcpserver import Context
 
+from dgx_pixels_app.core.confine import make_folder
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.engine.engine import CancelToken
 from dgx_pixels_app.jobs.job import Job, PostSteps
-from dgx_pixels_app.mcp.base import ToolBase, result, unique_path
+from dgx_pixels_app.mcp.base import ToolBase, kept, result, unique_path
 from dgx_pixels_app.mcp.bridge import blocking_runner, run_job
 from dgx_pixels_app.mcp.limits import (
     METHODS,
@@ -105,8 +106,6 @@ class GenerationTools(ToolBase):
         tag = self._tag("generate_sprite", into_document)
         done = await self._sprites(prompt, kind, style, size, chosen, seed, refs, count,
                                    steps, tag, ctx)  # fmt: skip
-        from dgx_pixels_app.core.confine import make_folder
-
         make_folder(folder)
         sprites = []
         for item in done.items:
@@ -145,7 +144,7 @@ class GenerationTools(ToolBase):
             "folder": str(files.folder), "frames": [str(p) for p in files.frames],
             "aseprite": str(files.aseprite), "sheet": str(files.sheet), "json": str(files.json),
             "gif": str(files.gif), "manifest": str(files.manifest),
-            "replaced": [{"file": str(p), "kept_at": str(k)} for p, k in files.replaced],
+            "replaced": kept(files.replaced),
             "consistency": [{"frame": i, "changed": round(c.change, 3), "drift_px": round(c.drift, 2),
                              "broken": c.broken(size)} for i, c in enumerate(files.checks)],
         }  # fmt: skip
@@ -206,7 +205,7 @@ class GenerationTools(ToolBase):
                  for e in target.manifest.images]  # fmt: skip
         sheet = next((p for p in target.files if p.suffix == ".png" and p.stem == stem), None)
         data = {"tiles": tiles, "files": [str(p) for p in target.files], "folder": str(folder),
-                "replaced": [{"file": str(p), "kept_at": str(k)} for p, k in target.replaced]}  # fmt: skip
+                "replaced": kept(target.replaced)}  # fmt: skip
         return result(data, read_rgba(sheet) if sheet else None)
 
     async def generate_and_deploy(

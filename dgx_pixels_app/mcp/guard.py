@@ -8,6 +8,7 @@ from typing import Any
 
 from mcp_types import CallToolResult, TextContent
 
+from dgx_pixels_app.core.limits import is_number
 from dgx_pixels_app.mcp.limits import BOOLEANS, NUMBERS, WHOLE
 
 
@@ -20,7 +21,7 @@ def _wrong_type(name: str, value) -> str | None:
         return None
     if name in BOOLEANS and not isinstance(value, bool):
         return f"{name} must be true or false, not {value!r}."
-    number = isinstance(value, int | float) and not isinstance(value, bool)
+    number = is_number(value)
     if name in WHOLE and not (number and float(value).is_integer()):
         return f"{name} must be a whole number, not {value!r}."
     if name in NUMBERS and not number:

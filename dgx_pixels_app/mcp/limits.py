@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import Field
 
 from dgx_pixels_app.core.errors import OptionError
+from dgx_pixels_app.core.limits import is_whole
 from dgx_pixels_app.core.names import MAX_NAME
 from dgx_pixels_app.mcp.confine import MAX_PATH
 
@@ -95,7 +96,7 @@ def check_range(name: str, value, argument: str | None = None) -> None:
     if value is None:
         return
     low, high = RANGES[name]
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not is_whole(value) or not low <= value <= high:
         raise OptionError(argument or name, f"must be {low} to {high}, not {value!r}")
 
 
