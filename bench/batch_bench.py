@@ -31,8 +31,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("DGX_PIXELS_HOME", tempfile.mkdtemp(prefix="dgx-bench-home-"))
 
 from dgx_pixels_app.core.generation import GenerationRequest  # noqa: E402
-from dgx_pixels_app.engine.backend import LocalBackend, Task  # noqa: E402
+from dgx_pixels_app.engine.backend import Task
 from dgx_pixels_app.engine.engine import Engine  # noqa: E402
+from dgx_pixels_app.engine.local import LocalBackend  # noqa: E402
 from dgx_pixels_app.jobs.batch import BatchOptions, prepare_batch  # noqa: E402
 from dgx_pixels_app.jobs.items import parse_items  # noqa: E402
 from dgx_pixels_app.jobs.job import Job  # noqa: E402
@@ -74,7 +75,7 @@ def overhead(model: str, n: int, size: int, steps: int, out: Path) -> list[tuple
 
 
 def ray_rows(model: str, n: int, size: int, steps: int) -> list[tuple]:
-    from dgx_pixels_app.engine.engine import CancelToken
+    from dgx_pixels_app.core.generation import CancelToken
     from dgx_pixels_app.engine.ray_backend import RayBackend
 
     reqs = requests(n, size, steps)

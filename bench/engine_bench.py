@@ -29,6 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef  # noqa: E402
 from dgx_pixels_app.engine.engine import Engine  # noqa: E402
+from dgx_pixels_app.engine.local import LocalBackend  # noqa: E402
 
 
 def timed(fn, repeat: int) -> float:
@@ -139,7 +140,7 @@ def ui_stall(engine: Engine, request: GenerationRequest) -> float:
     from dgx_pixels_app.gui.job_client import JobClient
 
     app = QApplication.instance() or QApplication([])
-    client = JobClient(engine)
+    client = JobClient(LocalBackend(engine))
     gaps, clock, done = [], QElapsedTimer(), []
     timer = QTimer()
     timer.timeout.connect(lambda: gaps.append(clock.restart()))

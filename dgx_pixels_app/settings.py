@@ -71,6 +71,8 @@ class Settings:
     mcp_token: str = ""  # the bearer token of the MCP server over HTTP (made on first use)
     mcp_port: int = 8765
     agent_roots: list = field(default_factory=list)  # folders agents may write into (in-app)
+    backend: str = "local"  # where jobs run: local, ray or ray:HOST:PORT (every front end)
+    engine_switches: list = field(default_factory=list)  # engine options switched on
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
         text = str(Path(path).resolve())

@@ -27,9 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from dgx_pixels_app.core.generation import GenerationRequest
+    from dgx_pixels_app.core.generation import GenerationRequest, validate
     from dgx_pixels_app.engine.backend import Task
-    from dgx_pixels_app.engine.engine import validate
     from dgx_pixels_app.jobs.job import Job
 
     if not 1 <= args.batch <= 256:

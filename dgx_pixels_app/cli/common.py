@@ -21,9 +21,9 @@ def add_model_options(p: argparse.ArgumentParser, backend: bool = True) -> None:
     p.add_argument("--device", default="auto", help="auto, cuda, cpu, mps")
     if backend:
         p.add_argument(
-            "--backend", default="local", metavar="local|ray[:HOST:PORT]",
-            help="run on this process's engine (default) or on a Ray cluster "
-            "(ray: a local Ray; ray:HOST:PORT: join that cluster)",
+            "--backend", metavar="local|ray[:HOST:PORT]",
+            help="run on this process's engine or on a Ray cluster (ray: a local Ray; "
+            "ray:HOST:PORT: join that cluster); default: the app's setting, local",
         )  # fmt: skip
         p.add_argument(
             "--workers", type=int,
@@ -79,15 +79,12 @@ def parse_loras(values: list[str]):
 
 def make_queue(args: argparse.Namespace):
     """A job queue on the back end the arguments ask for, logging metrics."""
-    from dgx_pixels_app.engine.backend import make_backend
-    from dgx_pixels_app.engine.settings import EngineSettings
+    from dgx_pixels_app.engine.factory import make_backend
     from dgx_pixels_app.jobs.metrics import MetricsLog
     from dgx_pixels_app.jobs.queue import JobQueue
 
-    backend = make_backend(
-        getattr(args, "backend", "local"), EngineSettings(device=args.device),
-        workers=getattr(args, "workers", None),
-    )  # fmt: skip
+    backend = make_backend(getattr(args, "backend", None), workers=getattr(args, "workers", None),
+                           device=args.device)  # fmt: skip
     return JobQueue(backend, MetricsLog())
 
 

@@ -68,8 +68,7 @@ def kind_and_prompt(words: list[str]) -> tuple[dict | None, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dgx_pixels_app.core.generation import GenerationRequest
-    from dgx_pixels_app.engine.engine import validate
+    from dgx_pixels_app.core.generation import GenerationRequest, validate
     from dgx_pixels_app.formats.images import write_png
     from dgx_pixels_app.jobs.items import slug
     from dgx_pixels_app.jobs.job import Job, JobProgress, ModelLoaded, PostSteps

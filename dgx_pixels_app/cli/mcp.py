@@ -25,19 +25,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--steps", type=int, help="default steps (default: the kind's)")
     p.add_argument("--device", default="auto", help="auto, cuda, cpu, mps")
+    p.add_argument(
+        "--backend", metavar="local|ray[:HOST:PORT]",
+        help="where the agents' jobs run (default: the app's setting, local)",
+    )  # fmt: skip
+    p.add_argument("--workers", type=int, help="Ray workers (default: one per GPU)")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from dgx_pixels_app.cli.common import resolve_model
+    from dgx_pixels_app.cli.common import make_queue, resolve_model
     from dgx_pixels_app.core.confine import confine_process
     from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError, OptionError
-    from dgx_pixels_app.engine.backend import LocalBackend
-    from dgx_pixels_app.engine.settings import EngineSettings
-    from dgx_pixels_app.jobs.metrics import MetricsLog
-    from dgx_pixels_app.jobs.queue import JobQueue
     from dgx_pixels_app.mcp.confine import Roots
     from dgx_pixels_app.mcp.server import ServerConfig, build_server
     from dgx_pixels_app.settings import models_dir
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     except DgxPixelsError as exc:
         print(f"dgx-pixels mcp: {exc} Generation tools will say so.", file=sys.stderr)
         model = None
-    queue = JobQueue(LocalBackend(settings=EngineSettings(device=args.device)), MetricsLog())
+    queue = make_queue(args)
     config = ServerConfig(roots=roots, model=model, resolution=args.resolution, steps=args.steps)
     server = build_server(queue, config)
     confine_process(roots.writable)  # this process writes for agents only (core/confine)

@@ -10,6 +10,7 @@ version's metadata survives a round trip through an older one.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -17,6 +18,23 @@ from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
 from dgx_pixels_app.core.limits import is_number, is_whole
 
 SCHEMA = "dgx-pixels/generation@1"
+SCHEDULERS = ("euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras", "ddim", "unipc")
+SEAMLESS_AXES = ("", "x", "y", "xy")
+MAX_SEED = 2**32 - 1
+
+
+class CancelToken:
+    """Set by whoever wants a running request stopped; checked by whatever runs it."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
 
 
 @dataclass
@@ -45,6 +63,7 @@ class GenerationRequest:
     negative_prompt: str = ""
     seed: int | None = None
     model: str = ""
+    model_sha256: str = ""  # set by the engine that ran it
     loras: list[LoraRef] = field(default_factory=list)
     steps: int = 20
     cfg: float = 5.0
@@ -93,6 +112,7 @@ class GenerationRequest:
             ("Steps", self.steps), ("Sampler", sampler), ("CFG scale", _num(self.cfg)),
             ("Seed", self.seed), ("Size", f"{self.width}x{self.height}"),
         ]  # fmt: skip
+        model_hash = model_hash or self.model_sha256
         if model_hash:
             pairs.append(("Model hash", model_hash[:10]))
         if self.model:
@@ -124,9 +144,37 @@ class GenerationRequest:
         return cls.from_dict(data)
 
 
+def validate(request: GenerationRequest, count: int = 1) -> None:
+    """Every limit a request must hold, all problems in one message (before any work)."""
+    problems = []
+    if not request.prompt.strip():
+        problems.append("the prompt is empty")
+    for name in ("width", "height"):
+        value = getattr(request, name)
+        if not 64 <= value <= 2048 or value % 8:
+            problems.append(f"{name} must be a multiple of 8 between 64 and 2048, not {value}")
+    if not 1 <= request.steps <= 150:
+        problems.append(f"steps must be 1 to 150, not {request.steps}")
+    if not 0 <= request.cfg <= 30:
+        problems.append(f"CFG must be 0 to 30, not {request.cfg}")
+    if not 1 <= count <= 16:
+        problems.append(f"count must be 1 to 16, not {count}")
+    if request.seed is not None and not 0 <= request.seed <= MAX_SEED:
+        problems.append(f"the seed must be 0 to {MAX_SEED}")
+    if request.scheduler and request.scheduler not in SCHEDULERS:
+        problems.append(f"scheduler must be one of {', '.join(SCHEDULERS)}")
+    if request.strength is not None and not 0 < request.strength <= 1:
+        problems.append("strength must be above 0 and at most 1")
+    if request.seamless not in SEAMLESS_AXES:
+        problems.append("seamless must be x, y or xy")
+    if problems:
+        raise InvalidInputError("Cannot generate: " + "; ".join(problems) + ".")
+
+
 _FIELD_TYPES = {
     "prompt": lambda v: isinstance(v, str), "negative_prompt": lambda v: isinstance(v, str),
     "seed": lambda v: v is None or is_whole(v), "model": lambda v: isinstance(v, str),
+    "model_sha256": lambda v: isinstance(v, str),
     "steps": is_whole, "cfg": is_number, "width": is_whole, "height": is_whole,
     "scheduler": lambda v: isinstance(v, str), "mode": lambda v: isinstance(v, str),
     "strength": lambda v: v is None or is_number(v), "seamless": lambda v: isinstance(v, str),

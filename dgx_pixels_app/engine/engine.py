@@ -15,20 +15,19 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
-from dgx_pixels_app.core.generation import GenerationRequest
+from dgx_pixels_app.core.generation import MAX_SEED, CancelToken, GenerationRequest, validate
+from dgx_pixels_app.engine.backend import GenerationResult, Progress
 from dgx_pixels_app.engine.loader import LoadedModel, check_model_path, load_model
 from dgx_pixels_app.engine.lora import LoraSet
-from dgx_pixels_app.engine.seamless import AXES, seamless
+from dgx_pixels_app.engine.seamless import seamless
 from dgx_pixels_app.engine.settings import EngineSettings
 
-SCHEDULERS = ("euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras", "ddim", "unipc")
-MAX_SEED = 2**32 - 1
 # A linear map from SDXL latents to RGB: a preview costs one tiny matrix product.
 _LATENT_RGB = np.array(
     [
@@ -42,33 +41,6 @@ _LATENT_RGB = np.array(
 _LATENT_BIAS = np.array([0.1084, -0.0175, -0.0011], dtype=np.float32)
 
 
-class CancelToken:
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-
-@dataclass
-class Progress:
-    step: int
-    total: int
-    preview: np.ndarray | None  # small RGB uint8 image, or None
-
-
-@dataclass
-class GenerationResult:
-    images: list[np.ndarray]  # RGBA uint8, one per requested image
-    requests: list[GenerationRequest]  # the exact request behind each image (its seed)
-    seconds: float
-    steps_per_second: float
-
-
 class _Cancelled(Exception):
     pass
 
@@ -79,32 +51,6 @@ def latents_to_preview(latents) -> np.ndarray:
     return np.clip((rgb + 1.0) * 127.5, 0, 255).astype(np.uint8)
 
 
-def validate(request: GenerationRequest, count: int = 1) -> None:
-    problems = []
-    if not request.prompt.strip():
-        problems.append("the prompt is empty")
-    for name in ("width", "height"):
-        value = getattr(request, name)
-        if not 64 <= value <= 2048 or value % 8:
-            problems.append(f"{name} must be a multiple of 8 between 64 and 2048, not {value}")
-    if not 1 <= request.steps <= 150:
-        problems.append(f"steps must be 1 to 150, not {request.steps}")
-    if not 0 <= request.cfg <= 30:
-        problems.append(f"CFG must be 0 to 30, not {request.cfg}")
-    if not 1 <= count <= 16:
-        problems.append(f"count must be 1 to 16, not {count}")
-    if request.seed is not None and not 0 <= request.seed <= MAX_SEED:
-        problems.append(f"the seed must be 0 to {MAX_SEED}")
-    if request.scheduler and request.scheduler not in SCHEDULERS:
-        problems.append(f"scheduler must be one of {', '.join(SCHEDULERS)}")
-    if request.strength is not None and not 0 < request.strength <= 1:
-        problems.append("strength must be above 0 and at most 1")
-    if request.seamless not in AXES:
-        problems.append("seamless must be x, y or xy")
-    if problems:
-        raise InvalidInputError("Cannot generate: " + "; ".join(problems) + ".")
-
-
 class Engine:
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = settings or EngineSettings()
@@ -112,6 +58,7 @@ class Engine:
         self.loras: LoraSet | None = None
         self._derived: dict[str, object] = {}
         self._lock = threading.Lock()
+        self._model_sha256: str | None = None
         self.last_steps_per_second: float | None = None
 
     # -- models -----------------------------------------------------------------
@@ -131,6 +78,7 @@ class Engine:
 
     def _free(self) -> None:
         self.model = None
+        self._model_sha256 = None
         self.loras = None
         self._derived.clear()
         gc.collect()
@@ -179,111 +127,62 @@ class Engine:
         validate(request, count)
         if self.model is None:
             raise ModelError("No model is loaded: load one first (Model ▸ Load Model…).")
-        import torch
-
+        mode = "inpaint" if mask is not None else "img2img" if init_image is not None else "txt2img"
         with self._lock:
-            mode = (
-                "inpaint"
-                if mask is not None
-                else "img2img"
-                if init_image is not None
-                else "txt2img"
-            )
             pipe = self._pipeline(mode)
             self._set_scheduler(pipe, request.scheduler)
             if self.loras is not None:
                 self.loras.apply(request.loras)
             seed = request.seed if request.seed is not None else random.randint(0, MAX_SEED)
-            device = self.model.device
-            gen_device = "cpu" if device.type == "mps" else device
-            generators = [
-                torch.Generator(gen_device).manual_seed((seed + i) % (MAX_SEED + 1))
-                for i in range(count)
-            ]
-            steps_done = [0]
-            start = time.perf_counter()
-
-            def on_step(_pipe, step, _timestep, kwargs):
-                if cancel is not None and cancel.cancelled:
-                    raise _Cancelled
-                steps_done[0] = step + 1
-                if progress is not None:
-                    preview = None
-                    if preview_every and (step % preview_every == 0 or step + 1 == total):
-                        preview = latents_to_preview(kwargs["latents"][0])
-                    progress(Progress(step + 1, total, preview))
-                return kwargs
-
-            args = {
-                "prompt": request.prompt,
-                "negative_prompt": request.negative_prompt or None,
-                "num_inference_steps": request.steps,
-                "guidance_scale": request.cfg,
-                "num_images_per_prompt": count,
-                "generator": generators,
-                "callback_on_step_end": on_step,
-                "callback_on_step_end_tensor_inputs": ["latents"],
-                "output_type": "np",
-            }
-            strength = (
-                request.strength
-                if request.strength is not None
-                else (0.6 if mode == "img2img" else 0.99)
+            call = _Call(request, mode, count, init_image, mask)
+            args = call.arguments(self.model.device, seed)
+            done = [0]
+            args["callback_on_step_end"] = _on_step(
+                call.total, done, progress, cancel, preview_every
             )
-            if mode == "txt2img":
-                args.update(width=request.width, height=request.height)
-                total = request.steps
-            else:
-                from PIL import Image
-
-                image = _rgb(init_image)
-                args.update(image=Image.fromarray(image), strength=strength)
-                total = int(request.steps * strength)
-                if total < 1:
-                    raise InvalidInputError(
-                        f"{request.steps} steps at strength {strength:g} denoise nothing: use at "
-                        f"least {math.ceil(1 / strength)} steps or a higher strength."
-                    )
-                if mode == "inpaint":
-                    if mask.shape != init_image.shape[:2]:
-                        raise InvalidInputError("The inpaint mask must be the size of the image.")
-                    args.update(
-                        mask_image=Image.fromarray(np.where(mask, 255, 0).astype(np.uint8), "L"),
-                        width=image.shape[1],
-                        height=image.shape[0],
-                    )
-            tiling = seamless((pipe.unet, pipe.vae), request.seamless)
-            try:
-                with torch.inference_mode(), tiling:
-                    output = pipe(**args)
-            except _Cancelled:
-                raise CancelledError(f"Cancelled after {steps_done[0]} of {total} steps.") from None
-            except torch.cuda.OutOfMemoryError as exc:
-                gc.collect()
-                torch.cuda.empty_cache()
-                raise ModelError(
-                    f"Out of GPU memory generating {count} × {request.width}×{request.height}. Try fewer images, "
-                    "a smaller size, or VAE tiling. The model is still loaded."
-                ) from exc
+            start = time.perf_counter()
+            output = self._run(pipe, args, call, done)
             elapsed = time.perf_counter() - start
             images = [_rgba(img) for img in output.images]
-            if mode == "inpaint":
-                # the artist's pixels outside the mask are kept exactly, not round-tripped
-                # through the VAE
-                for image in images:
-                    image[~mask] = np.dstack(
-                        [_rgb(init_image), np.full(mask.shape, 255, np.uint8)]
-                    )[~mask]
-            self.last_steps_per_second = total * count / elapsed if elapsed > 0 else None
-            requests = [
-                replace(request, seed=(seed + i) % (MAX_SEED + 1), model=str(self.model.path), mode=mode,
-                        strength=None if mode == "txt2img" else strength,
-                        width=images[i].shape[1], height=images[i].shape[0])
-                for i in range(len(images))
-            ]  # fmt: skip
-            return GenerationResult(
-                images, requests, elapsed, total / elapsed if elapsed > 0 else 0.0
-            )
+            if mode == "inpaint":  # the artist's pixels outside the mask are kept exactly
+                _keep_unmasked(images, init_image, mask)
+            rate = call.total / elapsed if elapsed > 0 else 0.0
+            self.last_steps_per_second = rate * count or None
+            return GenerationResult(images, self._provenance(call, images, seed), elapsed, rate)
+
+    def _run(self, pipe, args: dict, call: _Call, done: list[int]):
+        """The pipeline call, with cancel and out-of-memory turned into the app's errors."""
+        import torch
+
+        try:
+            with torch.inference_mode(), seamless((pipe.unet, pipe.vae), call.request.seamless):
+                return pipe(**args)
+        except _Cancelled:
+            raise CancelledError(f"Cancelled after {done[0]} of {call.total} steps.") from None
+        except torch.cuda.OutOfMemoryError as exc:
+            gc.collect()
+            torch.cuda.empty_cache()
+            r = call.request
+            raise ModelError(
+                f"Out of GPU memory generating {call.count} × {r.width}×{r.height}. Try fewer "
+                "images, a smaller size, or VAE tiling. The model is still loaded."
+            ) from exc
+
+    def _provenance(self, call: _Call, images, seed: int) -> list[GenerationRequest]:
+        """The exact request behind each image: its seed, the model by absolute path and
+        hash, the mode and size it really ran at (the same whichever back end ran it)."""
+        model = self.model.path.expanduser().resolve()
+        if self._model_sha256 is None:
+            from dgx_pixels_app.engine.hashes import sha256
+
+            self._model_sha256 = sha256(model)
+        strength = None if call.mode == "txt2img" else call.strength
+        return [
+            replace(call.request, seed=(seed + i) % (MAX_SEED + 1), model=str(model),
+                    model_sha256=self._model_sha256, mode=call.mode, strength=strength,
+                    width=image.shape[1], height=image.shape[0])
+            for i, image in enumerate(images)
+        ]  # fmt: skip
 
     def _pipeline(self, mode: str):
         pipe = self.model.pipe
@@ -328,6 +227,75 @@ class Engine:
         cls, extra = choices[name]
         pipe.scheduler = cls.from_config(config, **extra)
         pipe._dgx_scheduler = name
+
+
+class _Call:
+    """One request's pipeline arguments: the mode, strength and number of steps it runs."""
+
+    def __init__(self, request: GenerationRequest, mode: str, count: int, init_image, mask):
+        self.request, self.mode, self.count = request, mode, count
+        self.init_image, self.mask = init_image, mask
+        default = 0.6 if mode == "img2img" else 0.99
+        self.strength = request.strength if request.strength is not None else default
+        self.total = request.steps if mode == "txt2img" else int(request.steps * self.strength)
+
+    def arguments(self, device, seed: int) -> dict:
+        import torch
+
+        r = self.request
+        gen_device = "cpu" if device.type == "mps" else device
+        generators = [torch.Generator(gen_device).manual_seed((seed + i) % (MAX_SEED + 1))
+                      for i in range(self.count)]  # fmt: skip
+        args = {
+            "prompt": r.prompt, "negative_prompt": r.negative_prompt or None,
+            "num_inference_steps": r.steps, "guidance_scale": r.cfg,
+            "num_images_per_prompt": self.count, "generator": generators,
+            "callback_on_step_end_tensor_inputs": ["latents"], "output_type": "np",
+        }  # fmt: skip
+        if self.mode == "txt2img":
+            return {**args, "width": r.width, "height": r.height}
+        return {**args, **self._source()}
+
+    def _source(self) -> dict:
+        from PIL import Image
+
+        image = _rgb(self.init_image)
+        if self.total < 1:
+            raise InvalidInputError(
+                f"{self.request.steps} steps at strength {self.strength:g} denoise nothing: use "
+                f"at least {math.ceil(1 / self.strength)} steps or a higher strength."
+            )
+        args = {"image": Image.fromarray(image), "strength": self.strength}
+        if self.mode == "inpaint":
+            if self.mask.shape != self.init_image.shape[:2]:
+                raise InvalidInputError("The inpaint mask must be the size of the image.")
+            mask = Image.fromarray(np.where(self.mask, 255, 0).astype(np.uint8), "L")
+            args.update(mask_image=mask, width=image.shape[1], height=image.shape[0])
+        return args
+
+
+def _on_step(total: int, done: list[int], progress, cancel, preview_every: int):
+    """diffusers' step callback: cancel by raising, progress with a cheap preview."""
+
+    def on_step(_pipe, step, _timestep, kwargs):
+        if cancel is not None and cancel.cancelled:
+            raise _Cancelled
+        done[0] = step + 1
+        if progress is not None:
+            preview = None
+            if preview_every and (step % preview_every == 0 or step + 1 == total):
+                preview = latents_to_preview(kwargs["latents"][0])
+            progress(Progress(step + 1, total, preview))
+        return kwargs
+
+    return on_step
+
+
+def _keep_unmasked(images: list[np.ndarray], init_image: np.ndarray, mask: np.ndarray) -> None:
+    """Outside the mask, the source's pixels exactly (not round-tripped through the VAE)."""
+    source = np.dstack([_rgb(init_image), np.full(mask.shape, 255, np.uint8)])
+    for image in images:
+        image[~mask] = source[~mask]
 
 
 def _rgb(image: np.ndarray) -> np.ndarray:

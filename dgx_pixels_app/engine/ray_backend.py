@@ -19,17 +19,14 @@ raises a :class:`ModelError` that says how to install it.
 from __future__ import annotations
 
 import logging
-import os
-import queue
-import socket
-import threading
 import time
 from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
+from dgx_pixels_app.core.errors import CancelledError, ModelError, OptionError
+from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.engine.backend import (
     Backend,
     Emit,
@@ -38,12 +35,10 @@ from dgx_pixels_app.engine.backend import (
     TaskDone,
     TaskFailed,
     TaskProgress,
-    model_info,
-    peak_memory,
-    run_task,
     same_model,
 )
-from dgx_pixels_app.engine.engine import CancelToken, Engine
+from dgx_pixels_app.engine.ray_cluster import Cluster, connect, parse_address
+from dgx_pixels_app.engine.ray_worker import EngineWorker, _Cancelled
 from dgx_pixels_app.engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)
@@ -58,103 +53,6 @@ except ImportError:  # pragma: no cover - exercised only without the extra
     ray = None
 
 
-class _Cancelled:
-    def __init__(self, index: int, message: str) -> None:
-        self.index, self.message = index, message
-
-
-class EngineWorker:
-    """A Ray actor: a resident engine. Created with ``ray.remote`` by the back end."""
-
-    def __init__(self, model: str, settings: dict, threads: int | None) -> None:
-        if threads:
-            import torch
-
-            torch.set_num_threads(threads)
-        self.engine = Engine(EngineSettings(**settings))
-        self.model_path = model
-        self.tokens: dict[int, CancelToken] = {}
-
-    def ensure(self) -> tuple[bool, object]:
-        """(True, ModelInfo) once the model is loaded, or (False, a message)."""
-        from dgx_pixels_app.core.errors import DgxPixelsError
-
-        try:
-            if self.engine.model is None or not same_model(self.engine.model.path, self.model_path):
-                self.engine.load(self.model_path)
-        except DgxPixelsError as exc:
-            return False, str(exc)
-        except Exception as exc:  # reported to the driver as a message
-            return False, f"Could not load the model on {socket.gethostname()}: {exc}"
-        return True, model_info(self.engine)
-
-    def switch(self, model: str) -> tuple[bool, object]:
-        self.model_path = model
-        return self.ensure()
-
-    def where(self) -> tuple[str, int]:
-        return socket.gethostname(), os.getpid()
-
-    def cancel(self, index: int) -> None:
-        token = self.tokens.get(index)
-        if token is not None:
-            token.cancel()
-
-    def generate(self, task: Task, previews: bool):
-        """A streaming generator: TaskProgress… then TaskDone, TaskFailed or _Cancelled."""
-        ok, info = self.ensure()
-        if not ok:
-            yield TaskFailed(task.index, info)
-            return
-        token = self.tokens[task.index] = CancelToken()
-        events: queue.Queue = queue.Queue()
-        worker = f"{socket.gethostname()}:{os.getpid()}"
-
-        def work() -> None:
-            def emit(event) -> None:
-                if isinstance(event, TaskDone):
-                    event.worker, event.peak_memory = worker, peak_memory()
-                events.put(event)
-
-            try:
-                run_task(self.engine, task, emit, token, previews)
-            except CancelledError as exc:
-                events.put(_Cancelled(task.index, str(exc)))
-            finally:
-                events.put(None)
-
-        thread = threading.Thread(target=work, name=f"task-{task.index}", daemon=True)
-        thread.start()
-        try:
-            while (event := events.get()) is not None:
-                yield event
-        finally:
-            self.tokens.pop(task.index, None)
-            thread.join()
-
-
-def parse_address(address: str) -> tuple[str, int]:
-    host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():
-        raise InvalidInputError(
-            f"A Ray address is HOST:PORT (e.g. 10.0.0.5:6379), not '{address}'."
-        )
-    return host, int(port)
-
-
-def check_reachable(address: str, timeout: float = 5.0) -> None:
-    """Refuse an unreachable head at once, rather than after Ray's long retries."""
-    host, port = parse_address(address)
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
-    except OSError as exc:
-        raise InvalidInputError(
-            f"Cannot reach the Ray cluster at {host}:{port} ({exc.strerror or exc}). Start it "
-            "on the head machine with 'ray start --head --port=6379', or use --backend local."
-        ) from exc
-
-
 class RayBackend(Backend):
     name = "ray"
 
@@ -165,35 +63,33 @@ class RayBackend(Backend):
         settings: EngineSettings | None = None,
         threads: int | None = None,
     ) -> None:
+        """Checks its arguments only: the cluster is joined on first use, on the thread
+        that runs jobs (a window never waits on the network)."""
         if ray is None:
             raise ModelError(
                 "The Ray back end needs Ray: install DGX-Pixels with the cluster extra "
                 "(pip install '.[cluster]')."
             )
         if workers is not None and not 1 <= workers <= 256:
-            raise InvalidInputError(f"Workers must be 1 to 256, not {workers}.")
+            raise OptionError("workers", f"must be 1 to 256, not {workers}")
         if address:
             parse_address(address)
+        self.address = address
         self.settings = settings or EngineSettings()
-        self.started_ray = False
-        self._guard = None
-        if not ray.is_initialized():
-            if address:
-                check_reachable(address)
-                ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
-            else:
-                from dgx_pixels_app.engine.reaper import guard_children
+        self.requested = (workers, threads)
+        self.cluster: Cluster | None = None
+        self.actors: list = []
+        self._model: ModelInfo | None = None
 
-                # Ray's helpers must not outlive this process, even killed with -9
-                self._guard = guard_children("/ray/")
-                ray.init(include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False)
-                self.started_ray = True
+    def _connect(self) -> None:
+        if self.cluster is not None:
+            return
+        self.cluster = connect(self.address)
         gpus = int(ray.cluster_resources().get("GPU", 0))
+        workers, threads = self.requested
         self.use_gpu = gpus > 0 and self.settings.device in ("auto", "cuda")
         self.workers = workers or (gpus if self.use_gpu else 1)
         self.threads = threads if threads is not None else (None if self.use_gpu else 1)
-        self.actors: list = []
-        self._model: ModelInfo | None = None
         self._actor_class = ray.remote(EngineWorker).options(
             num_gpus=1 if self.use_gpu else 0,
             num_cpus=0 if self.use_gpu else (self.threads or 1),
@@ -204,6 +100,7 @@ class RayBackend(Backend):
 
     # -- models ------------------------------------------------------------------------
     def load(self, model: str | Path) -> ModelInfo:
+        self._connect()
         path = str(Path(model).expanduser().resolve())
         if self._model is not None and same_model(self._model.path, path):
             return self._model
@@ -325,10 +222,13 @@ class RayBackend(Backend):
         if cancelled_message is not None:
             raise CancelledError(cancelled_message)
 
-    def unload(self) -> None:
-        self.close()
+    def configure(self, settings: EngineSettings) -> None:
+        """New workers start with these; running ones take them for their next load."""
+        self.settings = settings
+        ray.get([actor.configure.remote(asdict(settings)) for actor in self.actors])
 
-    def close(self) -> None:
+    def unload(self) -> None:
+        """Free the workers (and their models); the next load starts new ones."""
         for actor in self.actors:
             try:
                 ray.kill(actor, no_restart=True)
@@ -336,13 +236,12 @@ class RayBackend(Backend):
                 log.debug("actor already gone", exc_info=True)
         self.actors = []
         self._model = None
-        if self.started_ray and ray.is_initialized():
-            ray.shutdown()
-            self.started_ray = False
-        if self._guard is not None:
-            self._guard.stdin.close()  # the watchdog reaps anything Ray left behind
-            self._guard.wait(10)
-            self._guard = None
+
+    def close(self) -> None:
+        self.unload()
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -14,7 +14,9 @@ import contextlib
 import types
 from collections.abc import Iterable, Iterator
 
-AXES = ("", "x", "y", "xy")
+from dgx_pixels_app.core.generation import SEAMLESS_AXES
+
+AXES = SEAMLESS_AXES
 
 
 def _circular_conv(axes: str):

@@ -22,6 +22,23 @@ class EngineSettings:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def switched(cls, names, **values) -> EngineSettings:
+        """Settings with the named on/off options on (unknown names are ignored: a
+        settings file from another version)."""
+        return cls(**values, **{name: True for name in names if name in SWITCHES})
+
+    def switches(self) -> list[str]:
+        return [name for name in SWITCHES if getattr(self, name)]
+
+
+# The on/off options a person may switch in the app (Model menu) and the settings file.
+SWITCHES = {
+    "vae_tiling": "VAE Tiling (large images, less memory)",
+    "channels_last": "Channels-Last Memory Format",
+    "compile_unet": "torch.compile the UNet (slow first run)",
+}
+
 
 def resolve_device(settings: EngineSettings):
     """(torch.device, torch.dtype) for these settings on this machine."""

@@ -43,14 +43,14 @@ class AgentAccess(QObject):
         """Start serving (needs a running asyncio loop: the app's qasync loop)."""
         if self.running:
             return
-        loaded = self.window.engine.engine.model
+        loaded = self.window.jobs.model
         default = self.window.settings.default_model or None
         config = ServerConfig(
             roots=Roots.of(roots, readable=[self._models_dir()]),
             model=str(loaded.path) if loaded else default, into_app=True,
             resolution=self.resolution,
         )  # fmt: skip
-        server = build_server(self.window.engine.queue, config)
+        server = build_server(self.window.jobs.queue, config)
         token = get_token()
         try:
             sock = bind(port)  # a port in use is said now, by the menu action

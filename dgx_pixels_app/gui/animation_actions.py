@@ -87,7 +87,7 @@ class AnimationActions:
         if self.session is None:
             self.show_error("Open or create a sprite first: generated frames go into it.")
             return
-        if not self.engine.engine.loaded:
+        if not self.jobs.model is not None:
             self.show_error("Load a model first (Model ▸ Load Model…).")
             return
         dialog = FramesDialog(self.prompt_panel.request(), self)
@@ -97,12 +97,12 @@ class AnimationActions:
         request = self._request(plan.request)
         session = self.session
         if plan.mode == "strip":
-            self.engine.submit(request, 1, tag=("strip", plan))
+            self.jobs.submit(request, 1, tag=("strip", plan))
         elif plan.mode == "next":
             image, sized = img2img_source(session.sprite, session.frame_index, None, request)
-            self.engine.submit(sized, 1, init_image=image, tag=("next", plan))
+            self.jobs.submit(sized, 1, init_image=image, tag=("next", plan))
         else:
-            self.engine.submit(request, plan.count)  # variations land in Results: Add as Frame
+            self.jobs.submit(request, plan.count)  # variations land in Results: Add as Frame
 
     def add_result_frame(self, item, do_pixelize: bool) -> None:
         session = self.session

@@ -37,7 +37,7 @@ def build_batch(spec, model: str, loras) -> object:
 
 class BatchActions:
     def batch_generate(self) -> None:
-        model = self.engine.engine.model
+        model = self.jobs.model
         if model is None:
             self.show_error("Load a model first (Model ▸ Load Model…): the batch runs on it.")
             return
@@ -50,7 +50,7 @@ class BatchActions:
             if not job.tasks:
                 self.statusBar().showMessage("Every image of that batch is already done.", 8000)
                 return
-            self.engine.submit_job(job)
+            self.jobs.submit_job(job)
             self.statusBar().showMessage(
                 f"Batch started: {job.image_count} image(s) → {job.target.output}", 8000
             )
@@ -138,7 +138,7 @@ class BatchActions:
         self.speed_label.setText(metrics.summary())
 
     def _load_metrics(self) -> None:
-        log = self.engine.queue.metrics
+        log = self.jobs.queue.metrics
         if log is not None:
             self.documents.runner.submit(
                 lambda: log.recent(50), self.metrics_panel.load, self.documents.report_failure

@@ -40,7 +40,7 @@ class CompareDialog(QDialog):
         self.winner: ResultItem | None = None
         self.items: dict[int, ResultItem] = {}
         self._jobs: dict[int, int] = {}  # job id -> slot
-        current = str(engine_client.engine.model.path) if engine_client.engine.model else ""
+        current = str(engine_client.model.path) if engine_client.model else ""
         grid = QGridLayout()
         self.models, self.loras, self.views, self.labels, self.picks = [], [], [], [], []
         defaults = [_lora_text(loras), "", "", ""]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.discovery import find_checkpoints
+from dgx_pixels_app.engine.settings import EngineSettings
 from dgx_pixels_app.jobs.placement import (
     add_layer_command,
     img2img_source,
@@ -24,21 +25,28 @@ class GenerationActions:
 
     def load_model(self, path: str) -> None:
         self.model_label.setText(f"Loading {Path(path).name}…")
-        self.engine.load_model(path)
+        self.jobs.load_model(path)
 
     def unload_model(self) -> None:
         """Freed on the job queue's thread, after the jobs already queued: the window
         never waits on the engine."""
         self.model_label.setText("Unloading…")
         self.prompt_panel.set_model_loaded(False)
-        self.engine.unload_model()
+        self.jobs.unload_model()
 
     def _on_model_unloaded(self) -> None:
         self.model_label.setText("No model")
         self._update_memory()
 
     def _toggle_engine(self, attr: str) -> None:
-        setattr(self.engine.engine.settings, attr, self.engine_toggles[attr].isChecked())
+        """Saved in the settings and sent to the back end as a job (it owns the engine)."""
+        switches = [name for name, action in self.engine_toggles.items() if action.isChecked()]
+
+        def change(settings) -> None:
+            settings.engine_switches = switches
+
+        self.documents.update_settings(change)
+        self.jobs.configure(EngineSettings.switched(switches))
         self.statusBar().showMessage("Applies when the next model is loaded", 5000)
 
     def _on_model_loaded(self, model) -> None:
@@ -48,12 +56,12 @@ class GenerationActions:
         self._update_memory()
 
     def _on_model_failed(self, message: str) -> None:
-        loaded = self.engine.engine.model
+        loaded = self.jobs.model
         self.model_label.setText(loaded.path.name if loaded else "No model")
         self.show_error(message)
 
     def _update_memory(self) -> None:
-        used = self.engine.engine.memory_in_use()
+        used = self.jobs.memory
         self.memory_label.setText(f"{used / 2**30:.1f} GiB in use" if used else "")
 
     def _request(self, request):
@@ -61,7 +69,7 @@ class GenerationActions:
         return request
 
     def generate(self, request, count: int) -> None:
-        self.engine.submit(self._request(request), count)
+        self.jobs.submit(self._request(request), count)
 
     def generate_from_frame(self, request, count: int) -> None:
         session = self.session
@@ -73,7 +81,7 @@ class GenerationActions:
         image, sized = img2img_source(
             session.sprite, session.frame_index, session.selection, self._request(request)
         )
-        self.engine.submit(sized, count, init_image=image, tag=session.selection)
+        self.jobs.submit(sized, count, init_image=image, tag=session.selection)
 
     def inpaint_selection(self, request, count: int) -> None:
         session = self.session
@@ -83,7 +91,7 @@ class GenerationActions:
         image, mask, sized = inpaint_source(
             session.sprite, session.frame_index, session.selection, self._request(request)
         )
-        self.engine.submit(sized, count, init_image=image, mask=mask, tag=session.selection)
+        self.jobs.submit(sized, count, init_image=image, mask=mask, tag=session.selection)
 
     def _on_job_finished(self, job, result) -> None:
         self._update_memory()
@@ -186,7 +194,7 @@ class GenerationActions:
     def train_lora(self) -> None:
         from dgx_pixels_app.gui.train_dialog import TrainDialog
 
-        loaded = self.engine.engine.model
+        loaded = self.jobs.model
         path = str(loaded.path) if loaded else None
         dialog = TrainDialog(path or self.settings.default_model or None, path, parent=self)
         dialog.trained.connect(lambda lora: self.lora_panel.add_lora(lora, 1.0))
@@ -196,8 +204,8 @@ class GenerationActions:
 
     def _on_training_busy(self, busy: bool) -> None:
         """Training and generation share the GPU: the model steps aside while training."""
-        if busy and self.engine.engine.model is not None:
-            self._model_before_training = str(self.engine.engine.model.path)
+        if busy and self.jobs.model is not None:
+            self._model_before_training = str(self.jobs.model.path)
             self.unload_model()
         elif not busy and getattr(self, "_model_before_training", None):
             self.load_model(self._model_before_training)
@@ -206,11 +214,11 @@ class GenerationActions:
     def compare(self) -> None:
         from dgx_pixels_app.gui.compare_dialog import CompareDialog
 
-        if not self.engine.engine.loaded:
+        if self.jobs.model is None:
             self.show_error("Load a model first: the comparison starts from it.")
             return
         dialog = CompareDialog(
-            self.engine, self.prompt_panel.request(), self.lora_panel.loras(), self
+            self.jobs, self.prompt_panel.request(), self.lora_panel.loras(), self
         )
         dialog.exec()
         if dialog.winner is not None:

@@ -1,7 +1,9 @@
 """The GUI's handle on the job queue: queue events become signals on the GUI thread.
 
 The queue (Qt-free, :mod:`dgx_pixels_app.jobs.queue`) runs jobs on its own thread
-against the resident local engine. Its listener only emits one signal; because
+on the back end the factory gives (the ``backend`` setting: local or Ray). The
+client never touches the back end itself: the model and the memory in use arrive
+as events and are cached here. The queue's listener only emits one signal; because
 ``JobClient`` lives on the GUI thread, the connection is queued and every slot
 here runs on the GUI thread, never on the worker. The UI thread never waits on
 the model.
@@ -12,9 +14,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, Slot
 
 from dgx_pixels_app.core.generation import GenerationRequest
-from dgx_pixels_app.engine.backend import LocalBackend
-from dgx_pixels_app.engine.engine import Engine
+from dgx_pixels_app.engine.backend import Backend, ModelInfo
+from dgx_pixels_app.engine.settings import EngineSettings
 from dgx_pixels_app.jobs.job import (
+    BackendState,
     ImageFailed,
     ImageReady,
     Job,
@@ -29,6 +32,19 @@ from dgx_pixels_app.jobs.queue import JobQueue
 
 LOAD = "load-model"
 UNLOAD = "unload-model"
+
+
+def backend_for(settings) -> tuple[Backend, str]:
+    """The back end the app's settings name, and "" — or, if that one cannot be made
+    (a damaged setting), the local one and why."""
+    from dgx_pixels_app.core.errors import DgxPixelsError
+    from dgx_pixels_app.engine.factory import make_backend
+
+    engine = EngineSettings.switched(settings.engine_switches)
+    try:
+        return make_backend(settings.backend, engine), ""
+    except DgxPixelsError as exc:
+        return make_backend("local", engine), f"Running jobs locally: the backend setting {exc}"
 
 
 class _Bridge(QObject):
@@ -49,20 +65,22 @@ class JobClient(QObject):
     jobFailed = Signal(object, str)
     jobMetrics = Signal(object)  # JobMetrics
     busyChanged = Signal(bool)
+    stateChanged = Signal()  # the model or the memory in use changed
 
-    def __init__(self, engine: Engine | None = None, parent: QObject | None = None,
+    def __init__(self, backend: Backend | None = None, parent: QObject | None = None,
                  metrics: MetricsLog | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self.backend = LocalBackend(engine)
-        self.queue = JobQueue(self.backend, metrics if metrics is not None else MetricsLog())
+        if backend is None:
+            from dgx_pixels_app.engine.factory import make_backend
+
+            backend = make_backend()
+        self.queue = JobQueue(backend, metrics if metrics is not None else MetricsLog())
         self._bridge = _Bridge()
         self._bridge.event.connect(self._on_event)
         self.queue.subscribe(self._bridge.event.emit)
         self.jobs: dict[int, Job] = {}
-
-    @property
-    def engine(self) -> Engine:
-        return self.backend.engine
+        self.model: ModelInfo | None = None  # as the last event said
+        self.memory = 0  # bytes in use, as the last event said
 
     @property
     def busy(self) -> bool:
@@ -74,6 +92,10 @@ class JobClient(QObject):
 
     def load_model(self, path: str) -> Job:
         return self.submit_job(Job([], model=str(path), tag=LOAD, label="load model"))
+
+    def configure(self, settings: EngineSettings) -> Job:
+        """New engine options, applied on the queue's thread in queue order."""
+        return self.submit_job(Job([], configure=settings, label="engine options"))
 
     def unload_model(self) -> Job:
         """Free the model after the jobs before it, on the queue's thread."""
@@ -96,6 +118,7 @@ class JobClient(QObject):
     def shutdown(self, wait_s: float = 30.0) -> None:
         self.queue.unsubscribe(self._bridge.event.emit)
         self.queue.shutdown(wait_s)
+        self.queue.backend.close()
 
     @Slot(object)
     def _on_event(self, event) -> None:
@@ -103,7 +126,11 @@ class JobClient(QObject):
         if isinstance(event, JobProgress):
             self.jobProgress.emit(job.id, event.step, event.total, event.preview)
         elif isinstance(event, ModelLoaded):
+            self.model = event.model
             self.modelLoaded.emit(event.model)
+        elif isinstance(event, BackendState):
+            self.model, self.memory = event.model, event.memory
+            self.stateChanged.emit()
         elif isinstance(event, ImageReady):
             self.imageReady.emit(job, event.image)
         elif isinstance(event, ImageFailed):

@@ -25,6 +25,7 @@ from dgx_pixels_app import settings as app_settings
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.info import PACKAGES, package_version
+from dgx_pixels_app.engine.settings import SWITCHES
 from dgx_pixels_app.gui.agent_access import AgentAccess
 from dgx_pixels_app.gui.animation_actions import AnimationActions
 from dgx_pixels_app.gui.batch_actions import BatchActions
@@ -33,7 +34,7 @@ from dgx_pixels_app.gui.canvas_area import CanvasArea
 from dgx_pixels_app.gui.document_controller import DocumentController
 from dgx_pixels_app.gui.export_actions import ExportActions
 from dgx_pixels_app.gui.generation_actions import GenerationActions
-from dgx_pixels_app.gui.job_client import JobClient
+from dgx_pixels_app.gui.job_client import JobClient, backend_for
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.metrics_panel import MetricsPanel
@@ -86,7 +87,8 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.playback = PlaybackController(self)
         self.results_panel = ResultsPanel()
         self.metrics_panel = MetricsPanel()
-        self.engine = JobClient(parent=self)
+        backend, backend_problem = backend_for(self.settings)
+        self.jobs = JobClient(backend, parent=self)
         self.agent_access = AgentAccess(self)
         self.agent_window = None  # the Agent Access window, made when the server starts
         self.discovered_models: list = []
@@ -127,6 +129,8 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
             self._default_dock_sizes()
         self._update_title()
         self._load_metrics()
+        if backend_problem:
+            self.statusBar().showMessage(backend_problem, 15000)
 
     # -- construction -------------------------------------------------------------
     def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
@@ -249,14 +253,12 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.agent_action.setCheckable(True)
         model_menu.addSeparator()
         self.engine_toggles = {}
-        for attr, text in (("vae_tiling", "VAE Tiling (large images, less memory)"),
-                           ("channels_last", "Channels-Last Memory Format"),
-                           ("compile_unet", "torch.compile the UNet (slow first run)")):  # fmt: skip
+        for attr, text in SWITCHES.items():
             action = self._action(
                 text, lambda _c=False, a=attr: self._toggle_engine(a), None, model_menu
             )
             action.setCheckable(True)
-            action.setChecked(getattr(self.engine.engine.settings, attr))
+            action.setChecked(attr in self.settings.engine_switches)
             self.engine_toggles[attr] = action
 
         anim_menu = bar.addMenu("&Animation")
@@ -308,27 +310,24 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         prompt.generateRequested.connect(self.generate)
         prompt.img2imgRequested.connect(self.generate_from_frame)
         prompt.inpaintRequested.connect(self.inpaint_selection)
-        prompt.cancelRequested.connect(self.engine.cancel_all)
-        self.engine.modelLoaded.connect(self._on_model_loaded)
-        self.engine.modelFailed.connect(self._on_model_failed)
-        self.engine.modelUnloaded.connect(self._on_model_unloaded)
-        self.engine.jobProgress.connect(
+        prompt.cancelRequested.connect(self.jobs.cancel_all)
+        self.jobs.modelLoaded.connect(self._on_model_loaded)
+        self.jobs.modelFailed.connect(self._on_model_failed)
+        self.jobs.modelUnloaded.connect(self._on_model_unloaded)
+        self.jobs.stateChanged.connect(self._update_memory)
+        self.jobs.jobProgress.connect(
             lambda _id, step, total, preview: prompt.show_progress(step, total, preview)
         )
-        self.engine.jobFinished.connect(self._on_job_finished)
-        self.engine.jobCancelled.connect(
-            lambda _job, text: self.statusBar().showMessage(text, 5000)
-        )
-        self.engine.jobFailed.connect(lambda _job, text: self.show_error(text))
-        self.engine.imageReady.connect(self._on_image_ready)
-        self.engine.imageFailed.connect(self._on_image_failed)
-        self.engine.jobMetrics.connect(self._on_metrics)
+        self.jobs.jobFinished.connect(self._on_job_finished)
+        self.jobs.jobCancelled.connect(lambda _job, text: self.statusBar().showMessage(text, 5000))
+        self.jobs.jobFailed.connect(lambda _job, text: self.show_error(text))
+        self.jobs.imageReady.connect(self._on_image_ready)
+        self.jobs.imageFailed.connect(self._on_image_failed)
+        self.jobs.jobMetrics.connect(self._on_metrics)
         self.agent_access.started.connect(self._on_agent_started)
         self.agent_access.stopped.connect(self._on_agent_stopped)
-        self.engine.modelLoaded.connect(
-            lambda model: self.agent_access.follow_model(str(model.path))
-        )
-        self.engine.busyChanged.connect(prompt.set_busy)
+        self.jobs.modelLoaded.connect(lambda model: self.agent_access.follow_model(str(model.path)))
+        self.jobs.busyChanged.connect(prompt.set_busy)
         self.results_panel.addAsLayer.connect(self.add_result_layer)
         self.results_panel.openAsSprite.connect(self.open_result)
 
@@ -533,7 +532,7 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self._qsettings.setValue("state", self.saveState())
         self._qsettings.sync()
         self.agent_access.stop()
-        self.engine.shutdown()
+        self.jobs.shutdown()
         self.documents.shutdown()
         event.accept()
 

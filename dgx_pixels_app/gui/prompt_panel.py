@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from dgx_pixels_app.core.errors import DgxPixelsError
-from dgx_pixels_app.core.generation import GenerationRequest
-from dgx_pixels_app.engine.engine import SCHEDULERS
+from dgx_pixels_app.core.generation import SCHEDULERS, GenerationRequest
 from dgx_pixels_app.gui.image_view import ImageView
 from dgx_pixels_app.resources import compose_prompt, prompt_presets
 

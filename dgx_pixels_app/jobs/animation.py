@@ -25,11 +25,10 @@ import numpy as np
 from dgx_pixels_app.core.confine import make_folder
 from dgx_pixels_app.core.document import Direction, Tag
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
-from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
+from dgx_pixels_app.core.generation import MAX_SEED, GenerationRequest, LoraRef, validate
 from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.raster import resize_nearest
-from dgx_pixels_app.engine.engine import MAX_SEED, validate
 from dgx_pixels_app.jobs.frames import fit, snap_to_palette
 from dgx_pixels_app.jobs.items import slug
 from dgx_pixels_app.jobs.job import Job, PostSteps

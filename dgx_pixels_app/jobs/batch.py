@@ -21,10 +21,15 @@ from dgx_pixels_app.core.errors import (
     InvalidInputError,
     OptionError,
 )
-from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
+from dgx_pixels_app.core.generation import (
+    MAX_SEED,
+    SCHEDULERS,
+    GenerationRequest,
+    LoraRef,
+    validate,
+)
 from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
-from dgx_pixels_app.engine.engine import MAX_SEED, SCHEDULERS, validate
 from dgx_pixels_app.formats.contact_sheet import contact_sheet
 from dgx_pixels_app.formats.images import read_rgba, write_png
 from dgx_pixels_app.jobs.frames import fit

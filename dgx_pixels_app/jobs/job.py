@@ -14,14 +14,16 @@ from __future__ import annotations
 import contextvars
 import itertools
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
-from dgx_pixels_app.core.generation import GenerationRequest
+from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError
+from dgx_pixels_app.core.generation import CancelToken, GenerationRequest
 from dgx_pixels_app.engine.backend import ModelInfo, Task
-from dgx_pixels_app.engine.engine import CancelToken
+from dgx_pixels_app.engine.settings import EngineSettings
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
 
 _ids = itertools.count(1)
@@ -78,7 +80,13 @@ class Job:
     submitted: float = field(default_factory=time.monotonic)
     backend_name: str = ""  # set by the queue that runs it
     unload: bool = False  # free the resident model (in queue order, off the UI thread)
+    configure: EngineSettings | None = None  # engine options for the next model load
+    ended: Future = field(default_factory=Future)  # set to the job's last event
     context: contextvars.Context = field(default_factory=contextvars.Context)  # set by submit
+
+    def wait(self, timeout: float | None = None) -> JobResult:
+        """Block until the job has ended: its result, or the error it ended with."""
+        return outcome(self.ended.result(timeout))
 
     @property
     def image_count(self) -> int:
@@ -170,9 +178,31 @@ class JobCancelled:
 class JobFailed:
     job: Job
     message: str
+    error: BaseException | None = None  # what it failed with (re-raised by ``outcome``)
+
+
+@dataclass
+class BackendState:
+    """The back end after a job: its model and memory in use (front ends cache these,
+    never asking the back end from their own thread)."""
+
+    job: Job
+    model: ModelInfo | None
+    memory: int  # bytes
+
+
+def outcome(event) -> JobResult:
+    """What a job's last event means for its caller: the result, or the error."""
+    if isinstance(event, JobFinished):
+        return event.result
+    if isinstance(event, JobCancelled):
+        raise CancelledError(event.message)
+    if isinstance(event.error, DgxPixelsError):
+        raise event.error
+    raise DgxPixelsError(event.message)
 
 
 Event = (
-    JobStarted | JobProgress | ImageReady | ImageFailed | ModelLoaded | JobFinished
-    | JobCancelled | JobFailed
+    JobStarted | JobProgress | ImageReady | ImageFailed | ModelLoaded | BackendState
+    | JobFinished | JobCancelled | JobFailed
 )  # fmt: skip

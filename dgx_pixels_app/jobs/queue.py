@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError
 from dgx_pixels_app.engine.backend import Backend, TaskDone, TaskFailed, TaskProgress
 from dgx_pixels_app.jobs.job import (
+    BackendState,
     Event,
     ImageFailed,
     ImageReady,
@@ -35,6 +36,7 @@ from dgx_pixels_app.jobs.job import (
     JobResult,
     JobStarted,
     ModelLoaded,
+    outcome,
 )
 from dgx_pixels_app.jobs.metrics import JobMetrics, MetricsLog
 from dgx_pixels_app.jobs.post import apply_post
@@ -43,13 +45,17 @@ log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
 
 
-def outcome(event) -> JobResult:
-    """What a job's last event means for its caller: the result, or the error."""
-    if isinstance(event, JobFinished):
-        return event.result
-    if isinstance(event, JobCancelled):
-        raise CancelledError(event.message)
-    raise DgxPixelsError(event.message)
+class _Run:
+    """One job's bookkeeping while it runs."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.started = time.monotonic()
+        self.wait = self.started - job.submitted
+        self.result = JobResult(job)
+        self.load_seconds = 0.0
+        self.peak = 0
+        self.target_begun = False
 
 
 class JobQueue:
@@ -61,7 +67,6 @@ class JobQueue:
         self._pending: dict[int, Job] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self.current: Job | None = None
 
     # -- listeners and submission -------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -130,94 +135,79 @@ class JobQueue:
     # -- running ---------------------------------------------------------------------------
     def run(self, job: Job) -> JobResult:
         """Execute ``job`` on this thread; raises what it failed with (CancelledError…)."""
-        outcome: list = []
-        self.execute(job, outcome)
-        event = outcome[0]
-        if isinstance(event, JobFinished):
-            return event.result
-        if isinstance(event, JobCancelled):
-            raise CancelledError(event.message)
-        error = outcome[1] if len(outcome) > 1 else None
-        raise error if isinstance(error, DgxPixelsError) else DgxPixelsError(event.message)
+        return outcome(self.execute(job))
 
-    def execute(self, job: Job, outcome: list | None = None) -> None:
-        """Run one job to its end, reporting every step; never raises."""
-        started = time.monotonic()
-        wait = started - job.submitted
-        self.current = job
+    def execute(self, job: Job) -> Event:
+        """Run one job to its end, reporting every step; returns its last event (also set
+        on ``job.ended``) and never raises."""
+        run = _Run(job)
         job.backend_name = self.backend.name
-        result = JobResult(job)
-        load_seconds = 0.0
-        peak = [0]
-        target_begun = False
-        self._emit(JobStarted(job, wait))
+        self._emit(JobStarted(job, run.wait))
+        error: BaseException | None = None
         try:
-            if job.token.cancelled:
-                raise CancelledError("Cancelled before it started.")
-            if job.unload:
-                self.backend.unload()
-            if job.model and not self.backend.is_loaded(job.model):
-                t0 = time.perf_counter()
-                info = self.backend.load(job.model)
-                load_seconds = time.perf_counter() - t0
-                self._emit(ModelLoaded(job, info))
-            elif job.model and not job.tasks:  # "load this model": it already is
-                self._emit(ModelLoaded(job, self.backend.model))
-            if job.target is not None:
-                job.target.begin(job, self.backend.model)
-                target_begun = True
-            total = job.image_count
-
-            def on_task(event) -> None:
-                if isinstance(event, TaskProgress):
-                    self._emit(JobProgress(job, event.index, event.step, event.total,
-                                           event.preview, len(result.items), total))  # fmt: skip
-                elif isinstance(event, TaskDone):
-                    peak[0] = max(peak[0], event.peak_memory)
-                    self._deliver(job, event, result, total)
-                elif isinstance(event, TaskFailed):
-                    result.failures.append((event.index, event.message))
-                    if job.target is not None:
-                        job.target.fail(event.index, event.message)
-                    self._emit(ImageFailed(job, event.index, event.message))
-
-            if job.tasks:
-                self.backend.run(job.tasks, on_task, job.token, previews=job.previews)
-            if job.target is not None:
-                job.target.finish(cancelled=False)
+            self._steps(run)
+            status, message = "finished", ""
         except CancelledError as exc:
-            if target_begun:
-                self._finish_target(job, cancelled=True)
-            result.seconds = time.monotonic() - started
-            self._record(job, result, "cancelled", load_seconds, wait, peak[0])
-            event = JobCancelled(job, str(exc), result)
-            self._emit(event)
-            self._outcome(outcome, event, exc)
-            return
+            status, message, error = "cancelled", str(exc), exc
         except DgxPixelsError as exc:
-            if target_begun:
-                self._finish_target(job, cancelled=True)
-            self._record(job, result, "failed", load_seconds, wait, peak[0])
-            event = JobFailed(job, str(exc))
-            self._emit(event)
-            self._outcome(outcome, event, exc)
-            return
+            status, message, error = "failed", str(exc), exc
         except Exception as exc:  # a bug: logged with its traceback, reported, queue goes on
             log.exception("job %s failed", job.id)
-            if target_begun:
-                self._finish_target(job, cancelled=True)
-            self._record(job, result, "failed", load_seconds, wait, peak[0])
-            event = JobFailed(job, f"The job failed unexpectedly: {exc}")
-            self._emit(event)
-            self._outcome(outcome, event, exc)
-            return
-        finally:
-            self.current = None
-        result.seconds = time.monotonic() - started
-        metrics = self._record(job, result, "finished", load_seconds, wait, peak[0])
-        event = JobFinished(job, result, metrics)
+            status, message = "failed", f"The job failed unexpectedly: {exc}"
+            error = DgxPixelsError(message)
+        if status != "finished" and run.target_begun:
+            self._finish_target(job, cancelled=True)
+        run.result.seconds = time.monotonic() - run.started
+        metrics = self._record(run, status)
+        self._emit(BackendState(job, self.backend.model, self.backend.memory_in_use()))
+        if status == "finished":
+            event = JobFinished(job, run.result, metrics)
+        elif status == "cancelled":
+            event = JobCancelled(job, message, run.result)
+        else:
+            event = JobFailed(job, message, error)
+        job.ended.set_result(event)
         self._emit(event)
-        self._outcome(outcome, event, None)
+        return event
+
+    def _steps(self, run: _Run) -> None:
+        """Configure, unload, load, run the tasks, finish the target: the job's work."""
+        job = run.job
+        if job.token.cancelled:
+            raise CancelledError("Cancelled before it started.")
+        if job.configure is not None:
+            self.backend.configure(job.configure)
+        if job.unload:
+            self.backend.unload()
+        if job.model and not self.backend.is_loaded(job.model):
+            t0 = time.perf_counter()
+            info = self.backend.load(job.model)
+            run.load_seconds = time.perf_counter() - t0
+            self._emit(ModelLoaded(job, info))
+        elif job.model and not job.tasks:  # "load this model": it already is
+            self._emit(ModelLoaded(job, self.backend.model))
+        if job.target is not None:
+            job.target.begin(job, self.backend.model)
+            run.target_begun = True
+        if job.tasks:
+            self.backend.run(job.tasks, lambda e: self._on_task(run, e), job.token,
+                             previews=job.previews)  # fmt: skip
+        if job.target is not None:
+            job.target.finish(cancelled=False)
+
+    def _on_task(self, run: _Run, event) -> None:
+        job, result, total = run.job, run.result, run.job.image_count
+        if isinstance(event, TaskProgress):
+            self._emit(JobProgress(job, event.index, event.step, event.total,
+                                   event.preview, len(result.items), total))  # fmt: skip
+        elif isinstance(event, TaskDone):
+            run.peak = max(run.peak, event.peak_memory)
+            self._deliver(job, event, result, total)
+        elif isinstance(event, TaskFailed):
+            result.failures.append((event.index, event.message))
+            if job.target is not None:
+                job.target.fail(event.index, event.message)
+            self._emit(ImageFailed(job, event.index, event.message))
 
     def _deliver(self, job: Job, event: TaskDone, result: JobResult, total: int) -> None:
         gen = event.result
@@ -237,27 +227,23 @@ class JobQueue:
         except DgxPixelsError:
             log.warning("could not finish the job's files", exc_info=True)
 
-    def _record(self, job, result, status, load_seconds, wait, peak) -> JobMetrics:
+    def _record(self, run: _Run, status: str) -> JobMetrics:
+        job, result = run.job, run.result
         images = len(result.items)
         gen_seconds = sum(item.seconds for item in result.items)
         model = self.backend.model
         metrics = JobMetrics(
             job=job.id, label=job.label, backend=self.backend.name, status=status,
-            images=images, failed=len(result.failures), load_seconds=round(load_seconds, 3),
-            seconds=round(time.monotonic() - job.submitted - wait, 3),
+            images=images, failed=len(result.failures), load_seconds=round(run.load_seconds, 3),
+            seconds=round(time.monotonic() - job.submitted - run.wait, 3),
             seconds_per_image=round(gen_seconds / images, 3) if images else 0.0,
             it_per_second=round(result.steps_per_second, 3),
-            peak_memory_bytes=int(peak), queue_wait_seconds=round(wait, 3),
+            peak_memory_bytes=int(run.peak), queue_wait_seconds=round(run.wait, 3),
             model=str(model.path) if model else "",
         )  # fmt: skip
-        if self.metrics is not None and (job.tasks or load_seconds):
+        if self.metrics is not None and (job.tasks or run.load_seconds):
             self.metrics.append(metrics)
         return metrics
-
-    @staticmethod
-    def _outcome(outcome: list | None, event, exc) -> None:
-        if outcome is not None:
-            outcome.extend([event, exc] if exc is not None else [event])
 
     def _emit(self, event: Event) -> None:
         for listener in list(self._listeners):

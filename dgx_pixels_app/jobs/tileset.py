@@ -18,12 +18,11 @@ import numpy as np
 
 from dgx_pixels_app.core.confine import make_folder
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
-from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
+from dgx_pixels_app.core.generation import MAX_SEED, GenerationRequest, LoraRef, validate
 from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
-from dgx_pixels_app.engine.engine import MAX_SEED, validate
 from dgx_pixels_app.formats.deploy import guard, remember
 from dgx_pixels_app.formats.frames import sprite_from_frames
 from dgx_pixels_app.formats.images import write_png

@@ -10,21 +10,13 @@ files are written atomically, so nothing half-written is left behind.
 from __future__ import annotations
 
 import asyncio
-import threading
+import concurrent.futures
 from collections.abc import Awaitable, Callable
 
 from dgx_pixels_app.core.errors import CancelledError
-from dgx_pixels_app.engine.engine import CancelToken
-from dgx_pixels_app.jobs.job import (
-    ImageReady,
-    Job,
-    JobCancelled,
-    JobFailed,
-    JobFinished,
-    JobProgress,
-    JobResult,
-)
-from dgx_pixels_app.jobs.queue import JobQueue, outcome
+from dgx_pixels_app.core.generation import CancelToken
+from dgx_pixels_app.jobs.job import ImageReady, Job, JobProgress, JobResult, outcome
+from dgx_pixels_app.jobs.queue import JobQueue
 
 Progress = Callable[[float, float, str], Awaitable[None]]
 
@@ -32,35 +24,32 @@ Progress = Callable[[float, float, str], Awaitable[None]]
 async def run_job(queue: JobQueue, job: Job, progress: Progress | None = None) -> JobResult:
     """Submit ``job`` and wait for it; raises CancelledError or DgxPixelsError."""
     loop = asyncio.get_running_loop()
-    done: asyncio.Future = loop.create_future()
     updates: asyncio.Queue = asyncio.Queue()
 
     def listen(event) -> None:
-        if event.job is not job:
-            return
-        if isinstance(event, JobProgress | ImageReady):
+        if event.job is job and isinstance(event, JobProgress | ImageReady):
             loop.call_soon_threadsafe(updates.put_nowait, event)
-        elif isinstance(event, JobFinished | JobCancelled | JobFailed):
-            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(event))
 
     queue.subscribe(listen)
+    ended = asyncio.wrap_future(job.ended)
     queue.submit(job)
     state: dict = {}
     try:
-        while not done.done():
+        while not ended.done():
             getter = asyncio.ensure_future(updates.get())
-            await asyncio.wait({getter, done}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({getter, ended}, return_when=asyncio.FIRST_COMPLETED)
             if getter.done():
                 await _report(getter.result(), progress, state)
             else:
                 getter.cancel()
-        event = done.result()
+        while not updates.empty():  # what arrived before the end, in order
+            await _report(updates.get_nowait(), progress, state)
     except asyncio.CancelledError:
         job.token.cancel()  # the client cancelled or went away: stop the job too
         raise
     finally:
         queue.unsubscribe(listen)
-    return outcome(event)
+    return outcome(ended.result())
 
 
 async def _report(event, progress: Progress | None, state: dict) -> None:
@@ -87,22 +76,12 @@ def blocking_runner(queue: JobQueue, cancel: CancelToken) -> Callable[[Job], Job
     def run(job: Job) -> JobResult:
         if cancel.cancelled:
             raise CancelledError("Cancelled.")
-        finished = threading.Event()
-        ended: list = []
-
-        def listen(event) -> None:
-            if event.job is job and isinstance(event, JobFinished | JobCancelled | JobFailed):
-                ended.append(event)
-                finished.set()
-
-        queue.subscribe(listen)
-        try:
-            queue.submit(job)
-            while not finished.wait(0.05):
+        queue.submit(job)
+        while True:
+            try:
+                return job.wait(0.05)
+            except concurrent.futures.TimeoutError:
                 if cancel.cancelled:
                     job.token.cancel()
-        finally:
-            queue.unsubscribe(listen)
-        return outcome(ended[0])
 
     return run

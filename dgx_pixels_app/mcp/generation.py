@@ -12,8 +12,7 @@ from mcp.server.mcpserver import Context
 
 from dgx_pixels_app.core.confine import make_folder
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.core.generation import GenerationRequest
-from dgx_pixels_app.engine.engine import CancelToken
+from dgx_pixels_app.core.generation import CancelToken, GenerationRequest
 from dgx_pixels_app.jobs.job import Job, PostSteps
 from dgx_pixels_app.mcp.base import ToolBase, kept, result, unique_path
 from dgx_pixels_app.mcp.bridge import blocking_runner, run_job
@@ -58,7 +57,7 @@ class GenerationTools(ToolBase):
                        count: int, steps, tag: dict, ctx: Context | None):  # fmt: skip
         """Generate and pixelize ``count`` sprites; returns the job's result (no files).
         ``palette`` and ``loras`` are already read through the roots."""
-        from dgx_pixels_app.engine.engine import validate
+        from dgx_pixels_app.core.generation import validate
         from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
         from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
 

@@ -39,7 +39,7 @@ def test_writers_refuse_paths_outside_the_roots(places):
 
 
 def test_the_roots_travel_into_threads_and_queued_jobs(places):
-    from dgx_pixels_app.engine.backend import LocalBackend
+    from dgx_pixels_app.engine.local import LocalBackend
     from dgx_pixels_app.jobs.job import Job, JobFailed
     from dgx_pixels_app.jobs.queue import JobQueue
 

@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 
 from dgx_pixels_app.core.errors import CancelledError
-from dgx_pixels_app.core.generation import GenerationRequest
-from dgx_pixels_app.engine.engine import CancelToken
+from dgx_pixels_app.core.generation import CancelToken, GenerationRequest
 
 RUNS = int(os.environ.get("DGX_ENDURANCE_RUNS", "100"))
 MEMORY_MARGIN = 64 * 2**20  # bytes of RSS growth allowed over the 100 cancelled runs

@@ -12,8 +12,8 @@ from dgx_pixels_app.core.errors import (
     InvalidInputError,
     ModelError,
 )
-from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
-from dgx_pixels_app.engine.engine import CancelToken, Engine
+from dgx_pixels_app.core.generation import CancelToken, GenerationRequest, LoraRef
+from dgx_pixels_app.engine.engine import Engine
 
 
 def req(**kw):

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
-from dgx_pixels_app.core.generation import GenerationRequest
-from dgx_pixels_app.engine.backend import LocalBackend, Task, TaskDone, TaskFailed, TaskProgress
-from dgx_pixels_app.engine.engine import CancelToken
+from dgx_pixels_app.core.generation import CancelToken, GenerationRequest
+from dgx_pixels_app.engine.backend import Task, TaskDone, TaskFailed, TaskProgress
+from dgx_pixels_app.engine.local import LocalBackend
 from dgx_pixels_app.jobs.batch import BatchOptions, prepare_batch
 from dgx_pixels_app.jobs.items import parse_items
 from dgx_pixels_app.jobs.queue import JobQueue
@@ -123,7 +123,8 @@ def test_cancel_mid_run_then_the_workers_still_serve(ray_backend):
 
 
 def test_unreachable_cluster_and_missing_model(ray_backend, tmp_path, tiny_model):
-    from dgx_pixels_app.engine.ray_backend import RayBackend, check_reachable
+    from dgx_pixels_app.engine.ray_backend import RayBackend
+    from dgx_pixels_app.engine.ray_cluster import check_reachable
 
     started = time.monotonic()
     with pytest.raises(InvalidInputError, match="Cannot reach the Ray cluster at 127.0.0.1:9"):

@@ -27,7 +27,7 @@ def test_an_agent_call_lands_in_the_results_dock_and_the_document(
     from mcp.client.streamable_http import streamable_http_client
 
     window.load_model(str(tiny_model[0]))
-    qtbot.waitUntil(lambda: window.engine.engine.model is not None, timeout=60000)
+    qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     window.documents.new_document(32, 32)
     qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
     window.settings.mcp_port = 0  # any free port

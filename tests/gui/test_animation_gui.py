@@ -141,7 +141,7 @@ def test_ai_strip_and_next_frame_add_frames(window, qtbot, tiny_model):
     strip = FramesPlan(
         "strip", GenerationRequest("a frog x3", seed=3, steps=2, width=192, height=64), 3, 90
     )
-    window.engine.submit(strip.request, 1, tag=("strip", strip))
+    window.jobs.submit(strip.request, 1, tag=("strip", strip))
     qtbot.waitUntil(lambda: len(sprite.frames) == 5, timeout=60000)
     assert [f.duration_ms for f in sprite.frames[1:4]] == [90, 90, 90]
     assert all(sprite.composite(i).shape == (10, 12, 4) for i in range(5))
@@ -150,7 +150,7 @@ def test_ai_strip_and_next_frame_add_frames(window, qtbot, tiny_model):
     from dgx_pixels_app.jobs.placement import img2img_source
 
     image, sized = img2img_source(sprite, 0, None, nxt.request)
-    window.engine.submit(sized, 1, init_image=image, tag=("next", nxt))
+    window.jobs.submit(sized, 1, init_image=image, tag=("next", nxt))
     qtbot.waitUntil(lambda: len(sprite.frames) == 6, timeout=60000)
     assert sprite.cel_at(0, 1).generation.mode == "img2img"
     window.undo_action.trigger()

@@ -38,7 +38,7 @@ def test_batch_from_the_window_lands_in_results_on_disk_and_in_metrics(
     window, qtbot, tiny_model, tmp_path
 ):
     window.load_model(str(tiny_model[0]))
-    qtbot.waitUntil(lambda: window.engine.engine.model is not None, timeout=60000)
+    qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     out = tmp_path / "batch"
     window.prompter.batch_answer = BatchSpec(
         items_text="slime\nbat\n", items_file="", output=str(out), size=16, steps=2,
@@ -69,7 +69,7 @@ def test_batch_needs_a_model_and_reports_bad_lists(window, qtbot, tiny_model, tm
     window.batch_action.trigger()
     assert "Load a model first" in window.prompter.errors[-1]
     window.load_model(str(tiny_model[0]))
-    qtbot.waitUntil(lambda: window.engine.engine.model is not None, timeout=60000)
+    qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     window.prompter.batch_answer = BatchSpec(
         items_text="sword\n", items_file="", output=str(tmp_path / "o"), style="vaporwave"
     )

@@ -8,7 +8,7 @@ def test_compare_two_lora_configs_side_by_side_and_pick(window, qtbot, tiny_mode
     window.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.prompt_panel.generate.isEnabled(), timeout=60000)
     request = GenerationRequest("a knight", seed=3, steps=2, width=64, height=64)
-    dialog = CompareDialog(window.engine, request, [], window)
+    dialog = CompareDialog(window.jobs, request, [], window)
     qtbot.addWidget(dialog)
     dialog.loras[1].setText(f"{tiny_model[1]}:1.0")
     dialog.run()

@@ -88,7 +88,7 @@ def test_ctrl_s_saves_and_ctrl_e_repeats_the_export(editor, qtbot, tmp_path):
 
 def test_generate_frames_menu_and_dialog(window, qtbot, tiny_model):
     window.load_model(str(tiny_model[0]))
-    qtbot.waitUntil(lambda: window.engine.engine.model is not None, timeout=60000)
+    qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     window.documents.new_document(32, 32)
     qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
     panel = window.prompt_panel
@@ -115,8 +115,7 @@ def test_generate_frames_menu_and_dialog(window, qtbot, tiny_model):
 
 
 def test_dither_and_samplers_change_the_result(engine):
-    from dgx_pixels_app.core.generation import GenerationRequest
-    from dgx_pixels_app.engine.engine import SCHEDULERS
+    from dgx_pixels_app.core.generation import SCHEDULERS, GenerationRequest
     from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 
     ramp = np.zeros((64, 64, 4), np.uint8)

@@ -26,7 +26,7 @@ def test_generate_shows_progress_and_results_while_ui_runs(window, qtbot, tiny_m
     load(window, qtbot, tiny_model)
     small(window, size=256, steps=4)
     progress = []
-    window.engine.jobProgress.connect(
+    window.jobs.jobProgress.connect(
         lambda _id, step, total, preview: progress.append((step, total))
     )
     ticks, gaps, clock = [], [], QElapsedTimer()
@@ -110,8 +110,8 @@ def test_cancel_a_running_job(window, qtbot, tiny_model):
     load(window, qtbot, tiny_model)
     small(window, size=256, steps=60, count=1)
     cancelled = []
-    window.engine.jobCancelled.connect(lambda job, text: cancelled.append(text))
-    window.engine.jobProgress.connect(lambda *_: window.prompt_panel.cancel.click())
+    window.jobs.jobCancelled.connect(lambda job, text: cancelled.append(text))
+    window.jobs.jobProgress.connect(lambda *_: window.prompt_panel.cancel.click())
     qtbot.mouseClick(window.prompt_panel.generate, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(cancelled), timeout=60000)
     assert "Cancelled after" in cancelled[0]
@@ -131,5 +131,5 @@ def test_unload_runs_on_the_queue_not_the_window(window, qtbot, tiny_model):
     window.unload_model()
     assert window.model_label.text() == "Unloading…"  # the window did not wait for it
     qtbot.waitUntil(lambda: window.model_label.text() == "No model", timeout=10000)
-    assert window.engine.engine.model is None
+    assert window.jobs.model is None
     assert not window.prompt_panel.generate.isEnabled()

@@ -9,7 +9,7 @@ from tests.training.test_training import make_dataset
 
 def test_train_from_the_window(window, qtbot, tiny_model, tmp_path):
     window.load_model(str(tiny_model[0]))
-    qtbot.waitUntil(lambda: window.engine.engine.model is not None, timeout=60000)
+    qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     folder = make_dataset(tmp_path / "refs")
     window.train_action.trigger()
     dialog = window.train_dialog
@@ -22,10 +22,10 @@ def test_train_from_the_window(window, qtbot, tiny_model, tmp_path):
                         (dialog.sample_every, 3)):  # fmt: skip
         spin.setValue(value)
     qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.engine.engine.model is None, timeout=10000)  # stepped aside
+    qtbot.waitUntil(lambda: window.jobs.model is None, timeout=10000)  # stepped aside
     qtbot.waitUntil(lambda: dialog.state == "done", timeout=240000)
     assert len(dialog.plot.values) == 6 and dialog.progress.value() == 6
     assert dialog.sample._data is not None  # a sample image was shown
     assert [lora.path for lora in window.lora_panel.loras()] == [dialog.output.text()]
-    qtbot.waitUntil(lambda: window.engine.engine.model is not None, timeout=60000)  # and back
+    qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)  # and back
     dialog.close()

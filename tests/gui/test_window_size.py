@@ -25,7 +25,7 @@ def test_generation_does_not_resize_the_window(window, qtbot, tiny_model):
         seen.append((panel.preview.isVisible(), panel.progress.isVisible(), window.size(),
                      window.docks["Prompt"].size()))  # fmt: skip
 
-    window.engine.jobProgress.connect(lambda *_: QTimer.singleShot(0, sample))
+    window.jobs.jobProgress.connect(lambda *_: QTimer.singleShot(0, sample))
     qtbot.mouseClick(panel.generate, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.results_panel.list.count() == 1, timeout=60000)
     qtbot.wait(50)

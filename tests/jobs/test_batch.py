@@ -99,7 +99,7 @@ def test_csv_overrides_per_item(tmp_path, tiny_model):
         (lambda t: (items_file(t, "sword\n"), ["--kind", "spaceship"]), "unknown kind 'spaceship' (known: character"),
         (lambda t: (items_file(t, "sword\n"), ["--size", "4"]), "--size must be 8 to 512"),
         (lambda t: (items_file(t, "sword\n"), ["--backend", "ray:127.0.0.1:9"]), "Cannot reach the Ray cluster"),
-        (lambda t: (items_file(t, "sword\n"), ["--backend", "slurm"]), "Unknown back end"),
+        (lambda t: (items_file(t, "sword\n"), ["--backend", "slurm"]), "--backend must be local, ray or ray:HOST:PORT, not 'slurm'"),
         (lambda t: (items_file(t, "name,prompt\n../../evil,sword\n", "x.csv"), []),
          "x.csv, line 2: The name '../../evil' looks like a path"),
     ],

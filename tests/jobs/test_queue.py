@@ -8,7 +8,8 @@ import pytest
 
 from dgx_pixels_app.core.errors import CancelledError, FileAccessError, ModelError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
-from dgx_pixels_app.engine.backend import LocalBackend, Task
+from dgx_pixels_app.engine.backend import Task
+from dgx_pixels_app.engine.local import LocalBackend
 from dgx_pixels_app.jobs.job import (
     ImageFailed,
     ImageReady,
