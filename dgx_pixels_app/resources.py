@@ -83,6 +83,22 @@ def compose_prompt(subject: str, kind: dict | None, style: dict | None) -> tuple
     return ", ".join(p for p in parts if p), ", ".join(negatives)
 
 
+def generation_defaults() -> dict:
+    """presets/generation.toml's ``[defaults]``: steps, cfg, width, height, scheduler…"""
+    data = load_toml(preset_path("generation.toml"))
+    defaults = data.get("defaults")
+    needed = ("steps", "cfg", "width", "height", "scheduler")
+    if not isinstance(defaults, dict) or any(key not in defaults for key in needed):
+        raise FileFormatError(f"presets/generation.toml must set {', '.join(needed)}.")
+    return defaults
+
+
+def model_sizes() -> list[tuple[int, int]]:
+    """The model's image sizes the Prompt panel offers (presets/generation.toml)."""
+    sizes = load_toml(preset_path("generation.toml")).get("sizes", [])
+    return [(int(w), int(h)) for w, h in sizes]
+
+
 def animation_presets() -> list[dict]:
     """Idle/walk/attack presets from presets/animations.toml."""
     items = load_toml(preset_path("animations.toml")).get("animation", [])

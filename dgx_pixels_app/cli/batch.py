@@ -30,11 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, help="first seed (default: random, kept in the manifest)")
     p.add_argument("--steps", type=int, help="default: the kind's")
     p.add_argument("--cfg", type=float, help="default: the kind's")
-    p.add_argument("--sampler", default="euler", help="euler, euler_a, dpmpp_2m, …")
+    p.add_argument("--sampler", help="euler, euler_a, dpmpp_2m, … (default: the kind's)")
     p.add_argument(
         "--resolution",
         type=int,
-        help="the model's image size before pixelize (default: the kind's, 1024)",
+        help="the model's image size before pixelize (default: the kind's)",
     )
     p.add_argument("--negative", default="", help="added to every negative prompt")
     p.add_argument("--palette", help="snap every sprite to a palette (name or .gpl/.hex/.pal)")

@@ -36,8 +36,8 @@ def add_sampling_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, help="default: random (recorded)")
     p.add_argument("--steps", type=int, help="default: the kind's")
     p.add_argument("--cfg", type=float, help="default: the kind's")
-    p.add_argument("--sampler", default="euler", help="euler, euler_a, dpmpp_2m, …")
-    p.add_argument("--resolution", type=int, help="the model's image size (default 1024)")
+    p.add_argument("--sampler", help="euler, euler_a, dpmpp_2m, … (default: the kind's)")
+    p.add_argument("--resolution", type=int, help="the model's image size (default: the kind's)")
 
 
 def resolve_model(value: str | None) -> str:

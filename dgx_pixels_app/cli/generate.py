@@ -22,16 +22,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--style", help="style preset (8bit, 16bit, gameboy, modern)")
     add_model_options(gen)
     gen.add_argument("--negative", default="", help="negative prompt")
-    gen.add_argument("--steps", type=int, help="default 25 (or the kind's)")
-    gen.add_argument("--cfg", type=float, help="default 6 (or the kind's)")
+    gen.add_argument("--steps", type=int, help="default: the kind's (presets)")
+    gen.add_argument("--cfg", type=float, help="default: the kind's (presets)")
     gen.add_argument("--seed", type=int, help="default: random (printed)")
-    gen.add_argument("--width", type=int, help="default 1024 (or the kind's)")
-    gen.add_argument("--height", type=int, help="default 1024 (or the kind's)")
+    gen.add_argument("--width", type=int, help="default: the kind's (presets)")
+    gen.add_argument("--height", type=int, help="default: the kind's (presets)")
     gen.add_argument("--count", type=int, default=1)
     gen.add_argument(
         "--scheduler",
-        default="euler",
-        help="euler, euler_a, dpmpp_2m, dpmpp_2m_karras, ddim, unipc",
+        help="euler, euler_a, dpmpp_2m, dpmpp_2m_karras, ddim, unipc (default: the kind's)",
     )
     gen.add_argument(
         "--raw", action="store_true", help="keep SDXL's output as it is (skip pixelize)"
@@ -53,41 +52,30 @@ def output_paths(output: str, count: int) -> list[Path]:
     return [out.with_name(f"{out.stem}-{i}{out.suffix}") for i in range(1, count + 1)]
 
 
-def kind_and_prompt(words: list[str]) -> tuple[dict | None, str]:
-    """``[KIND] PROMPT``: with two words the first must be a known asset kind."""
-    from dgx_pixels_app.resources import find_preset, prompt_presets
-
+def kind_and_prompt(words: list[str]) -> tuple[str | None, str]:
+    """``[KIND] PROMPT``: with two words the first is an asset kind (checked by the builder)."""
     if len(words) > 2:
         raise InvalidInputError(
             'Give the prompt as one argument in quotes: generate [KIND] "a knight with a cape".'
         )
     if len(words) == 1:
         return None, words[0]
-    kinds, _ = prompt_presets()
-    return find_preset(kinds, words[0], "kind"), words[1]
+    return words[0], words[1]
 
 
 def run(args: argparse.Namespace) -> int:
-    from dgx_pixels_app.core.generation import GenerationRequest, validate
     from dgx_pixels_app.formats.images import write_png
     from dgx_pixels_app.jobs.items import slug
     from dgx_pixels_app.jobs.job import Job, JobProgress, ModelLoaded, PostSteps
-    from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
+    from dgx_pixels_app.jobs.requests import Choices, build_request
 
     kind, subject = kind_and_prompt(args.words)
-    style = find_preset(prompt_presets()[1], args.style, "style")
-    prompt, negative = compose_prompt(subject, kind, style)
-    defaults = kind or {}
-    request = GenerationRequest(
-        prompt=prompt, negative_prompt=", ".join(n for n in (negative, args.negative) if n),
-        seed=args.seed, steps=args.steps or int(defaults.get("steps", 25)),
-        cfg=args.cfg if args.cfg is not None else float(defaults.get("cfg", 6.0)),
-        width=args.width or int(defaults.get("width", 1024)),
-        height=args.height or int(defaults.get("height", 1024)), scheduler=args.scheduler,
-        loras=parse_loras(args.lora), extra={"subject": subject} if kind or style else {},
-    )  # fmt: skip
+    request = build_request(Choices(
+        subject, kind=kind, style=args.style, negative=args.negative, seed=args.seed,
+        steps=args.steps, cfg=args.cfg, width=args.width, height=args.height,
+        scheduler=args.scheduler, loras=parse_loras(args.lora),
+    ), args.count)  # fmt: skip
     args.output = args.output or f"{slug(subject)}.png"
-    validate(request, args.count)
     paths = output_paths(args.output, args.count)
     if not paths[0].parent.exists():
         raise InvalidInputError(f"The folder '{paths[0].parent}' does not exist.")

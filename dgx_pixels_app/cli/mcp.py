@@ -20,9 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, help="HTTP port (default 8765; 0 picks a free one)")
     p.add_argument("--new-token", action="store_true", help="make a new bearer token (HTTP)")
     p.add_argument("--model", help="the SDXL model to generate with (default: as `generate`)")
-    p.add_argument(
-        "--resolution", type=int, default=1024, help="the model's image size (default 1024)"
-    )
+    p.add_argument("--resolution", type=int, help="the model's image size (default: the kind's)")
     p.add_argument("--steps", type=int, help="default steps (default: the kind's)")
     p.add_argument("--device", default="auto", help="auto, cuda, cpu, mps")
     p.add_argument(
@@ -45,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.port is not None and not 0 <= args.port <= 65535:
         raise OptionError("port", f"must be 0 to 65535 (0: any free one), not {args.port}")
-    if not 64 <= args.resolution <= 2048 or args.resolution % 8:
+    if args.resolution is not None and (not 64 <= args.resolution <= 2048 or args.resolution % 8):
         raise InvalidInputError("--resolution must be a multiple of 8 from 64 to 2048.")
     roots = Roots.of(args.allow_root, readable=[models_dir()])
     try:

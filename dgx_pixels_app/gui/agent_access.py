@@ -33,7 +33,7 @@ class AgentAccess(QObject):
         self.address = ""
         self.token = ""
         self.roots: list[str] = []
-        self.resolution = 1024  # the model's image size for agents' sprites
+        self.resolution = None  # the model's image size for agents' sprites (the kind's)
 
     @property
     def running(self) -> bool:

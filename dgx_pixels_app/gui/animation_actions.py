@@ -12,8 +12,8 @@ from dgx_pixels_app.jobs.frames import (
     fit,
     snap_frames_command,
     snap_to_palette,
-    strip_frames,
 )
+from dgx_pixels_app.jobs.job import AsFrames, Job, ToResults
 from dgx_pixels_app.jobs.placement import img2img_source
 from dgx_pixels_app.pixelize.pipeline import pixelize
 
@@ -87,7 +87,7 @@ class AnimationActions:
         if self.session is None:
             self.show_error("Open or create a sprite first: generated frames go into it.")
             return
-        if not self.jobs.model is not None:
+        if self.jobs.model is None:
             self.show_error("Load a model first (Model ▸ Load Model…).")
             return
         dialog = FramesDialog(self.prompt_panel.request(), self)
@@ -96,13 +96,14 @@ class AnimationActions:
         plan = dialog.plan()
         request = self._request(plan.request)
         session = self.session
-        if plan.mode == "strip":
-            self.jobs.submit(request, 1, tag=("strip", plan))
+        if plan.mode == "strip":  # pixelized once and cut into poses by the job
+            self.jobs.submit_job(Job.single(request, 1, post=plan.post, place=AsFrames(plan),
+                                            label="strip"))  # fmt: skip
         elif plan.mode == "next":
             image, sized = img2img_source(session.sprite, session.frame_index, None, request)
-            self.jobs.submit(sized, 1, init_image=image, tag=("next", plan))
-        else:
-            self.jobs.submit(request, plan.count)  # variations land in Results: Add as Frame
+            self.jobs.submit(sized, 1, init_image=image, place=AsFrames(plan))
+        else:  # variations land in Results: Add as Frame
+            self.jobs.submit(request, plan.count, place=ToResults())
 
     def add_result_frame(self, item, do_pixelize: bool) -> None:
         session = self.session
@@ -135,42 +136,27 @@ class AnimationActions:
 
         self.documents.runner.submit(work, done, self.documents.report_failure)
 
-    def _place_animation_job(self, job, result) -> bool:
-        """Strip and next-frame jobs go straight into the document as frames."""
-        tag = job.tag if job else None
-        if not (isinstance(tag, tuple) and tag and tag[0] in ("strip", "next")):
-            return False
-        kind, plan = tag
+    def _place_frames(self, plan, result) -> None:
+        """A strip's poses (cut by the job) or the next frame, into the sprite as frames."""
         session = self.session
         if session is None:
-            return True
-        image, request = result.images[0], result.requests[0]
+            return
+        item = result.items[0]
         sprite, palette = session.sprite.snapshot(), session.sprite.palette.copy()
 
         def work():
-            if kind == "strip":
-                return strip_frames(image, plan.count)
-            art = pixelize(image).image
-            return [snap_to_palette(art, palette) if len(palette) else art]
+            if plan.mode == "strip":
+                frames = item.frames
+            else:
+                art = pixelize(item.raw).image
+                frames = [snap_to_palette(art, palette) if len(palette) else art]
+            return [fit(f, sprite.width, sprite.height) for f in frames]
 
         def done(frames) -> None:
-            fitted = [
-                fit(f, sprite.width, sprite.height)
-                if f.shape[:2] != (sprite.height, sprite.width)
-                else f
-                for f in frames
-            ]
-            session.history.push(
-                add_frames_command(
-                    session.sprite,
-                    session.layer.id,
-                    session.frame_index,
-                    fitted,
-                    plan.duration_ms,
-                    request,
-                )
-            )
+            session.history.push(add_frames_command(
+                session.sprite, session.layer.id, session.frame_index, frames,
+                plan.duration_ms, item.request,
+            ))  # fmt: skip
             self.statusBar().showMessage(f"Added {len(frames)} frame(s)", 8000)
 
         self.documents.runner.submit(work, done, self.documents.report_failure)
-        return True

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dgx_pixels_app.jobs.batch import BatchFolder, BatchOptions, prepare_batch
 from dgx_pixels_app.jobs.items import parse_items, read_items
+from dgx_pixels_app.jobs.job import ForAgent
 
 
 def build_batch(spec, model: str, loras) -> object:
@@ -60,8 +61,8 @@ class BatchActions:
         )
 
     def _on_image_ready(self, job, image) -> None:
-        if isinstance(job.tag, dict) and job.tag.get("agent"):
-            self._agent_image(job, image)
+        if isinstance(job.place, ForAgent):
+            self._agent_image(job.place, image)
             return
         if not isinstance(job.target, BatchFolder):
             return
@@ -73,16 +74,16 @@ class BatchActions:
             5000,
         )
 
-    def _agent_image(self, job, image) -> None:
+    def _agent_image(self, place: ForAgent, image) -> None:
         """An agent's image: into Results, and into the document when it asked."""
         from dgx_pixels_app.gui.results_panel import ResultItem
 
         self.results_panel.add_results([image.raw], [image.request], None)
         self.statusBar().showMessage(
-            f"Agent ({job.tag['agent']}): {image.request.extra.get('subject') or image.request.prompt}",
+            f"Agent ({place.tool}): {image.request.extra.get('subject') or image.request.prompt}",
             8000,
         )
-        if job.tag.get("into_document") and self.session is not None:
+        if place.into_document and self.session is not None:
             self.add_result_layer(ResultItem(image.raw, image.request), True)
 
     # -- agent access ---------------------------------------------------------------------

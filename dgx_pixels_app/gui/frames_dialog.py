@@ -3,8 +3,6 @@ one, or N variations to pick from, with idle/walk/attack presets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,33 +16,8 @@ from PySide6.QtWidgets import (
 
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.generation import GenerationRequest
-from dgx_pixels_app.resources import animation_presets
-
-
-@dataclass
-class FramesPlan:
-    mode: str  # "strip", "next" or "variations"
-    request: GenerationRequest
-    count: int
-    duration_ms: int
-
-
-def plan_for(
-    mode: str, subject: str, preset: dict, base: GenerationRequest, count: int, strength: float
-) -> FramesPlan:
-    """The request for a mode: strips are wide (one pose per ~256 px), next frames keep
-    the seed and add the preset's action, variations keep the prompt and walk the seed."""
-    count = max(1, count)
-    if mode == "strip":
-        prompt = preset["strip"].replace("{subject}", subject).replace("{frames}", str(count))
-        width = min(2048, max(512, (count * 256) // 8 * 8))
-        request = replace(base, prompt=prompt, width=width, height=512, mode="txt2img")
-    elif mode == "next":
-        prompt = preset["action"].replace("{subject}", subject)
-        request = replace(base, prompt=prompt, strength=strength)
-    else:
-        request = base
-    return FramesPlan(mode, request, count, int(preset.get("duration_ms", 100)))
+from dgx_pixels_app.jobs.frame_requests import FramesPlan, plan_frames
+from dgx_pixels_app.resources import animation_presets, generation_defaults
 
 
 class FramesDialog(QDialog):
@@ -92,11 +65,13 @@ class FramesDialog(QDialog):
 
     def _apply_preset(self) -> None:
         preset = self.current_preset()
-        self.count.setValue(int(preset.get("frames", 4)))
-        self.strength.setValue(float(preset.get("strength", 0.45)))
+        self.count.setValue(int(preset.get("frames", self.count.value())))
+        self.strength.setValue(
+            float(preset.get("strength", generation_defaults()["chain_strength"]))
+        )
 
     def plan(self) -> FramesPlan:
-        return plan_for(
+        return plan_frames(
             self.mode.currentData(),
             self.subject.text().strip(),
             self.current_preset(),

@@ -7,6 +7,7 @@ from pathlib import Path
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.discovery import find_checkpoints
 from dgx_pixels_app.engine.settings import EngineSettings
+from dgx_pixels_app.jobs.job import AsFrames, ForAgent, ToResults
 from dgx_pixels_app.jobs.placement import (
     add_layer_command,
     img2img_source,
@@ -69,7 +70,7 @@ class GenerationActions:
         return request
 
     def generate(self, request, count: int) -> None:
-        self.jobs.submit(self._request(request), count)
+        self.jobs.submit(self._request(request), count, place=ToResults())
 
     def generate_from_frame(self, request, count: int) -> None:
         session = self.session
@@ -81,7 +82,7 @@ class GenerationActions:
         image, sized = img2img_source(
             session.sprite, session.frame_index, session.selection, self._request(request)
         )
-        self.jobs.submit(sized, count, init_image=image, tag=session.selection)
+        self.jobs.submit(sized, count, init_image=image, place=ToResults(session.selection))
 
     def inpaint_selection(self, request, count: int) -> None:
         session = self.session
@@ -91,7 +92,8 @@ class GenerationActions:
         image, mask, sized = inpaint_source(
             session.sprite, session.frame_index, session.selection, self._request(request)
         )
-        self.jobs.submit(sized, count, init_image=image, mask=mask, tag=session.selection)
+        self.jobs.submit(sized, count, init_image=image, mask=mask,
+                         place=ToResults(session.selection))  # fmt: skip
 
     def _on_job_finished(self, job, result) -> None:
         self._update_memory()
@@ -102,11 +104,14 @@ class GenerationActions:
                 10000,
             )
             return
-        if isinstance(job.tag, dict) and job.tag.get("agent"):
-            return  # an agent's images arrived one by one (BatchActions._agent_image)
-        if not result.items or self._place_animation_job(job, result):
+        place = job.place
+        if not result.items or isinstance(place, ForAgent):  # an agent's arrived one by one
             return
-        self.results_panel.add_results(result.images, result.requests, job.tag)
+        if isinstance(place, AsFrames):
+            self._place_frames(place.plan, result)
+            return
+        selection = place.selection if isinstance(place, ToResults) else None
+        self.results_panel.add_results(result.images, result.requests, selection)
         self.statusBar().showMessage(
             f"{len(result.images)} new result(s): double-click one to add it as a layer", 8000
         )
@@ -116,7 +121,7 @@ class GenerationActions:
         if session is None:
             self.open_result(item, do_pixelize)
             return
-        sprite, selection = session.sprite, item.tag
+        sprite, selection = session.sprite, item.selection
         snapshot_sprite = sprite.snapshot()
 
         def work():

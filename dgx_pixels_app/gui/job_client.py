@@ -26,12 +26,10 @@ from dgx_pixels_app.jobs.job import (
     JobFinished,
     JobProgress,
     ModelLoaded,
+    Placement,
 )
 from dgx_pixels_app.jobs.metrics import MetricsLog
 from dgx_pixels_app.jobs.queue import JobQueue
-
-LOAD = "load-model"
-UNLOAD = "unload-model"
 
 
 def backend_for(settings) -> tuple[Backend, str]:
@@ -88,10 +86,10 @@ class JobClient(QObject):
 
     @property
     def loading(self) -> bool:
-        return any(job.tag == LOAD for job in self.jobs.values())
+        return any(job.changes_model and job.model for job in self.jobs.values())
 
     def load_model(self, path: str) -> Job:
-        return self.submit_job(Job([], model=str(path), tag=LOAD, label="load model"))
+        return self.submit_job(Job([], model=str(path), label="load model"))
 
     def configure(self, settings: EngineSettings) -> Job:
         """New engine options, applied on the queue's thread in queue order."""
@@ -99,11 +97,11 @@ class JobClient(QObject):
 
     def unload_model(self) -> Job:
         """Free the model after the jobs before it, on the queue's thread."""
-        return self.submit_job(Job([], unload=True, tag=UNLOAD, label="unload model"))
+        return self.submit_job(Job([], unload=True, label="unload model"))
 
     def submit(self, request: GenerationRequest, count: int = 1, init_image=None, mask=None,
-               tag=None, model=None) -> Job:  # fmt: skip
-        job = Job.single(request, count, init_image, mask, tag=tag, model=model,
+               place: Placement | None = None, model=None) -> Job:  # fmt: skip
+        job = Job.single(request, count, init_image, mask, place=place, model=model,
                          label=request.mode or "generate")  # fmt: skip
         return self.submit_job(job)
 
@@ -153,7 +151,7 @@ class JobClient(QObject):
             self.jobCancelled.emit(job, event.message)
         elif isinstance(event, JobFailed):
             self._done(job)
-            if job.tag == LOAD:
+            if job.changes_model and job.model:
                 self.modelFailed.emit(event.message)
             else:
                 self.jobFailed.emit(job, event.message)

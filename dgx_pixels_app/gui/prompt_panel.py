@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.generation import SCHEDULERS, GenerationRequest
 from dgx_pixels_app.gui.image_view import ImageView
-from dgx_pixels_app.resources import compose_prompt, prompt_presets
-
-SIZES = [(1024, 1024), (1152, 896), (896, 1152), (1216, 832), (832, 1216), (768, 768), (512, 512)]
+from dgx_pixels_app.jobs.requests import Choices, build_request, kind_settings
+from dgx_pixels_app.resources import generation_defaults, model_sizes, prompt_presets
 
 
 class PromptPanel(QWidget):
@@ -41,8 +40,12 @@ class PromptPanel(QWidget):
         super().__init__(parent)
         try:
             self.kinds, self.styles = prompt_presets()
-        except DgxPixelsError:
+            defaults, sizes = generation_defaults(), model_sizes()
+        except DgxPixelsError:  # a damaged presets folder: the panel still opens
             self.kinds, self.styles = [], []
+            blank = GenerationRequest("")  # the request type's own defaults
+            defaults = {"steps": blank.steps, "cfg": blank.cfg, "scheduler": SCHEDULERS[0]}
+            sizes = [(blank.width, blank.height)]
         self.kind = QComboBox()
         for kind in self.kinds:
             self.kind.addItem(kind["label"], kind["id"])
@@ -57,17 +60,18 @@ class PromptPanel(QWidget):
         self.negative.setPlaceholderText("extra things to avoid")
         self.negative.setMaximumHeight(44)
         self.size = QComboBox()
-        for w, h in SIZES:
+        for w, h in sizes:
             self.add_size(w, h)
         self.steps = QSpinBox()
         self.steps.setRange(1, 150)
-        self.steps.setValue(25)
+        self.steps.setValue(int(defaults["steps"]))
         self.cfg = QDoubleSpinBox()
         self.cfg.setRange(0.0, 30.0)
         self.cfg.setSingleStep(0.5)
-        self.cfg.setValue(6.0)
+        self.cfg.setValue(float(defaults["cfg"]))
         self.scheduler = QComboBox()
         self.scheduler.addItems(SCHEDULERS)
+        self.scheduler.setCurrentText(defaults["scheduler"])
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.lock_seed = QCheckBox("Lock")
@@ -78,7 +82,7 @@ class PromptPanel(QWidget):
         self.strength = QDoubleSpinBox()
         self.strength.setRange(0.05, 1.0)
         self.strength.setSingleStep(0.05)
-        self.strength.setValue(0.6)
+        self.strength.setValue(float(defaults.get("img2img_strength", 1.0)))
         self.strength.setToolTip("How much image-to-image and inpaint may change (1 = everything)")
         self.seamless = QComboBox()
         for label, axes in (
@@ -152,11 +156,13 @@ class PromptPanel(QWidget):
     def _apply_kind(self) -> None:
         kind = self.current_kind()
         if kind:
-            index = self.size.findData(f"{kind.get('width', 1024)}x{kind.get('height', 1024)}")
+            settings = kind_settings(kind["id"])
+            index = self.size.findData(f"{settings['width']}x{settings['height']}")
             if index >= 0:
                 self.size.setCurrentIndex(index)
-            self.steps.setValue(int(kind.get("steps", self.steps.value())))
-            self.cfg.setValue(float(kind.get("cfg", self.cfg.value())))
+            self.steps.setValue(int(settings["steps"]))
+            self.cfg.setValue(float(settings["cfg"]))
+            self.scheduler.setCurrentText(settings["scheduler"])
         if hasattr(self, "seamless"):
             self.seamless.setCurrentIndex(
                 self.seamless.findData("xy" if kind and kind["id"] == "tile" else "")
@@ -199,30 +205,18 @@ class PromptPanel(QWidget):
             self.preview.set_image(_rgba(preview))
 
     def request(self) -> GenerationRequest:
+        """The builder's request for what the fields say (checked later, by the job)."""
         if not self.lock_seed.isChecked():
             self.seed.setValue(random.randint(0, 2**31 - 1))
-        prompt, negative = compose_prompt(
-            self.prompt.toPlainText(), self.current_kind(), self.current_style()
-        )
-        extra_negative = self.negative.toPlainText().strip()
         width, height = (int(v) for v in self.size.currentData().split("x"))
-        return GenerationRequest(
-            prompt=prompt if self.prompt.toPlainText().strip() else "",
-            negative_prompt=", ".join(n for n in (negative, extra_negative) if n),
-            seed=self.seed.value(),
-            steps=self.steps.value(),
-            cfg=self.cfg.value(),
-            width=width,
-            height=height,
-            scheduler=self.scheduler.currentText(),
-            strength=self.strength.value(),
+        choices = Choices(
+            self.prompt.toPlainText(), kind=self.kind.currentData(), style=self.style.currentData(),
+            negative=self.negative.toPlainText(), seed=self.seed.value(), steps=self.steps.value(),
+            cfg=self.cfg.value(), width=width, height=height,
+            scheduler=self.scheduler.currentText(), strength=self.strength.value(),
             seamless=self.seamless.currentData(),
-            extra={
-                "subject": self.prompt.toPlainText().strip(),
-                "kind": self.kind.currentData(),
-                "style": self.style.currentData(),
-            },
-        )
+        )  # fmt: skip
+        return build_request(choices, check=False)
 
     def _emit(self, signal) -> None:
         if self.generate.isEnabled():

@@ -30,7 +30,7 @@ MAX_RESULTS = 64  # older results are dropped so memory stays bounded
 class ResultItem:
     image: np.ndarray
     request: GenerationRequest
-    tag: object = None  # e.g. the selection an inpaint was for
+    selection: object = None  # the part of the sprite an image-to-image or inpaint was for
 
 
 def describe(request: GenerationRequest) -> str:
@@ -93,10 +93,10 @@ class ResultsPanel(QWidget):
         layout.addLayout(row2)
 
     def add_results(
-        self, images: list[np.ndarray], requests: list[GenerationRequest], tag=None
+        self, images: list[np.ndarray], requests: list[GenerationRequest], selection=None
     ) -> None:
         for image, request in zip(images, requests, strict=True):
-            result = ResultItem(image, request, tag)
+            result = ResultItem(image, request, selection)
             self.items.insert(0, result)
             item = QListWidgetItem(QIcon(thumbnail(image, THUMB)), f"seed {request.seed}")
             item.setToolTip(describe(request))

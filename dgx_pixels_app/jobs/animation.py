@@ -17,7 +17,7 @@ consecutive frames, and how far each frame's bounding box drifts from the first.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,11 +29,13 @@ from dgx_pixels_app.core.generation import MAX_SEED, GenerationRequest, LoraRef,
 from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.raster import resize_nearest
-from dgx_pixels_app.jobs.frames import fit, snap_to_palette
+from dgx_pixels_app.jobs.frame_requests import next_request, strip_request
+from dgx_pixels_app.jobs.frames import fit, opaque_box, snap_to_palette
 from dgx_pixels_app.jobs.items import slug
 from dgx_pixels_app.jobs.job import Job, PostSteps
+from dgx_pixels_app.jobs.requests import Choices, build_request
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
-from dgx_pixels_app.resources import animation_presets, compose_prompt, prompt_presets
+from dgx_pixels_app.resources import animation_presets, generation_defaults
 
 METHODS = ("strip", "chain")
 BROKEN_CHANGE = 0.6  # a frame that changes more than this share of pixels is flagged
@@ -54,7 +56,7 @@ class AnimationOptions:
     seed: int | None = None
     steps: int | None = None
     cfg: float | None = None
-    scheduler: str = "euler"
+    scheduler: str | None = None  # default: the character kind's
     loras: list[LoraRef] = field(default_factory=list)
     resolution: int | None = None  # model px: the strip's height, one chain frame's side
     strength: float | None = None  # chain: default the preset's
@@ -117,29 +119,14 @@ def check(options: AnimationOptions) -> dict:
     return {**chosen, "frames": frames}
 
 
-def _base_request(options: AnimationOptions, chosen: dict, seed: int) -> GenerationRequest:
-    kinds, _ = prompt_presets()
-    kind = next((k for k in kinds if k["id"] == "character"), None)
-    prompt, negative = compose_prompt(options.prompt, kind, None)
-    side = options.resolution or 1024
-    return GenerationRequest(
-        prompt=prompt, negative_prompt=negative, seed=seed,
-        model=str(Path(options.model).expanduser().resolve()), loras=list(options.loras),
-        steps=options.steps or int((kind or {}).get("steps", 25)),
-        cfg=options.cfg if options.cfg is not None else float((kind or {}).get("cfg", 6.0)),
-        width=side, height=side, scheduler=options.scheduler,
-        extra={"subject": options.prompt},
-    )  # fmt: skip
-
-
-def strip_request(
-    base: GenerationRequest, chosen: dict, subject: str, frames: int
-) -> GenerationRequest:
-    """One wide image with a pose per ~¼ of the model's side (at most 2048 px wide)."""
-    prompt = chosen["strip"].replace("{subject}", subject).replace("{frames}", str(frames))
-    height = min(base.height, 1024) // 2 // 8 * 8 or 64
-    width = min(2048, max(base.width // 2, (frames * height // 2) // 8 * 8))
-    return replace(base, prompt=prompt, width=max(64, width), height=max(64, height))
+def _base_request(options: AnimationOptions, seed: int) -> GenerationRequest:
+    """The character kind's request for the subject: every frame starts from it."""
+    side = options.resolution
+    return build_request(Choices(
+        options.prompt, kind="character", model=options.model, loras=list(options.loras),
+        seed=seed, steps=options.steps, cfg=options.cfg, width=side, height=side,
+        scheduler=options.scheduler,
+    ))  # fmt: skip
 
 
 def generate_frames(run, options: AnimationOptions) -> tuple[list[np.ndarray], list, dict]:
@@ -153,8 +140,7 @@ def generate_frames(run, options: AnimationOptions) -> tuple[list[np.ndarray], l
 
         palette = find_palette(options.palette)
     seed = options.seed if options.seed is not None else random.randint(0, MAX_SEED)
-    base = _base_request(options, chosen, seed)
-    validate(base)
+    base = _base_request(options, seed)
     size = options.size
     if options.method == "strip":
         request = strip_request(base, chosen, options.prompt, frames_n)
@@ -169,10 +155,10 @@ def generate_frames(run, options: AnimationOptions) -> tuple[list[np.ndarray], l
         item = result.items[0]
         cut = [fit(frame, size, size) for frame in item.frames]
         return cut, [item.request] * frames_n, chosen
+    default = generation_defaults()["chain_strength"]
     strength = (
-        options.strength if options.strength is not None else float(chosen.get("strength", 0.45))
+        options.strength if options.strength is not None else float(chosen.get("strength", default))
     )
-    action = chosen["action"].replace("{subject}", options.prompt)
     frames: list[np.ndarray] = []
     requests: list[GenerationRequest] = []
     art_palette = palette
@@ -181,7 +167,7 @@ def generate_frames(run, options: AnimationOptions) -> tuple[list[np.ndarray], l
         if i == 0:
             job = Job.single(base, model=options.model, label="animation frame 0", previews=False)
         else:
-            request = replace(base, prompt=action, strength=strength)
+            request = next_request(base, chosen, options.prompt, strength)
             job = Job.single(request, init_image=source, model=options.model,
                              label=f"animation frame {i}", previews=False)  # fmt: skip
         result = run(job)
@@ -208,11 +194,8 @@ def consistency(frames: list[np.ndarray]) -> list[FrameCheck]:
     first_centre = None
     for i, frame in enumerate(frames):
         change = 0.0 if i == 0 else float((frame != frames[i - 1]).any(axis=2).mean())
-        opaque = frame[..., 3] > 0
-        box, drift = None, 0.0
-        if opaque.any():
-            rows, cols = np.flatnonzero(opaque.any(axis=1)), np.flatnonzero(opaque.any(axis=0))
-            box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+        box, drift = opaque_box(frame), 0.0
+        if box is not None:
             centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
             first_centre = first_centre or centre
             drift = float(np.hypot(centre[0] - first_centre[0], centre[1] - first_centre[1]))

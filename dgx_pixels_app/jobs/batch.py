@@ -26,19 +26,17 @@ from dgx_pixels_app.core.generation import (
     SCHEDULERS,
     GenerationRequest,
     LoraRef,
-    validate,
 )
 from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
 from dgx_pixels_app.formats.contact_sheet import contact_sheet
 from dgx_pixels_app.formats.images import read_rgba, write_png
-from dgx_pixels_app.jobs.frames import fit
+from dgx_pixels_app.jobs.frames import crop_to_content, fit
 from dgx_pixels_app.jobs.items import BatchItem, slug
 from dgx_pixels_app.jobs.job import ImageResult, Job, PostSteps
 from dgx_pixels_app.jobs.manifest import NAME, Manifest, check_same_plan
-from dgx_pixels_app.jobs.post import crop_to_content
+from dgx_pixels_app.jobs.requests import Choices, build_request
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
-from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
 
 CONTACT_SHEET = "index.png"
 
@@ -54,7 +52,7 @@ class BatchOptions:
     seed: int | None = None
     steps: int | None = None  # default: the kind's
     cfg: float | None = None  # default: the kind's
-    scheduler: str = "euler"
+    scheduler: str | None = None  # default: the kind's
     negative: str = ""
     loras: list[LoraRef] = field(default_factory=list)
     palette: str | None = None  # snap every sprite to this palette (name or file)
@@ -102,32 +100,24 @@ def _unique(name: str, taken: set[str]) -> str:
 
 def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
     """One manifest entry per image, every seed explicit. Raises on bad input."""
-    kinds, styles = prompt_presets()
     base_seed = options.seed if options.seed is not None else random.randint(0, MAX_SEED)
     taken = {p.stem for p in options.output.glob("*.png")} if options.output.is_dir() else set()
     taken.add(Path(CONTACT_SHEET).stem)
     entries: list[dict] = []
     for item in items:
-        kind = find_preset(kinds, item.kind or options.kind, "kind", item.at)
-        style = find_preset(styles, item.style or options.style, "style", item.at)
-        prompt, negative = compose_prompt(item.prompt, kind, style)
-        negative = ", ".join(n for n in (negative, options.negative, item.negative or "") if n)
         count = item.count or options.count
         if item.name:  # a name someone gave: one that looks like a path is refused
             _plain(item.name, item.at)
         name = _unique(slug(item.name or item.prompt), taken)
         for j in range(count):
             seed = (item.seed + j) if item.seed is not None else base_seed + len(entries)
-            request = GenerationRequest(
-                prompt=prompt, negative_prompt=negative, seed=seed % (MAX_SEED + 1),
-                model=str(Path(options.model).expanduser().resolve()), loras=list(options.loras),
-                steps=options.steps or int((kind or {}).get("steps", 25)),
-                cfg=options.cfg if options.cfg is not None else float((kind or {}).get("cfg", 6.0)),
-                width=options.resolution or int((kind or {}).get("width", 1024)),
-                height=options.resolution or int((kind or {}).get("height", 1024)),
-                scheduler=options.scheduler,
-            )  # fmt: skip
-            validate(request)
+            request = build_request(Choices(
+                item.prompt, kind=item.kind or options.kind, style=item.style or options.style,
+                negative=", ".join(n for n in (options.negative, item.negative or "") if n),
+                model=options.model, loras=list(options.loras), seed=seed % (MAX_SEED + 1),
+                steps=options.steps, cfg=options.cfg, resolution=options.resolution,
+                scheduler=options.scheduler, where=item.at,
+            ))  # fmt: skip
             entries.append(
                 {
                     "item": name, "index": len(entries), "subject": item.prompt,
@@ -145,7 +135,7 @@ def prepare_batch(items: list[BatchItem], options: BatchOptions, resume: bool = 
         raise OptionError("size", f"must be 8 to 512 pixels, not {options.size}")
     if not 1 <= options.count <= 64:
         raise OptionError("count", f"must be 1 to 64, not {options.count}")
-    if options.scheduler not in SCHEDULERS:
+    if options.scheduler is not None and options.scheduler not in SCHEDULERS:
         raise InvalidInputError(f"The sampler must be one of {', '.join(SCHEDULERS)}.")
     output = Path(options.output).expanduser()
     check_output(output)
@@ -227,7 +217,7 @@ class BatchFolder:
         entry.update(
             status="done", error=None, prompt=request.prompt, negative=request.negative_prompt,
             seed=request.seed, model=request.model, model_sha256=model_hash, loras=loras,
-            steps=request.steps, cfg=request.cfg, sampler=request.scheduler or "euler",
+            steps=request.steps, cfg=request.cfg, sampler=request.scheduler,
             width=request.width, height=request.height, seconds=round(image.seconds, 3),
             worker=image.worker, sprite_size=[int(art.shape[1]), int(art.shape[0])],
         )  # fmt: skip

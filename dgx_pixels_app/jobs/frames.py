@@ -12,7 +12,6 @@ from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.raster import resize_nearest
 from dgx_pixels_app.pixelize.palette import nearest
-from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 
 
 def snap_to_palette(image: np.ndarray, palette: Palette) -> np.ndarray:
@@ -57,15 +56,30 @@ def fit(art: np.ndarray, width: int, height: int) -> np.ndarray:
     return canvas
 
 
-def strip_frames(image: np.ndarray, count: int, palette: Palette | None = None) -> list[np.ndarray]:
-    """Pixelize a generated strip once (one grid and one palette for all poses), then
-    cut it into ``count`` equal frames, each trimmed to the same size."""
+def cut_strip(art: np.ndarray, count: int) -> list[np.ndarray]:
+    """A strip cut into ``count`` equal frames, left to right."""
     if not 1 <= count <= 64:
         raise InvalidInputError("A strip holds 1 to 64 frames.")
-    art = pixelize(image, PixelizeOptions(palette=palette)).image
-    width = art.shape[1]
-    bounds = np.linspace(0, width, count + 1).round().astype(int)
+    bounds = np.linspace(0, art.shape[1], count + 1).round().astype(int)
     return [art[:, bounds[i] : bounds[i + 1]].copy() for i in range(count)]
+
+
+def opaque_box(art: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The opaque pixels' bounding box (x0, y0, x1, y1), or None if there are none."""
+    opaque = art[..., 3] > 0
+    if not opaque.any():
+        return None
+    rows, cols = np.flatnonzero(opaque.any(axis=1)), np.flatnonzero(opaque.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def crop_to_content(art: np.ndarray) -> np.ndarray:
+    """The opaque pixels' bounding box (the whole image if none or all are)."""
+    box = opaque_box(art)
+    if box is None:
+        return art
+    x0, y0, x1, y1 = box
+    return art[y0:y1, x0:x1]
 
 
 def add_frames_command(

@@ -66,6 +66,32 @@ class Target(Protocol):
     def finish(self, cancelled: bool) -> None: ...
 
 
+@dataclass(frozen=True)
+class ToResults:
+    """For the person to pick from (the app's Results). ``selection``: the part of the
+    sprite an image-to-image or inpaint was made for, where "add as layer" puts it."""
+
+    selection: object = None  # a core.selection.Selection
+
+
+@dataclass(frozen=True)
+class AsFrames:
+    """Straight into the open sprite as new frames (a strip's poses, or the next frame)."""
+
+    plan: object  # a jobs.frame_requests.FramesPlan
+
+
+@dataclass(frozen=True)
+class ForAgent:
+    """An agent's job: shown in the app, and added to the open sprite when it asked."""
+
+    tool: str
+    into_document: bool = False
+
+
+Placement = ToResults | AsFrames | ForAgent
+
+
 @dataclass
 class Job:
     tasks: list[Task]
@@ -73,7 +99,7 @@ class Job:
     target: Target | None = None
     model: str | None = None  # load this model first unless it is the resident one
     label: str = ""
-    tag: Any = None  # what a front end needs to place the results (opaque here)
+    place: Placement | None = None  # where a front end puts the results (None: the caller's)
     previews: bool = True  # per-step preview images (the GUI wants them, batch not)
     id: int = field(default_factory=lambda: next(_ids))
     token: CancelToken = field(default_factory=CancelToken)
@@ -87,6 +113,11 @@ class Job:
     def wait(self, timeout: float | None = None) -> JobResult:
         """Block until the job has ended: its result, or the error it ended with."""
         return outcome(self.ended.result(timeout))
+
+    @property
+    def changes_model(self) -> bool:
+        """A job that only loads or frees a model."""
+        return not self.tasks and (bool(self.model) or self.unload)
 
     @property
     def image_count(self) -> int:

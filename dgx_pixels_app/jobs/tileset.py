@@ -18,7 +18,7 @@ import numpy as np
 
 from dgx_pixels_app.core.confine import make_folder
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
-from dgx_pixels_app.core.generation import MAX_SEED, GenerationRequest, LoraRef, validate
+from dgx_pixels_app.core.generation import MAX_SEED, LoraRef
 from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.engine import hashes
@@ -33,9 +33,9 @@ from dgx_pixels_app.jobs.batch import check_output
 from dgx_pixels_app.jobs.items import slug
 from dgx_pixels_app.jobs.job import ImageResult, Job
 from dgx_pixels_app.jobs.manifest import NAME, Manifest
+from dgx_pixels_app.jobs.requests import Choices, build_request, kind_settings
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 from dgx_pixels_app.pixelize.seam import seam_score
-from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
 
 TILE_SIZES = range(8, 129)
 
@@ -53,9 +53,9 @@ class TilesetOptions:
     seed: int | None = None
     steps: int | None = None
     cfg: float | None = None
-    scheduler: str = "euler"
+    scheduler: str | None = None  # default: the tile kind's
     loras: list[LoraRef] = field(default_factory=list)
-    resolution: int | None = None  # the model's image size (default: the tile kind's, 1024)
+    resolution: int | None = None  # the model's image size (default: the tile kind's)
     padding: int = 0
     extrude: int = 0
     columns: int | None = None
@@ -103,25 +103,19 @@ def prepare_tileset(options: TilesetOptions) -> Job:
         from dgx_pixels_app.formats.palettes import find_palette
 
         palette = find_palette(options.palette)
-    kinds, styles = prompt_presets()
-    kind = find_preset(kinds, "tile", "kind")
-    style = find_preset(styles, options.style, "style")
-    prompt, negative = compose_prompt(options.prompt, kind, style)
-    side = options.resolution or int((kind or {}).get("width", 1024))
+    side = options.resolution or int(kind_settings("tile")["width"])
     step = math.lcm(options.size, 8)  # whole cells, and a size the model takes
     side = max(step * math.ceil(64 / step), round(side / step) * step)
     base = options.seed if options.seed is not None else random.randint(0, MAX_SEED)
     tasks, entries = [], []
     name = options.stem()
     for i in range(options.variations):
-        request = GenerationRequest(
-            prompt=prompt, negative_prompt=negative, seed=(base + i) % (MAX_SEED + 1),
-            model=str(Path(options.model).expanduser().resolve()), loras=list(options.loras),
-            steps=options.steps or int((kind or {}).get("steps", 25)),
-            cfg=options.cfg if options.cfg is not None else float((kind or {}).get("cfg", 6.0)),
-            width=side, height=side, scheduler=options.scheduler, seamless=options.seamless,
-        )  # fmt: skip
-        validate(request)
+        request = build_request(Choices(
+            options.prompt, kind="tile", style=options.style, model=options.model,
+            loras=list(options.loras), seed=(base + i) % (MAX_SEED + 1), steps=options.steps,
+            cfg=options.cfg, resolution=side, scheduler=options.scheduler,
+            seamless=options.seamless,
+        ))  # fmt: skip
         tasks.append(Task(i, request))
         entries.append({"index": i, "item": name, "file": f"{name}-{i:02d}.png",
                         "status": "pending", "size": options.size, "request": request.to_dict()})  # fmt: skip

@@ -27,7 +27,7 @@ PREVIEW_PX = 256  # the image shown to the agent is at most this big
 class ServerConfig:
     roots: Roots
     model: str | None = None  # the SDXL model generation uses
-    resolution: int = 1024  # the model's image size for sprites
+    resolution: int | None = None  # the model's image size for sprites (default: the kind's)
     steps: int | None = None  # default: the kind's
     output: str = "dgx-pixels"  # default output folder, inside the first root
     into_app: bool = False  # running inside the app: results may go into the open document

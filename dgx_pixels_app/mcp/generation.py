@@ -12,8 +12,8 @@ from mcp.server.mcpserver import Context
 
 from dgx_pixels_app.core.confine import make_folder
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.core.generation import CancelToken, GenerationRequest
-from dgx_pixels_app.jobs.job import Job, PostSteps
+from dgx_pixels_app.core.generation import CancelToken
+from dgx_pixels_app.jobs.job import ForAgent, Job, PostSteps
 from dgx_pixels_app.mcp.base import ToolBase, kept, result, unique_path
 from dgx_pixels_app.mcp.bridge import blocking_runner, run_job
 from dgx_pixels_app.mcp.limits import (
@@ -45,8 +45,8 @@ from dgx_pixels_app.mcp.limits import (
 
 
 class GenerationTools(ToolBase):
-    def _tag(self, tool: str, into_document: bool = False) -> dict:
-        return {"agent": tool, "into_document": bool(into_document and self.config.into_app)}
+    def _place(self, tool: str, into_document: bool = False) -> ForAgent:
+        return ForAgent(tool, bool(into_document and self.config.into_app))
 
     def _check_common(self, size, seed, steps, size_range: str = "size") -> None:
         check_range(size_range, size, "size")
@@ -54,27 +54,19 @@ class GenerationTools(ToolBase):
         check_range("steps", steps)
 
     async def _sprites(self, prompt: str, kind: str, style, size: int, palette, seed, loras,
-                       count: int, steps, tag: dict, ctx: Context | None):  # fmt: skip
+                       count: int, steps, place: ForAgent, ctx: Context | None):  # fmt: skip
         """Generate and pixelize ``count`` sprites; returns the job's result (no files).
         ``palette`` and ``loras`` are already read through the roots."""
-        from dgx_pixels_app.core.generation import validate
+        from dgx_pixels_app.jobs.requests import Choices, build_request
         from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
-        from dgx_pixels_app.resources import compose_prompt, find_preset, prompt_presets
 
-        kinds, styles = prompt_presets()
-        kind_preset = find_preset(kinds, kind, "kind") or {}
-        full, negative = compose_prompt(prompt, kind_preset, find_preset(styles, style, "style"))
-        side = self.config.resolution
-        request = GenerationRequest(
-            prompt=full, negative_prompt=negative, seed=seed, loras=loras or [],
-            steps=steps or self.config.steps or int(kind_preset.get("steps", 25)),
-            cfg=float(kind_preset.get("cfg", 6.0)), width=side, height=side,
-            scheduler="euler", extra={"subject": prompt},
-        )  # fmt: skip
-        validate(request, count)
+        request = build_request(Choices(
+            prompt, kind=kind, style=style, seed=seed, loras=loras or [],
+            steps=steps or self.config.steps, resolution=self.config.resolution,
+        ), count)  # fmt: skip
         post = PostSteps(options=PixelizeOptions(palette=palette), size=size)
         job = Job.single(request, count, post=post, model=self._model(),
-                         label=f"agent: {prompt[:40]}", previews=False, tag=tag)  # fmt: skip
+                         label=f"agent: {prompt[:40]}", previews=False, place=place)  # fmt: skip
         done = await run_job(self.queue, job, await self._progress(ctx))
         if not done.items:
             raise InvalidInputError(
@@ -102,9 +94,9 @@ class GenerationTools(ToolBase):
         stem = self._stem(name, prompt)
         folder = self._folder(output, "sprites")
         chosen, refs = self._palette(palette), self._loras(loras)  # read through the roots
-        tag = self._tag("generate_sprite", into_document)
+        place = self._place("generate_sprite", into_document)
         done = await self._sprites(prompt, kind, style, size, chosen, seed, refs, count,
-                                   steps, tag, ctx)  # fmt: skip
+                                   steps, place, ctx)  # fmt: skip
         make_folder(folder)
         sprites = []
         for item in done.items:
@@ -196,7 +188,7 @@ class GenerationTools(ToolBase):
             overwrite=bool(overwrite),
         )  # fmt: skip
         job = await asyncio.to_thread(prepare_tileset, options)
-        job.tag = self._tag("generate_tileset")
+        job.place = self._place("generate_tileset")
         await run_job(self.queue, job, await self._progress(ctx))
         target = job.target
         tiles = [{"file": str(target.output / e["file"]), "seed": e.get("seed"), "seam": e.get("seam"),
@@ -234,9 +226,9 @@ class GenerationTools(ToolBase):
             sprite = animation_sprite(images, chosen, requests)
             extra = {"animation": animation, "frame_count": len(images)}
         else:
-            tag = self._tag("generate_and_deploy")
+            place = self._place("generate_and_deploy")
             done = await self._sprites(prompt, kind, None, size, None, seed, None, 1, steps,
-                                       tag, ctx)  # fmt: skip
+                                       place, ctx)  # fmt: skip
             item = done.items[0]
             sprite = sprite_from_frames([item.art], layer_name=asset)
             extra = {"seed": item.request.seed}

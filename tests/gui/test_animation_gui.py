@@ -1,11 +1,14 @@
 """Timeline, tags, playback, onion skin, palette snap, GIF export and AI frames in the window."""
 
+from dataclasses import replace
+
 from PIL import Image
 
 from dgx_pixels_app.core.document import Direction, Tag
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.core.session import Session
-from dgx_pixels_app.gui.frames_dialog import FramesPlan, plan_for
+from dgx_pixels_app.jobs.frame_requests import plan_frames
+from dgx_pixels_app.jobs.job import AsFrames, Job
 from tests.export.test_sheet import animated
 
 
@@ -121,13 +124,13 @@ def test_frame_plans_from_presets():
         "action": "{subject} walking",
         "duration_ms": 90,
     }
-    strip = plan_for("strip", "a frog", preset, base, 6, 0.4)
+    strip = plan_frames("strip", "a frog", preset, base, 6, 0.4)
     assert (
         strip.request.prompt == "a frog, 6 frames"
         and strip.request.width == 1536
         and strip.count == 6
     )
-    nxt = plan_for("next", "a frog", preset, base, 1, 0.4)
+    nxt = plan_frames("next", "a frog", preset, base, 1, 0.4)
     assert nxt.request.seed == 7 and nxt.request.strength == 0.4 and "walking" in nxt.request.prompt
 
 
@@ -137,20 +140,19 @@ def test_ai_strip_and_next_frame_add_frames(window, qtbot, tiny_model):
     sprite = open_animated(window, 2)
     base = GenerationRequest("a frog", seed=3, steps=2, width=64, height=64)
     preset = {"strip": "{subject} x{frames}", "action": "{subject} next", "duration_ms": 90}
-    strip = plan_for("strip", "a frog", preset, base, 3, 0.5)
-    strip = FramesPlan(
-        "strip", GenerationRequest("a frog x3", seed=3, steps=2, width=192, height=64), 3, 90
-    )
-    window.jobs.submit(strip.request, 1, tag=("strip", strip))
+    strip = plan_frames("strip", "a frog", preset, base, 3, 0.5)
+    strip = replace(strip, request=replace(strip.request, width=192, height=64))
+    assert strip.request.prompt == "a frog x3" and strip.post.frames == 3
+    window.jobs.submit_job(Job.single(strip.request, 1, post=strip.post, place=AsFrames(strip)))
     qtbot.waitUntil(lambda: len(sprite.frames) == 5, timeout=60000)
     assert [f.duration_ms for f in sprite.frames[1:4]] == [90, 90, 90]
     assert all(sprite.composite(i).shape == (10, 12, 4) for i in range(5))
-    nxt = plan_for("next", "a frog", preset, base, 1, 0.5)
+    nxt = plan_frames("next", "a frog", preset, base, 1, 0.5)
     window.session.frame_index = 0
     from dgx_pixels_app.jobs.placement import img2img_source
 
     image, sized = img2img_source(sprite, 0, None, nxt.request)
-    window.jobs.submit(sized, 1, init_image=image, tag=("next", nxt))
+    window.jobs.submit(sized, 1, init_image=image, place=AsFrames(nxt))
     qtbot.waitUntil(lambda: len(sprite.frames) == 6, timeout=60000)
     assert sprite.cel_at(0, 1).generation.mode == "img2img"
     window.undo_action.trigger()

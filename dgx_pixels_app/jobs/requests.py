@@ -1,0 +1,84 @@
+"""The one request builder: every front end and job kind makes its requests here.
+
+A request is the kind's preset (presets/asset-kinds.toml) over the defaults
+(presets/generation.toml), with the style's words added, and whatever the caller
+gives over both: the GUI's fields, CLI flags, a batch item, an agent's arguments
+all only fill :class:`Choices`. A new generation option is a field of
+:class:`~dgx_pixels_app.core.generation.GenerationRequest`, of :class:`Choices`
+and a line in :func:`build_request`; every front end then has it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dgx_pixels_app.core.generation import GenerationRequest, LoraRef, validate
+from dgx_pixels_app.resources import (
+    compose_prompt,
+    find_preset,
+    generation_defaults,
+    prompt_presets,
+)
+
+SETTINGS = ("steps", "cfg", "width", "height", "scheduler")  # a kind may set these
+
+
+@dataclass
+class Choices:
+    """What a caller chose; None (or empty) means "the kind's, else the default"."""
+
+    subject: str
+    kind: str | None = None  # an asset kind's id
+    style: str | None = None  # a style's id
+    negative: str = ""  # added to the kind's and style's negative words
+    model: str = ""
+    loras: list[LoraRef] = field(default_factory=list)
+    seed: int | None = None
+    steps: int | None = None
+    cfg: float | None = None
+    width: int | None = None
+    height: int | None = None
+    resolution: int | None = None  # a square model size (width and height at once)
+    scheduler: str | None = None
+    strength: float | None = None
+    seamless: str = ""
+    where: str = ""  # for messages: 'items.csv, line 4'
+
+
+def kind_settings(kind: str | None, where: str = "") -> dict:
+    """The defaults with the kind's own settings over them."""
+    kinds, _ = prompt_presets()
+    preset = find_preset(kinds, kind, "kind", where) or {}
+    return {**generation_defaults(), **{k: preset[k] for k in SETTINGS if k in preset}}
+
+
+def build_request(choices: Choices, count: int = 1, check: bool = True) -> GenerationRequest:
+    """The request for ``choices``; with ``check``, every limit is checked (for ``count``
+    images) before any work. Unknown kinds and styles are refused, naming the known."""
+    c = choices
+    kinds, styles = prompt_presets()
+    kind = find_preset(kinds, c.kind, "kind", c.where)
+    style = find_preset(styles, c.style, "style", c.where)
+    base = kind_settings(c.kind, c.where)
+    prompt, negative = compose_prompt(c.subject, kind, style) if c.subject.strip() else ("", "")
+    request = GenerationRequest(
+        prompt=prompt, negative_prompt=", ".join(n for n in (negative, c.negative.strip()) if n),
+        seed=c.seed, model=str(Path(c.model).expanduser().resolve()) if c.model else "",
+        loras=list(c.loras), steps=int(c.steps or base["steps"]),
+        cfg=float(c.cfg if c.cfg is not None else base["cfg"]),
+        width=int(c.width or c.resolution or base["width"]),
+        height=int(c.height or c.resolution or base["height"]),
+        scheduler=c.scheduler or base["scheduler"], strength=c.strength, seamless=c.seamless,
+        extra=_extra(c),
+    )  # fmt: skip
+    if check:
+        validate(request, count)
+    return request
+
+
+def _extra(c: Choices) -> dict:
+    """What the person typed and picked, kept with the request (shown back on reuse)."""
+    extra = {"subject": c.subject.strip()}
+    extra.update({key: value for key, value in (("kind", c.kind), ("style", c.style)) if value})
+    return extra
