@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from dgx_pixels_app.cli.common import add_model_options, make_queue, parse_loras, resolve_model
+from dgx_pixels_app.cli.common import (
+    add_model_options,
+    add_overwrite_option,
+    make_queue,
+    parse_loras,
+    resolve_model,
+)
 from dgx_pixels_app.core.errors import InvalidInputError
 
 
@@ -38,8 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     gen.add_argument(
         "-o",
         "--output",
-        help="OUT.png (OUT-1.png, OUT-2.png… when --count > 1); default: from the prompt",
+        help="OUT.png (OUT-1.png, OUT-2.png… when --count > 1); default: named from the "
+        "prompt, never a name a file already has",
     )
+    add_overwrite_option(gen)
     gen.set_defaults(handler=run)
 
 
@@ -64,9 +72,7 @@ def kind_and_prompt(words: list[str]) -> tuple[str | None, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dgx_pixels_app.formats.images import write_png
-    from dgx_pixels_app.jobs.items import slug
-    from dgx_pixels_app.jobs.job import Job, JobProgress, ModelLoaded, PostSteps
+    from dgx_pixels_app.jobs.job import Job, PostSteps
     from dgx_pixels_app.jobs.requests import Choices, build_request
 
     kind, subject = kind_and_prompt(args.words)
@@ -75,35 +81,51 @@ def run(args: argparse.Namespace) -> int:
         steps=args.steps, cfg=args.cfg, width=args.width, height=args.height,
         scheduler=args.scheduler, loras=parse_loras(args.lora),
     ), args.count)  # fmt: skip
-    args.output = args.output or f"{slug(subject)}.png"
-    paths = output_paths(args.output, args.count)
-    if not paths[0].parent.exists():
-        raise InvalidInputError(f"The folder '{paths[0].parent}' does not exist.")
+    target = _target(args, subject)
     model = resolve_model(args.model)
     queue = make_queue(args)
-
-    def show(event) -> None:
-        if isinstance(event, ModelLoaded):
-            m = event.model
-            print(f"loaded {m.path.name} ({m.kind}, {m.device}, {m.dtype}) in "
-                  f"{m.load_seconds:.1f} s", file=sys.stderr)  # fmt: skip
-        elif isinstance(event, JobProgress):
-            print(f"\rstep {event.step}/{event.total}", end="", file=sys.stderr, flush=True)
-
-    queue.subscribe(show)
+    queue.subscribe(_show)
     job = Job.single(request, args.count, post=None if args.raw else PostSteps(),
-                     model=model, label="generate", previews=False)  # fmt: skip
+                     model=model, label="generate", previews=False, target=target)  # fmt: skip
     try:
         result = queue.run(job)
     finally:
         queue.backend.close()
     print(file=sys.stderr)
-    for path, item in zip(paths, result.items, strict=False):
+    for path, item in target.written:
         image = item.raw if args.raw else item.art
-        write_png(path, image, {"parameters": item.request.a1111_parameters(),
-                                "dgx-pixels": item.request.to_json()})  # fmt: skip
         print(f"{path}  seed {item.request.seed}  {image.shape[1]}x{image.shape[0]}")
+    for path, kept in target.replaced:
+        print(f"replaced {path} (the old one is in {kept})", file=sys.stderr)
     for _index, message in result.failures:
         print(f"dgx-pixels: error: {message}", file=sys.stderr)
     print(f"{result.seconds:.2f} s, {result.steps_per_second:.2f} it/s", file=sys.stderr)
     return 0 if not result.failures else 2
+
+
+def _target(args: argparse.Namespace, subject: str):
+    """Exactly the -o names (nothing hand-made replaced unless --overwrite), or names
+    from the prompt that no file in the current folder has yet."""
+    from dgx_pixels_app.formats.deploy import guard
+    from dgx_pixels_app.jobs.items import slug
+    from dgx_pixels_app.jobs.targets import PngFolder
+
+    if args.output is None:
+        return PngFolder(Path.cwd(), name=lambda _item: slug(subject), raw=args.raw)
+    paths = output_paths(args.output, args.count)
+    folder = paths[0].parent
+    if not folder.is_dir():
+        raise InvalidInputError(f"The folder '{folder}' does not exist.")
+    guard(folder, paths, args.overwrite)  # refused before any work
+    return PngFolder(folder, paths=paths, raw=args.raw, overwrite=args.overwrite)
+
+
+def _show(event) -> None:
+    from dgx_pixels_app.jobs.job import JobProgress, ModelLoaded
+
+    if isinstance(event, ModelLoaded):
+        m = event.model
+        print(f"loaded {m.path.name} ({m.kind}, {m.device}, {m.dtype}) in "
+              f"{m.load_seconds:.1f} s", file=sys.stderr)  # fmt: skip
+    elif isinstance(event, JobProgress):
+        print(f"\rstep {event.step}/{event.total}", end="", file=sys.stderr, flush=True)

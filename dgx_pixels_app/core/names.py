@@ -43,3 +43,12 @@ def safe_name(name: object, what: str = "name") -> str:
             f"The {what} '{name}' has nothing a file name can use: give letters a-z or digits."
         )
     return cleaned[:MAX_STEM].rstrip("_-")
+
+
+def unused_name(name: str, taken) -> str:
+    """``name``, or ``name-2``, ``name-3``… : the first that ``taken`` does not hold."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    return candidate

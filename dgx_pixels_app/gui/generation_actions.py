@@ -96,7 +96,9 @@ class GenerationActions:
                          place=ToResults(session.selection))  # fmt: skip
 
     def _on_job_finished(self, job, result) -> None:
-        self._update_memory()
+        place = job.place
+        if isinstance(place, ForAgent):  # an agent's images arrived one by one
+            return
         if job.target is not None:  # a batch: its images arrived one by one
             done = len(result.items)
             self.statusBar().showMessage(
@@ -104,8 +106,7 @@ class GenerationActions:
                 10000,
             )
             return
-        place = job.place
-        if not result.items or isinstance(place, ForAgent):  # an agent's arrived one by one
+        if not result.items:
             return
         if isinstance(place, AsFrames):
             self._place_frames(place.plan, result)

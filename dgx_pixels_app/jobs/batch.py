@@ -27,6 +27,7 @@ from dgx_pixels_app.core.generation import (
     GenerationRequest,
     LoraRef,
 )
+from dgx_pixels_app.core.names import unused_name
 from dgx_pixels_app.engine import hashes
 from dgx_pixels_app.engine.backend import ModelInfo, Task
 from dgx_pixels_app.formats.contact_sheet import contact_sheet
@@ -90,10 +91,7 @@ def _plain(name: str, at: str) -> None:
 
 
 def _unique(name: str, taken: set[str]) -> str:
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}-{n}"
+    candidate = unused_name(name, taken)
     taken.add(candidate)
     return candidate
 

@@ -60,14 +60,6 @@ def kept(pairs) -> list[dict]:
     return [{"file": str(path), "kept_at": str(copy)} for path, copy in pairs]
 
 
-def unique_path(folder: Path, stem: str, suffix: str = ".png") -> Path:
-    path, n = folder / f"{stem}{suffix}", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}{suffix}"
-    return path
-
-
 class ToolBase:
     """Bound to a queue, a configuration and the roots; every path goes through here."""
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.mcp.base import ToolBase, kept, result, unique_path
+from dgx_pixels_app.jobs.targets import unique_path
+from dgx_pixels_app.mcp.base import ToolBase, kept, result
 from dgx_pixels_app.mcp.limits import Cell, Colors, Name, OptionalPath, PathText, check_range
 
 

@@ -10,11 +10,11 @@ import asyncio
 
 from mcp.server.mcpserver import Context
 
-from dgx_pixels_app.core.confine import make_folder
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.jobs.job import ForAgent, Job, PostSteps
-from dgx_pixels_app.mcp.base import ToolBase, kept, result, unique_path
+from dgx_pixels_app.jobs.targets import PngFolder
+from dgx_pixels_app.mcp.base import ToolBase, kept, result
 from dgx_pixels_app.mcp.bridge import blocking_runner, run_job
 from dgx_pixels_app.mcp.limits import (
     METHODS,
@@ -54,9 +54,10 @@ class GenerationTools(ToolBase):
         check_range("steps", steps)
 
     async def _sprites(self, prompt: str, kind: str, style, size: int, palette, seed, loras,
-                       count: int, steps, place: ForAgent, ctx: Context | None):  # fmt: skip
-        """Generate and pixelize ``count`` sprites; returns the job's result (no files).
-        ``palette`` and ``loras`` are already read through the roots."""
+                       count: int, steps, place: ForAgent, ctx: Context | None,
+                       target: PngFolder | None = None):  # fmt: skip
+        """Generate and pixelize ``count`` sprites, delivered to ``target``; returns the
+        job's result. ``palette`` and ``loras`` are already read through the roots."""
         from dgx_pixels_app.jobs.requests import Choices, build_request
         from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
 
@@ -66,7 +67,8 @@ class GenerationTools(ToolBase):
         ), count)  # fmt: skip
         post = PostSteps(options=PixelizeOptions(palette=palette), size=size)
         job = Job.single(request, count, post=post, model=self._model(),
-                         label=f"agent: {prompt[:40]}", previews=False, place=place)  # fmt: skip
+                         label=f"agent: {prompt[:40]}", previews=False, place=place,
+                         target=target)  # fmt: skip
         done = await run_job(self.queue, job, await self._progress(ctx))
         if not done.items:
             raise InvalidInputError(
@@ -88,24 +90,20 @@ class GenerationTools(ToolBase):
         count: Count = 1, steps: Steps = None, output: OptionalPath = None, name: Name = None,
         into_document: bool = False, ctx: Context | None = None,
     ):  # fmt: skip
-        from dgx_pixels_app.formats.images import write_png
-
         prompt = self._check_sprite(prompt, kind, style, size, seed, steps, count)
         stem = self._stem(name, prompt)
         folder = self._folder(output, "sprites")
         chosen, refs = self._palette(palette), self._loras(loras)  # read through the roots
         place = self._place("generate_sprite", into_document)
+        target = PngFolder(folder, name=lambda item: f"{stem}-{item.request.seed}")
         done = await self._sprites(prompt, kind, style, size, chosen, seed, refs, count,
-                                   steps, place, ctx)  # fmt: skip
-        make_folder(folder)
-        sprites = []
-        for item in done.items:
-            path = unique_path(folder, f"{stem}-{item.request.seed}")
-            write_png(path, item.art, {"parameters": item.request.a1111_parameters(),
-                                       "dgx-pixels": item.request.to_json()})  # fmt: skip
-            sprites.append({"file": str(path), "seed": item.request.seed, "width": int(item.art.shape[1]),
-                            "height": int(item.art.shape[0]), "prompt": item.request.prompt,
-                            "seconds": round(item.seconds, 2)})  # fmt: skip
+                                   steps, place, ctx, target)  # fmt: skip
+        sprites = [
+            {"file": str(path), "seed": item.request.seed, "width": int(item.art.shape[1]),
+             "height": int(item.art.shape[0]), "prompt": item.request.prompt,
+             "seconds": round(item.seconds, 2)}
+            for path, item in target.written
+        ]  # fmt: skip
         return result({"sprites": sprites, "model": self._model()}, done.items[0].art)
 
     async def generate_animation(

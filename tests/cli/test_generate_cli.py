@@ -45,3 +45,20 @@ def test_benchmark_prints_the_performance_table(tiny_model, capsys):
     assert set(table) == {"model load", "device", "single image", "batch of 3", "LoRA switch"}
     assert table["batch of 3"].endswith("images/min") and table["LoRA switch"].endswith("ms")
     assert table["model load"].endswith(" s")
+
+
+def test_generate_never_replaces_a_file_it_did_not_write(tmp_path, tiny_model, capsys, monkeypatch):
+    fast = ["--model", str(tiny_model[0]), "--steps", "1", "--width", "64", "--height", "64"]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "frog.png").write_bytes(b"the artist's frog")
+    assert main(["generate", "frog", *fast]) == 0  # a name from the prompt: a new one
+    assert (tmp_path / "frog.png").read_bytes() == b"the artist's frog"
+    assert read_rgba(tmp_path / "frog-2.png").shape[2] == 4
+    capsys.readouterr()
+    assert main(["generate", "frog", *fast, "-o", "frog.png"]) == 2  # a name given: asked
+    assert "--overwrite" in capsys.readouterr().err
+    assert (tmp_path / "frog.png").read_bytes() == b"the artist's frog"
+    assert main(["generate", "frog", *fast, "-o", "frog.png", "--overwrite"]) == 0
+    kept = list((tmp_path / ".dgx-pixels" / "replaced").rglob("frog.png"))
+    assert [p.read_bytes() for p in kept] == [b"the artist's frog"]
+    assert main(["generate", "frog", *fast, "-o", "frog.png"]) == 0  # its own file: replaced

@@ -60,6 +60,7 @@ def test_no_default_numbers_for_requests_are_written_in_code():
         f"{path.relative_to(PACKAGE)}:{n}"
         for path in PACKAGE.rglob("*.py")
         for n, line in enumerate(path.read_text().splitlines(), 1)
-        if pattern.search(line) or re.search(r"""(scheduler|sampler)[^=\n]*=\s*["']euler""", line)
+        if pattern.search(line)
+        or re.search(r"""(default|scheduler|sampler)\s*(:\s*str\s*)?=\s*["']euler""", line)
     ]
     assert found == []
