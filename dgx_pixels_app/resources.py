@@ -99,6 +99,16 @@ def model_sizes() -> list[tuple[int, int]]:
     return [(int(w), int(h)) for w, h in sizes]
 
 
+def request_options() -> list[dict]:
+    """The declared generation options (presets/request-options.toml), each checked."""
+    options = load_toml(preset_path("request-options.toml")).get("option", [])
+    for option in options:
+        kind = option.get("type") if isinstance(option, dict) else None
+        if kind not in ("int", "float", "bool") or not isinstance(option.get("name"), str):
+            raise FileFormatError(f"presets/request-options.toml: a damaged option {option!r:.80}.")
+    return options
+
+
 def animation_presets() -> list[dict]:
     """Idle/walk/attack presets from presets/animations.toml."""
     items = load_toml(preset_path("animations.toml")).get("animation", [])

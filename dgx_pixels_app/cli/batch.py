@@ -8,7 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from dgx_pixels_app.cli.common import add_model_options, make_queue, parse_loras, resolve_model
+from dgx_pixels_app.cli.common import (
+    add_model_options,
+    add_request_options,
+    make_queue,
+    parse_loras,
+    request_options_from,
+    resolve_model,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=int,
         help="the model's image size before pixelize (default: the kind's)",
     )
+    add_request_options(p)
     p.add_argument("--negative", default="", help="added to every negative prompt")
     p.add_argument("--palette", help="snap every sprite to a palette (name or .gpl/.hex/.pal)")
     add_model_options(p)
@@ -56,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         size=args.size, count=args.count, seed=args.seed, steps=args.steps, cfg=args.cfg,
         scheduler=args.sampler, negative=args.negative, loras=parse_loras(args.lora),
         palette=args.palette, resolution=args.resolution, items_sha256=hashlib.sha256(items_path.read_bytes()).hexdigest(),
+        options=request_options_from(args),
     )  # fmt: skip
     job = prepare_batch(items, options, resume=args.resume)
     target = job.target

@@ -38,6 +38,31 @@ def add_sampling_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cfg", type=float, help="default: the kind's")
     p.add_argument("--sampler", help="euler, euler_a, dpmpp_2m, … (default: the kind's)")
     p.add_argument("--resolution", type=int, help="the model's image size (default: the kind's)")
+    add_request_options(p)
+
+
+def add_request_options(p: argparse.ArgumentParser) -> None:
+    """A flag for each declared generation option (presets/request-options.toml)."""
+    from dgx_pixels_app.resources import request_options
+
+    kinds = {"int": int, "float": float}
+    for option in request_options():
+        flag = "--" + option["name"].replace("_", "-")
+        text = f"{option.get('help', '')} (default {option.get('default')})"
+        if option["type"] == "bool":
+            p.add_argument(flag, dest=f"option_{option['name']}", default=None,
+                           action=argparse.BooleanOptionalAction, help=text)  # fmt: skip
+        else:
+            p.add_argument(flag, dest=f"option_{option['name']}", type=kinds[option["type"]],
+                           help=text)  # fmt: skip
+
+
+def request_options_from(args: argparse.Namespace) -> dict:
+    """The declared options given on the command line (checked by the request builder)."""
+    prefix = "option_"
+    return {
+        k[len(prefix) :]: v for k, v in vars(args).items() if k.startswith(prefix) and v is not None
+    }
 
 
 def resolve_model(value: str | None) -> str:

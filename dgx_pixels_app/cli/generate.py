@@ -9,8 +9,10 @@ from pathlib import Path
 from dgx_pixels_app.cli.common import (
     add_model_options,
     add_overwrite_option,
+    add_request_options,
     make_queue,
     parse_loras,
+    request_options_from,
     resolve_model,
 )
 from dgx_pixels_app.core.errors import InvalidInputError
@@ -38,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--scheduler",
         help="euler, euler_a, dpmpp_2m, dpmpp_2m_karras, ddim, unipc (default: the kind's)",
     )
+    add_request_options(gen)
     gen.add_argument(
         "--raw", action="store_true", help="keep SDXL's output as it is (skip pixelize)"
     )
@@ -80,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         subject, kind=kind, style=args.style, negative=args.negative, seed=args.seed,
         steps=args.steps, cfg=args.cfg, width=args.width, height=args.height,
         scheduler=args.scheduler, loras=parse_loras(args.lora),
+        options=request_options_from(args),
     ), args.count)  # fmt: skip
     target = _target(args, subject)
     model = resolve_model(args.model)

@@ -11,6 +11,7 @@ from dgx_pixels_app.cli.common import (
     make_queue,
     parse_loras,
     print_bevy_files,
+    request_options_from,
     resolve_model,
 )
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         size=args.size, method=args.method, palette=args.palette, output=args.output,
         name=args.name, seed=args.seed, steps=args.steps, cfg=args.cfg, scheduler=args.sampler,
         loras=parse_loras(args.lora), resolution=args.resolution, strength=args.strength,
-        bevy=args.bevy, overwrite=args.overwrite,
+        bevy=args.bevy, overwrite=args.overwrite, options=request_options_from(args),
     )  # fmt: skip
     check(options)
     if options.palette:

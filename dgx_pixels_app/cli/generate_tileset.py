@@ -12,6 +12,7 @@ from dgx_pixels_app.cli.common import (
     make_queue,
     parse_loras,
     print_bevy_files,
+    request_options_from,
     resolve_model,
 )
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.sampler, loras=parse_loras(args.lora), resolution=args.resolution,
         padding=args.padding, extrude=args.extrude, columns=args.columns,
         remove_background=args.remove_background, bevy=args.bevy, name=args.name,
-        overwrite=args.overwrite,
+        overwrite=args.overwrite, options=request_options_from(args),
     )  # fmt: skip
     job = prepare_tileset(options)
     queue = make_queue(args)

@@ -6,11 +6,10 @@ Each actor holds its own :class:`Engine` with the model loaded once, switches
 LoRAs as adapters, and streams progress events back through a Ray streaming
 generator. Tasks fan out to idle actors; outcomes are delivered in task order.
 
-If an actor dies mid-task (its machine rebooted, the process was killed), the
-task goes back to the front of the queue and runs on whichever actor is free
-next — Ray restarts the dead one, which reloads the model on its next task. A
-task is retried at most :data:`MAX_ATTEMPTS` times, so nothing is lost and no
-outcome is reported twice.
+A worker lost mid-task (its machine rebooted, its node was killed) never loses
+the task: it runs again on a live worker (see :mod:`.ray_dispatch` for the rules),
+and no outcome is reported twice. Joining a cluster (tokens, one-line errors) is
+:mod:`.ray_cluster`; the actor itself is :mod:`.ray_worker`.
 
 Ray is optional (``pip install .[cluster]``); importing this module without it
 raises a :class:`ModelError` that says how to install it.
@@ -18,37 +17,32 @@ raises a :class:`ModelError` that says how to install it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import CancelledError, ModelError, OptionError
+from dgx_pixels_app.core.errors import ModelError, OptionError
 from dgx_pixels_app.core.generation import CancelToken
-from dgx_pixels_app.engine.backend import (
-    Backend,
-    Emit,
-    ModelInfo,
-    Task,
-    TaskDone,
-    TaskFailed,
-    TaskProgress,
-    same_model,
+from dgx_pixels_app.engine.backend import Backend, Emit, ModelInfo, Task, same_model
+from dgx_pixels_app.engine.ray_cluster import (
+    Cluster,
+    connect,
+    divert_native_stderr,
+    parse_address,
 )
-from dgx_pixels_app.engine.ray_cluster import Cluster, connect, parse_address
-from dgx_pixels_app.engine.ray_worker import EngineWorker, _Cancelled
+from dgx_pixels_app.engine.ray_dispatch import Dispatch
+from dgx_pixels_app.engine.ray_worker import EngineWorker
 from dgx_pixels_app.engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3  # per task: the first run and two retries on other actors
-MAX_ACTOR_FAILURES = 3  # an actor that died this often is dropped from the pool
-RESTART_PAUSE = 1.0  # seconds before a dead actor (being restarted by Ray) gets work again
+MAX_RESTARTS = 3  # Ray restarts a lost worker this often before it is replaced
 
 try:
     import ray
-    from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
+    from ray.exceptions import ActorUnavailableError, RayActorError
 except ImportError:  # pragma: no cover - exercised only without the extra
     ray = None
 
@@ -74,6 +68,7 @@ class RayBackend(Backend):
             raise OptionError("workers", f"must be 1 to 256, not {workers}")
         if address:
             parse_address(address)
+        divert_native_stderr()  # before any progress bar holds on to sys.stderr
         self.address = address
         self.settings = settings or EngineSettings()
         self.requested = (workers, threads)
@@ -93,7 +88,7 @@ class RayBackend(Backend):
         self._actor_class = ray.remote(EngineWorker).options(
             num_gpus=1 if self.use_gpu else 0,
             num_cpus=0 if self.use_gpu else (self.threads or 1),
-            max_restarts=MAX_ACTOR_FAILURES,
+            max_restarts=MAX_RESTARTS,
             max_task_retries=0,
             max_concurrency=3,  # a task, its cancel, and a status call at once
         )
@@ -146,81 +141,14 @@ class RayBackend(Backend):
     ) -> None:
         if self._model is None:
             raise ModelError("No model is loaded on the Ray workers: load one first.")
-        order = {task.index: n for n, task in enumerate(tasks)}
-        outcomes: dict[int, TaskDone | TaskFailed] = {}
-        delivered = [0]
+        Dispatch(ray, self.actors, self._replace, tasks, emit, cancel, previews).run()
 
-        def settle(event: TaskDone | TaskFailed) -> None:
-            outcomes[order[event.index]] = event
-            while delivered[0] in outcomes:
-                emit(outcomes.pop(delivered[0]))
-                delivered[0] += 1
-
-        pending = deque(tasks)
-        attempts: Counter = Counter()
-        failures: Counter = Counter()
-        idle = list(range(len(self.actors)))
-        resting: dict[int, float] = {}  # actor number -> when Ray should have restarted it
-        running: dict = {}  # generator -> (actor number, task)
-        cancelled_message = None
-        while pending or running or (resting and pending):
-            now = time.monotonic()
-            for number, until in list(resting.items()):
-                if now >= until:
-                    del resting[number]
-                    idle.append(number)
-            if cancel.cancelled and cancelled_message is None:
-                cancelled_message = "Cancelled."
-                pending.clear()
-                for number, task in running.values():
-                    self.actors[number].cancel.remote(task.index)
-            while idle and pending and cancelled_message is None:
-                number, task = idle.pop(0), pending.popleft()
-                gen = (
-                    self.actors[number]
-                    .generate.options(num_returns="streaming")
-                    .remote(task, previews)
-                )
-                running[gen] = (number, task)
-            if not running:
-                if resting and pending and cancelled_message is None:
-                    time.sleep(0.05)
-                    continue
-                if not idle and pending:
-                    for task in pending:
-                        settle(TaskFailed(task.index, "Every Ray worker failed; nothing ran."))
-                    pending.clear()
-                continue
-            ready, _ = ray.wait(list(running), num_returns=1, timeout=0.1)
-            for gen in ready:
-                number, task = running[gen]
-                try:
-                    event = ray.get(next(gen))
-                except StopIteration:
-                    del running[gen]
-                    idle.append(number)
-                    continue
-                except (RayActorError, ActorDiedError, ActorUnavailableError) as exc:
-                    del running[gen]
-                    attempts[task.index] += 1
-                    failures[number] += 1
-                    log.warning("Ray worker %d died running task %d: %s", number, task.index, exc)
-                    if failures[number] < MAX_ACTOR_FAILURES:
-                        # Ray restarts it (it reloads the model): give it a moment first
-                        resting[number] = time.monotonic() + RESTART_PAUSE
-                    if cancelled_message is None and attempts[task.index] < MAX_ATTEMPTS:
-                        pending.appendleft(task)
-                    else:
-                        settle(TaskFailed(task.index, f"A Ray worker died: {_first_line(exc)}"))
-                    continue
-                if isinstance(event, TaskProgress):
-                    emit(event)
-                elif isinstance(event, _Cancelled):
-                    cancelled_message = event.message
-                else:
-                    settle(event)
-        if cancelled_message is not None:
-            raise CancelledError(cancelled_message)
+    def _replace(self, number: int) -> None:
+        """A new worker in place of a dead one; it loads the model on its first task."""
+        with contextlib.suppress(Exception):  # already gone
+            ray.kill(self.actors[number], no_restart=True)
+        path = str(self._model.path) if self._model else ""
+        self.actors[number] = self._actor_class.remote(path, asdict(self.settings), self.threads)
 
     def configure(self, settings: EngineSettings) -> None:
         """New workers start with these; running ones take them for their next load."""

@@ -16,7 +16,7 @@ from dgx_pixels_app.jobs.items import parse_items, read_items
 from dgx_pixels_app.jobs.job import ForAgent
 
 
-def build_batch(spec, model: str, loras) -> object:
+def build_batch(spec, model: str, loras, options: dict | None = None) -> object:
     """The batch job for a dialog's answer (runs on a worker thread)."""
     if spec.items_file:
         items = read_items(spec.items_file)
@@ -28,12 +28,12 @@ def build_batch(spec, model: str, loras) -> object:
         from dgx_pixels_app.core.errors import InvalidInputError
 
         raise InvalidInputError("Choose an output folder for the batch.")
-    options = BatchOptions(
+    plan = BatchOptions(
         output=Path(spec.output), model=model, kind=spec.kind, style=spec.style, size=spec.size,
         count=spec.count, seed=spec.seed, steps=spec.steps, cfg=spec.cfg, loras=loras,
-        resolution=spec.resolution, items_sha256=digest,
+        resolution=spec.resolution, items_sha256=digest, options=options or {},
     )  # fmt: skip
-    return prepare_batch(items, options, resume=spec.resume)
+    return prepare_batch(items, plan, resume=spec.resume)
 
 
 class BatchActions:
@@ -46,6 +46,7 @@ class BatchActions:
         if spec is None:
             return
         model_path, loras = str(model.path), self.lora_panel.loras()
+        options = self.prompt_panel.options()  # the Advanced rows apply to the batch too
 
         def done(job) -> None:
             if not job.tasks:
@@ -57,7 +58,9 @@ class BatchActions:
             )
 
         self.documents.runner.submit(
-            lambda: build_batch(spec, model_path, loras), done, self.documents.report_failure
+            lambda: build_batch(spec, model_path, loras, options),
+            done,
+            self.documents.report_failure,
         )
 
     def _on_image_ready(self, job, image) -> None:

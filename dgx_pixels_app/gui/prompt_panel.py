@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.generation import SCHEDULERS, GenerationRequest
 from dgx_pixels_app.gui.image_view import ImageView
-from dgx_pixels_app.jobs.requests import Choices, build_request, kind_settings
+from dgx_pixels_app.jobs.requests import Choices, build_request, declared, kind_settings
 from dgx_pixels_app.resources import generation_defaults, model_sizes, prompt_presets
 
 
@@ -112,6 +112,9 @@ class PromptPanel(QWidget):
         form.addRow("Count", self.count)
         form.addRow("Strength", self.strength)
         form.addRow("Seamless", self.seamless)
+        self.option_fields = option_fields()
+        for option, field in self.option_fields.values():
+            form.addRow(option.get("label", option["name"]), field)
         self.generate = QPushButton("Generate")
         self.generate.setToolTip("Generate sprites (Ctrl+Enter)")
         self.generate.clicked.connect(lambda: self._emit(self.generateRequested))
@@ -214,13 +217,42 @@ class PromptPanel(QWidget):
             negative=self.negative.toPlainText(), seed=self.seed.value(), steps=self.steps.value(),
             cfg=self.cfg.value(), width=width, height=height,
             scheduler=self.scheduler.currentText(), strength=self.strength.value(),
-            seamless=self.seamless.currentData(),
+            seamless=self.seamless.currentData(), options=self.options(),
         )  # fmt: skip
         return build_request(choices, check=False)
+
+    def options(self) -> dict:
+        """The declared generation options, as their fields say."""
+        return {name: field_value(field) for name, (_o, field) in self.option_fields.items()}
 
     def _emit(self, signal) -> None:
         if self.generate.isEnabled():
             signal.emit(self.request(), self.count.value())
+
+
+def option_fields() -> dict[str, tuple[dict, QWidget]]:
+    """A field for each declared generation option (presets/request-options.toml)."""
+    try:
+        options = declared()
+    except DgxPixelsError:  # a damaged presets folder: the panel opens without them
+        return {}
+    fields = {}
+    for name, option in options.items():
+        if option["type"] == "bool":
+            field = QCheckBox()
+            field.setChecked(bool(option.get("default", False)))
+        else:
+            field = QSpinBox() if option["type"] == "int" else QDoubleSpinBox()
+            field.setRange(option.get("min", -1e9), option.get("max", 1e9))
+            field.setValue(option.get("default", 0))
+        field.setToolTip(option.get("help", ""))
+        field.setObjectName(f"option_{name}")
+        fields[name] = (option, field)
+    return fields
+
+
+def field_value(field: QWidget):
+    return field.isChecked() if isinstance(field, QCheckBox) else field.value()
 
 
 def _rgba(rgb):

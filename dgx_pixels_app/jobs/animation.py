@@ -62,6 +62,7 @@ class AnimationOptions:
     strength: float | None = None  # chain: default the preset's
     bevy: str | None = None
     overwrite: bool = False  # replace files DGX-Pixels did not write (output folder, Bevy project)
+    options: dict = field(default_factory=dict)  # declared generation options
 
     def folder(self) -> Path:
         return Path(self.output) if self.output else Path(f"{self.type}-{slug(self.prompt)}")
@@ -125,7 +126,7 @@ def _base_request(options: AnimationOptions, seed: int) -> GenerationRequest:
     return build_request(Choices(
         options.prompt, kind="character", model=options.model, loras=list(options.loras),
         seed=seed, steps=options.steps, cfg=options.cfg, width=side, height=side,
-        scheduler=options.scheduler,
+        scheduler=options.scheduler, options=options.options,
     ))  # fmt: skip
 
 

@@ -59,6 +59,7 @@ class BatchOptions:
     palette: str | None = None  # snap every sprite to this palette (name or file)
     resolution: int | None = None  # the model's image size (default: the kind's)
     items_sha256: str = ""
+    options: dict = field(default_factory=dict)  # declared generation options
 
     def identity(self) -> dict:
         """What must match for ``--resume`` to continue this batch."""
@@ -68,6 +69,7 @@ class BatchOptions:
             "seed": self.seed, "steps": self.steps, "cfg": self.cfg, "scheduler": self.scheduler,
             "negative": self.negative, "palette": self.palette, "resolution": self.resolution,
             "loras": [[str(Path(lo.path).expanduser().resolve()), lo.weight] for lo in self.loras],
+            **({"options": self.options} if self.options else {}),
         }  # fmt: skip
 
 
@@ -114,7 +116,7 @@ def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
                 negative=", ".join(n for n in (options.negative, item.negative or "") if n),
                 model=options.model, loras=list(options.loras), seed=seed % (MAX_SEED + 1),
                 steps=options.steps, cfg=options.cfg, resolution=options.resolution,
-                scheduler=options.scheduler, where=item.at,
+                scheduler=options.scheduler, where=item.at, options=options.options,
             ))  # fmt: skip
             entries.append(
                 {

@@ -4,21 +4,26 @@ A request is the kind's preset (presets/asset-kinds.toml) over the defaults
 (presets/generation.toml), with the style's words added, and whatever the caller
 gives over both: the GUI's fields, CLI flags, a batch item, an agent's arguments
 all only fill :class:`Choices`. A new generation option is a field of
-:class:`~dgx_pixels_app.core.generation.GenerationRequest`, of :class:`Choices`
-and a line in :func:`build_request`; every front end then has it.
+:class:`~dgx_pixels_app.core.generation.GenerationRequest`, its declaration in
+presets/request-options.toml (type, range, label, help) and its use in the engine:
+every front end offers the declared options (the app's Advanced rows, CLI flags,
+the agents' ``options``) and :func:`check_options` checks them, written once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from dgx_pixels_app.core.errors import FileFormatError, OptionError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef, validate
+from dgx_pixels_app.core.limits import is_number, is_whole
 from dgx_pixels_app.resources import (
     compose_prompt,
     find_preset,
     generation_defaults,
     prompt_presets,
+    request_options,
 )
 
 SETTINGS = ("steps", "cfg", "width", "height", "scheduler")  # a kind may set these
@@ -43,6 +48,7 @@ class Choices:
     scheduler: str | None = None
     strength: float | None = None
     seamless: str = ""
+    options: dict = field(default_factory=dict)  # declared options (request-options.toml)
     where: str = ""  # for messages: 'items.csv, line 4'
 
 
@@ -72,9 +78,56 @@ def build_request(choices: Choices, count: int = 1, check: bool = True) -> Gener
         scheduler=c.scheduler or base["scheduler"], strength=c.strength, seamless=c.seamless,
         extra=_extra(c),
     )  # fmt: skip
+    request = replace(request, **check_options(c.options, c.where))
     if check:
         validate(request, count)
     return request
+
+
+def declared() -> dict[str, dict]:
+    """name -> declaration of every option in presets/request-options.toml that the
+    request type has (one it lacks is a damaged presets folder)."""
+    names = {f.name for f in fields(GenerationRequest)}
+    options = {o["name"]: o for o in request_options()}
+    missing = sorted(set(options) - names)
+    if missing:
+        raise FileFormatError(
+            f"presets/request-options.toml names {', '.join(missing)}, which requests do not have."
+        )
+    return options
+
+
+def check_options(values: dict, where: str = "") -> dict:
+    """The declared options among ``values``, each of its type and in its range, or an
+    OptionError naming it (unknown names list the known ones)."""
+    if not values:
+        return {}
+    if not isinstance(values, dict):
+        raise OptionError("options", "must be an object of option names and values")
+    options = declared()
+    unknown = sorted(set(values) - set(options))
+    if unknown:
+        known = ", ".join(options) or "none yet"
+        raise OptionError(unknown[0], f"is not a generation option (the options: {known})")
+    return {name: _checked(options[name], value) for name, value in values.items()}
+
+
+def _checked(option: dict, value):
+    name, kind = option["name"], option["type"]
+    if value is None:
+        return option.get("default")
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise OptionError(name, f"must be true or false, not {value!r}")
+        return value
+    if not (is_whole(value) if kind == "int" else is_number(value)):
+        raise OptionError(
+            name, f"must be {'a whole number' if kind == 'int' else 'a number'}, not {value!r}"
+        )
+    low, high = option.get("min"), option.get("max")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise OptionError(name, f"must be {low} to {high}, not {value}")
+    return int(value) if kind == "int" else float(value)
 
 
 def _extra(c: Choices) -> dict:

@@ -63,6 +63,7 @@ class TilesetOptions:
     bevy: str | None = None  # a Bevy project folder
     overwrite: bool = False  # replace files DGX-Pixels did not write (output folder, Bevy project)
     name: str | None = None
+    options: dict = field(default_factory=dict)  # declared generation options
 
     def folder(self) -> Path:
         return Path(self.output) if self.output else Path(f"tileset-{slug(self.prompt)}")
@@ -114,7 +115,7 @@ def prepare_tileset(options: TilesetOptions) -> Job:
             options.prompt, kind="tile", style=options.style, model=options.model,
             loras=list(options.loras), seed=(base + i) % (MAX_SEED + 1), steps=options.steps,
             cfg=options.cfg, resolution=side, scheduler=options.scheduler,
-            seamless=options.seamless,
+            seamless=options.seamless, options=options.options,
         ))  # fmt: skip
         tasks.append(Task(i, request))
         entries.append({"index": i, "item": name, "file": f"{name}-{i:02d}.png",

@@ -13,6 +13,7 @@ from mcp.server.mcpserver import Context
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.jobs.job import ForAgent, Job, PostSteps
+from dgx_pixels_app.jobs.requests import check_options
 from dgx_pixels_app.jobs.targets import PngFolder
 from dgx_pixels_app.mcp.base import ToolBase, kept, result
 from dgx_pixels_app.mcp.bridge import blocking_runner, run_job
@@ -27,6 +28,7 @@ from dgx_pixels_app.mcp.limits import (
     Name,
     OptionalAnimation,
     OptionalPath,
+    Options,
     Prompt,
     Seamless,
     Seed,
@@ -55,7 +57,7 @@ class GenerationTools(ToolBase):
 
     async def _sprites(self, prompt: str, kind: str, style, size: int, palette, seed, loras,
                        count: int, steps, place: ForAgent, ctx: Context | None,
-                       target: PngFolder | None = None):  # fmt: skip
+                       target: PngFolder | None = None, options: dict | None = None):  # fmt: skip
         """Generate and pixelize ``count`` sprites, delivered to ``target``; returns the
         job's result. ``palette`` and ``loras`` are already read through the roots."""
         from dgx_pixels_app.jobs.requests import Choices, build_request
@@ -64,6 +66,7 @@ class GenerationTools(ToolBase):
         request = build_request(Choices(
             prompt, kind=kind, style=style, seed=seed, loras=loras or [],
             steps=steps or self.config.steps, resolution=self.config.resolution,
+            options=options or {},
         ), count)  # fmt: skip
         post = PostSteps(options=PixelizeOptions(palette=palette), size=size)
         job = Job.single(request, count, post=post, model=self._model(),
@@ -88,7 +91,7 @@ class GenerationTools(ToolBase):
         self, prompt: Prompt, kind: Kind = "item", style: Style = None, size: Size = 64,
         palette: OptionalPath = None, seed: Seed = None, loras: list[str] | None = None,
         count: Count = 1, steps: Steps = None, output: OptionalPath = None, name: Name = None,
-        into_document: bool = False, ctx: Context | None = None,
+        into_document: bool = False, options: Options = None, ctx: Context | None = None,
     ):  # fmt: skip
         prompt = self._check_sprite(prompt, kind, style, size, seed, steps, count)
         stem = self._stem(name, prompt)
@@ -97,7 +100,7 @@ class GenerationTools(ToolBase):
         place = self._place("generate_sprite", into_document)
         target = PngFolder(folder, name=lambda item: f"{stem}-{item.request.seed}")
         done = await self._sprites(prompt, kind, style, size, chosen, seed, refs, count,
-                                   steps, place, ctx, target)  # fmt: skip
+                                   steps, place, ctx, target, options)  # fmt: skip
         sprites = [
             {"file": str(path), "seed": item.request.seed, "width": int(item.art.shape[1]),
              "height": int(item.art.shape[0]), "prompt": item.request.prompt,
@@ -110,7 +113,7 @@ class GenerationTools(ToolBase):
         self, prompt: Prompt, type: AnimationType = "idle", frames: Frames = None,
         size: Size = 64, method: Method = "strip", palette: OptionalPath = None,
         seed: Seed = None, steps: Steps = None, output: OptionalPath = None, name: Name = None,
-        overwrite: bool = False, ctx: Context | None = None,
+        overwrite: bool = False, options: Options = None, ctx: Context | None = None,
     ):  # fmt: skip
         from dgx_pixels_app.formats.images import read_rgba
         from dgx_pixels_app.jobs.animation import AnimationOptions
@@ -122,13 +125,13 @@ class GenerationTools(ToolBase):
         self._check_common(size, seed, steps)
         stem = self._stem(name, prompt)
         folder = self._folder(output, f"{type}-{stem}")
-        options = AnimationOptions(
+        plan = AnimationOptions(
             prompt=prompt, model=self._model(), frames=frames, type=type, size=size, method=method,
             palette=self._palette(palette), output=folder, name=stem, seed=seed,
             steps=steps or self.config.steps, resolution=self.config.resolution,
-            overwrite=bool(overwrite),
+            overwrite=bool(overwrite), options=check_options(options),
         )  # fmt: skip
-        files = await self._animate(options, ctx)
+        files = await self._animate(plan, ctx)
         data = {
             "folder": str(files.folder), "frames": [str(p) for p in files.frames],
             "aseprite": str(files.aseprite), "sheet": str(files.sheet), "json": str(files.json),
@@ -168,7 +171,7 @@ class GenerationTools(ToolBase):
         self, prompt: Prompt, size: TileSize = 32, variations: Variations = 4,
         seamless: Seamless = "xy", palette: OptionalPath = None, seed: Seed = None,
         steps: Steps = None, output: OptionalPath = None, name: Name = None,
-        overwrite: bool = False, ctx: Context | None = None,
+        overwrite: bool = False, options: Options = None, ctx: Context | None = None,
     ):  # fmt: skip
         from dgx_pixels_app.formats.images import read_rgba
         from dgx_pixels_app.jobs.tileset import TilesetOptions, prepare_tileset
@@ -179,13 +182,13 @@ class GenerationTools(ToolBase):
         check_choice("seamless", seamless, SEAMLESS)
         stem = self._stem(name, prompt)
         folder = self._folder(output, f"tileset-{stem}")
-        options = TilesetOptions(
+        plan = TilesetOptions(
             prompt=prompt, model=self._model(), size=size, variations=variations, seamless=seamless,
             palette=self._palette(palette), output=folder, seed=seed,
             steps=steps or self.config.steps, resolution=self.config.resolution, name=stem,
-            overwrite=bool(overwrite),
+            overwrite=bool(overwrite), options=check_options(options),
         )  # fmt: skip
-        job = await asyncio.to_thread(prepare_tileset, options)
+        job = await asyncio.to_thread(prepare_tileset, plan)
         job.place = self._place("generate_tileset")
         await run_job(self.queue, job, await self._progress(ctx))
         target = job.target

@@ -88,6 +88,29 @@ Style = Annotated["str | None", _enum(style_ids, optional=True)]
 AnimationType = Annotated[str, _enum(animation_ids)]
 OptionalAnimation = Annotated["str | None", _enum(animation_ids, optional=True)]
 Method = Annotated[str, _enum(lambda: METHODS)]
+
+
+def _options_schema(schema: dict) -> None:
+    """The declared generation options (presets/request-options.toml) as properties."""
+    from dgx_pixels_app.jobs.requests import declared
+
+    types = {"int": "integer", "float": "number", "bool": "boolean"}
+    props = {
+        name: {"type": types[o["type"]], "description": o.get("help", ""),
+               **{k: o[k] for k in ("minimum", "maximum") if k in o},
+               **({"minimum": o["min"]} if "min" in o else {}),
+               **({"maximum": o["max"]} if "max" in o else {})}
+        for name, o in declared().items()
+    }  # fmt: skip
+    schema.clear()
+    schema.update(
+        anyOf=[{"type": "object", "properties": props, "additionalProperties": False},
+               {"type": "null"}],
+        default=None, description="more generation options (see their descriptions)",
+    )  # fmt: skip
+
+
+Options = Annotated["dict | None", Field(json_schema_extra=_options_schema)]
 Seamless = Annotated[str, _enum(lambda: SEAMLESS)]
 
 
