@@ -73,6 +73,7 @@ class GenerationRequest:
     mode: str = "txt2img"
     strength: float | None = None
     seamless: str = ""  # "x", "y" or "xy": the image tiles along these axes
+    clip_skip: int = 0  # text encoder layers skipped (0: SDXL's usual penultimate layer)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +122,8 @@ class GenerationRequest:
             pairs.append(("Denoising strength", _num(self.strength)))
         if self.seamless:
             pairs.append(("Tiling", self.seamless))
+        if self.clip_skip:
+            pairs.append(("Clip skip", self.clip_skip + 1))  # A1111 counts the last layer as 1
         if lora_hashes:
             joined = ", ".join(f"{name}: {h[:12]}" for name, h in lora_hashes.items())
             pairs.append(("Lora hashes", f'"{joined}"'))
@@ -178,6 +181,7 @@ _FIELD_TYPES = {
     "steps": is_whole, "cfg": is_number, "width": is_whole, "height": is_whole,
     "scheduler": lambda v: isinstance(v, str), "mode": lambda v: isinstance(v, str),
     "strength": lambda v: v is None or is_number(v), "seamless": lambda v: isinstance(v, str),
+    "clip_skip": is_whole,
 }  # fmt: skip
 
 

@@ -130,6 +130,7 @@ class Engine:
         mode = "inpaint" if mask is not None else "img2img" if init_image is not None else "txt2img"
         with self._lock:
             pipe = self._pipeline(mode)
+            _check_clip_skip(pipe, request.clip_skip)
             self._set_scheduler(pipe, request.scheduler)
             if self.loras is not None:
                 self.loras.apply(request.loras)
@@ -251,6 +252,7 @@ class _Call:
             "num_inference_steps": r.steps, "guidance_scale": r.cfg,
             "num_images_per_prompt": self.count, "generator": generators,
             "callback_on_step_end_tensor_inputs": ["latents"], "output_type": "np",
+            "clip_skip": r.clip_skip or None,
         }  # fmt: skip
         if self.mode == "txt2img":
             return {**args, "width": r.width, "height": r.height}
@@ -289,6 +291,16 @@ def _on_step(total: int, done: list[int], progress, cancel, preview_every: int):
         return kwargs
 
     return on_step
+
+
+def _check_clip_skip(pipe, clip_skip: int) -> None:
+    """SDXL reads the penultimate layer and ``clip_skip`` more back: the text encoder
+    must have that many layers."""
+    layers = min(e.config.num_hidden_layers for e in (pipe.text_encoder, pipe.text_encoder_2))
+    if clip_skip > layers - 1:
+        raise InvalidInputError(
+            f"This model's text encoders have {layers} layers: CLIP skip at most {layers - 1}."
+        )
 
 
 def _keep_unmasked(images: list[np.ndarray], init_image: np.ndarray, mask: np.ndarray) -> None:

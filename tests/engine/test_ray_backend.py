@@ -149,3 +149,25 @@ def test_seamless_on_ray_matches_local(ray_backend, engine):
     # raw model output may differ by a rounding step (one torch thread per actor vs two
     # here); the pixelized sprites of a batch are identical (test above)
     assert np.abs(done[0].result.images[0].astype(int) - local).max() <= 2
+
+
+def test_provenance_is_the_same_whichever_back_end_ran_it(ray_backend, engine, tiny_model):
+    """The record (not only the pixels): the model by absolute path and hash, every field
+    of the request, a declared option (clip_skip) included."""
+    from dgx_pixels_app.jobs.requests import Choices, build_request
+
+    request = build_request(Choices("a slime", seed=9, steps=2, resolution=64,
+                                    options={"clip_skip": 1}))  # fmt: skip
+    records = {}
+    for name, backend in (("local", LocalBackend(engine)), ("ray", ray_backend)):
+        events = []
+        backend.run([Task(0, request)], events.append, CancelToken(), previews=False)
+        done = [e for e in events if isinstance(e, TaskDone)][0]
+        records[name] = (done.result.requests[0].to_dict(), done.result.images[0])
+    assert records["local"][0] == records["ray"][0]
+    record = records["local"][0]
+    assert (
+        record["model"] == str(Path(tiny_model[0]).resolve()) and len(record["model_sha256"]) == 64
+    )
+    assert record["clip_skip"] == 1
+    assert np.array_equal(records["local"][1], records["ray"][1])

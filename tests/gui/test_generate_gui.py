@@ -133,3 +133,14 @@ def test_unload_runs_on_the_queue_not_the_window(window, qtbot, tiny_model):
     qtbot.waitUntil(lambda: window.model_label.text() == "No model", timeout=10000)
     assert window.jobs.model is None
     assert not window.prompt_panel.generate.isEnabled()
+
+
+def test_declared_options_have_a_row_and_reach_the_request(window, qtbot):
+    from PySide6.QtWidgets import QSpinBox
+
+    panel = window.prompt_panel
+    field = panel.findChild(QSpinBox, "option_clip_skip")
+    assert field is not None and field.maximum() == 4 and "text encoders" in field.toolTip()
+    field.setValue(2)
+    panel.prompt.setPlainText("a frog")
+    assert panel.request().clip_skip == 2
