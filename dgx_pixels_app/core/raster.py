@@ -62,21 +62,6 @@ def dedupe(points: list[Point]) -> list[Point]:
     return out
 
 
-def points_mask(points: list[Point], width: int, height: int, brush: int = 1) -> np.ndarray:
-    """A mask of the points stamped with a square brush of ``brush`` pixels."""
-    mask = np.zeros((height, width), bool)
-    if not points:
-        return mask
-    arr = np.array(points, dtype=np.int64)
-    lo = -(brush // 2)
-    for dy in range(lo, lo + brush):
-        for dx in range(lo, lo + brush):
-            xs, ys = arr[:, 0] + dx, arr[:, 1] + dy
-            keep = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
-            mask[ys[keep], xs[keep]] = True
-    return mask
-
-
 def rectangle(a: Point, b: Point, width: int, height: int, filled: bool) -> np.ndarray:
     mask = np.zeros((height, width), bool)
     x0, x1 = sorted((a[0], b[0]))

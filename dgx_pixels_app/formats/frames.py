@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageSequence
+from PIL import ImageSequence
 
 from dgx_pixels_app.core.document import MAX_DURATION_MS, Cel, Direction, Sprite, Tag
 from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
 from dgx_pixels_app.core.files import read_bytes
-from dgx_pixels_app.core.limits import MAX_FILE_BYTES, MAX_FRAMES, MAX_PIXELS, check_size
-from dgx_pixels_app.formats.images import DECODE_ERRORS, palette_of, read_rgba
+from dgx_pixels_app.core.limits import MAX_FILE_BYTES, MAX_FRAMES, MAX_PIXELS
+from dgx_pixels_app.formats.images import bounded_image, palette_of, read_rgba
 
 MAX_ANIMATION_PIXELS = 4 * MAX_PIXELS  # all frames together (1 GiB of RGBA at most)
 
@@ -115,32 +113,20 @@ def read_animation(path: str | os.PathLike[str]) -> Sprite:
     """GIF or APNG (or a still image) as a sprite with one frame per animation frame."""
     path = Path(path)
     data = read_bytes(path, MAX_FILE_BYTES, "animation")
-    if not data:
-        raise FileFormatError(f"'{path.name}' is empty.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            check_size(*image.size, what=f"Animation '{path.name}'", from_file=True)
-            count = getattr(image, "n_frames", 1)
-            if count > MAX_FRAMES:
-                raise FileFormatError(
-                    f"'{path.name}' has {count} frames; at most {MAX_FRAMES} are supported."
-                )
-            if count * image.size[0] * image.size[1] > MAX_ANIMATION_PIXELS:
-                raise FileFormatError(
-                    f"'{path.name}' holds {count} frames of {image.size[0]}x{image.size[1]}: too large to open."
-                )
-            frames, durations = [], []
-            for frame in ImageSequence.Iterator(image):
-                frames.append(np.array(frame.convert("RGBA")))
-                durations.append(int(frame.info.get("duration", 100)) or 100)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise FileFormatError(f"'{path.name}' is too large: {exc}") from exc
-    except DECODE_ERRORS as exc:
-        raise FileFormatError(
-            f"'{path.name}' is not an animation DGX-Pixels can read ({exc})."
-        ) from exc
+    with bounded_image(data, path.name, "Animation") as image:
+        count = getattr(image, "n_frames", 1)
+        if count > MAX_FRAMES:
+            raise FileFormatError(
+                f"'{path.name}' has {count} frames; at most {MAX_FRAMES} are supported."
+            )
+        if count * image.size[0] * image.size[1] > MAX_ANIMATION_PIXELS:
+            raise FileFormatError(
+                f"'{path.name}' holds {count} frames of {image.size[0]}x{image.size[1]}: too large to open."
+            )
+        frames, durations = [], []
+        for frame in ImageSequence.Iterator(image):
+            frames.append(np.array(frame.convert("RGBA")))
+            durations.append(int(frame.info.get("duration", 100)) or 100)
     return sprite_from_frames(
         frames, [min(max(d, 1), MAX_DURATION_MS) for d in durations], layer_name=path.stem
     )

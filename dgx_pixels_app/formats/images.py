@@ -6,10 +6,12 @@ Sizes are checked from the header before any pixel is decoded, so a hostile
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import struct
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,15 +43,19 @@ def read_rgba(path: str | os.PathLike[str]) -> np.ndarray:
     return decode_rgba(data, name=path.name)
 
 
-def decode_rgba(data: bytes, name: str = "image") -> np.ndarray:
+@contextlib.contextmanager
+def bounded_image(data: bytes, name: str, what: str = "Image") -> Iterator[Image.Image]:
+    """Pillow's image for ``data``, its size checked before any pixel is decoded (a
+    decompression bomb is refused); any decoder failure inside the block is a
+    FileFormatError naming the file. The one bounded decode every reader goes through."""
     if not data:
         raise FileFormatError(f"'{name}' is empty.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            check_size(*image.size, what=f"Image '{name}'", from_file=True)
-            image.load()
+            check_size(*image.size, what=f"{what} '{name}'", from_file=True)
+            yield image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise FileFormatError(f"'{name}' is too large: {exc}") from exc
     except UnidentifiedImageError as exc:
@@ -58,7 +64,12 @@ def decode_rgba(data: bytes, name: str = "image") -> np.ndarray:
         raise FileFormatError(
             f"'{name}' is corrupt or truncated ({exc or type(exc).__name__})."
         ) from exc
-    return np.array(image.convert("RGBA"), dtype=np.uint8)
+
+
+def decode_rgba(data: bytes, name: str = "image") -> np.ndarray:
+    with bounded_image(data, name) as image:
+        image.load()
+        return np.array(image.convert("RGBA"), dtype=np.uint8)
 
 
 def encode_png(rgba: np.ndarray, text: dict[str, str] | None = None) -> bytes:

@@ -143,16 +143,6 @@ class CanvasView(SessionObserver, QWidget):
         self.zoomChanged.emit(zoom)
         self.update()
 
-    def zoom_in(self) -> None:
-        self.set_zoom(
-            next((z for z in ZOOM_LEVELS if z > self.zoom), MAX_ZOOM)
-            if self.zoom < 1
-            else self.zoom * 2
-        )
-
-    def zoom_out(self) -> None:
-        self.set_zoom(self.zoom // 2 if self.zoom >= 2 else self.zoom / 2)
-
     def fit(self) -> None:
         if self.session is None:
             return

@@ -2,16 +2,18 @@
 
 A :class:`~dgx_pixels_app.jobs.job.Job` is plain data — the engine calls to make,
 the post-steps for each image (pixelize, palette, fit to a sprite size, cut a
-strip into frames) and where results go (a batch folder, the caller). A
+strip into frames), where results go (a target: a PNG folder, a batch folder, a
+tileset) and where a front end places them (a typed placement). A
 :class:`~dgx_pixels_app.jobs.queue.JobQueue` runs jobs in order on one back end
-(:mod:`dgx_pixels_app.engine.backend`: the in-process engine or Ray actors) and
-reports progress, images, cancel and errors as events; a failing job never stops
-the queue. The GUI's job client, the command line and batch all submit these
-jobs, so none holds generation logic another lacks.
+(from :mod:`dgx_pixels_app.engine.factory`: the in-process engine or Ray actors)
+and reports progress, images, cancel and errors as events; a failing job never
+stops the queue. The GUI's job client, the command line, batch and agents all
+submit these jobs, so none holds generation logic another lacks.
 
-Modules: ``job`` (data and events), ``queue``, ``post`` (post-steps),
-``items``/``batch``/``manifest`` (batch generation), ``metrics`` (what each job
-cost), ``hashes`` (model/LoRA SHA-256 for provenance), ``placement`` and
-``frames`` (results into documents and animation frames), ``export`` (export
-jobs the GUI runs off its thread). Qt-free.
+Modules: ``requests`` (the one request builder, from presets), ``frame_requests``
+(strips and next frames), ``job`` (data, placements, events), ``queue``, ``post``
+(post-steps), ``targets`` (PNG folder), ``items``/``batch``/``manifest`` (batch
+generation), ``tileset``, ``animation``, ``metrics`` (what each job cost),
+``placement`` and ``frames`` (results into documents and animation frames),
+``export`` (export jobs the GUI runs off its thread). Qt-free.
 """

@@ -369,18 +369,6 @@ def _axis_from_period(
     return AxisGrid(period, cuts)
 
 
-def detect_axis(image: np.ndarray, axis: int, max_cell: float | None = None) -> AxisGrid:
-    """One axis on its own (used when the cell size is forced on the other)."""
-    length = image.shape[axis]
-    profile = edge_profile(image, axis)
-    size = 1 << int(np.ceil(np.log2(len(profile) * PAD_FACTOR)))
-    max_cell = max_cell or max(MIN_CELL + 1, length / 2)
-    f = _peak_frequency(_spectrum(profile, size), size, 1.0 / max_cell, 1.0 / MIN_CELL)
-    if f is None or 1.0 / f >= length / 1.5:
-        return AxisGrid(float(length), np.array([0.0, float(length)]))
-    return _axis_from_period(profile, 1.0 / f, length)
-
-
 def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     """The grid of ``image`` (h, w, c). ``cell`` forces a cell size on both axes.
 
