@@ -143,6 +143,9 @@ class CanvasView(SessionObserver, QWidget):
         self.zoomChanged.emit(zoom)
         self.update()
 
+    def zoom_by(self, factor: float) -> None:
+        self.set_zoom(self.zoom * factor)
+
     def fit(self) -> None:
         if self.session is None:
             return

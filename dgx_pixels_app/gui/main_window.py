@@ -25,7 +25,6 @@ from dgx_pixels_app import settings as app_settings
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.info import PACKAGES, package_version
-from dgx_pixels_app.engine.settings import SWITCHES
 from dgx_pixels_app.gui.agent_access import AgentAccess
 from dgx_pixels_app.gui.animation_actions import AnimationActions
 from dgx_pixels_app.gui.batch_actions import BatchActions
@@ -37,6 +36,7 @@ from dgx_pixels_app.gui.generation_actions import GenerationActions
 from dgx_pixels_app.gui.job_client import JobClient, backend_for
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
+from dgx_pixels_app.gui.menus import build_menus
 from dgx_pixels_app.gui.metrics_panel import MetricsPanel
 from dgx_pixels_app.gui.palette_panel import PalettePanel
 from dgx_pixels_app.gui.playback import PlaybackController
@@ -46,6 +46,7 @@ from dgx_pixels_app.gui.prompts import Prompter
 from dgx_pixels_app.gui.results_panel import ResultsPanel
 from dgx_pixels_app.gui.timeline import Timeline
 from dgx_pixels_app.gui.toolbar import ToolBar
+from dgx_pixels_app.gui.wiring import connect_signals
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
 
 
@@ -121,8 +122,8 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.toolbar = ToolBar(self.canvas.tools, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.toolbar.tile_grid.currentIndexChanged.connect(self._on_tile_grid)
-        self._build_menus()
-        self._connect_signals()
+        build_menus(self)
+        connect_signals(self)
         self._restore_layout()
         if not self._restored:
             self.resize(1280, 800)
@@ -148,188 +149,6 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         if menu is not None:
             menu.addAction(action)
         return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.new_action = self._action(
-            "&New…", self.new_sprite, QKeySequence.StandardKey.New, file_menu
-        )
-        self.open_action = self._action(
-            "&Open…", self.open_file, QKeySequence.StandardKey.Open, file_menu
-        )
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file_menu.addSeparator()
-        self.save_action = self._action(
-            "&Save", self.save, QKeySequence.StandardKey.Save, file_menu
-        )
-        self.save_as_action = self._action("Save &As…", self.save_as, "Ctrl+Shift+S", file_menu)
-        file_menu.addSeparator()
-        self.import_sheet_action = self._action(
-            "&Import Sprite Sheet…", self.import_sheet, None, file_menu
-        )
-        self.export_action = self._action(
-            "&Export Sprite Sheet…", self.export_sheet, "Ctrl+Shift+E", file_menu
-        )
-        self.repeat_export_action = self._action(
-            "Repeat &Last Export", self.repeat_export, "Ctrl+E", file_menu
-        )
-        file_menu.addSeparator()
-        self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, file_menu)
-
-        edit_menu = bar.addMenu("&Edit")
-        self.undo_action = self._action(
-            "&Undo", self.undo, QKeySequence.StandardKey.Undo, edit_menu
-        )
-        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Y", edit_menu)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        edit_menu.addSeparator()
-        tools = self.canvas.tools
-        self._action("Cu&t", tools.cut, QKeySequence.StandardKey.Cut, edit_menu)
-        self._action("&Copy", tools.copy, QKeySequence.StandardKey.Copy, edit_menu)
-        self._action("&Paste", tools.paste, QKeySequence.StandardKey.Paste, edit_menu)
-        edit_menu.addSeparator()
-        self._action(
-            "Select &All", self.canvas.select_all, QKeySequence.StandardKey.SelectAll, edit_menu
-        )
-        self._action("&Deselect", lambda: self.canvas.set_selection(None), "Ctrl+D", edit_menu)
-        edit_menu.addSeparator()
-        self._action("Flip &Horizontal", lambda: tools.flip(True), "Shift+H", edit_menu)
-        self._action("Flip &Vertical", lambda: tools.flip(False), "Shift+V", edit_menu)
-        self._action("Rotate 90° &Clockwise", lambda: tools.rotate(True), "Ctrl+Alt+R", edit_menu)
-        self._action(
-            "Rotate 90° C&ounterclockwise",
-            lambda: tools.rotate(False),
-            "Ctrl+Alt+Shift+R",
-            edit_menu,
-        )
-
-        layer_menu = bar.addMenu("&Layer")
-        self.pixelize_action = self._action(
-            "&Pixelize…", self.pixelize_layer, "Ctrl+Shift+P", layer_menu
-        )
-        self.pixelize_action.setToolTip("Turn SDXL-style pixel art into true pixel art")
-
-        view_menu = bar.addMenu("&View")
-        self._action("Zoom &In", lambda: self.canvas.set_zoom(self.canvas.zoom * 2), "+", view_menu)
-        self._action(
-            "Zoom &Out", lambda: self.canvas.set_zoom(self.canvas.zoom // 2), "-", view_menu
-        )
-        self._action("&Fit to Window", self.canvas.fit, "Shift+Z", view_menu)
-        self._action("&Actual Size (100%)", lambda: self.canvas.set_zoom(1), "Ctrl+1", view_menu)
-        self.grid_action = self._action("Pixel &Grid", self._toggle_grid, "Ctrl+'", view_menu)
-        self.grid_action.setCheckable(True)
-        self.grid_action.setChecked(self.canvas.show_grid)
-        self.tile_mode_action = self._action("&Tiled Mode", self._toggle_tile_mode, None, view_menu)
-        self.tile_mode_action.setCheckable(True)
-        view_menu.addSeparator()
-        for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
-
-        model_menu = bar.addMenu("&Model")
-        self.load_model_action = self._action(
-            "&Load Model File…", lambda: self.choose_model(False), "Ctrl+Shift+M", model_menu
-        )
-        self._action("Load Model &Folder…", lambda: self.choose_model(True), None, model_menu)
-        self.models_menu = model_menu.addMenu("Found &Models")
-        self.models_menu.aboutToShow.connect(self._fill_models)
-        self._action(
-            "&Add Models Folder (ComfyUI, A1111)…", self.add_models_folder, None, model_menu
-        )
-        self._action("&Unload Model", self.unload_model, None, model_menu)
-        model_menu.addSeparator()
-        self._action("&Download from Hugging Face…", self.download_model, None, model_menu)
-        self.compare_action = self._action(
-            "&Compare Models and LoRAs…", self.compare, None, model_menu
-        )
-        self.batch_action = self._action(
-            "&Batch Generate…", self.batch_generate, "Ctrl+Shift+B", model_menu
-        )
-        self.train_action = self._action("&Train LoRA…", self.train_lora, None, model_menu)
-        self.agent_action = self._action(
-            "Agent &Access (MCP)", self.toggle_agent_access, None, model_menu
-        )
-        self.agent_action.setCheckable(True)
-        model_menu.addSeparator()
-        self.engine_toggles = {}
-        for attr, text in SWITCHES.items():
-            action = self._action(
-                text, lambda _c=False, a=attr: self._toggle_engine(a), None, model_menu
-            )
-            action.setCheckable(True)
-            action.setChecked(attr in self.settings.engine_switches)
-            self.engine_toggles[attr] = action
-
-        anim_menu = bar.addMenu("&Animation")
-        self.play_action = self._action(
-            "&Play / Pause", lambda: self.timeline.play.toggle(), "Return", anim_menu
-        )
-        self._action("&New Frame", lambda: self.timeline.add_frame(), "Alt+N", anim_menu)
-        self._action(
-            "&Duplicate Frame", lambda: self.timeline.duplicate_frame(), "Alt+D", anim_menu
-        )
-        self._action("Previous Frame", lambda: self._step_frame(-1), ",", anim_menu)
-        self._action("Next Frame", lambda: self._step_frame(1), ".", anim_menu)
-        anim_menu.addSeparator()
-        self.snap_action = self._action(
-            "&Snap Frames to Palette", self.snap_frames, None, anim_menu
-        )
-        self.generate_frames_action = self._action(
-            "&Generate Frames (AI)…", self.generate_frames, None, anim_menu
-        )
-        anim_menu.addSeparator()
-        self.export_anim_action = self._action(
-            "Export &GIF / APNG…", self.export_animation, None, anim_menu
-        )
-
-        help_menu = bar.addMenu("&Help")
-        self._action(f"&About {APP_NAME}", self.about, None, help_menu)
-
-    def _connect_signals(self) -> None:
-        docs = self.documents
-        docs.sessionChanged.connect(self._on_session)
-        docs.stateChanged.connect(self._update_title)
-        docs.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        docs.error.connect(self.show_error)
-        self.palette_panel.primary_source = lambda: self.canvas.primary
-        for panel in (self.canvas, self.layers_panel, self.timeline, self.palette_panel):
-            panel.errorRaised.connect(self.show_error)
-        self.canvas.hovered.connect(self._on_hover)
-        self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:g}%"))
-        self.palette_panel.colorPicked.connect(self._on_color_picked)
-        timeline = self.timeline
-        timeline.frameSelected.connect(self._on_frame_selected)
-        timeline.layerSelected.connect(lambda _i: self.layers_panel.rebuild())
-        timeline.playToggled.connect(self._on_play_toggled)
-        timeline.onionChanged.connect(self._on_onion)
-        self.playback.frameShown.connect(self._on_frame_played)
-        self.playback.stopped.connect(lambda: timeline.play.setChecked(False))
-        self.results_panel.addAsFrame.connect(self.add_result_frame)
-        prompt = self.prompt_panel
-        prompt.generateRequested.connect(self.generate)
-        prompt.img2imgRequested.connect(self.generate_from_frame)
-        prompt.inpaintRequested.connect(self.inpaint_selection)
-        prompt.cancelRequested.connect(self.jobs.cancel_all)
-        self.jobs.modelLoaded.connect(self._on_model_loaded)
-        self.jobs.modelFailed.connect(self._on_model_failed)
-        self.jobs.modelUnloaded.connect(self._on_model_unloaded)
-        self.jobs.stateChanged.connect(self._update_memory)
-        self.jobs.jobProgress.connect(
-            lambda _id, step, total, preview: prompt.show_progress(step, total, preview)
-        )
-        self.jobs.jobFinished.connect(self._on_job_finished)
-        self.jobs.jobCancelled.connect(lambda _job, text: self.statusBar().showMessage(text, 5000))
-        self.jobs.jobFailed.connect(lambda _job, text: self.show_error(text))
-        self.jobs.imageReady.connect(self._on_image_ready)
-        self.jobs.imageFailed.connect(self._on_image_failed)
-        self.jobs.jobMetrics.connect(self._on_metrics)
-        self.agent_access.started.connect(self._on_agent_started)
-        self.agent_access.stopped.connect(self._on_agent_stopped)
-        self.jobs.modelLoaded.connect(lambda model: self.agent_access.follow_model(str(model.path)))
-        self.jobs.busyChanged.connect(prompt.set_busy)
-        self.results_panel.addAsLayer.connect(self.add_result_layer)
-        self.results_panel.openAsSprite.connect(self.open_result)
 
     def _default_dock_sizes(self) -> None:
         """First start: the Prompt dock gets the room (its Generate button in view), the

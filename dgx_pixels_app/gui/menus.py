@@ -1,0 +1,186 @@
+"""The window's menus, declared as data.
+
+Each :class:`Item` says what it is called, what it runs — a path on the window
+(``"canvas.tools.cut"``) called with ``args`` when triggered — its shortcut, and
+with ``name`` the attribute that keeps the action on the window
+(``window.undo_action``) for code and tests that need it. Besides items, a menu
+holds separators, submenus filled when shown, and two rows of toggles built from
+what exists at start: the docks and the engine switches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+
+from PySide6.QtGui import QAction, QKeySequence
+
+Std = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    run: str  # a path on the window
+    shortcut: object = None  # key sequence text or a standard key
+    args: tuple = ()
+    name: str = ""  # keep the action as window.<name>
+    checkable: bool = False
+    checked: str = ""  # a path on the window: its value is the initial check state
+    tip: str = ""
+    more_shortcuts: tuple = ()
+    with_state: bool = False  # a checkable item's new state is the first argument
+
+
+@dataclass(frozen=True)
+class Submenu:
+    text: str
+    fill: str  # a path on the window, called just before the submenu shows
+    name: str
+
+
+SEPARATOR = "separator"
+DOCKS = "the docks' toggles"
+ENGINE_SWITCHES = "the engine switches"
+
+MENUS = (
+    ("&File", (
+        Item("&New…", "new_sprite", Std.New, name="new_action"),
+        Item("&Open…", "open_file", Std.Open, name="open_action"),
+        Submenu("Open &Recent", "_fill_recent", "recent_menu"),
+        SEPARATOR,
+        Item("&Save", "save", Std.Save, name="save_action"),
+        Item("Save &As…", "save_as", "Ctrl+Shift+S", name="save_as_action"),
+        SEPARATOR,
+        Item("&Import Sprite Sheet…", "import_sheet", name="import_sheet_action"),
+        Item("&Export Sprite Sheet…", "export_sheet", "Ctrl+Shift+E", name="export_action"),
+        Item("Repeat &Last Export", "repeat_export", "Ctrl+E", name="repeat_export_action"),
+        SEPARATOR,
+        Item("&Quit", "close", Std.Quit),
+    )),
+    ("&Edit", (
+        Item("&Undo", "undo", Std.Undo, name="undo_action"),
+        Item("&Redo", "redo", "Ctrl+Y", name="redo_action", more_shortcuts=("Ctrl+Shift+Z",)),
+        SEPARATOR,
+        Item("Cu&t", "canvas.tools.cut", Std.Cut),
+        Item("&Copy", "canvas.tools.copy", Std.Copy),
+        Item("&Paste", "canvas.tools.paste", Std.Paste),
+        SEPARATOR,
+        Item("Select &All", "canvas.select_all", Std.SelectAll),
+        Item("&Deselect", "canvas.set_selection", "Ctrl+D", args=(None,)),
+        SEPARATOR,
+        Item("Flip &Horizontal", "canvas.tools.flip", "Shift+H", args=(True,)),
+        Item("Flip &Vertical", "canvas.tools.flip", "Shift+V", args=(False,)),
+        Item("Rotate 90° &Clockwise", "canvas.tools.rotate", "Ctrl+Alt+R", args=(True,)),
+        Item("Rotate 90° C&ounterclockwise", "canvas.tools.rotate", "Ctrl+Alt+Shift+R",
+             args=(False,)),
+    )),
+    ("&Layer", (
+        Item("&Pixelize…", "pixelize_layer", "Ctrl+Shift+P", name="pixelize_action",
+             tip="Turn SDXL-style pixel art into true pixel art"),
+    )),
+    ("&View", (
+        Item("Zoom &In", "canvas.zoom_by", "+", args=(2,)),
+        Item("Zoom &Out", "canvas.zoom_by", "-", args=(0.5,)),
+        Item("&Fit to Window", "canvas.fit", "Shift+Z"),
+        Item("&Actual Size (100%)", "canvas.set_zoom", "Ctrl+1", args=(1,)),
+        Item("Pixel &Grid", "_toggle_grid", "Ctrl+'", name="grid_action", checkable=True,
+             checked="canvas.show_grid"),
+        Item("&Tiled Mode", "_toggle_tile_mode", name="tile_mode_action", checkable=True),
+        SEPARATOR,
+        DOCKS,
+    )),
+    ("&Model", (
+        Item("&Load Model File…", "choose_model", "Ctrl+Shift+M", args=(False,),
+             name="load_model_action"),
+        Item("Load Model &Folder…", "choose_model", args=(True,)),
+        Submenu("Found &Models", "_fill_models", "models_menu"),
+        Item("&Add Models Folder (ComfyUI, A1111)…", "add_models_folder"),
+        Item("&Unload Model", "unload_model"),
+        SEPARATOR,
+        Item("&Download from Hugging Face…", "download_model"),
+        Item("&Compare Models and LoRAs…", "compare", name="compare_action"),
+        Item("&Batch Generate…", "batch_generate", "Ctrl+Shift+B", name="batch_action"),
+        Item("&Train LoRA…", "train_lora", name="train_action"),
+        Item("Agent &Access (MCP)", "toggle_agent_access", name="agent_action", checkable=True,
+             with_state=True),
+        SEPARATOR,
+        ENGINE_SWITCHES,
+    )),
+    ("&Animation", (
+        Item("&Play / Pause", "timeline.play.toggle", "Return", name="play_action"),
+        Item("&New Frame", "timeline.add_frame", "Alt+N"),
+        Item("&Duplicate Frame", "timeline.duplicate_frame", "Alt+D"),
+        Item("Previous Frame", "_step_frame", ",", args=(-1,)),
+        Item("Next Frame", "_step_frame", ".", args=(1,)),
+        SEPARATOR,
+        Item("&Snap Frames to Palette", "snap_frames", name="snap_action"),
+        Item("&Generate Frames (AI)…", "generate_frames", name="generate_frames_action"),
+        SEPARATOR,
+        Item("Export &GIF / APNG…", "export_animation", name="export_anim_action"),
+    )),
+    ("&Help", (
+        Item("&About DGX-Pixels", "about"),
+    )),
+)  # fmt: skip
+
+
+def resolve(window, path: str):
+    return reduce(getattr, path.split("."), window)
+
+
+def build_menus(window, menus=MENUS) -> None:
+    """The menu bar from ``menus``; named actions and submenus kept on the window."""
+    bar = window.menuBar()
+    for title, rows in menus:
+        menu = bar.addMenu(title)
+        for row in rows:
+            _add_row(window, menu, row)
+
+
+def _add_row(window, menu, row) -> None:
+    if row == SEPARATOR:
+        menu.addSeparator()
+    elif row == DOCKS:
+        for dock in window.docks.values():
+            menu.addAction(dock.toggleViewAction())
+    elif row == ENGINE_SWITCHES:
+        _engine_switches(window, menu)
+    elif isinstance(row, Submenu):
+        submenu = menu.addMenu(row.text)
+        submenu.aboutToShow.connect(lambda p=row.fill: resolve(window, p)())
+        setattr(window, row.name, submenu)
+    else:
+        _add_item(window, menu, row)
+
+
+def _add_item(window, menu, item: Item) -> QAction:
+    action = QAction(item.text, window)
+    if item.shortcut is not None:
+        keys = [QKeySequence(item.shortcut), *map(QKeySequence, item.more_shortcuts)]
+        action.setShortcuts(keys)
+
+    def run(checked: bool = False, i=item) -> None:
+        resolve(window, i.run)(*((checked,) if i.with_state else ()), *i.args)
+
+    action.triggered.connect(run)
+    if item.checkable:
+        action.setCheckable(True)
+        action.setChecked(bool(resolve(window, item.checked)) if item.checked else False)
+    if item.tip:
+        action.setToolTip(item.tip)
+    if item.name:
+        setattr(window, item.name, action)
+    menu.addAction(action)
+    return action
+
+
+def _engine_switches(window, menu) -> None:
+    from dgx_pixels_app.engine.settings import SWITCHES
+
+    window.engine_toggles = {}
+    for attr, text in SWITCHES.items():
+        item = Item(text, "_toggle_engine", args=(attr,), checkable=True)
+        action = _add_item(window, menu, item)
+        action.setChecked(attr in window.settings.engine_switches)
+        window.engine_toggles[attr] = action
