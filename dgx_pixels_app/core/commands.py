@@ -3,23 +3,21 @@
 Pixel edits store only the dirty rectangle before and after, so a long session
 of strokes stays small and each undo costs its rectangle. The GUI, the CLI and
 tests all push the same commands onto a :class:`~dgx_pixels_app.core.history.History`.
+
+This module holds the base (:class:`Command`, :class:`Group`) and the commands that
+change pixels, cels, the palette and the canvas; those that change layers are in
+``layer_commands``, frames, durations and tags in ``frame_commands``.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from dgx_pixels_app.core.document import (
-    MAX_DURATION_MS,
-    MIN_DURATION_MS,
     Cel,
-    Frame,
-    Layer,
     Sprite,
-    Tag,
 )
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.events import Change, ChangeKind
@@ -168,223 +166,6 @@ class SetCel(Command):
 
 
 @dataclass
-class InsertLayer(Command):
-    index: int
-    layer: Layer
-    cels: dict[int, Cel] = field(default_factory=dict)  # frame id -> cel
-    label: str = "New Layer"
-
-    def apply(self, sprite: Sprite) -> None:
-        if not 0 <= self.index <= len(sprite.layers):
-            raise InvalidInputError(f"Layer position {self.index} is out of range.")
-        sprite.layers.insert(self.index, self.layer)
-        for frame_id, cel in self.cels.items():
-            sprite.cels[(self.layer.id, frame_id)] = cel
-        sprite.events.emit(Change(ChangeKind.LAYERS, self.layer.id))
-
-    def revert(self, sprite: Sprite) -> None:
-        sprite.layers.remove(self.layer)
-        for frame_id in self.cels:
-            sprite.cels.pop((self.layer.id, frame_id), None)
-        sprite.events.emit(Change(ChangeKind.LAYERS, self.layer.id))
-
-    @property
-    def nbytes(self) -> int:
-        return sum(c.image.nbytes for c in self.cels.values())
-
-
-@dataclass
-class RemoveLayer(Command):
-    layer_id: int
-    label: str = "Delete Layer"
-    _undo: InsertLayer | None = field(default=None, repr=False)
-
-    def apply(self, sprite: Sprite) -> None:
-        if len(sprite.layers) <= 1:
-            raise InvalidInputError("A sprite needs at least one layer.")
-        index = sprite.layer_index(self.layer_id)
-        layer = sprite.layers[index]
-        cels = {fid: c for (lid, fid), c in sprite.cels.items() if lid == self.layer_id}
-        self._undo = InsertLayer(index, layer, cels)
-        self._undo.revert(sprite)
-
-    def revert(self, sprite: Sprite) -> None:
-        assert self._undo is not None
-        self._undo.apply(sprite)
-
-    @property
-    def nbytes(self) -> int:
-        return self._undo.nbytes if self._undo else 64
-
-
-@dataclass
-class SetLayerProperties(Command):
-    layer_id: int
-    name: str | None = None
-    visible: bool | None = None
-    locked: bool | None = None
-    opacity: int | None = None
-    label: str = "Layer Properties"
-    _old: Layer | None = field(default=None, repr=False)
-
-    def apply(self, sprite: Sprite) -> None:
-        layer = sprite.layer(self.layer_id)
-        self._old = replace(layer)
-        if self.opacity is not None and not 0 <= self.opacity <= 255:
-            raise InvalidInputError("Layer opacity must be between 0 and 255.")
-        for name in ("name", "visible", "locked", "opacity"):
-            value = getattr(self, name)
-            if value is not None:
-                setattr(layer, name, value)
-        sprite.events.emit(Change(ChangeKind.LAYERS, self.layer_id))
-
-    def revert(self, sprite: Sprite) -> None:
-        layer = sprite.layer(self.layer_id)
-        assert self._old is not None
-        for name in ("name", "visible", "locked", "opacity"):
-            setattr(layer, name, getattr(self._old, name))
-        sprite.events.emit(Change(ChangeKind.LAYERS, self.layer_id))
-
-
-@dataclass
-class MoveLayer(Command):
-    layer_id: int
-    to_index: int
-    label: str = "Move Layer"
-    _from: int = field(default=0, repr=False)
-
-    def apply(self, sprite: Sprite) -> None:
-        if not 0 <= self.to_index < len(sprite.layers):
-            raise InvalidInputError(f"Layer position {self.to_index} is out of range.")
-        self._from = sprite.layer_index(self.layer_id)
-        sprite.layers.insert(self.to_index, sprite.layers.pop(self._from))
-        sprite.events.emit(Change(ChangeKind.LAYERS, self.layer_id))
-
-    def revert(self, sprite: Sprite) -> None:
-        sprite.layers.insert(self._from, sprite.layers.pop(sprite.layer_index(self.layer_id)))
-        sprite.events.emit(Change(ChangeKind.LAYERS, self.layer_id))
-
-
-@dataclass
-class InsertFrame(Command):
-    """Insert a frame; tags at or after ``index`` shift so they keep their frames."""
-
-    index: int
-    frame: Frame
-    cels: dict[int, Cel] = field(default_factory=dict)  # layer id -> cel
-    label: str = "New Frame"
-    _tags: list[Tag] | None = field(default=None, repr=False)
-
-    def apply(self, sprite: Sprite) -> None:
-        if not 0 <= self.index <= len(sprite.frames):
-            raise InvalidInputError(f"Frame position {self.index} is out of range.")
-        self._tags = copy.deepcopy(sprite.tags)
-        sprite.frames.insert(self.index, self.frame)
-        for layer_id, cel in self.cels.items():
-            sprite.cels[(layer_id, self.frame.id)] = cel
-        for tag in sprite.tags:
-            if tag.start >= self.index:
-                tag.start += 1
-            if tag.end >= self.index:
-                tag.end += 1
-        sprite.events.emit(Change(ChangeKind.FRAMES, frame_id=self.frame.id))
-
-    def revert(self, sprite: Sprite) -> None:
-        sprite.frames.remove(self.frame)
-        for layer_id in self.cels:
-            sprite.cels.pop((layer_id, self.frame.id), None)
-        sprite.tags = self._tags or []
-        sprite.events.emit(Change(ChangeKind.FRAMES, frame_id=self.frame.id))
-
-    @property
-    def nbytes(self) -> int:
-        return sum(c.image.nbytes for c in self.cels.values())
-
-
-@dataclass
-class RemoveFrame(Command):
-    frame_id: int
-    label: str = "Delete Frame"
-    _snapshot: tuple | None = field(default=None, repr=False)
-
-    def apply(self, sprite: Sprite) -> None:
-        if len(sprite.frames) <= 1:
-            raise InvalidInputError("A sprite needs at least one frame.")
-        index = sprite.frame_index(self.frame_id)
-        frame = sprite.frames.pop(index)
-        cels = {lid: c for (lid, fid), c in sprite.cels.items() if fid == self.frame_id}
-        for lid in cels:
-            del sprite.cels[(lid, self.frame_id)]
-        self._snapshot = (index, frame, cels, copy.deepcopy(sprite.tags))
-        kept = []
-        for tag in sprite.tags:
-            if tag.start == tag.end == index:
-                continue
-            tag.start -= tag.start > index
-            tag.end -= tag.end >= index
-            kept.append(tag)
-        sprite.tags = kept
-        sprite.events.emit(Change(ChangeKind.FRAMES, frame_id=self.frame_id))
-
-    def revert(self, sprite: Sprite) -> None:
-        assert self._snapshot is not None
-        index, frame, cels, tags = self._snapshot
-        sprite.frames.insert(index, frame)
-        for lid, cel in cels.items():
-            sprite.cels[(lid, frame.id)] = cel
-        sprite.tags = tags
-        sprite.events.emit(Change(ChangeKind.FRAMES, frame_id=self.frame_id))
-
-
-@dataclass
-class SetFrameDurations(Command):
-    frame_ids: list[int]
-    duration_ms: int
-    label: str = "Frame Duration"
-    _old: dict[int, int] = field(default_factory=dict, repr=False)
-
-    def apply(self, sprite: Sprite) -> None:
-        if not MIN_DURATION_MS <= self.duration_ms <= MAX_DURATION_MS:
-            raise InvalidInputError(
-                f"A frame lasts {MIN_DURATION_MS} to {MAX_DURATION_MS} ms, not {self.duration_ms}."
-            )
-        for fid in self.frame_ids:
-            frame = sprite.frames[sprite.frame_index(fid)]
-            self._old[fid] = frame.duration_ms
-            frame.duration_ms = self.duration_ms
-        sprite.events.emit(Change(ChangeKind.FRAMES))
-
-    def revert(self, sprite: Sprite) -> None:
-        for fid, duration in self._old.items():
-            sprite.frames[sprite.frame_index(fid)].duration_ms = duration
-        sprite.events.emit(Change(ChangeKind.FRAMES))
-
-
-@dataclass
-class SetTags(Command):
-    """Replace the tag list (add, edit and delete of tags all go through here)."""
-
-    tags: list[Tag]
-    label: str = "Tags"
-    _old: list[Tag] = field(default_factory=list, repr=False)
-
-    def apply(self, sprite: Sprite) -> None:
-        for tag in self.tags:
-            if not 0 <= tag.start <= tag.end < len(sprite.frames):
-                raise InvalidInputError(
-                    f"Tag '{tag.name}' covers frames {tag.start}-{tag.end}, but the sprite "
-                    f"has frames 0-{len(sprite.frames) - 1}."
-                )
-        self._old = sprite.tags
-        sprite.tags = copy.deepcopy(self.tags)
-        sprite.events.emit(Change(ChangeKind.TAGS))
-
-    def revert(self, sprite: Sprite) -> None:
-        sprite.tags = self._old
-        sprite.events.emit(Change(ChangeKind.TAGS))
-
-
-@dataclass
 class SetPalette(Command):
     palette: Palette
     label: str = "Palette"
@@ -457,75 +238,3 @@ def patch_between(
     x0, x1, y0, y1 = int(cols[0]), int(cols[-1]) + 1, int(rows[0]), int(rows[-1]) + 1
     old = None if before is None else before[y0:y1, x0:x1].copy()
     return PatchPixels(layer_id, frame_id, x0, y0, old, after[y0:y1, x0:x1].copy(), label)
-
-
-def duplicate_layer_command(sprite: Sprite, layer_id: int) -> InsertLayer:
-    index = sprite.layer_index(layer_id)
-    source = sprite.layers[index]
-    layer = Layer(f"{source.name} copy", source.visible, False, source.opacity)
-    cels = {
-        fid: Cel(cel.image.copy(), copy.deepcopy(cel.generation))
-        for (lid, fid), cel in sprite.cels.items()
-        if lid == layer_id
-    }
-    return InsertLayer(index + 1, layer, cels, label="Duplicate Layer")
-
-
-def merge_down_command(sprite: Sprite, layer_id: int) -> Group:
-    """Composite a layer (with its opacity) onto the one below, frame by frame."""
-    index = sprite.layer_index(layer_id)
-    if index == 0:
-        raise InvalidInputError("There is no layer below to merge into.")
-    top, below = sprite.layers[index], sprite.layers[index - 1]
-    if below.locked:
-        raise InvalidInputError(f"Layer '{below.name}' is locked.")
-    commands: list[Command] = []
-    for frame in sprite.frames:
-        upper = sprite.cel(top.id, frame.id)
-        if upper is None or not top.visible:
-            continue
-        lower = sprite.cel(below.id, frame.id)
-        probe = Sprite(sprite.width, sprite.height)
-        probe.frames = [Frame()]
-        probe.layers = [Layer("b", True, False, 255), Layer("t", True, False, top.opacity)]
-        if lower is not None:
-            probe.cels[(probe.layers[0].id, probe.frames[0].id)] = Cel(lower.image)
-        probe.cels[(probe.layers[1].id, probe.frames[0].id)] = Cel(upper.image)
-        merged = probe.composite(0)
-        commands.append(
-            SetCel(below.id, frame.id, Cel(merged, lower.generation if lower else upper.generation))
-        )
-    commands.append(RemoveLayer(layer_id))
-    return Group(commands, label="Merge Down")
-
-
-@dataclass
-class MoveFrame(Command):
-    """Reorder a frame (tags keep their frame numbers, as in Aseprite)."""
-
-    frame_id: int
-    to_index: int
-    label: str = "Move Frame"
-    _from: int = field(default=0, repr=False)
-
-    def apply(self, sprite: Sprite) -> None:
-        if not 0 <= self.to_index < len(sprite.frames):
-            raise InvalidInputError(f"Frame position {self.to_index} is out of range.")
-        self._from = sprite.frame_index(self.frame_id)
-        sprite.frames.insert(self.to_index, sprite.frames.pop(self._from))
-        sprite.events.emit(Change(ChangeKind.FRAMES, frame_id=self.frame_id))
-
-    def revert(self, sprite: Sprite) -> None:
-        sprite.frames.insert(self._from, sprite.frames.pop(sprite.frame_index(self.frame_id)))
-        sprite.events.emit(Change(ChangeKind.FRAMES, frame_id=self.frame_id))
-
-
-def duplicate_frame_command(sprite: Sprite, frame_id: int) -> InsertFrame:
-    index = sprite.frame_index(frame_id)
-    source = sprite.frames[index]
-    cels = {
-        lid: Cel(cel.image.copy(), copy.deepcopy(cel.generation))
-        for (lid, fid), cel in sprite.cels.items()
-        if fid == frame_id
-    }
-    return InsertFrame(index + 1, Frame(source.duration_ms), cels, label="Duplicate Frame")

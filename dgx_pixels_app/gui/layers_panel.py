@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dgx_pixels_app.core.commands import (
+from dgx_pixels_app.core.document import Layer
+from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.events import Change, ChangeKind
+from dgx_pixels_app.core.layer_commands import (
     InsertLayer,
     MoveLayer,
     RemoveLayer,
@@ -23,9 +26,6 @@ from dgx_pixels_app.core.commands import (
     duplicate_layer_command,
     merge_down_command,
 )
-from dgx_pixels_app.core.document import Layer
-from dgx_pixels_app.core.errors import DgxPixelsError
-from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.gui.observer import SessionObserver
 

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dgx_pixels_app.core.commands import (
+from dgx_pixels_app.core.document import MAX_DURATION_MS, Direction, Frame, Tag
+from dgx_pixels_app.core.events import Change, ChangeKind
+from dgx_pixels_app.core.frame_commands import (
     InsertFrame,
     MoveFrame,
     RemoveFrame,
@@ -33,8 +35,6 @@ from dgx_pixels_app.core.commands import (
     SetTags,
     duplicate_frame_command,
 )
-from dgx_pixels_app.core.document import MAX_DURATION_MS, Direction, Frame, Tag
-from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.gui.observer import SessionObserver
 from dgx_pixels_app.gui.thumbnails import thumbnail

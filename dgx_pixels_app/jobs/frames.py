@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from dgx_pixels_app.core.commands import Command, Group, InsertFrame, SetCel
+from dgx_pixels_app.core.commands import Command, Group, SetCel
 from dgx_pixels_app.core.document import Cel, Frame, Sprite
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.frame_commands import InsertFrame
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.raster import resize_nearest

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from dgx_pixels_app.core.commands import InsertLayer
 from dgx_pixels_app.core.document import Cel, Layer, Sprite
 from dgx_pixels_app.core.generation import GenerationRequest
+from dgx_pixels_app.core.layer_commands import InsertLayer
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.raster import resize_nearest
 from dgx_pixels_app.pixelize.pipeline import pixelize

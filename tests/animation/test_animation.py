@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dgx_pixels_app.core.commands import (
+from dgx_pixels_app.core.document import Direction, Tag
+from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.frame_commands import (
     MoveFrame,
     RemoveFrame,
     SetFrameDurations,
     SetTags,
     duplicate_frame_command,
 )
-from dgx_pixels_app.core.document import Direction, Tag
-from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.history import History
 from dgx_pixels_app.core.playback import Player, sequence
 from dgx_pixels_app.formats import aseprite

@@ -1,8 +1,9 @@
 import numpy as np
 
-from dgx_pixels_app.core.commands import SetLayerProperties, set_pixel
+from dgx_pixels_app.core.commands import set_pixel
 from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.history import History
+from dgx_pixels_app.core.layer_commands import SetLayerProperties
 
 
 def test_composite_blends_visible_layers_with_opacity():

@@ -3,13 +3,10 @@ change, and answers repeated requests without recompositing."""
 
 import numpy as np
 
-from dgx_pixels_app.core.commands import (
-    SetCel,
-    SetLayerProperties,
-    duplicate_frame_command,
-    set_pixel,
-)
+from dgx_pixels_app.core.commands import SetCel, set_pixel
 from dgx_pixels_app.core.document import Cel, Sprite
+from dgx_pixels_app.core.frame_commands import duplicate_frame_command
+from dgx_pixels_app.core.layer_commands import SetLayerProperties
 from dgx_pixels_app.core.session import Session
 from tests.helpers import random_cel
 

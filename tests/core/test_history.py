@@ -1,22 +1,18 @@
 import numpy as np
 import pytest
 
-from dgx_pixels_app.core.commands import (
-    InsertFrame,
-    InsertLayer,
-    MoveLayer,
-    PatchPixels,
-    RemoveFrame,
-    RemoveLayer,
-    SetFrameDurations,
-    SetLayerProperties,
-    SetTags,
-    set_pixel,
-)
+from dgx_pixels_app.core.commands import PatchPixels, set_pixel
 from dgx_pixels_app.core.document import Direction, Frame, Layer, Sprite, Tag
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.events import ChangeKind
+from dgx_pixels_app.core.frame_commands import InsertFrame, RemoveFrame, SetFrameDurations, SetTags
 from dgx_pixels_app.core.history import History
+from dgx_pixels_app.core.layer_commands import (
+    InsertLayer,
+    MoveLayer,
+    RemoveLayer,
+    SetLayerProperties,
+)
 
 RED = (255, 0, 0, 255)
 

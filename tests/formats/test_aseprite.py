@@ -6,11 +6,11 @@ import zlib
 import numpy as np
 import pytest
 
-from dgx_pixels_app.core.commands import SetLayerProperties
 from dgx_pixels_app.core.document import Direction, Sprite, Tag
 from dgx_pixels_app.core.errors import FileAccessError, FileFormatError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef
 from dgx_pixels_app.core.history import History
+from dgx_pixels_app.core.layer_commands import SetLayerProperties
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.formats import aseprite
 from tests.helpers import TOOLS, cel_pixels, random_cel, read_with_ase_parser
