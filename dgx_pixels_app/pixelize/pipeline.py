@@ -9,7 +9,8 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.pixelize import palette as pal
-from dgx_pixels_app.pixelize.background import find_background, is_key, local_radius
+from dgx_pixels_app.pixelize.background import find_background
+from dgx_pixels_app.pixelize.background_parts import is_key, local_radius
 from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.deblur import Blur, deblurred_cells
