@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.pixelize.jpeg_seams import seam_ratio, without_jpeg_seams
 from dgx_pixels_app.pixelize.stats import median, percentile
 
 MIN_CELL = 2.0
@@ -93,18 +94,6 @@ def _peak_frequency(power: np.ndarray, size: int, lo: float, hi: float) -> float
     return (k + shift) / size
 
 
-def _seam_ratio(profile: np.ndarray) -> float:
-    """How strong the edges on the 8-pixel JPEG block grid are, against the image's
-    strongest edges: JPEG seams are faint (0.02-0.3 seen); a real 8-pixel art grid is not (0.5+)."""
-    if len(profile) < 32:
-        return 1.0
-    seams = np.zeros(len(profile), bool)
-    seams[7::8] = True
-    excess = float(median(profile[seams]) - median(profile[~seams]))
-    spread = float(percentile(profile, 99.5) - median(profile))
-    return excess / spread if spread > 0 else 1.0
-
-
 def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, profiles=()) -> float:
     """JPEG compresses in 8x8 blocks, which leaves edges every 8 pixels (and a spectrum
     peak at 8 px and its harmonics, 4 and 2.7 px), and its colour in 2x2 blocks (2 px).
@@ -117,7 +106,7 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     if block is None:
         return f
     fit = _lattice_fit(profiles, period) if profiles else 1.0
-    if fit >= 0.9 and (block < 8 or any(_seam_ratio(p.profile) >= 0.4 for p in profiles)):
+    if fit >= 0.9 and (block < 8 or any(seam_ratio(p.profile) >= 0.4 for p in profiles)):
         return f  # the harmonics (and chroma's 2 px) must explain the edges on their own
     masked = power.copy()
     freqs = np.arange(len(power)) / size
@@ -151,7 +140,7 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
 
 def _edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions and strengths of the clear edges along one axis."""
-    smooth = np.convolve(_without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
+    smooth = np.convolve(without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
     floor = median(smooth)
     strong = floor + 0.35 * (percentile(smooth, 99.5) - floor)
     inner = smooth[1:-1]
@@ -276,7 +265,7 @@ def _refine_cuts(
     profile: np.ndarray, period: float, phase: float, length: int, fill: float
 ) -> np.ndarray:
     """Snap each predicted cut to the strongest edge near it, following slow drift."""
-    smooth = np.convolve(_without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
+    smooth = np.convolve(without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
     floor = median(smooth)
     # an edge counts when it is a fair share of the image's strongest edges: JPEG block
     # seams and noise in flat areas stay below that and leave the predicted cut alone
@@ -314,21 +303,6 @@ def _refine_cuts(
         cuts.append(cut)
         flags.append(snapped)
     return _fill_unsnapped(np.array(cuts, dtype=np.float64), np.array(flags, dtype=bool), fill)
-
-
-def _without_jpeg_seams(profile: np.ndarray) -> np.ndarray:
-    """Subtract the typical extra edge JPEG leaves at its 8-pixel block boundaries, so a
-    seam in a flat background is not mistaken for a cell edge."""
-    if len(profile) < 32:
-        return profile
-    seams = np.zeros(len(profile), bool)
-    seams[7::8] = True  # profile index i is the boundary at i + 1
-    excess = float(median(profile[seams]) - median(profile[~seams]))
-    if excess <= 0:
-        return profile
-    cleaned = profile.copy()
-    cleaned[seams] = np.maximum(cleaned[seams] - excess, 0)
-    return cleaned
 
 
 def _fill_unsnapped(cuts: np.ndarray, snapped: np.ndarray, period: float) -> np.ndarray:
