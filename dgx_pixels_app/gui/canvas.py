@@ -9,29 +9,26 @@ keys for drawing go to the ToolController (gui/tools.py).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLine, QPoint, QPointF, QRect, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.gui.canvas_paint import (
+    checker_brush,
+    grid_brush,
+    onion_images,
+    paint_grid,
+    paint_selection,
+    paint_tiles,
+)
 from dgx_pixels_app.gui.observer import SessionObserver
 from dgx_pixels_app.gui.tools import TOOLS, ToolController
 
 MIN_ZOOM, MAX_ZOOM = 1 / 16, 64
 ZOOM_LEVELS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, *range(1, 65)]  # below 100 %: halvings only
 GRID_MIN_ZOOM = 4
-CHECKER = 8  # screen pixels per checkerboard square
-
-
-def _checker_brush() -> QBrush:
-    tile = QPixmap(2 * CHECKER, 2 * CHECKER)
-    tile.fill(QColor(0xCC, 0xCC, 0xCC))
-    painter = QPainter(tile)
-    painter.fillRect(CHECKER, 0, CHECKER, CHECKER, QColor(0x99, 0x99, 0x99))
-    painter.fillRect(0, CHECKER, CHECKER, CHECKER, QColor(0x99, 0x99, 0x99))
-    painter.end()
-    return QBrush(tile)
 
 
 class CanvasView(SessionObserver, QWidget):
@@ -57,7 +54,7 @@ class CanvasView(SessionObserver, QWidget):
         self.tools.errorRaised.connect(self.errorRaised)
         self._rgba = np.zeros((1, 1, 4), np.uint8)
         self._image = QImage()
-        self._checker = _checker_brush()
+        self._checker = checker_brush()
         self._pan_from: QPointF | None = None
         self._space = False
         self.onion_frames = 0  # 0 = off; else frames shown before and after
@@ -209,13 +206,15 @@ class CanvasView(SessionObserver, QWidget):
         sprite = self.session.sprite
         target = self._screen_rect(0, 0, sprite.width, sprite.height)
         if self.tile_mode:
-            self._paint_tiles(painter, target, event.rect())
+            paint_tiles(self, painter, target, event.rect())
         area = target.intersected(event.rect())
         painter.setBrushOrigin(target.topLeft())
         painter.fillRect(area, self._checker)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setClipRect(area)
-        for image in self._onion_images():
+        for image in onion_images(
+            self,
+        ):
             painter.drawImage(target, image)
         # scale only the sprite pixels that are on screen
         x0 = max(0, int((area.left() - target.left()) / self.zoom))
@@ -230,109 +229,17 @@ class CanvasView(SessionObserver, QWidget):
             )
         if self.show_grid and self.zoom >= GRID_MIN_ZOOM and float(self.zoom).is_integer():
             painter.setBrushOrigin(target.topLeft())
-            painter.fillRect(area, self._grid_brush(int(self.zoom)))
+            painter.fillRect(area, grid_brush(self, int(self.zoom)))
         if self.tile_grid and self.zoom * self.tile_grid >= 8:
-            self._paint_grid(painter, target, area, self.tile_grid, QColor(40, 120, 255, 140))
+            paint_grid(self, painter, target, area, self.tile_grid, QColor(40, 120, 255, 140))
         painter.setClipping(False)
-        self._paint_selection(painter)
+        paint_selection(self, painter)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
         painter.drawRect(target.adjusted(-1, -1, 0, 0))
 
     def set_tile_mode(self, on: bool) -> None:
         self.tile_mode = on
         self.update()
-
-    def _paint_tiles(self, painter: QPainter, target: QRect, exposed: QRect) -> None:
-        """The eight neighbouring copies of the frame around it (tile mode)."""
-        w, h = target.width(), target.height()
-        around = target.adjusted(-w, -h, w, h).intersected(exposed)
-        painter.setBrushOrigin(target.topLeft())
-        painter.fillRect(around, self._checker)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                copy = target.translated(dx * w, dy * h)
-                if (dx or dy) and copy.intersects(exposed):
-                    painter.drawImage(copy, self._image)
-        painter.fillRect(around, QColor(0x2B, 0x2B, 0x30, 70))  # the neighbours sit back a little
-
-    def _grid_brush(self, zoom: int) -> QBrush:
-        """One cell of the pixel grid as a pattern: the whole grid is a single fill."""
-        cached = getattr(self, "_grid_cache", None)
-        if cached is None or cached[0] != zoom:
-            tile = QPixmap(zoom, zoom)
-            tile.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(tile)
-            painter.setPen(QPen(QColor(0, 0, 0, 72), 1))
-            painter.drawLine(0, 0, zoom - 1, 0)
-            painter.drawLine(0, 1, 0, zoom - 1)
-            painter.end()
-            self._grid_cache = cached = (zoom, QBrush(tile))
-        return cached[1]
-
-    def _onion_images(self) -> list[QImage]:
-        """Neighbouring frames tinted (earlier red, later blue), fading with distance."""
-        session = self.session
-        if not self.onion_frames or session is None or len(session.sprite.frames) < 2:
-            return []
-        sprite = session.sprite
-        key = (session.frame_index, self.onion_frames, self.onion_opacity, session.history.position,
-               len(sprite.frames), sprite.width, sprite.height)  # fmt: skip
-        if self._onion is None or self._onion[0] != key:
-            images = []
-            for distance in range(self.onion_frames, 0, -1):
-                for index, tint in (
-                    (session.frame_index - distance, (255, 60, 60)),
-                    (session.frame_index + distance, (60, 120, 255)),
-                ):
-                    if 0 <= index < len(sprite.frames):
-                        rgba = session.composites.get(index).astype(np.float32)
-                        rgba[..., :3] = rgba[..., :3] * 0.5 + np.array(tint, np.float32) * 0.5
-                        rgba[..., 3] *= self.onion_opacity / distance
-                        data = np.ascontiguousarray(rgba.astype(np.uint8))
-                        h, w = data.shape[:2]
-                        images.append(
-                            (QImage(data.data, w, h, w * 4, QImage.Format.Format_RGBA8888), data)
-                        )
-            self._onion = (key, images)
-        return [image for image, _data in self._onion[1]]
-
-    def _paint_grid(
-        self, painter: QPainter, target: QRect, area: QRect, step: int, color: QColor
-    ) -> None:
-        painter.setPen(QPen(color, 1))
-        sprite = self.session.sprite
-        first_x = max(0, int((area.left() - target.left()) / self.zoom) // step * step)
-        last_x = min(sprite.width, int((area.right() - target.left()) / self.zoom) + 1)
-        first_y = max(0, int((area.top() - target.top()) / self.zoom) // step * step)
-        last_y = min(sprite.height, int((area.bottom() - target.top()) / self.zoom) + 1)
-        left, top, z = target.left(), target.top(), self.zoom
-        lines = [
-            QLine(int(left + i * z), area.top(), int(left + i * z), area.bottom())
-            for i in range(first_x, last_x + 1, step)
-        ]
-        lines += [
-            QLine(area.left(), int(top + j * z), area.right(), int(top + j * z))
-            for j in range(first_y, last_y + 1, step)
-        ]
-        painter.drawLines(lines)
-
-    def _paint_selection(self, painter: QPainter) -> None:
-        selection = self.session.selection
-        if selection is None or selection.empty:
-            return
-        box = selection.bbox
-        if not selection.is_rect:
-            x, y, w, h = box
-            overlay = np.zeros((h, w, 4), np.uint8)
-            overlay[selection.mask[y : y + h, x : x + w]] = (60, 140, 255, 90)
-            image = QImage(overlay.data, w, h, w * 4, QImage.Format.Format_RGBA8888)
-            painter.drawImage(self._screen_rect(*box), image)
-        rect = self._screen_rect(*box)
-        painter.setPen(QPen(QColor(255, 255, 255), 1))
-        painter.drawRect(rect)
-        painter.setPen(QPen(QColor(0, 0, 0), 1, Qt.PenStyle.DashLine))
-        painter.drawRect(rect)
 
     # -- input --------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802

@@ -7,6 +7,7 @@ from PIL import Image
 from dgx_pixels_app.core.document import Direction, Tag
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.gui.canvas_paint import onion_images
 from dgx_pixels_app.jobs.frame_requests import plan_frames
 from dgx_pixels_app.jobs.job import AsFrames, Job
 from tests.export.test_sheet import animated
@@ -93,12 +94,12 @@ def test_onion_skin_tints_neighbours(window, qtbot):
     timeline = window.timeline
     timeline.onion_frames.setValue(1)
     timeline.onion.setChecked(True)
-    images = window.canvas._onion_images()
+    images = onion_images(window.canvas)
     assert len(images) == 2
     timeline.onion_frames.setValue(2)
-    assert len(window.canvas._onion_images()) == 4
+    assert len(onion_images(window.canvas)) == 4
     timeline.onion.setChecked(False)
-    assert window.canvas._onion_images() == []
+    assert onion_images(window.canvas) == []
 
 
 def test_snap_frames_to_palette_and_export_gif(window, qtbot, tmp_path):
