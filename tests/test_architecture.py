@@ -59,3 +59,29 @@ def test_a_forbidden_import_breaks_a_contract(tmp_path, module, line, contract):
     assert result.returncode != 0
     broken = [ln for ln in result.stdout.splitlines() if ln.endswith("BROKEN")]
     assert any(contract in ln for ln in broken), result.stdout
+
+
+def test_no_module_over_400_lines_and_no_function_over_80():
+    import ast
+
+    too_long = []
+    for path in sorted((ROOT / "dgx_pixels_app").rglob("*.py")):
+        text = path.read_text()
+        name = path.relative_to(ROOT)
+        if len(text.splitlines()) > 400:
+            too_long.append(f"{name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > 80:
+                    too_long.append(f"{name}:{node.lineno} {node.name}: {length} lines")
+    assert too_long == []
+
+
+def test_nothing_outside_engine_reaches_into_the_engine_object():
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "dgx_pixels_app").rglob("*.py")
+        if "engine.engine." in path.read_text() and "engine" not in path.parent.name
+    ]
+    assert found == []

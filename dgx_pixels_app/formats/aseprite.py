@@ -214,89 +214,100 @@ def from_bytes(data: bytes) -> Sprite:
 
 
 def _read_chunk(kind: int, body: Reader, state: _State, cels: list, header_flags: int) -> None:
+    """One chunk of a frame, by its kind (unknown kinds are skipped)."""
     if kind == CHUNK_LAYER:
-        lflags, ltype, _level, _w, _h, _blend, opacity = body.unpack("HHHHHHB")
-        body.skip(3)
-        name = body.string()
-        if ltype == 2:
-            raise FileFormatError(f"layer '{name}' is a tilemap layer, which is not supported yet.")
-        if len(state.layers) >= MAX_LAYERS:
-            raise FileFormatError(f"the file has more than {MAX_LAYERS} layers.")
-        layer = None
-        if ltype == 0:
-            layer = Layer(
-                name=name,
-                visible=bool(lflags & 1),
-                locked=not lflags & 2,
-                opacity=opacity if header_flags & 1 else 255,
-            )
-        state.layers.append((ltype, layer, bool(lflags & 8)))
-        state.user_data_target = layer
+        _read_layer(body, state, header_flags)
     elif kind == CHUNK_CEL:
-        layer_index, x, y, opacity, cel_type = body.unpack("HhhBH")
-        body.skip(7)
-        if cel_type == 1:
-            cels.append(
-                {"layer": layer_index, "x": x, "y": y, "opacity": opacity, "link": body.word()}
-            )
-        elif cel_type in (0, 2):
-            w, h = body.word(), body.word()
-            check_size(w, h, what="Cel", from_file=True)
-            expected = w * h * (state.depth // 8)
-            rest = bytes(body.take(body.remaining()))
-            pixels = rest if cel_type == 0 else _inflate(rest, expected)
-            if len(pixels) < expected:
-                raise FileFormatError("a cel's pixel data is truncated.")
-            cels.append(
-                {
-                    "layer": layer_index,
-                    "x": x,
-                    "y": y,
-                    "opacity": opacity,
-                    "size": (w, h),
-                    "pixels": pixels[:expected],
-                }
-            )
-        else:
-            raise FileFormatError("tilemap cels are not supported yet.")
-        state.user_data_target = cels[-1]
+        _read_cel(body, state, cels)
     elif kind == CHUNK_PALETTE:
-        total, first, last = body.unpack("III")
-        body.skip(8)
-        if total > 65536 or last < first or last >= total:
-            raise FileFormatError("the palette chunk is corrupt.")
-        colors = list(state.palette.colors) + [(0, 0, 0, 255)] * (total - len(state.palette))
-        names = list(state.palette.names) + [""] * (total - len(state.palette))
-        for i in range(first, last + 1):
-            eflags, *rgba = body.unpack("H4B")
-            colors[i] = tuple(rgba)  # type: ignore[assignment]
-            names[i] = body.string() if eflags & 1 else ""
-        state.palette = Palette(colors[:total], names[:total])
-        state.user_data_target = None
+        _read_palette(body, state)
     elif kind == CHUNK_OLD_PALETTE:
-        packets = body.word()
-        colors: list = []
-        for _ in range(packets):
-            skip, n = body.byte(), body.byte() or 256
-            colors.extend([(0, 0, 0, 255)] * skip)
-            colors.extend((*body.unpack("3B"), 255) for _ in range(n))
-        state.old_palette = Palette(colors[:65536])
+        _read_old_palette(body, state)
     elif kind == CHUNK_TAGS:
-        count = body.word()
-        body.skip(8)
-        for _ in range(count):
-            start, end, direction, _repeat = body.unpack("HHBH")
-            body.skip(6)
-            color = body.unpack("3B")
-            body.skip(1)
-            name = body.string()
-            state.tags.append(
-                Tag(name, start, end, _DIRECTIONS.get(direction, Direction.FORWARD), color)
-            )
-        state.user_data_target = "tags"
-        state.tag_cursor = len(state.tags) - count
+        _read_tags(body, state)
     elif kind == CHUNK_USER_DATA:
         _read_user_data(body, state)
+
+
+def _read_layer(body: Reader, state: _State, header_flags: int) -> None:
+    lflags, ltype, _level, _w, _h, _blend, opacity = body.unpack("HHHHHHB")
+    body.skip(3)
+    name = body.string()
+    if ltype == 2:
+        raise FileFormatError(f"layer '{name}' is a tilemap layer, which is not supported yet.")
+    if len(state.layers) >= MAX_LAYERS:
+        raise FileFormatError(f"the file has more than {MAX_LAYERS} layers.")
+    layer = None
+    if ltype == 0:
+        layer = Layer(
+            name=name,
+            visible=bool(lflags & 1),
+            locked=not lflags & 2,
+            opacity=opacity if header_flags & 1 else 255,
+        )
+    state.layers.append((ltype, layer, bool(lflags & 8)))
+    state.user_data_target = layer
+
+
+def _read_cel(body: Reader, state: _State, cels: list) -> None:
+    layer_index, x, y, opacity, cel_type = body.unpack("HhhBH")
+    body.skip(7)
+    if cel_type == 1:
+        cels.append({"layer": layer_index, "x": x, "y": y, "opacity": opacity, "link": body.word()})
+    elif cel_type in (0, 2):
+        w, h = body.word(), body.word()
+        check_size(w, h, what="Cel", from_file=True)
+        expected = w * h * (state.depth // 8)
+        rest = bytes(body.take(body.remaining()))
+        pixels = rest if cel_type == 0 else _inflate(rest, expected)
+        if len(pixels) < expected:
+            raise FileFormatError("a cel's pixel data is truncated.")
+        cels.append({"layer": layer_index, "x": x, "y": y, "opacity": opacity, "size": (w, h),
+                     "pixels": pixels[:expected]})  # fmt: skip
+    else:
+        raise FileFormatError("tilemap cels are not supported yet.")
+    state.user_data_target = cels[-1]
+
+
+def _read_palette(body: Reader, state: _State) -> None:
+    total, first, last = body.unpack("III")
+    body.skip(8)
+    if total > 65536 or last < first or last >= total:
+        raise FileFormatError("the palette chunk is corrupt.")
+    colors = list(state.palette.colors) + [(0, 0, 0, 255)] * (total - len(state.palette))
+    names = list(state.palette.names) + [""] * (total - len(state.palette))
+    for i in range(first, last + 1):
+        eflags, *rgba = body.unpack("H4B")
+        colors[i] = tuple(rgba)  # type: ignore[assignment]
+        names[i] = body.string() if eflags & 1 else ""
+    state.palette = Palette(colors[:total], names[:total])
+    state.user_data_target = None
+
+
+def _read_old_palette(body: Reader, state: _State) -> None:
+    packets = body.word()
+    colors: list = []
+    for _ in range(packets):
+        skip, n = body.byte(), body.byte() or 256
+        colors.extend([(0, 0, 0, 255)] * skip)
+        colors.extend((*body.unpack("3B"), 255) for _ in range(n))
+    state.old_palette = Palette(colors[:65536])
+
+
+def _read_tags(body: Reader, state: _State) -> None:
+    count = body.word()
+    body.skip(8)
+    for _ in range(count):
+        start, end, direction, _repeat = body.unpack("HHBH")
+        body.skip(6)
+        color = body.unpack("3B")
+        body.skip(1)
+        name = body.string()
+        state.tags.append(
+            Tag(name, start, end, _DIRECTIONS.get(direction, Direction.FORWARD), color)
+        )
+    state.user_data_target = "tags"
+    state.tag_cursor = len(state.tags) - count
 
 
 def _read_user_data(body: Reader, state: _State) -> None:

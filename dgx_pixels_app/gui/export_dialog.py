@@ -109,6 +109,21 @@ class ExportDialog(QDialog):
 
         self.save_button = QPushButton("Save Sheet (PNG + JSON)…")
         self.save_button.clicked.connect(self._choose_sheet)
+        bevy_box = self._build_bevy_box(spec)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(self.save_button)
+        left.addWidget(bevy_box)
+        left.addStretch(1)
+        top = QHBoxLayout(self)
+        holder = QWidget()
+        holder.setLayout(left)
+        holder.setMaximumWidth(380)
+        top.addWidget(holder)
+        top.addWidget(preview_box, 1)
+        self.refresh()
+
+    def _build_bevy_box(self, spec: ExportSpec) -> QGroupBox:
         self.bevy_dir = QLineEdit(spec.path if spec.kind == "bevy" else "")
         self.bevy_dir.setPlaceholderText("Bevy project folder (with Cargo.toml)")
         browse = QPushButton("Browse…")
@@ -130,19 +145,7 @@ class ExportDialog(QDialog):
         bf.addRow("assets/", self.bevy_sub)
         bf.addRow("", self.with_ase)
         bf.addRow("", self.bevy_button)
-
-        left = QVBoxLayout()
-        left.addLayout(form)
-        left.addWidget(self.save_button)
-        left.addWidget(bevy_box)
-        left.addStretch(1)
-        top = QHBoxLayout(self)
-        holder = QWidget()
-        holder.setLayout(left)
-        holder.setMaximumWidth(380)
-        top.addWidget(holder)
-        top.addWidget(preview_box, 1)
-        self.refresh()
+        return bevy_box
 
     def _spin(self, low: int, high: int, value: int, special: str = "") -> QSpinBox:
         box = QSpinBox()

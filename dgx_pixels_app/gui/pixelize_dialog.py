@@ -68,6 +68,27 @@ class PixelizeDialog(QDialog):
             QVBoxLayout(box).addWidget(view)
             previews.addWidget(box, 1)
 
+        controls = self._build_controls()
+        previews.addWidget(controls)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setEnabled(False)
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(previews, 1)
+        layout.addWidget(self.info)
+        layout.addWidget(self.buttons)
+
+        self._connect_controls()
+        self._on_mode()
+        self.debounce.stop()  # the first preview is computed now, not a second time after it
+        self.recompute()
+
+    def _build_controls(self) -> QWidget:
         self.auto_cell = QCheckBox("Detect")
         self.auto_cell.setChecked(True)
         self.cell = QDoubleSpinBox()
@@ -137,20 +158,9 @@ class PixelizeDialog(QDialog):
         controls = QWidget()
         controls.setLayout(form)
         controls.setMaximumWidth(380)
-        previews.addWidget(controls)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
-        self.apply_button.setEnabled(False)
-        self.apply_button.setDefault(True)
-        self.apply_button.clicked.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(previews, 1)
-        layout.addWidget(self.info)
-        layout.addWidget(self.buttons)
+        return controls
 
+    def _connect_controls(self) -> None:
         for signal in (
             self.auto_cell.toggled, self.cell.valueChanged, self.count.valueChanged, self.dither.toggled,
             self.background.currentIndexChanged, self.tolerance.valueChanged, self.cleanup.toggled,
@@ -162,9 +172,6 @@ class PixelizeDialog(QDialog):
         self.background.currentIndexChanged.connect(self._on_background)
         self.auto_cell.toggled.connect(lambda on: self.cell.setEnabled(not on))
         self.colors_mode.currentIndexChanged.connect(self._on_mode)
-        self._on_mode()
-        self.debounce.stop()  # the first preview is computed now, not a second time after it
-        self.recompute()
 
     def _on_pick(self, armed: bool) -> None:
         """An eyedropper cursor over the Before view while Pick is armed."""

@@ -46,6 +46,50 @@ class PromptPanel(QWidget):
             blank = GenerationRequest("")  # the request type's own defaults
             defaults = {"steps": blank.steps, "cfg": blank.cfg, "scheduler": SCHEDULERS[0]}
             sizes = [(blank.width, blank.height)]
+        self._build_fields(defaults, sizes)
+        form = self._build_form()
+        self.generate = QPushButton("Generate")
+        self.generate.setToolTip("Generate sprites (Ctrl+Enter)")
+        self.generate.clicked.connect(lambda: self._emit(self.generateRequested))
+        self.from_frame = QPushButton("From Frame")
+        self.from_frame.setToolTip("Image to image from the current frame (or the selection)")
+        self.from_frame.clicked.connect(lambda: self._emit(self.img2imgRequested))
+        self.inpaint = QPushButton("Inpaint Selection")
+        self.inpaint.setToolTip("Repaint only the selected pixels (select with M)")
+        self.inpaint.clicked.connect(lambda: self._emit(self.inpaintRequested))
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setEnabled(False)
+        self.cancel.clicked.connect(self.cancelRequested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.generate, 2)
+        buttons.addWidget(self.cancel, 1)
+        more = QHBoxLayout()
+        more.addWidget(self.from_frame)
+        more.addWidget(self.inpaint)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%v / %m steps")
+        self.progress.hide()
+        self.preview = ImageView(placeholder="")
+        self.preview.setMinimumSize(96, 96)
+        self.preview.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addLayout(more)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.status)
+        layout.addStretch(0)
+        QShortcut(QKeySequence("Ctrl+Return"), self, lambda: self._emit(self.generateRequested),
+                  context=Qt.ShortcutContext.WindowShortcut)  # fmt: skip
+        self._apply_kind()
+        self.set_model_loaded(False)
+
+    def _build_fields(self, defaults: dict, sizes: list) -> None:
         self.kind = QComboBox()
         for kind in self.kinds:
             self.kind.addItem(kind["label"], kind["id"])
@@ -96,6 +140,8 @@ class PromptPanel(QWidget):
             "Seamless: the image wraps around its edges so it tiles without a seam "
             "(circular padding in the model). The Tile kind turns it on."
         )
+
+    def _build_form(self) -> QFormLayout:
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.lock_seed)
@@ -115,46 +161,7 @@ class PromptPanel(QWidget):
         self.option_fields = option_fields()
         for option, field in self.option_fields.values():
             form.addRow(option.get("label", option["name"]), field)
-        self.generate = QPushButton("Generate")
-        self.generate.setToolTip("Generate sprites (Ctrl+Enter)")
-        self.generate.clicked.connect(lambda: self._emit(self.generateRequested))
-        self.from_frame = QPushButton("From Frame")
-        self.from_frame.setToolTip("Image to image from the current frame (or the selection)")
-        self.from_frame.clicked.connect(lambda: self._emit(self.img2imgRequested))
-        self.inpaint = QPushButton("Inpaint Selection")
-        self.inpaint.setToolTip("Repaint only the selected pixels (select with M)")
-        self.inpaint.clicked.connect(lambda: self._emit(self.inpaintRequested))
-        self.cancel = QPushButton("Cancel")
-        self.cancel.setEnabled(False)
-        self.cancel.clicked.connect(self.cancelRequested)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.generate, 2)
-        buttons.addWidget(self.cancel, 1)
-        more = QHBoxLayout()
-        more.addWidget(self.from_frame)
-        more.addWidget(self.inpaint)
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("%v / %m steps")
-        self.progress.hide()
-        self.preview = ImageView(placeholder="")
-        self.preview.setMinimumSize(96, 96)
-        self.preview.hide()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addLayout(more)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.preview, 1)
-        layout.addWidget(self.status)
-        layout.addStretch(0)
-        QShortcut(QKeySequence("Ctrl+Return"), self, lambda: self._emit(self.generateRequested),
-                  context=Qt.ShortcutContext.WindowShortcut)  # fmt: skip
-        self._apply_kind()
-        self.set_model_loaded(False)
+        return form
 
     def _apply_kind(self) -> None:
         kind = self.current_kind()

@@ -182,6 +182,17 @@ class Timeline(SessionObserver, QWidget):
         ):
             top.addWidget(widget)
         top.addStretch(1)
+        row = self._frame_buttons(set_duration)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addLayout(row)
+        layout.addWidget(self.tag_bar)
+        layout.addWidget(self.table, 1)
+        self._updating = False
+
+    def _frame_buttons(self, set_duration: QToolButton) -> QHBoxLayout:
         row = QHBoxLayout()
         for text, tip, slot in (
             ("+", "New empty frame after the current one (Alt+N)", self.add_frame),
@@ -199,14 +210,7 @@ class Timeline(SessionObserver, QWidget):
         row.addWidget(self.duration)
         row.addWidget(set_duration)
         row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addLayout(row)
-        layout.addWidget(self.tag_bar)
-        layout.addWidget(self.table, 1)
-        self._updating = False
+        return row
 
     # -- model --------------------------------------------------------------------------
     def _on_change(self, change: Change) -> None:

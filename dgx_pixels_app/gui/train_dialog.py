@@ -95,21 +95,7 @@ class TrainDialog(QDialog):
             "Choose a folder of 50–100 reference sprites (captions: same-name .txt)."
         )
         self.summary.setWordWrap(True)
-        self.output = QLineEdit()
-        self.trigger = QLineEdit()
-        self.trigger.setPlaceholderText("a word for your style, e.g. mystyle")
-        self.rank = _spin(1, 128, 16)
-        self.steps = _spin(1, 100000, 3000)
-        self.batch = _spin(1, 32, 4)
-        self.resolution = _spin(128, 2048, 1024, 64)
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(6)
-        self.lr.setRange(1e-6, 1e-2)
-        self.lr.setSingleStep(1e-5)
-        self.lr.setValue(1e-4)
-        self.text_encoder = QCheckBox("Also train the text encoders")
-        self.sample_every = _spin(0, 100000, 250)
-        self.sample_prompt = QLineEdit("pixel art, a knight, game sprite")
+        self._build_settings()
         memory = (
             f"The loaded model ({Path(loaded).name}) is unloaded while training, so both fit "
             "in memory, and loaded again afterwards."
@@ -165,6 +151,23 @@ class TrainDialog(QDialog):
         self._set_state("idle")
         if folder:
             self._show_folder()
+
+    def _build_settings(self) -> None:
+        self.output = QLineEdit()
+        self.trigger = QLineEdit()
+        self.trigger.setPlaceholderText("a word for your style, e.g. mystyle")
+        self.rank = _spin(1, 128, 16)
+        self.steps = _spin(1, 100000, 3000)
+        self.batch = _spin(1, 32, 4)
+        self.resolution = _spin(128, 2048, 1024, 64)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(6)
+        self.lr.setRange(1e-6, 1e-2)
+        self.lr.setSingleStep(1e-5)
+        self.lr.setValue(1e-4)
+        self.text_encoder = QCheckBox("Also train the text encoders")
+        self.sample_every = _spin(0, 100000, 250)
+        self.sample_prompt = QLineEdit("pixel art, a knight, game sprite")
 
     # -- the folder ------------------------------------------------------------------
     def _choose(self) -> None:
