@@ -87,7 +87,7 @@ class BatchActions:
             8000,
         )
         if place.into_document and self.session is not None:
-            self.add_result_layer(ResultItem(image.raw, image.request), True)
+            self.generation.add_result_layer(ResultItem(image.raw, image.request), True)
 
     # -- agent access ---------------------------------------------------------------------
     def toggle_agent_access(self, on: bool) -> None:

@@ -26,18 +26,19 @@ from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.info import PACKAGES, package_version
 from dgx_pixels_app.gui.agent_access import AgentAccess
-from dgx_pixels_app.gui.animation_actions import AnimationActions
+from dgx_pixels_app.gui.animation_controller import AnimationController
 from dgx_pixels_app.gui.batch_actions import BatchActions
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.canvas_area import CanvasArea
 from dgx_pixels_app.gui.document_controller import DocumentController
-from dgx_pixels_app.gui.export_actions import ExportActions
-from dgx_pixels_app.gui.generation_actions import GenerationActions
+from dgx_pixels_app.gui.export_controller import ExportController
+from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.job_client import JobClient, backend_for
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.menus import build_menus
 from dgx_pixels_app.gui.metrics_panel import MetricsPanel
+from dgx_pixels_app.gui.model_controller import ModelController
 from dgx_pixels_app.gui.palette_panel import PalettePanel
 from dgx_pixels_app.gui.playback import PlaybackController
 from dgx_pixels_app.gui.preview_panel import PreviewPanel
@@ -68,12 +69,14 @@ class _Scrolling(QScrollArea):
         return QSize(hint.width() + 16, hint.height())
 
 
-class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions, ExportActions):
-    def __init__(self, settings: app_settings.Settings | None = None) -> None:
+class MainWindow(QMainWindow, BatchActions):
+    def __init__(
+        self, settings: app_settings.Settings | None = None, prompter: Prompter | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
         self.settings = settings or app_settings.load_settings()
-        self.prompter = Prompter(self)
+        self.prompter = prompter or Prompter(self)  # the dialogs that ask (tests answer)
         self.documents = DocumentController(self.settings, self)
         self._closing_after_save = False
         self.canvas = CanvasView()
@@ -92,7 +95,6 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.jobs = JobClient(backend, parent=self)
         self.agent_access = AgentAccess(self)
         self.agent_window = None  # the Agent Access window, made when the server starts
-        self.discovered_models: list = []
         self.docks: dict[str, QDockWidget] = {}
         # the bottom docks (timeline, results) span the window's whole width
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
         self.toolbar = ToolBar(self.canvas.tools, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.toolbar.tile_grid.currentIndexChanged.connect(self._on_tile_grid)
+        self._controllers()
         build_menus(self)
         connect_signals(self)
         self._restore_layout()
@@ -134,6 +137,33 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
             self.statusBar().showMessage(backend_problem, 15000)
 
     # -- construction -------------------------------------------------------------
+    def _controllers(self) -> None:
+        """The controllers, each given exactly what it works with."""
+        status, docs = self.statusBar().showMessage, self.documents
+        self.generation = GenerationController(
+            jobs=self.jobs, documents=docs, loras=self.lora_panel, results=self.results_panel,
+            layers=self.layers_panel, status=status, show_error=self.show_error,
+            confirm_discard=self._confirm_discard, parent=self,
+        )  # fmt: skip
+        self.models = ModelController(
+            jobs=self.jobs, documents=docs, prompter=self.prompter, prompt=self.prompt_panel,
+            loras=self.lora_panel, model_label=self.model_label, memory_label=self.memory_label,
+            status=status, show_error=self.show_error,
+            add_result_layer=self.generation.add_result_layer, parent=self,
+        )  # fmt: skip
+        self.animation = AnimationController(
+            documents=docs, jobs=self.jobs, canvas=self.canvas, timeline=self.timeline,
+            preview=self.preview_panel, playback=self.playback, prompt=self.prompt_panel,
+            prompter=self.prompter, with_loras=self.generation.with_loras,
+            open_result=self.generation.open_result, status=status, show_error=self.show_error,
+            parent=self,
+        )  # fmt: skip
+        self.generation.place_frames = self.animation.place_frames
+        self.exports = ExportController(
+            documents=docs, prompter=self.prompter, status_bar=self.statusBar(),
+            confirm_discard=self._confirm_discard, parent=self,
+        )  # fmt: skip
+
     def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
@@ -273,12 +303,12 @@ class MainWindow(QMainWindow, GenerationActions, BatchActions, AnimationActions,
             self.canvas.fit()
             self._update_title()
 
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
+    def fill_recent(self, menu) -> None:
+        menu.clear()
         for path in self.settings.recent_files:
-            self._action(path, lambda _c=False, p=path: self.open_path(p), None, self.recent_menu)
+            self._action(path, lambda _c=False, p=path: self.open_path(p), None, menu)
         if not self.settings.recent_files:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+            menu.addAction("(none yet)").setEnabled(False)
 
     def _confirm_discard(self) -> bool:
         """True when the current document may be replaced (saved, discarded or clean)."""

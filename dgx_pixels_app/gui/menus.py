@@ -35,7 +35,7 @@ class Item:
 @dataclass(frozen=True)
 class Submenu:
     text: str
-    fill: str  # a path on the window, called just before the submenu shows
+    fill: str  # a path on the window, called with the submenu just before it shows
     name: str
 
 
@@ -47,14 +47,14 @@ MENUS = (
     ("&File", (
         Item("&New…", "new_sprite", Std.New, name="new_action"),
         Item("&Open…", "open_file", Std.Open, name="open_action"),
-        Submenu("Open &Recent", "_fill_recent", "recent_menu"),
+        Submenu("Open &Recent", "fill_recent", "recent_menu"),
         SEPARATOR,
         Item("&Save", "save", Std.Save, name="save_action"),
         Item("Save &As…", "save_as", "Ctrl+Shift+S", name="save_as_action"),
         SEPARATOR,
-        Item("&Import Sprite Sheet…", "import_sheet", name="import_sheet_action"),
-        Item("&Export Sprite Sheet…", "export_sheet", "Ctrl+Shift+E", name="export_action"),
-        Item("Repeat &Last Export", "repeat_export", "Ctrl+E", name="repeat_export_action"),
+        Item("&Import Sprite Sheet…", "exports.import_sheet", name="import_sheet_action"),
+        Item("&Export Sprite Sheet…", "exports.export_sheet", "Ctrl+Shift+E", name="export_action"),
+        Item("Repeat &Last Export", "exports.repeat_export", "Ctrl+E", name="repeat_export_action"),
         SEPARATOR,
         Item("&Quit", "close", Std.Quit),
     )),
@@ -91,17 +91,17 @@ MENUS = (
         DOCKS,
     )),
     ("&Model", (
-        Item("&Load Model File…", "choose_model", "Ctrl+Shift+M", args=(False,),
+        Item("&Load Model File…", "models.choose_model", "Ctrl+Shift+M", args=(False,),
              name="load_model_action"),
-        Item("Load Model &Folder…", "choose_model", args=(True,)),
-        Submenu("Found &Models", "_fill_models", "models_menu"),
-        Item("&Add Models Folder (ComfyUI, A1111)…", "add_models_folder"),
-        Item("&Unload Model", "unload_model"),
+        Item("Load Model &Folder…", "models.choose_model", args=(True,)),
+        Submenu("Found &Models", "models.fill_models", "models_menu"),
+        Item("&Add Models Folder (ComfyUI, A1111)…", "models.add_models_folder"),
+        Item("&Unload Model", "models.unload_model"),
         SEPARATOR,
-        Item("&Download from Hugging Face…", "download_model"),
-        Item("&Compare Models and LoRAs…", "compare", name="compare_action"),
+        Item("&Download from Hugging Face…", "models.download_model"),
+        Item("&Compare Models and LoRAs…", "models.compare", name="compare_action"),
         Item("&Batch Generate…", "batch_generate", "Ctrl+Shift+B", name="batch_action"),
-        Item("&Train LoRA…", "train_lora", name="train_action"),
+        Item("&Train LoRA…", "models.train_lora", name="train_action"),
         Item("Agent &Access (MCP)", "toggle_agent_access", name="agent_action", checkable=True,
              with_state=True),
         SEPARATOR,
@@ -111,13 +111,13 @@ MENUS = (
         Item("&Play / Pause", "timeline.play.toggle", "Return", name="play_action"),
         Item("&New Frame", "timeline.add_frame", "Alt+N"),
         Item("&Duplicate Frame", "timeline.duplicate_frame", "Alt+D"),
-        Item("Previous Frame", "_step_frame", ",", args=(-1,)),
-        Item("Next Frame", "_step_frame", ".", args=(1,)),
+        Item("Previous Frame", "animation.step_frame", ",", args=(-1,)),
+        Item("Next Frame", "animation.step_frame", ".", args=(1,)),
         SEPARATOR,
-        Item("&Snap Frames to Palette", "snap_frames", name="snap_action"),
-        Item("&Generate Frames (AI)…", "generate_frames", name="generate_frames_action"),
+        Item("&Snap Frames to Palette", "animation.snap_frames", name="snap_action"),
+        Item("&Generate Frames (AI)…", "animation.generate_frames", name="generate_frames_action"),
         SEPARATOR,
-        Item("Export &GIF / APNG…", "export_animation", name="export_anim_action"),
+        Item("Export &GIF / APNG…", "animation.export_animation", name="export_anim_action"),
     )),
     ("&Help", (
         Item("&About DGX-Pixels", "about"),
@@ -148,7 +148,7 @@ def _add_row(window, menu, row) -> None:
         _engine_switches(window, menu)
     elif isinstance(row, Submenu):
         submenu = menu.addMenu(row.text)
-        submenu.aboutToShow.connect(lambda p=row.fill: resolve(window, p)())
+        submenu.aboutToShow.connect(lambda p=row.fill, m=submenu: resolve(window, p)(m))
         setattr(window, row.name, submenu)
     else:
         _add_item(window, menu, row)
@@ -180,7 +180,7 @@ def _engine_switches(window, menu) -> None:
 
     window.engine_toggles = {}
     for attr, text in SWITCHES.items():
-        item = Item(text, "_toggle_engine", args=(attr,), checkable=True)
+        item = Item(text, "models.toggle_engine", args=(attr,), checkable=True, with_state=True)
         action = _add_item(window, menu, item)
         action.setChecked(attr in window.settings.engine_switches)
         window.engine_toggles[attr] = action

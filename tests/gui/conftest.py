@@ -77,8 +77,7 @@ class FakePrompter:
 
 @pytest.fixture
 def window(qtbot):
-    win = MainWindow()
-    win.prompter = FakePrompter()
+    win = MainWindow(prompter=FakePrompter())
     qtbot.addWidget(win)
     win.resize(1100, 750)
     win.show()

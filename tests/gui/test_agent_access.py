@@ -26,7 +26,7 @@ def test_an_agent_call_lands_in_the_results_dock_and_the_document(
     from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client
 
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     window.documents.new_document(32, 32)
     qtbot.waitUntil(lambda: window.session is not None, timeout=5000)
@@ -106,8 +106,7 @@ def test_the_token_survives_saving_a_sprite_and_a_restart(window, qtbot, loop, t
     qtbot.waitUntil(lambda: str(tmp_path / "hero.aseprite") in app_settings.load_settings().recent_files,
                     timeout=5000)  # fmt: skip
     assert app_settings.load_settings().mcp_token == token
-    again = MainWindow()  # a restart
-    again.prompter = FakePrompter()
+    again = MainWindow(prompter=FakePrompter())  # a restart
     qtbot.addWidget(again)
     assert serve(again) == token
     settings = app_settings.settings_path()

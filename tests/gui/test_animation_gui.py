@@ -136,7 +136,7 @@ def test_frame_plans_from_presets():
 
 
 def test_ai_strip_and_next_frame_add_frames(window, qtbot, tiny_model):
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.prompt_panel.generate.isEnabled(), timeout=60000)
     sprite = open_animated(window, 2)
     base = GenerationRequest("a frog", seed=3, steps=2, width=64, height=64)

@@ -37,7 +37,7 @@ def test_dialog_collects_the_items_and_options(qtbot, tmp_path):
 def test_batch_from_the_window_lands_in_results_on_disk_and_in_metrics(
     window, qtbot, tiny_model, tmp_path
 ):
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     out = tmp_path / "batch"
     window.prompter.batch_answer = BatchSpec(
@@ -68,7 +68,7 @@ def test_batch_from_the_window_lands_in_results_on_disk_and_in_metrics(
 def test_batch_needs_a_model_and_reports_bad_lists(window, qtbot, tiny_model, tmp_path):
     window.batch_action.trigger()
     assert "Load a model first" in window.prompter.errors[-1]
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     window.prompter.batch_answer = BatchSpec(
         items_text="sword\n", items_file="", output=str(tmp_path / "o"), style="vaporwave"
@@ -86,8 +86,7 @@ def test_metrics_dock_shows_the_log_at_start(qtbot, tmp_path, isolated_home):
 
     MetricsLog().append(JobMetrics(7, "batch items", "ray", "finished", images=12,
                                    seconds_per_image=1.5, it_per_second=20.0))  # fmt: skip
-    win = MainWindow()
-    win.prompter = FakePrompter()
+    win = MainWindow(prompter=FakePrompter())
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: win.metrics_panel.table.rowCount() == 1, timeout=10000)
     row = [win.metrics_panel.table.item(0, c).text() for c in range(4)]

@@ -5,7 +5,7 @@ from dgx_pixels_app.gui.compare_dialog import CompareDialog
 
 
 def test_compare_two_lora_configs_side_by_side_and_pick(window, qtbot, tiny_model):
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.prompt_panel.generate.isEnabled(), timeout=60000)
     request = GenerationRequest("a knight", seed=3, steps=2, width=64, height=64)
     dialog = CompareDialog(window.jobs, request, [], window)

@@ -87,7 +87,7 @@ def test_ctrl_s_saves_and_ctrl_e_repeats_the_export(editor, qtbot, tmp_path):
 
 
 def test_generate_frames_menu_and_dialog(window, qtbot, tiny_model):
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     window.documents.new_document(32, 32)
     qtbot.waitUntil(lambda: window.session is not None, timeout=5000)

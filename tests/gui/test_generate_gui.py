@@ -9,7 +9,7 @@ from dgx_pixels_app.core.session import Session
 
 
 def load(window, qtbot, tiny_model):
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.prompt_panel.generate.isEnabled(), timeout=60000)
     assert "loaded in" in window.model_label.text()
 
@@ -120,7 +120,7 @@ def test_cancel_a_running_job(window, qtbot, tiny_model):
 
 def test_bad_model_path_shows_error_and_app_keeps_running(window, qtbot, tmp_path):
     (tmp_path / "evil.ckpt").write_bytes(b"pickle")
-    window.load_model(str(tmp_path / "evil.ckpt"))
+    window.models.load_model(str(tmp_path / "evil.ckpt"))
     qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=10000)
     assert "pickle" in window.prompter.errors[-1]
     assert not window.prompt_panel.generate.isEnabled()
@@ -128,7 +128,7 @@ def test_bad_model_path_shows_error_and_app_keeps_running(window, qtbot, tmp_pat
 
 def test_unload_runs_on_the_queue_not_the_window(window, qtbot, tiny_model):
     load(window, qtbot, tiny_model)
-    window.unload_model()
+    window.models.unload_model()
     assert window.model_label.text() == "Unloading…"  # the window did not wait for it
     qtbot.waitUntil(lambda: window.model_label.text() == "No model", timeout=10000)
     assert window.jobs.model is None

@@ -129,8 +129,7 @@ def test_autosave_then_crash_offers_recovery(window, qtbot):
     meta["pid"] = 2**22 + 12345
     meta_path.write_text(json.dumps(meta))
 
-    second = MainWindow()
-    second.prompter = FakePrompter()
+    second = MainWindow(prompter=FakePrompter())
     qtbot.addWidget(second)
     second.offer_recovery()
     assert second.prompter.asked == ["recover"]

@@ -8,11 +8,11 @@ from tests.training.test_training import make_dataset
 
 
 def test_train_from_the_window(window, qtbot, tiny_model, tmp_path):
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)
     folder = make_dataset(tmp_path / "refs")
     window.train_action.trigger()
-    dialog = window.train_dialog
+    dialog = window.models.train_dialog
     assert "is unloaded while training" in dialog.memory.text()
     dialog.folder.setText(str(folder))
     dialog._show_folder()

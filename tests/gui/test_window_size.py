@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 def test_generation_does_not_resize_the_window(window, qtbot, tiny_model):
     window.resize(1100, 560)
     qtbot.wait(50)
-    window.load_model(str(tiny_model[0]))
+    window.models.load_model(str(tiny_model[0]))
     qtbot.waitUntil(lambda: window.prompt_panel.generate.isEnabled(), timeout=60000)
     before = window.size()
     dock_before = window.docks["Prompt"].size()

@@ -172,8 +172,7 @@ def test_kill_9_while_editing_then_the_next_start_offers_the_recovery(
     from dgx_pixels_app.gui.main_window import MainWindow
     from tests.gui.conftest import FakePrompter
 
-    window = MainWindow()
-    window.prompter = FakePrompter()
+    window = MainWindow(prompter=FakePrompter())
     qtbot.addWidget(window)
     window.offer_recovery()
     assert "recover" in window.prompter.asked
@@ -196,8 +195,7 @@ FULL_DISK = textwrap.dedent("""
     from dgx_pixels_app.gui.main_window import MainWindow
     from tests.gui.conftest import FakePrompter
     app = QApplication([])
-    window = MainWindow()
-    window.prompter = FakePrompter()
+    window = MainWindow(prompter=FakePrompter())
     path = sys.argv[1]
     window.documents.open_path(path)
     while window.session is None:

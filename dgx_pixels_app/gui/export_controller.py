@@ -1,24 +1,42 @@
-"""The window's export and import actions (sheets, Bevy, sheet import). A mixin of MainWindow."""
+"""Export and import: sprite sheets (PNG + JSON), a Bevy project's assets, Ctrl+E to
+repeat the last export, and sheets sliced into frames. The work runs off the UI thread;
+files DGX-Pixels did not write are replaced only when the person says so."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.formats.deploy import DeployConflict, rel
 from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
 from dgx_pixels_app.formats.images import read_rgba
+from dgx_pixels_app.gui.document_controller import DocumentController
 from dgx_pixels_app.gui.export_dialog import ExportSpec
+from dgx_pixels_app.gui.prompts import Prompter
 from dgx_pixels_app.jobs.export import run_export
 
 
-class ExportActions:
-    # -- export and import ---------------------------------------------------------
+class ExportController(QObject):
+    def __init__(self, *, documents: DocumentController, prompter: Prompter,
+                 status_bar: QStatusBar, confirm_discard: Callable[[], bool],
+                 parent: QWidget) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.documents, self.prompter, self.status_bar = documents, prompter, status_bar
+        self.confirm_discard = confirm_discard
+
+    @property
+    def session(self) -> Session | None:
+        return self.documents.session
+
     def _default_export(self) -> ExportSpec:
         session = self.session
         key = str(session.path) if session.path else ""
-        project = self.settings.bevy_projects.get(key, "") if key else ""
+        project = self.documents.settings.bevy_projects.get(key, "") if key else ""
         stem = session.path.stem if session.path else "sprite"
         return ExportSpec("bevy" if project else "sheet", path=project, name=stem)
 
@@ -50,25 +68,25 @@ class ExportActions:
 
         def done(result) -> None:
             message, bevy = result
-            self.statusBar().showMessage(message, 8000)
+            self.status_bar.showMessage(message, 8000)
             if bevy is not None:
                 self.prompter.show_snippet(f"Bevy snippet — {bevy.asset_path}", bevy.snippet)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, DeployConflict) and not spec.overwrite:
-                self.statusBar().clearMessage()
+                self.status_bar.clearMessage()
                 if self.prompter.ask_replace([rel(exc.project, p) for p in exc.files]):
                     # only what was shown: a file made meanwhile is asked about again
                     self._run_export(replace(spec, overwrite=frozenset(exc.files)))
                 return
             self.documents.report_failure(exc)
 
-        self.statusBar().showMessage("Exporting…")
+        self.status_bar.showMessage("Exporting…")
         self.documents.runner.submit(lambda: run_export(snapshot, spec), done, failed)
 
     def import_sheet(self) -> None:
         choice = self.prompter.import_sheet()
-        if choice is None or not self._confirm_discard():
+        if choice is None or not self.confirm_discard():
             return
 
         def work():
@@ -82,7 +100,7 @@ class ExportActions:
         def done(sprite) -> None:
             self.documents.set_session(Session(sprite))
             self.session.history.mark_dirty()
-            self.statusBar().showMessage(
+            self.status_bar.showMessage(
                 f"Imported {len(sprite.frames)} frames of {sprite.width}×{sprite.height}", 8000
             )
 

@@ -1,12 +1,26 @@
-"""The window's animation actions: playback, onion skin, palette snap, GIF/APNG export
-and AI-assisted frames. A mixin of MainWindow: it uses the window's widgets."""
+"""The timeline's side of the window: frames shown and played, onion skin, snapping
+frames to the palette, GIF/APNG export, and frames made by the model (a strip of poses,
+the next frame, variations) placed into the sprite."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
 from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.formats.animation import save_animation
+from dgx_pixels_app.gui.canvas import CanvasView
+from dgx_pixels_app.gui.document_controller import DocumentController
+from dgx_pixels_app.gui.job_client import JobClient
+from dgx_pixels_app.gui.playback import PlaybackController
+from dgx_pixels_app.gui.preview_panel import PreviewPanel
+from dgx_pixels_app.gui.prompt_panel import PromptPanel
+from dgx_pixels_app.gui.prompts import Prompter
+from dgx_pixels_app.gui.timeline import Timeline
 from dgx_pixels_app.jobs.frames import (
     add_frames_command,
     fit,
@@ -18,37 +32,56 @@ from dgx_pixels_app.jobs.placement import img2img_source
 from dgx_pixels_app.pixelize.pipeline import pixelize
 
 
-class AnimationActions:
-    # -- animation --------------------------------------------------------------------
-    def _on_frame_selected(self, index: int) -> None:
-        self.canvas.refresh()
-        self.preview_panel.show_frame(index)
+class AnimationController(QObject):
+    def __init__(self, *, documents: DocumentController, jobs: JobClient, canvas: CanvasView,
+                 timeline: Timeline, preview: PreviewPanel, playback: PlaybackController,
+                 prompt: PromptPanel, prompter: Prompter, with_loras: Callable,
+                 open_result: Callable, status: Callable[[str, int], None],
+                 show_error: Callable[[str], None], parent: QWidget) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.documents, self.jobs, self.canvas, self.timeline = documents, jobs, canvas, timeline
+        self.preview, self.playback, self.prompt, self.prompter = (
+            preview,
+            playback,
+            prompt,
+            prompter,
+        )
+        self.with_loras, self.open_result = with_loras, open_result
+        self.status, self.show_error, self.window = status, show_error, parent
 
-    def _on_frame_played(self, index: int) -> None:
+    @property
+    def session(self) -> Session | None:
+        return self.documents.session
+
+    def on_frame_selected(self, index: int) -> None:
+        self.canvas.refresh()
+        self.preview.show_frame(index)
+
+    def on_frame_played(self, index: int) -> None:
         self.canvas.refresh()
         self.timeline.show_frame(index)
-        self.preview_panel.show_frame(index)
+        self.preview.show_frame(index)
 
-    def _on_play_toggled(self, playing: bool) -> None:
+    def on_play_toggled(self, playing: bool) -> None:
         if playing:
             t = self.timeline
             self.playback.start(self.session, t.tag_choice.currentData(), t.loop.isChecked())
         else:
             self.playback.stop()
 
-    def _on_onion(self) -> None:
+    def on_onion(self) -> None:
         t = self.timeline
         self.canvas.onion_frames = t.onion_frames.value() if t.onion.isChecked() else 0
         self.canvas.onion_opacity = t.onion_opacity.value() / 100
         self.canvas.update()
 
-    def _step_frame(self, step: int) -> None:
+    def step_frame(self, step: int) -> None:
         if self.session is not None:
             self.session.frame_index = (self.session.frame_index + step) % len(
                 self.session.sprite.frames
             )
             self.timeline.show_frame(self.session.frame_index)
-            self._on_frame_selected(self.session.frame_index)
+            self.on_frame_selected(self.session.frame_index)
 
     def snap_frames(self) -> None:
         session = self.session
@@ -77,7 +110,7 @@ class AnimationActions:
         snapshot = self.session.sprite.snapshot()
         self.documents.runner.submit(
             lambda: save_animation(snapshot, path, kind, tag),
-            lambda n: self.statusBar().showMessage(f"Saved {Path(path).name}: {n} frames", 8000),
+            lambda n: self.status(f"Saved {Path(path).name}: {n} frames", 8000),
             self.documents.report_failure,
         )
 
@@ -90,11 +123,11 @@ class AnimationActions:
         if self.jobs.model is None:
             self.show_error("Load a model first (Model ▸ Load Model…).")
             return
-        dialog = FramesDialog(self.prompt_panel.request(), self)
+        dialog = FramesDialog(self.prompt.request(), self.window)
         if not dialog.exec():
             return
         plan = dialog.plan()
-        request = self._request(plan.request)
+        request = self.with_loras(plan.request)
         session = self.session
         if plan.mode == "strip":  # pixelized once and cut into poses by the job
             self.jobs.submit_job(Job.single(request, 1, post=plan.post, place=AsFrames(plan),
@@ -131,12 +164,12 @@ class AnimationActions:
             )
             session.history.push(command)
             session.frame_index += 1
-            self._on_frame_selected(session.frame_index)
+            self.on_frame_selected(session.frame_index)
             self.timeline.show_frame(session.frame_index)
 
         self.documents.runner.submit(work, done, self.documents.report_failure)
 
-    def _place_frames(self, plan, result) -> None:
+    def place_frames(self, plan, result) -> None:
         """A strip's poses (cut by the job) or the next frame, into the sprite as frames."""
         session = self.session
         if session is None:
@@ -157,6 +190,6 @@ class AnimationActions:
                 session.sprite, session.layer.id, session.frame_index, frames,
                 plan.duration_ms, item.request,
             ))  # fmt: skip
-            self.statusBar().showMessage(f"Added {len(frames)} frame(s)", 8000)
+            self.status(f"Added {len(frames)} frame(s)", 8000)
 
         self.documents.runner.submit(work, done, self.documents.report_failure)

@@ -1,0 +1,159 @@
+"""Models: load, unload, find, download, compare, train a LoRA, engine switches, and the
+status bar's model and memory labels. The back end is reached only through the job
+client (model state arrives as its events)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMenu, QWidget
+
+from dgx_pixels_app.engine.discovery import find_checkpoints
+from dgx_pixels_app.engine.settings import EngineSettings
+from dgx_pixels_app.gui.document_controller import DocumentController
+from dgx_pixels_app.gui.job_client import JobClient
+from dgx_pixels_app.gui.lora_panel import LoraPanel
+from dgx_pixels_app.gui.prompt_panel import PromptPanel
+from dgx_pixels_app.gui.prompts import Prompter
+
+
+class ModelController(QObject):
+    def __init__(self, *, jobs: JobClient, documents: DocumentController, prompter: Prompter,
+                 prompt: PromptPanel, loras: LoraPanel, model_label: QLabel,
+                 memory_label: QLabel, status: Callable[[str, int], None],
+                 show_error: Callable[[str], None], add_result_layer: Callable,
+                 parent: QWidget) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.jobs, self.documents, self.prompter = jobs, documents, prompter
+        self.prompt, self.loras = prompt, loras
+        self.model_label, self.memory_label = model_label, memory_label
+        self.status, self.show_error, self.add_result_layer = status, show_error, add_result_layer
+        self.window = parent  # the parent of the dialogs this opens
+        self.discovered: list = []
+        self.train_dialog = None
+        self._before_training: str | None = None
+
+    @property
+    def settings(self):
+        return self.documents.settings
+
+    def choose_model(self, folder: bool) -> None:
+        path = self.prompter.model_path(folder)
+        if path:
+            self.load_model(path)
+
+    def load_model(self, path: str) -> None:
+        self.model_label.setText(f"Loading {Path(path).name}…")
+        self.jobs.load_model(path)
+
+    def unload_model(self) -> None:
+        """Freed on the job queue's thread, after the jobs already queued: the window
+        never waits on the engine."""
+        self.model_label.setText("Unloading…")
+        self.prompt.set_model_loaded(False)
+        self.jobs.unload_model()
+
+    def on_unloaded(self) -> None:
+        self.model_label.setText("No model")
+        self.update_memory()
+
+    def on_loaded(self, model) -> None:
+        name = model.path.name
+        self.model_label.setText(f"{name} · loaded in {model.load_seconds:.1f} s · {model.device}")
+        self.prompt.set_model_loaded(True, name)
+        self.update_memory()
+
+    def on_failed(self, message: str) -> None:
+        loaded = self.jobs.model
+        self.model_label.setText(loaded.path.name if loaded else "No model")
+        self.show_error(message)
+
+    def update_memory(self) -> None:
+        used = self.jobs.memory
+        self.memory_label.setText(f"{used / 2**30:.1f} GiB in use" if used else "")
+
+    def toggle_engine(self, on: bool, name: str) -> None:
+        """Saved in the settings and sent to the back end as a job (it owns the engine)."""
+        switches = [n for n in self.settings.engine_switches if n != name] + ([name] if on else [])
+
+        def change(settings) -> None:
+            settings.engine_switches = switches
+
+        self.documents.update_settings(change)
+        self.jobs.configure(EngineSettings.switched(switches))
+        self.status("Applies when the next model is loaded", 5000)
+
+    # -- finding models ------------------------------------------------------------------
+    def fill_models(self, menu: QMenu) -> None:
+        menu.clear()
+        rescan = QAction("Rescan", menu)
+        rescan.triggered.connect(self.scan_models)
+        menu.addAction(rescan)
+        menu.addSeparator()
+        if not self.discovered:
+            menu.addAction("(none found yet: Rescan, or add a models folder)").setEnabled(False)
+        for entry in self.discovered[:40]:
+            action = QAction(f"{entry.name}  [{entry.source}]", menu)
+            action.triggered.connect(lambda _c=False, p=str(entry.path): self.load_model(p))
+            menu.addAction(action)
+
+    def scan_models(self) -> None:
+        folders = list(self.settings.model_folders)
+
+        def done(found) -> None:
+            self.discovered = found
+            self.status(f"Found {len(found)} models", 5000)
+
+        self.documents.runner.submit(
+            lambda: find_checkpoints(folders), done, self.documents.report_failure
+        )
+
+    def add_models_folder(self) -> None:
+        folder = self.prompter.models_folder()
+        if folder and folder not in self.settings.model_folders:
+            self.documents.update_settings(
+                lambda s: s.model_folders.append(folder) if folder not in s.model_folders else None
+            )
+            self.scan_models()
+
+    def download_model(self) -> None:
+        from dgx_pixels_app.gui.download_dialog import DownloadDialog
+
+        dialog = DownloadDialog(self.window)
+        if dialog.exec() and dialog.downloaded:
+            self.load_model(dialog.downloaded)
+
+    # -- training and comparing ------------------------------------------------------------
+    def train_lora(self) -> None:
+        from dgx_pixels_app.gui.train_dialog import TrainDialog
+
+        loaded = self.jobs.model
+        path = str(loaded.path) if loaded else None
+        dialog = TrainDialog(path or self.settings.default_model or None, path, parent=self.window)
+        dialog.trained.connect(lambda lora: self.loras.add_lora(lora, 1.0))
+        dialog.busy.connect(self.on_training_busy)
+        self.train_dialog = dialog
+        dialog.show()
+
+    def on_training_busy(self, busy: bool) -> None:
+        """Training and generation share the GPU: the model steps aside while training."""
+        if busy and self.jobs.model is not None:
+            self._before_training = str(self.jobs.model.path)
+            self.unload_model()
+        elif not busy and self._before_training:
+            self.load_model(self._before_training)
+            self._before_training = None
+
+    def compare(self) -> None:
+        from dgx_pixels_app.gui.compare_dialog import CompareDialog
+
+        if self.jobs.model is None:
+            self.show_error("Load a model first: the comparison starts from it.")
+            return
+        dialog = CompareDialog(self.jobs, self.prompt.request(), self.loras.loras(), self.window)
+        dialog.exec()
+        if dialog.winner is not None:
+            self.add_result_layer(dialog.winner, True)
