@@ -26,19 +26,14 @@ from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.engine.info import PACKAGES, package_version
 from dgx_pixels_app.gui.agent_access import AgentAccess
-from dgx_pixels_app.gui.animation_controller import AnimationController
-from dgx_pixels_app.gui.batch_actions import BatchActions
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.canvas_area import CanvasArea
 from dgx_pixels_app.gui.document_controller import DocumentController
-from dgx_pixels_app.gui.export_controller import ExportController
-from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.job_client import JobClient, backend_for
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.menus import build_menus
 from dgx_pixels_app.gui.metrics_panel import MetricsPanel
-from dgx_pixels_app.gui.model_controller import ModelController
 from dgx_pixels_app.gui.palette_panel import PalettePanel
 from dgx_pixels_app.gui.playback import PlaybackController
 from dgx_pixels_app.gui.preview_panel import PreviewPanel
@@ -47,7 +42,7 @@ from dgx_pixels_app.gui.prompts import Prompter
 from dgx_pixels_app.gui.results_panel import ResultsPanel
 from dgx_pixels_app.gui.timeline import Timeline
 from dgx_pixels_app.gui.toolbar import ToolBar
-from dgx_pixels_app.gui.wiring import connect_signals
+from dgx_pixels_app.gui.wiring import connect_signals, make_controllers
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
 
 
@@ -69,7 +64,7 @@ class _Scrolling(QScrollArea):
         return QSize(hint.width() + 16, hint.height())
 
 
-class MainWindow(QMainWindow, BatchActions):
+class MainWindow(QMainWindow):
     def __init__(
         self, settings: app_settings.Settings | None = None, prompter: Prompter | None = None
     ) -> None:
@@ -94,7 +89,6 @@ class MainWindow(QMainWindow, BatchActions):
         backend, backend_problem = backend_for(self.settings)
         self.jobs = JobClient(backend, parent=self)
         self.agent_access = AgentAccess(self)
-        self.agent_window = None  # the Agent Access window, made when the server starts
         self.docks: dict[str, QDockWidget] = {}
         # the bottom docks (timeline, results) span the window's whole width
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -124,46 +118,19 @@ class MainWindow(QMainWindow, BatchActions):
         self.toolbar = ToolBar(self.canvas.tools, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.toolbar.tile_grid.currentIndexChanged.connect(self._on_tile_grid)
-        self._controllers()
-        build_menus(self)
+        build_menus(self)  # its items run controller paths, resolved when triggered
+        make_controllers(self)
         connect_signals(self)
         self._restore_layout()
         if not self._restored:
             self.resize(1280, 800)
             self._default_dock_sizes()
         self._update_title()
-        self._load_metrics()
+        self.batches.load_metrics()
         if backend_problem:
             self.statusBar().showMessage(backend_problem, 15000)
 
     # -- construction -------------------------------------------------------------
-    def _controllers(self) -> None:
-        """The controllers, each given exactly what it works with."""
-        status, docs = self.statusBar().showMessage, self.documents
-        self.generation = GenerationController(
-            jobs=self.jobs, documents=docs, loras=self.lora_panel, results=self.results_panel,
-            layers=self.layers_panel, status=status, show_error=self.show_error,
-            confirm_discard=self._confirm_discard, parent=self,
-        )  # fmt: skip
-        self.models = ModelController(
-            jobs=self.jobs, documents=docs, prompter=self.prompter, prompt=self.prompt_panel,
-            loras=self.lora_panel, model_label=self.model_label, memory_label=self.memory_label,
-            status=status, show_error=self.show_error,
-            add_result_layer=self.generation.add_result_layer, parent=self,
-        )  # fmt: skip
-        self.animation = AnimationController(
-            documents=docs, jobs=self.jobs, canvas=self.canvas, timeline=self.timeline,
-            preview=self.preview_panel, playback=self.playback, prompt=self.prompt_panel,
-            prompter=self.prompter, with_loras=self.generation.with_loras,
-            open_result=self.generation.open_result, status=status, show_error=self.show_error,
-            parent=self,
-        )  # fmt: skip
-        self.generation.place_frames = self.animation.place_frames
-        self.exports = ExportController(
-            documents=docs, prompter=self.prompter, status_bar=self.statusBar(),
-            confirm_discard=self._confirm_discard, parent=self,
-        )  # fmt: skip
-
     def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")

@@ -1,8 +1,54 @@
-"""Where the window's parts are connected: every signal to its slot, in one place
-(as qutebrowser's ``_connect_signals``). Widgets and controllers never reach for each
-other; they meet here."""
+"""Where the window's parts meet: the controllers made, each given exactly what it
+works with, and every signal connected to its slot, in one place (as qutebrowser's
+``_connect_signals``). Widgets and controllers never reach for each other."""
 
 from __future__ import annotations
+
+from dgx_pixels_app.gui.agent_controller import AgentController
+from dgx_pixels_app.gui.animation_controller import AnimationController
+from dgx_pixels_app.gui.batch_controller import BatchController
+from dgx_pixels_app.gui.export_controller import ExportController
+from dgx_pixels_app.gui.generation_controller import GenerationController
+from dgx_pixels_app.gui.model_controller import ModelController
+
+
+def make_controllers(w) -> None:
+    """The controllers, each given exactly what it works with."""
+    status, docs = w.statusBar().showMessage, w.documents
+    w.generation = GenerationController(
+        jobs=w.jobs, documents=docs, loras=w.lora_panel, results=w.results_panel,
+        layers=w.layers_panel, status=status, show_error=w.show_error,
+        confirm_discard=w._confirm_discard, parent=w,
+    )  # fmt: skip
+    w.models = ModelController(
+        jobs=w.jobs, documents=docs, prompter=w.prompter, prompt=w.prompt_panel,
+        loras=w.lora_panel, model_label=w.model_label, memory_label=w.memory_label,
+        status=status, show_error=w.show_error,
+        add_result_layer=w.generation.add_result_layer, parent=w,
+    )  # fmt: skip
+    w.animation = AnimationController(
+        documents=docs, jobs=w.jobs, canvas=w.canvas, timeline=w.timeline,
+        preview=w.preview_panel, playback=w.playback, prompt=w.prompt_panel,
+        prompter=w.prompter, with_loras=w.generation.with_loras,
+        open_result=w.generation.open_result, status=status, show_error=w.show_error,
+        parent=w,
+    )  # fmt: skip
+    w.generation.place_frames = w.animation.place_frames
+    w.batches = BatchController(
+        jobs=w.jobs, documents=docs, prompter=w.prompter, prompt=w.prompt_panel,
+        loras=w.lora_panel, results=w.results_panel, metrics=w.metrics_panel,
+        speed_label=w.speed_label, add_result_layer=w.generation.add_result_layer,
+        status=status, show_error=w.show_error, parent=w,
+    )  # fmt: skip
+    w.agents = AgentController(
+        access=w.agent_access, documents=docs, prompter=w.prompter,
+        label=w.agent_label, action=w.agent_action, show_error=w.show_error,
+        parent=w,
+    )  # fmt: skip
+    w.exports = ExportController(
+        documents=docs, prompter=w.prompter, status_bar=w.statusBar(),
+        confirm_discard=w._confirm_discard, parent=w,
+    )  # fmt: skip
 
 
 def connect_signals(w) -> None:
@@ -40,11 +86,11 @@ def connect_signals(w) -> None:
     w.jobs.jobFinished.connect(w.generation.on_job_finished)
     w.jobs.jobCancelled.connect(lambda _job, text: w.statusBar().showMessage(text, 5000))
     w.jobs.jobFailed.connect(lambda _job, text: w.show_error(text))
-    w.jobs.imageReady.connect(w._on_image_ready)
-    w.jobs.imageFailed.connect(w._on_image_failed)
-    w.jobs.jobMetrics.connect(w._on_metrics)
-    w.agent_access.started.connect(w._on_agent_started)
-    w.agent_access.stopped.connect(w._on_agent_stopped)
+    w.jobs.imageReady.connect(w.batches.on_image_ready)
+    w.jobs.imageFailed.connect(w.batches.on_image_failed)
+    w.jobs.jobMetrics.connect(w.batches.on_metrics)
+    w.agent_access.started.connect(w.agents.on_started)
+    w.agent_access.stopped.connect(w.agents.on_stopped)
     w.jobs.modelLoaded.connect(lambda model: w.agent_access.follow_model(str(model.path)))
     w.jobs.busyChanged.connect(prompt.set_busy)
     w.results_panel.addAsLayer.connect(w.generation.add_result_layer)

@@ -46,8 +46,8 @@ def test_an_agent_call_lands_in_the_results_dock_and_the_document(
             and "Agents: http://127.0.0.1:" in window.agent_label.text()
         )
         await asyncio.sleep(0.1)
-        assert window.agent_window.isVisible() and not window.agent_window.isModal()
-        assert window.agent_window.token.text() == token  # and it stays open during the call
+        assert window.agents.agent_window.isVisible() and not window.agents.agent_window.isModal()
+        assert window.agents.agent_window.token.text() == token  # and it stays open during the call
         client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60)
         transport = streamable_http_client(address, http_client=client)
         async with client, transport as (read, write, *_), ClientSession(read, write) as session:
@@ -55,7 +55,7 @@ def test_an_agent_call_lands_in_the_results_dock_and_the_document(
             answer = await session.call_tool("generate_sprite", {
                 "prompt": "a tiny dragon", "size": 16, "seed": 77, "into_document": True})  # fmt: skip
             assert not answer.is_error, answer.content
-            assert window.agent_window.isVisible()
+            assert window.agents.agent_window.isVisible()
         for _ in range(200):  # the window receives the job's events on its own thread
             if window.results_panel.list.count() and len(window.session.sprite.layers) == 2:
                 break
