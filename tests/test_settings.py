@@ -72,3 +72,16 @@ def test_a_stale_copy_is_never_written_back():
     saved = app_settings.load_settings()
     assert saved.mcp_token == token and saved.recent_files == view.recent_files
     assert get_token() == token and get_token(new=True) != token
+
+
+def test_a_damaged_backend_setting_is_one_clear_line(tmp_path, capsys):
+    from dgx_pixels_app.cli import main
+    from dgx_pixels_app.settings import update_settings
+
+    update_settings(lambda s: setattr(s, "backend", "slurm://everywhere"))
+    (tmp_path / "items.txt").write_text("sword\n")
+    code = main(["batch", str(tmp_path / "items.txt"), "-o", str(tmp_path / "out"),
+                 "--model", str(tmp_path)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "The backend setting in" in err and "slurm://everywhere" in err
+    assert not (tmp_path / "out").exists()

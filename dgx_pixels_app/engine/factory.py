@@ -7,7 +7,7 @@ cluster in ``RAY_ADDRESS``); ``ray:HOST:PORT`` a Ray cluster's head.
 
 from __future__ import annotations
 
-from dgx_pixels_app.core.errors import OptionError
+from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 from dgx_pixels_app.engine.backend import Backend
 from dgx_pixels_app.engine.settings import EngineSettings
 
@@ -31,11 +31,19 @@ def make_backend(
     """The back end ``spec`` names (default: the ``backend`` setting) with ``settings``
     (default: the engine switches saved in the settings, on ``device``)."""
     if spec is None or settings is None:
-        from dgx_pixels_app.settings import load_settings
+        from dgx_pixels_app.settings import load_settings, settings_path
 
         saved = load_settings()
-        spec = saved.backend if spec is None else spec
         settings = settings or EngineSettings.switched(saved.engine_switches, device=device)
+        if spec is None:
+            try:
+                check_spec(saved.backend)
+            except OptionError:
+                raise InvalidInputError(
+                    f"The backend setting in {settings_path()} must be local, ray or "
+                    f"ray:HOST:PORT, not '{saved.backend}'; or give --backend."
+                ) from None
+            spec = saved.backend
     kind, address = check_spec(spec)
     if kind == "local":
         from dgx_pixels_app.engine.local import LocalBackend

@@ -42,7 +42,7 @@ def backend_for(settings) -> tuple[Backend, str]:
     try:
         return make_backend(settings.backend, engine), ""
     except DgxPixelsError as exc:
-        return make_backend("local", engine), f"Running jobs locally: the backend setting {exc}"
+        return make_backend("local", engine), f"Running jobs locally. {exc}"
 
 
 class _Bridge(QObject):

@@ -72,7 +72,7 @@ class ModelController(QObject):
         self.show_error(message)
 
     def update_memory(self) -> None:
-        used = self.jobs.memory
+        used = self.jobs.memory if self.jobs.model is not None else 0
         self.memory_label.setText(f"{used / 2**30:.1f} GiB in use" if used else "")
 
     def toggle_engine(self, on: bool, name: str) -> None:

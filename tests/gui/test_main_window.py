@@ -166,3 +166,16 @@ def test_layers_panel_edits_through_history(window, qtbot):
     window.undo_action.trigger()
     assert len(window.session.sprite.layers) == 1
     assert np.array_equal(window.session.sprite.composite(0), np.zeros((16, 16, 4), np.uint8))
+
+
+def test_a_damaged_backend_setting_runs_jobs_locally_and_says_so(qtbot):
+    from dgx_pixels_app.engine.local import LocalBackend
+    from dgx_pixels_app.gui.main_window import MainWindow
+    from dgx_pixels_app.settings import load_settings, update_settings
+    from tests.gui.conftest import FakePrompter
+
+    update_settings(lambda s: setattr(s, "backend", "carrier-pigeon"))
+    win = MainWindow(load_settings(), prompter=FakePrompter())
+    qtbot.addWidget(win)
+    assert isinstance(win.jobs.queue.backend, LocalBackend)
+    assert "carrier-pigeon" in win.statusBar().currentMessage()
