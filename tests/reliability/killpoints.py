@@ -156,8 +156,10 @@ def kill_everywhere(harness: Harness, name: str, exhaustive: bool = True) -> Rep
     report = Report(name, counts=count_calls(harness, name, folder))
     for call, count in sorted(report.counts.items()):
         for n in points(count, exhaustive):
-            outcome = harness.run(name, folder, ["-o", "/dev/null", "-e",
-                                                 f"inject={call}:signal=KILL:when={n}"])  # fmt: skip
+            inject = ["-o", "/dev/null", "-e", f"inject={call}:signal=KILL:when={n}"]
+            outcome = harness.run(name, folder, inject)
+            if outcome != "killed 9":  # the last calls' count can vary by one under load
+                outcome = harness.run(name, folder, inject)  # (a library's close): once more
             report.points += 1
             if outcome != "killed 9":
                 report.torn.append(f"{call} #{n}: not killed ({outcome})")
