@@ -34,10 +34,19 @@ def resource_path(*parts: str) -> Path:
 
 
 def load_toml(path: Path) -> dict:
+    """The file's data (read only: it is shared), parsed again only when the file changes
+    (a batch of 10,000 items builds 10,000 requests from the same presets)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        info = path.stat()
+        key = (str(path), info.st_mtime_ns, info.st_size)
+        if key not in _PARSED:
+            _PARSED[key] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return _PARSED[key]
     except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         raise FileFormatError(f"Preset file '{path.name}' is unreadable: {exc}.") from exc
+
+
+_PARSED: dict[tuple, dict] = {}
 
 
 def new_sprite_sizes() -> tuple[list[tuple[str, int, int]], int]:

@@ -123,7 +123,8 @@ class GenerationRequest:
         if self.seamless:
             pairs.append(("Tiling", self.seamless))
         if self.clip_skip:
-            pairs.append(("Clip skip", self.clip_skip + 1))  # A1111 counts the last layer as 1
+            # A1111's N reads the Nth layer from the end; SDXL already reads the 2nd
+            pairs.append(("Clip skip", self.clip_skip + 2))
         if lora_hashes:
             joined = ", ".join(f"{name}: {h[:12]}" for name, h in lora_hashes.items())
             pairs.append(("Lora hashes", f'"{joined}"'))
@@ -170,6 +171,8 @@ def validate(request: GenerationRequest, count: int = 1) -> None:
         problems.append("strength must be above 0 and at most 1")
     if request.seamless not in SEAMLESS_AXES:
         problems.append("seamless must be x, y or xy")
+    if request.clip_skip < 0:
+        problems.append(f"CLIP skip must be 0 or more, not {request.clip_skip}")
     if problems:
         raise InvalidInputError("Cannot generate: " + "; ".join(problems) + ".")
 

@@ -68,6 +68,9 @@ class Engine:
         with self._lock:
             self._free()
             self.model = load_model(path, self.settings, config, kind)
+            from dgx_pixels_app.engine.hashes import sha256
+
+            self._model_sha256 = sha256(self.model.path.expanduser().resolve())  # cached per file
             self._scheduler_config = dict(self.model.pipe.scheduler.config)
             self.loras = LoraSet(self.model.pipe)
             return self.model
@@ -173,14 +176,10 @@ class Engine:
         """The exact request behind each image: its seed, the model by absolute path and
         hash, the mode and size it really ran at (the same whichever back end ran it)."""
         model = self.model.path.expanduser().resolve()
-        if self._model_sha256 is None:
-            from dgx_pixels_app.engine.hashes import sha256
-
-            self._model_sha256 = sha256(model)
         strength = None if call.mode == "txt2img" else call.strength
         return [
             replace(call.request, seed=(seed + i) % (MAX_SEED + 1), model=str(model),
-                    model_sha256=self._model_sha256, mode=call.mode, strength=strength,
+                    model_sha256=self._model_sha256 or "", mode=call.mode, strength=strength,
                     width=image.shape[1], height=image.shape[0])
             for i, image in enumerate(images)
         ]  # fmt: skip
@@ -296,6 +295,8 @@ def _on_step(total: int, done: list[int], progress, cancel, preview_every: int):
 def _check_clip_skip(pipe, clip_skip: int) -> None:
     """SDXL reads the penultimate layer and ``clip_skip`` more back: the text encoder
     must have that many layers."""
+    if not clip_skip:
+        return
     layers = min(e.config.num_hidden_layers for e in (pipe.text_encoder, pipe.text_encoder_2))
     if clip_skip > layers - 1:
         raise InvalidInputError(

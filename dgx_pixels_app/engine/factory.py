@@ -1,8 +1,8 @@
 """The one back-end factory: the GUI, the CLI, batch and the MCP server all get their
 back end here, chosen by the ``backend`` setting or the CLI's ``--backend``.
 
-``local`` is the resident engine in this process; ``ray`` a local Ray (or the
-cluster in ``RAY_ADDRESS``); ``ray:HOST:PORT`` a Ray cluster's head.
+``local`` is the resident engine in this process; ``ray`` a private local Ray
+(started and stopped with the back end); ``ray:HOST:PORT`` a Ray cluster's head.
 """
 
 from __future__ import annotations

@@ -68,7 +68,8 @@ class RayBackend(Backend):
             raise OptionError("workers", f"must be 1 to 256, not {workers}")
         if address:
             parse_address(address)
-        divert_native_stderr()  # before any progress bar holds on to sys.stderr
+        with contextlib.suppress(OSError):  # an unwritable data folder: Ray's output stays
+            divert_native_stderr()  # before any progress bar holds on to sys.stderr
         self.address = address
         self.settings = settings or EngineSettings()
         self.requested = (workers, threads)
@@ -153,7 +154,8 @@ class RayBackend(Backend):
     def configure(self, settings: EngineSettings) -> None:
         """New workers start with these; running ones take them for their next load."""
         self.settings = settings
-        ray.get([actor.configure.remote(asdict(settings)) for actor in self.actors])
+        if self.actors:  # never before the cluster is joined: ray.get would start a Ray
+            ray.get([actor.configure.remote(asdict(settings)) for actor in self.actors])
 
     def unload(self) -> None:
         """Free the workers (and their models); the next load starts new ones."""

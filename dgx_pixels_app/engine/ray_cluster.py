@@ -98,11 +98,16 @@ def probe(address: str) -> None:
     """Ask the cluster's control service who we are: a refused or missing token is
     one line at once (``ray.init`` would retry for ~20 s and end in a traceback)."""
     from ray._raylet import GcsClient
-    from ray.exceptions import AuthenticationError
+    from ray.exceptions import AuthenticationError, RayError
 
     try:
         GcsClient(address=address)
-    except AuthenticationError as exc:
+    except RayError as exc:
+        if not isinstance(exc, AuthenticationError):  # a port that answers, not Ray's
+            raise ModelError(
+                f"Nothing at {address} answers as a Ray cluster ({_line(exc)}): give the head's "
+                f"Ray port (6379 unless it was started with another; {GUIDE})."
+            ) from exc
         source = token_source()
         problem = f"refused this machine's token ({source})" if source else "needs its token"
         raise ModelError(

@@ -70,7 +70,7 @@ class BatchController(QObject):
         if spec is None:
             return
         model_path, loras = str(model.path), self.loras.loras()
-        options = self.prompt.options()  # the Advanced rows apply to the batch too
+        options = self.prompt.options()  # the Prompt panel's option rows apply to the batch too
 
         def done(job) -> None:
             if not job.tasks:

@@ -84,10 +84,6 @@ class JobClient(QObject):
     def busy(self) -> bool:
         return bool(self.jobs)
 
-    @property
-    def loading(self) -> bool:
-        return any(job.changes_model and job.model for job in self.jobs.values())
-
     def load_model(self, path: str) -> Job:
         return self.submit_job(Job([], model=str(path), label="load model"))
 

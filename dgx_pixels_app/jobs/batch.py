@@ -36,7 +36,13 @@ from dgx_pixels_app.jobs.frames import crop_to_content, fit
 from dgx_pixels_app.jobs.items import BatchItem, slug
 from dgx_pixels_app.jobs.job import ImageResult, Job, PostSteps
 from dgx_pixels_app.jobs.manifest import NAME, Manifest, check_same_plan
-from dgx_pixels_app.jobs.requests import Choices, build_request
+from dgx_pixels_app.jobs.requests import (
+    Choices,
+    build_request,
+    check_options,
+    declared,
+    kind_settings,
+)
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
 
 CONTACT_SHEET = "index.png"
@@ -62,14 +68,19 @@ class BatchOptions:
     options: dict = field(default_factory=dict)  # declared generation options
 
     def identity(self) -> dict:
-        """What must match for ``--resume`` to continue this batch."""
+        """What must match for ``--resume`` to continue this batch: as the requests will
+        be (the kind's sampler when none is given, options other than their defaults), so
+        the app, the command line and earlier versions agree on the same batch."""
+        options = {k: v for k, v in check_options(self.options).items()
+                   if v != declared()[k].get("default")}  # fmt: skip
+        scheduler = self.scheduler or kind_settings(self.kind)["scheduler"]
         return {
             "items_sha256": self.items_sha256, "model": str(Path(self.model).expanduser().resolve()),
             "kind": self.kind, "style": self.style, "size": self.size, "count": self.count,
-            "seed": self.seed, "steps": self.steps, "cfg": self.cfg, "scheduler": self.scheduler,
+            "seed": self.seed, "steps": self.steps, "cfg": self.cfg, "scheduler": scheduler,
             "negative": self.negative, "palette": self.palette, "resolution": self.resolution,
             "loras": [[str(Path(lo.path).expanduser().resolve()), lo.weight] for lo in self.loras],
-            **({"options": self.options} if self.options else {}),
+            **({"options": options} if options else {}),
         }  # fmt: skip
 
 
@@ -116,7 +127,8 @@ def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
                 negative=", ".join(n for n in (options.negative, item.negative or "") if n),
                 model=options.model, loras=list(options.loras), seed=seed % (MAX_SEED + 1),
                 steps=options.steps, cfg=options.cfg, resolution=options.resolution,
-                scheduler=options.scheduler, where=item.at, options=options.options,
+                scheduler=options.scheduler, where=item.at,
+                options={**options.options, **item.options},
             ))  # fmt: skip
             entries.append(
                 {

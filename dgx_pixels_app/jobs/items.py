@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
@@ -36,6 +36,7 @@ class BatchItem:
     kind: str | None = None
     style: str | None = None
     negative: str | None = None
+    options: dict = field(default_factory=dict)  # declared generation options (clip_skip…)
     at: str = ""  # where it came from, for messages: 'items.csv, line 4'
 
 
@@ -93,10 +94,14 @@ def _check(item: BatchItem, where: str) -> None:
 
 
 def _item(values: dict, at: str) -> BatchItem:
-    unknown = sorted(set(values) - set(FIELDS))
+    from dgx_pixels_app.resources import request_options
+
+    declared = {o["name"]: o["type"] for o in request_options()}
+    unknown = sorted(set(values) - set(FIELDS) - set(declared))
     if unknown:
+        known = ", ".join([*FIELDS, *declared])
         raise InvalidInputError(
-            f"{at}: unknown field {', '.join(map(repr, unknown))} (known: {', '.join(FIELDS)})."
+            f"{at}: unknown field {', '.join(map(repr, unknown))} (known: {known})."
         )
     prompt = values.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
@@ -108,6 +113,9 @@ def _item(values: dict, at: str) -> BatchItem:
             if not isinstance(value, str):
                 raise InvalidInputError(f"{at}: {key} must be text.")
             setattr(out, key, value.strip())
+    for key, kind in declared.items():  # checked (range, type) by the request builder
+        if values.get(key) not in (None, ""):
+            out.options[key] = _option_value(values[key], kind, key, at)
     for key in ("count", "seed", "size"):
         value = values.get(key)
         if value in (None, ""):
@@ -118,6 +126,23 @@ def _item(values: dict, at: str) -> BatchItem:
             raise InvalidInputError(f"{at}: {key} must be a whole number, not {value!r}.") from None
         setattr(out, key, number)
     return out
+
+
+def _option_value(value, kind: str, key: str, at: str):
+    """A declared option's value from JSON (as is) or CSV text (parsed by its type)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    try:
+        if kind == "bool":
+            return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}[
+                text
+            ]
+        return int(text) if kind == "int" else float(text)
+    except (KeyError, ValueError):
+        raise InvalidInputError(
+            f"{at}: {key} must be {'true or false' if kind == 'bool' else 'a number'}, not {value!r}."
+        ) from None
 
 
 def _from_csv(text: str, where: str) -> list[BatchItem]:

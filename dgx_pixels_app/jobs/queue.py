@@ -13,6 +13,8 @@ reported and the queue goes on with the next one.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import contextvars
 import logging
 import queue
@@ -20,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError
+from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError, InvalidInputError
 from dgx_pixels_app.engine.backend import Backend, TaskDone, TaskFailed, TaskProgress
 from dgx_pixels_app.jobs.job import (
     BackendState,
@@ -43,6 +45,12 @@ from dgx_pixels_app.jobs.post import apply_post
 
 log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
+
+
+def _fresh(job: Job) -> None:
+    """A job runs once: its outcome is final (make a new Job to run it again)."""
+    if job.ended.done() or job.backend_name:
+        raise InvalidInputError(f"Job {job.id} ({job.label}) has run already: make a new one.")
 
 
 class _Run:
@@ -79,6 +87,7 @@ class JobQueue:
     def submit(self, job: Job) -> Job:
         """Queue ``job`` behind the others; returns at once. The job runs in a copy of
         the submitter's context, so a confined caller's jobs write only where it may."""
+        _fresh(job)
         job.context = contextvars.copy_context()
         with self._lock:
             self._pending[job.id] = job
@@ -128,6 +137,8 @@ class JobQueue:
         while (job := self._jobs.get()) is not None:
             try:
                 job.context.run(self.execute, job)
+            except Exception:  # execute never raises; if it ever did, the queue goes on
+                log.exception("job %s", job.id)
             finally:
                 with self._lock:
                     self._pending.pop(job.id, None)
@@ -135,12 +146,28 @@ class JobQueue:
     # -- running ---------------------------------------------------------------------------
     def run(self, job: Job) -> JobResult:
         """Execute ``job`` on this thread; raises what it failed with (CancelledError…)."""
+        _fresh(job)
         return outcome(self.execute(job))
 
     def execute(self, job: Job) -> Event:
         """Run one job to its end, reporting every step; returns its last event (also set
-        on ``job.ended``) and never raises."""
+        on ``job.ended``, whatever happens) and never raises."""
         run = _Run(job)
+        event: Event = JobFailed(job, "The job failed unexpectedly.")
+        try:
+            event = self._run_to_end(run)
+        except Exception as exc:  # a bug in the bookkeeping itself: still one last event
+            log.exception("job %s: its last steps failed", job.id)
+            event = JobFailed(job, f"The job failed unexpectedly: {exc}", DgxPixelsError(str(exc)))
+        finally:
+            if not job.ended.done():  # (a waiter may have cancelled its future)
+                with contextlib.suppress(concurrent.futures.InvalidStateError):
+                    job.ended.set_result(event)
+        self._emit(event)
+        return event
+
+    def _run_to_end(self, run: _Run) -> Event:
+        job = run.job
         job.backend_name = self.backend.name
         self._emit(JobStarted(job, run.wait))
         error: BaseException | None = None
@@ -161,14 +188,10 @@ class JobQueue:
         metrics = self._record(run, status)
         self._emit(BackendState(job, self.backend.model, self.backend.memory_in_use()))
         if status == "finished":
-            event = JobFinished(job, run.result, metrics)
-        elif status == "cancelled":
-            event = JobCancelled(job, message, run.result)
-        else:
-            event = JobFailed(job, message, error)
-        job.ended.set_result(event)
-        self._emit(event)
-        return event
+            return JobFinished(job, run.result, metrics)
+        if status == "cancelled":
+            return JobCancelled(job, message, run.result)
+        return JobFailed(job, message, error)
 
     def _steps(self, run: _Run) -> None:
         """Configure, unload, load, run the tasks, finish the target: the job's work."""
@@ -224,7 +247,7 @@ class JobQueue:
     def _finish_target(self, job: Job, cancelled: bool) -> None:
         try:
             job.target.finish(cancelled=cancelled)
-        except DgxPixelsError:
+        except Exception:  # the job already failed or was cancelled: that is what is said
             log.warning("could not finish the job's files", exc_info=True)
 
     def _record(self, run: _Run, status: str) -> JobMetrics:

@@ -6,7 +6,7 @@ gives over both: the GUI's fields, CLI flags, a batch item, an agent's arguments
 all only fill :class:`Choices`. A new generation option is a field of
 :class:`~dgx_pixels_app.core.generation.GenerationRequest`, its declaration in
 presets/request-options.toml (type, range, label, help) and its use in the engine:
-every front end offers the declared options (the app's Advanced rows, CLI flags,
+every front end offers the declared options (rows in the app's Prompt panel, CLI flags,
 the agents' ``options``) and :func:`check_options` checks them, written once.
 """
 

@@ -9,6 +9,7 @@ and an agent's ``generate_sprite`` both deliver through it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +27,7 @@ class _Taken:
         self.folder, self.suffix = folder, suffix
 
     def __contains__(self, stem: str) -> bool:
-        return (self.folder / f"{stem}{self.suffix}").exists()
+        return os.path.lexists(self.folder / f"{stem}{self.suffix}")  # a dangling link too
 
 
 def unique_path(folder: Path, stem: str, suffix: str = ".png") -> Path:

@@ -204,7 +204,7 @@ class GenerationTools(ToolBase):
         self, prompt: Prompt, bevy_project: str, kind: Kind = "character",
         animation: OptionalAnimation = None, frames: Frames = None, size: Size = 64,
         name: Name = None, seed: Seed = None, steps: Steps = None, overwrite: bool = False,
-        ctx: Context | None = None,
+        options: Options = None, ctx: Context | None = None,
     ):  # fmt: skip
         from dgx_pixels_app.formats.bevy import check_bevy_export
         from dgx_pixels_app.formats.frames import sprite_from_frames
@@ -217,19 +217,21 @@ class GenerationTools(ToolBase):
         root = self.roots.project(bevy_project)
         asset = self._stem(name, prompt) if name is not None else slug(prompt).replace("-", "_")
         check_bevy_export(root, asset, "sprites", True, bool(overwrite))  # before generating
+        chosen_options = check_options(options)
         if animation:
-            options = AnimationOptions(
+            plan = AnimationOptions(
                 prompt=prompt, model=self._model(), frames=frames, type=animation, size=size,
                 output=root / "assets" / "sprites", name=asset, seed=seed,
                 steps=steps or self.config.steps, resolution=self.config.resolution,
+                options=chosen_options,
             )  # fmt: skip
-            images, requests, chosen = await self._animate(options, ctx, write=False)
+            images, requests, chosen = await self._animate(plan, ctx, write=False)
             sprite = animation_sprite(images, chosen, requests)
             extra = {"animation": animation, "frame_count": len(images)}
         else:
             place = self._place("generate_and_deploy")
             done = await self._sprites(prompt, kind, None, size, None, seed, None, 1, steps,
-                                       place, ctx)  # fmt: skip
+                                       place, ctx, options=chosen_options)  # fmt: skip
             item = done.items[0]
             sprite = sprite_from_frames([item.art], layer_name=asset)
             extra = {"seed": item.request.seed}

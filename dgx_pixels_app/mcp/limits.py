@@ -97,7 +97,6 @@ def _options_schema(schema: dict) -> None:
     types = {"int": "integer", "float": "number", "bool": "boolean"}
     props = {
         name: {"type": types[o["type"]], "description": o.get("help", ""),
-               **{k: o[k] for k in ("minimum", "maximum") if k in o},
                **({"minimum": o["min"]} if "min" in o else {}),
                **({"maximum": o["max"]} if "max" in o else {})}
         for name, o in declared().items()

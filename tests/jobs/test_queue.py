@@ -129,3 +129,23 @@ def test_run_raises_for_the_caller(queue, tmp_path):
     with pytest.raises(ModelError):
         queue.run(Job([Task(0, req())], model=str(broken)))
     assert queue.backend.model is not None
+
+
+def test_every_job_ends_once_whatever_its_last_steps_do(engine, tmp_path):
+    """``job.ended`` is set even when the bookkeeping after the work fails, and a job that
+    has run cannot be run again (its outcome is final)."""
+    from dgx_pixels_app.core.errors import InvalidInputError
+    from dgx_pixels_app.jobs.job import Job
+
+    class Broken(LocalBackend):
+        def memory_in_use(self) -> int:
+            raise OSError("/proc is gone")
+
+    queue = JobQueue(Broken(engine), None)
+    job = Job([], label="nothing")
+    queue.submit(job)
+    event = job.ended.result(timeout=10)
+    assert "failed unexpectedly" in event.message
+    with pytest.raises(InvalidInputError, match="has run already"):
+        queue.submit(job)
+    queue.shutdown()

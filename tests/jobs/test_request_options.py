@@ -39,7 +39,7 @@ def test_the_cli_has_a_flag_for_it(tmp_path, tiny_model):
                  "--clip-skip", "1", "-o", str(out)]) == 0  # fmt: skip
     text = png_text(out)
     assert json.loads(text["dgx-pixels"])["clip_skip"] == 1
-    assert "Clip skip: 2" in text["parameters"]
+    assert "Clip skip: 3" in text["parameters"]
     assert main(["generate", "a frog", "--model", str(tiny_model[0]), *FAST,
                  "--clip-skip", "9", "-o", str(tmp_path / "x.png")]) == 2  # fmt: skip
 
@@ -90,3 +90,19 @@ def test_agents_see_it_in_the_schema_and_can_use_it(tmp_path, tiny_model):
     made = sorted(tmp_path.glob("*.png"))
     assert len(made) == 1 and read_rgba(made[0]).shape[2] == 4
     assert json.loads(png_text(made[0])["dgx-pixels"])["clip_skip"] == 1
+
+
+def test_batch_items_can_carry_it_per_item(tmp_path):
+    from dgx_pixels_app.jobs.batch import BatchOptions, plan_images
+    from dgx_pixels_app.jobs.items import parse_items
+
+    items = parse_items("prompt,clip_skip\nsword,1\nshield,\n", "csv", "items.csv")
+    options = BatchOptions(output=tmp_path / "out", model=str(tmp_path), kind="item",
+                           options={"clip_skip": 2})  # fmt: skip
+    entries = plan_images(items, options)
+    assert [e["request"]["clip_skip"] for e in entries] == [1, 2]  # the item's, else the batch's
+    with pytest.raises(InvalidInputError, match="items.csv, line 2: clip_skip must be a number"):
+        parse_items("prompt,clip_skip\nsword,lots\n", "csv", "items.csv")
+    bad = parse_items('[{"prompt": "sword", "clip_skip": 9}]', "json", "items.json")
+    with pytest.raises(OptionError, match="clip_skip must be 0 to 4, not 9"):
+        plan_images(bad, options)

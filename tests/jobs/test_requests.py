@@ -64,3 +64,13 @@ def test_no_default_numbers_for_requests_are_written_in_code():
         or re.search(r"""(default|scheduler|sampler)\s*(:\s*str\s*)?=\s*["']euler""", line)
     ]
     assert found == []
+
+
+def test_a_batch_is_the_same_batch_from_the_app_the_cli_and_older_versions(tmp_path):
+    def plan(**changes):
+        return BatchOptions(output=tmp_path, model="m", kind="item", **changes).identity()
+
+    cli = plan()
+    assert plan(options={"clip_skip": 0}) == cli  # the app sends every option, defaults too
+    assert plan(scheduler="euler") == cli  # manifests before the builder recorded "euler"
+    assert plan(options={"clip_skip": 1}) != cli
