@@ -12,6 +12,7 @@ the agents' ``options``) and :func:`check_options` checks them, written once.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def _checked(option: dict, value):
         if not isinstance(value, bool):
             raise OptionError(name, f"must be true or false, not {value!r}")
         return value
-    if not (is_whole(value) if kind == "int" else is_number(value)):
+    if not (is_whole(value) if kind == "int" else is_number(value) and math.isfinite(value)):
         raise OptionError(
             name, f"must be {'a whole number' if kind == 'int' else 'a number'}, not {value!r}"
         )
