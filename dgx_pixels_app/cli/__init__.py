@@ -76,7 +76,11 @@ def phrase(error: DgxPixelsError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(_command_module(argv))
+    try:
+        parser = build_parser(_command_module(argv))  # reads presets (the declared options)
+    except DgxPixelsError as exc:
+        print(f"dgx-pixels: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:

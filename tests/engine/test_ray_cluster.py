@@ -131,3 +131,18 @@ def test_a_node_killed_mid_batch_loses_no_item(cluster, driver_env, tmp_path):
     assert [e["status"] for e in manifest["images"]] == ["done"] * 10
     assert len({e["worker"] for e in manifest["images"]}) >= 2  # both nodes worked
     assert "[state-dump]" not in stdout + err and "(raylet)" not in stdout + err
+
+
+def test_engine_options_before_the_first_load_start_no_ray_of_their_own():
+    """Configured before a model is loaded (the app's Model menu), the back end only
+    keeps the options: joining the cluster waits for the load, and its checks."""
+    import ray
+
+    from dgx_pixels_app.engine.ray_backend import RayBackend
+    from dgx_pixels_app.engine.settings import EngineSettings
+
+    if ray.is_initialized():
+        pytest.skip("a Ray is already running in this process")
+    backend = RayBackend("127.0.0.1:9")
+    backend.configure(EngineSettings(vae_tiling=True))
+    assert not ray.is_initialized() and backend.settings.vae_tiling

@@ -106,3 +106,18 @@ def test_batch_items_can_carry_it_per_item(tmp_path):
     bad = parse_items('[{"prompt": "sword", "clip_skip": 9}]', "json", "items.json")
     with pytest.raises(OptionError, match="clip_skip must be 0 to 4, not 9"):
         plan_images(bad, options)
+
+
+def test_a_damaged_declaration_file_is_one_line_not_a_traceback(monkeypatch, tmp_path, capsys):
+    import shutil
+
+    from dgx_pixels_app import resources
+
+    presets = tmp_path / "presets"
+    shutil.copytree(resources.data_dir("presets"), presets)
+    (presets / "request-options.toml").write_text("[[option]]\nname = 5\n")
+    monkeypatch.setattr(resources, "preset_path", lambda *parts: presets.joinpath(*parts))
+    assert main(["generate", "x", "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dgx-pixels: error:") and "request-options.toml" in err
+    assert "Traceback" not in err
