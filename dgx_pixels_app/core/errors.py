@@ -43,3 +43,9 @@ class OptionError(InvalidInputError):
     def phrased(self, name) -> str:
         """The message with each option written as ``name(option)``."""
         return "; ".join(f"{name(option)} {problem}" for option, problem in self.problems) + "."
+
+
+def first_line(exc: BaseException, limit: int = 300) -> str:
+    """An exception's first line (or its type's name), short enough for one message line."""
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:limit]

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import ModelError
+from dgx_pixels_app.core.errors import ModelError, first_line
 from dgx_pixels_app.core.generation import LoraRef
 from dgx_pixels_app.engine.safety import refuse_pickle, safetensors_header
 
@@ -50,7 +50,7 @@ class LoraSet:
         except (ValueError, RuntimeError, KeyError, TypeError) as exc:
             self._forget(name)
             raise ModelError(
-                f"LoRA '{path.name}' does not fit the loaded model ({_first_line(exc)}). It was probably "
+                f"LoRA '{path.name}' does not fit the loaded model ({first_line(exc, 200)}). It was probably "
                 "trained for another base (an SD 1.5 LoRA on SDXL, say). The model is unchanged."
             ) from exc
         if name not in self._adapter_names() - before:
@@ -92,8 +92,3 @@ class LoraSet:
         if name in self._adapter_names():
             with contextlib.suppress(ValueError, KeyError):
                 self.pipe.delete_adapters(name)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:200]

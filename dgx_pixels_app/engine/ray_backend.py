@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import ModelError, OptionError
+from dgx_pixels_app.core.errors import ModelError, OptionError, first_line
 from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.engine.backend import Backend, Emit, ModelInfo, Task, same_model
 from dgx_pixels_app.engine.ray_cluster import (
@@ -111,7 +111,7 @@ class RayBackend(Backend):
         try:
             answers = ray.get(calls)
         except RayActorError as exc:
-            raise ModelError(f"A Ray worker could not start: {_first_line(exc)}") from exc
+            raise ModelError(f"A Ray worker could not start: {first_line(exc)}") from exc
         failed = [message for ok, message in answers if not ok]
         if failed:
             self._model = None
@@ -172,8 +172,3 @@ class RayBackend(Backend):
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:300]

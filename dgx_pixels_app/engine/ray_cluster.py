@@ -11,7 +11,7 @@ import socket
 import sys
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import InvalidInputError, ModelError
+from dgx_pixels_app.core.errors import InvalidInputError, ModelError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def probe(address: str) -> None:
     except RayError as exc:
         if not isinstance(exc, AuthenticationError):  # a port that answers, not Ray's
             raise ModelError(
-                f"Nothing at {address} answers as a Ray cluster ({_line(exc)}): give the head's "
+                f"Nothing at {address} answers as a Ray cluster ({first_line(exc)}): give the head's "
                 f"Ray port (6379 unless it was started with another; {GUIDE})."
             ) from exc
         source = token_source()
@@ -132,7 +132,7 @@ def connect(address: str | None) -> Cluster:
             ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
         except Exception as exc:  # a version mismatch, a cluster that went away…
             raise ModelError(
-                f"Cannot join the Ray cluster at {address}: {_line(exc)} ({GUIDE})."
+                f"Cannot join the Ray cluster at {address}: {first_line(exc)} ({GUIDE})."
             ) from exc
         return Cluster(False)
     from dgx_pixels_app.engine.reaper import guard_children
@@ -191,8 +191,3 @@ def _quiet_ray_messages() -> None:
                 log_file.write(f"({data.get('pid', '')}) {line}\n")
 
     ray_worker.print_to_stdstream = to_log
-
-
-def _line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:300]

@@ -24,7 +24,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 
-from dgx_pixels_app.core.errors import CancelledError
+from dgx_pixels_app.core.errors import CancelledError, first_line
 from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.engine.backend import Emit, Task, TaskDone, TaskFailed, TaskProgress
 from dgx_pixels_app.engine.ray_worker import _Cancelled
@@ -155,9 +155,4 @@ class Dispatch:
         if self.cancelled is None and self.attempts[task.index] < MAX_ATTEMPTS:
             self.pending.appendleft(task)
         else:
-            self._settle(TaskFailed(task.index, f"A Ray worker died: {_first_line(exc)}"))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:300]
+            self._settle(TaskFailed(task.index, f"A Ray worker died: {first_line(exc)}"))
