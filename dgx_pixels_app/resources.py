@@ -122,3 +122,15 @@ def animation_presets() -> list[dict]:
     """Idle/walk/attack presets from presets/animations.toml."""
     items = load_toml(preset_path("animations.toml")).get("animation", [])
     return [a for a in items if isinstance(a, dict) and "id" in a]
+
+
+def speed_data():
+    """Speed presets and distilled-LoRA recipes (presets/speed.toml), each checked."""
+    from dgx_pixels_app.core import speed
+
+    path = preset_path("speed.toml")
+    key = ("speed", path)
+    data = load_toml(path)
+    if _PARSED.get(key, (None,))[0] is not data:
+        _PARSED[key] = (data, speed.parse(data))
+    return _PARSED[key][1]

@@ -74,6 +74,7 @@ class GenerationRequest:
     strength: float | None = None
     seamless: str = ""  # "x", "y" or "xy": the image tiles along these axes
     clip_skip: int = 0  # text encoder layers skipped (0: SDXL's usual penultimate layer)
+    recipe: str = ""  # a distilled LoRA's sampling recipe (presets/speed.toml), "" = none
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,6 +110,8 @@ class GenerationRequest:
         """The ``parameters`` text A1111/Forge write into PNGs (and civitai, ComfyUI
         readers and ``sd-parsers`` read): prompt, negative, then key: value pairs."""
         sampler = _A1111_SAMPLERS.get(self.scheduler or "euler", self.scheduler)
+        if self.recipe:  # a distilled LoRA's own recipe, not the scheduler field
+            sampler = self.recipe
         pairs = [
             ("Steps", self.steps), ("Sampler", sampler), ("CFG scale", _num(self.cfg)),
             ("Seed", self.seed), ("Size", f"{self.width}x{self.height}"),
@@ -184,7 +187,7 @@ _FIELD_TYPES = {
     "steps": is_whole, "cfg": is_number, "width": is_whole, "height": is_whole,
     "scheduler": lambda v: isinstance(v, str), "mode": lambda v: isinstance(v, str),
     "strength": lambda v: v is None or is_number(v), "seamless": lambda v: isinstance(v, str),
-    "clip_skip": is_whole,
+    "clip_skip": is_whole, "recipe": lambda v: isinstance(v, str),
 }  # fmt: skip
 
 

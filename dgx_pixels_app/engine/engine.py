@@ -25,8 +25,9 @@ from dgx_pixels_app.core.generation import MAX_SEED, CancelToken, GenerationRequ
 from dgx_pixels_app.engine.backend import GenerationResult, Progress
 from dgx_pixels_app.engine.loader import LoadedModel, check_model_path, load_model
 from dgx_pixels_app.engine.lora import LoraSet
+from dgx_pixels_app.engine.recipes import find_recipe, recipe_arguments, recipe_scheduler
 from dgx_pixels_app.engine.seamless import seamless
-from dgx_pixels_app.engine.settings import EngineSettings
+from dgx_pixels_app.engine.settings import EngineSettings, resolve_device
 
 # A linear map from SDXL latents to RGB: a preview costs one tiny matrix product.
 _LATENT_RGB = np.array(
@@ -60,17 +61,25 @@ class Engine:
         self._lock = threading.Lock()
         self._model_sha256: str | None = None
         self.last_steps_per_second: float | None = None
+        self.load_hash_seconds = 0.0
+        self.fuse_distilled = True  # fuse a recipe's LoRAs into the weights (no per-step cost)
 
     # -- models -----------------------------------------------------------------
     def load(self, path: str | Path, config: str | Path | None = None) -> LoadedModel:
         """Load a model, freeing the previous one first so two never sit in memory."""
         kind = check_model_path(Path(path).expanduser())  # a bad path never unloads the model
+        if self.settings.fp8_unet:  # nor does a switch this machine cannot run
+            from dgx_pixels_app.engine.speedups import check_fp8
+
+            check_fp8(resolve_device(self.settings)[0])
         with self._lock:
             self._free()
             self.model = load_model(path, self.settings, config, kind)
             from dgx_pixels_app.engine.hashes import sha256
 
+            started = time.perf_counter()
             self._model_sha256 = sha256(self.model.path.expanduser().resolve())  # cached per file
+            self.load_hash_seconds = time.perf_counter() - started
             self._scheduler_config = dict(self.model.pipe.scheduler.config)
             self.loras = LoraSet(self.model.pipe)
             return self.model
@@ -134,12 +143,13 @@ class Engine:
         with self._lock:
             pipe = self._pipeline(mode)
             _check_clip_skip(pipe, request.clip_skip)
-            self._set_scheduler(pipe, request.scheduler)
-            if self.loras is not None:
-                self.loras.apply(request.loras)
+            recipe = find_recipe(request.recipe)
+            self._set_scheduler(pipe, request.scheduler, recipe)
+            if self.loras is not None:  # a distilled LoRA is fused while its recipe runs
+                self.loras.apply(request.loras, fuse=recipe is not None and self.fuse_distilled)
             seed = request.seed if request.seed is not None else random.randint(0, MAX_SEED)
             call = _Call(request, mode, count, init_image, mask)
-            args = call.arguments(self.model.device, seed)
+            args = {**call.arguments(self.model.device, seed), **recipe_arguments(recipe)}
             done = [0]
             args["callback_on_step_end"] = _on_step(
                 call.total, done, progress, cancel, preview_every
@@ -201,9 +211,13 @@ class Engine:
             self._derived[mode] = derived
         return self._derived[mode]
 
-    def _set_scheduler(self, pipe, name: str) -> None:
-        name = name or "euler"
+    def _set_scheduler(self, pipe, name: str, recipe=None) -> None:
+        name = f"recipe:{recipe.id}" if recipe is not None else name or "euler"
         if getattr(pipe, "_dgx_scheduler", None) == name:
+            return
+        if recipe is not None:
+            pipe.scheduler = recipe_scheduler(recipe, self._scheduler_config)
+            pipe._dgx_scheduler = name
             return
         from diffusers import (
             DDIMScheduler,

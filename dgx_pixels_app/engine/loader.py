@@ -113,8 +113,14 @@ def _apply_settings(pipe, settings: EngineSettings, device, dtype) -> None:
         pipe.vae.enable_slicing()
     if settings.channels_last:
         pipe.unet.to(memory_format=torch.channels_last)
+    if settings.fp8_unet:
+        from dgx_pixels_app.engine.speedups import quantize_fp8
+
+        quantize_fp8(pipe.unet)
     if settings.compile_unet:
-        pipe.unet = torch.compile(pipe.unet, mode="reduce-overhead", fullgraph=False)
+        from dgx_pixels_app.engine.speedups import compile_unet
+
+        compile_unet(pipe.unet)
     pipe.set_progress_bar_config(disable=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,14 @@ def adapter_name(path: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", path.stem)[:48] or "lora"
 
 
+_COMPONENTS = ["unet", "text_encoder", "text_encoder_2"]
+
+
 class LoraSet:
     def __init__(self, pipe) -> None:
         self.pipe = pipe
         self.loaded: dict[str, LoadedLora] = {}  # resolved path -> adapter
+        self.fused: tuple | None = None  # ((adapter, weight), ...) merged into the weights
 
     def ensure(self, path: str | Path) -> str:
         """Load the LoRA file once; later uses only change weights."""
@@ -62,24 +67,42 @@ class LoraSet:
         self.loaded[key] = LoadedLora(name, path)
         return name
 
-    def apply(self, loras: list[LoraRef]) -> None:
-        """Make exactly these LoRAs active with these weights (disabled ones are off)."""
+    def apply(self, loras: list[LoraRef], fuse: bool = False) -> None:
+        """Make exactly these LoRAs active with these weights (disabled ones are off).
+        With ``fuse`` they are merged into the model's weights (a distilled LoRA's
+        recipe runs with no per-step LoRA cost) until a different set is applied."""
         names, weights = [], []
         for lora in loras:
             name = self.ensure(lora.path)
             if lora.enabled and lora.weight != 0:
                 names.append(name)
                 weights.append(float(lora.weight))
+        wanted = tuple(zip(names, weights, strict=True))
+        if self.fused is not None:
+            if fuse and self.fused == wanted:
+                return
+            self.unfuse()
         if names:
             self.pipe.set_adapters(names, adapter_weights=weights)
             self.pipe.enable_lora()
+            if fuse:
+                self.pipe.fuse_lora(components=_COMPONENTS, lora_scale=1.0, adapter_names=names)
+                self.fused = wanted
         elif self.loaded:
             self.pipe.disable_lora()
+
+    def unfuse(self) -> None:
+        if self.fused is not None:
+            with warnings.catch_warnings():  # "Already unmerged" from encoders it never touched
+                warnings.simplefilter("ignore", UserWarning)
+                self.pipe.unfuse_lora(components=_COMPONENTS)
+            self.fused = None
 
     def remove(self, path: str | Path) -> None:
         key = str(Path(path).expanduser().resolve())
         lora = self.loaded.pop(key, None)
         if lora is not None:
+            self.unfuse()
             self.pipe.delete_adapters(lora.name)
 
     def _adapter_names(self) -> set[str]:

@@ -16,7 +16,8 @@ class EngineSettings:
     vae_tiling: bool = False  # decode large images in tiles (less memory)
     vae_slicing: bool = True  # decode a batch one image at a time
     channels_last: bool = False  # memory format that helps some GPUs' convolutions
-    compile_unet: bool = False  # torch.compile the UNet (slow first run, faster after)
+    compile_unet: bool = False  # compile the UNet's repeated blocks (cached on disk)
+    fp8_unet: bool = False  # the UNet's linear layers in FP8 (CUDA, compute capability 8.9+)
     allow_pickle: bool = False  # never on by default: pickle checkpoints can run code
 
     def to_dict(self) -> dict:
@@ -36,7 +37,8 @@ class EngineSettings:
 SWITCHES = {
     "vae_tiling": "VAE Tiling (large images, less memory)",
     "channels_last": "Channels-Last Memory Format",
-    "compile_unet": "torch.compile the UNet (slow first run)",
+    "compile_unet": "Compile the UNet (first run per size waits, cached after)",
+    "fp8_unet": "FP8 UNet (Ada, Hopper, Blackwell GPUs)",
 }
 
 

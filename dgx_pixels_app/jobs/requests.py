@@ -19,12 +19,15 @@ from pathlib import Path
 from dgx_pixels_app.core.errors import FileFormatError, OptionError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef, validate
 from dgx_pixels_app.core.limits import is_number, is_whole
+from dgx_pixels_app.core.speed import SPEEDS, pick
+from dgx_pixels_app.engine.discovery import find_loras
 from dgx_pixels_app.resources import (
     compose_prompt,
     find_preset,
     generation_defaults,
     prompt_presets,
     request_options,
+    speed_data,
 )
 
 SETTINGS = ("steps", "cfg", "width", "height", "scheduler")  # a kind may set these
@@ -50,6 +53,8 @@ class Choices:
     strength: float | None = None
     seamless: str = ""
     options: dict = field(default_factory=dict)  # declared options (request-options.toml)
+    speed: str | None = None  # quality, fast or turbo (presets/speed.toml); None = quality
+    speed_loras: list | None = None  # LoRA files a fast preset may use; None = look in the folders
     where: str = ""  # for messages: 'items.csv, line 4'
 
 
@@ -80,9 +85,29 @@ def build_request(choices: Choices, count: int = 1, check: bool = True) -> Gener
         extra=_extra(c),
     )  # fmt: skip
     request = replace(request, **check_options(c.options, c.where))
+    request = with_speed(request, c)
     if check:
         validate(request, count)
     return request
+
+
+def with_speed(request: GenerationRequest, c: Choices) -> GenerationRequest:
+    """A fast preset's recipe over the request: its distilled LoRA (stacked with the
+    style LoRAs), steps, CFG and sampler, exactly as the LoRA was trained for."""
+    if not c.speed or c.speed == "quality":
+        if c.speed not in (None, "", "quality"):
+            raise OptionError("speed", f"must be one of {', '.join(SPEEDS)}, not {c.speed!r}")
+        return request
+    if c.speed not in SPEEDS:
+        raise OptionError("speed", f"must be one of {', '.join(SPEEDS)}, not {c.speed!r}")
+    candidates = [lora.path for lora in c.loras] + (
+        c.speed_loras if c.speed_loras is not None else [f.path for f in find_loras()]
+    )
+    recipe, path = pick(speed_data(), c.speed, candidates)
+    chosen = str(Path(path).expanduser().resolve())
+    loras = [lo for lo in request.loras if str(Path(lo.path).expanduser().resolve()) != chosen]
+    loras.append(LoraRef(chosen, recipe.lora_weight))
+    return replace(request, recipe=recipe.id, steps=recipe.steps, cfg=recipe.cfg, loras=loras)
 
 
 def declared() -> dict[str, dict]:
