@@ -113,7 +113,13 @@ def request_options() -> list[dict]:
     options = load_toml(preset_path("request-options.toml")).get("option", [])
     for option in options:
         kind = option.get("type") if isinstance(option, dict) else None
-        if kind not in ("int", "float", "bool") or not isinstance(option.get("name"), str):
+        choices = option.get("choices") if isinstance(option, dict) else None
+        if kind == "choice" and not (isinstance(choices, list) and choices
+                                     and all(isinstance(c, str) for c in choices)):  # fmt: skip
+            kind = None
+        if kind not in ("int", "float", "bool", "choice") or not isinstance(
+            option.get("name"), str
+        ):
             raise FileFormatError(f"presets/request-options.toml: a damaged option {option!r:.80}.")
     return options
 

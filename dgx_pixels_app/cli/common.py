@@ -52,6 +52,9 @@ def add_request_options(p: argparse.ArgumentParser) -> None:
         if option["type"] == "bool":
             p.add_argument(flag, dest=f"option_{option['name']}", default=None,
                            action=argparse.BooleanOptionalAction, help=text)  # fmt: skip
+        elif option["type"] == "choice":
+            p.add_argument(flag, dest=f"option_{option['name']}", choices=option["choices"],
+                           help=text)  # fmt: skip
         else:
             p.add_argument(flag, dest=f"option_{option['name']}", type=kinds[option["type"]],
                            help=text)  # fmt: skip

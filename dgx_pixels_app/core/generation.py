@@ -74,7 +74,8 @@ class GenerationRequest:
     strength: float | None = None
     seamless: str = ""  # "x", "y" or "xy": the image tiles along these axes
     clip_skip: int = 0  # text encoder layers skipped (0: SDXL's usual penultimate layer)
-    recipe: str = ""  # a distilled LoRA's sampling recipe (presets/speed.toml), "" = none
+    speed: str = "quality"  # the speed preset asked for (quality, fast, turbo)
+    recipe: str = ""  # the distilled LoRA's sampling recipe it chose (presets/speed.toml)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,6 +189,7 @@ _FIELD_TYPES = {
     "scheduler": lambda v: isinstance(v, str), "mode": lambda v: isinstance(v, str),
     "strength": lambda v: v is None or is_number(v), "seamless": lambda v: isinstance(v, str),
     "clip_skip": is_whole, "recipe": lambda v: isinstance(v, str),
+    "speed": lambda v: isinstance(v, str),
 }  # fmt: skip
 
 

@@ -161,7 +161,17 @@ class PromptPanel(QWidget):
         self.option_fields = option_fields()
         for option, field in self.option_fields.values():
             form.addRow(option.get("label", option["name"]), field)
+        if "speed" in self.option_fields:
+            self.option_fields["speed"][1].currentTextChanged.connect(self._speed_changed)
         return form
+
+    def _speed_changed(self, speed: str) -> None:
+        """A fast speed's recipe sets steps, CFG and sampler: their fields say so."""
+        recipe = speed != "quality"
+        tip = "Set by the distilled LoRA's recipe at this speed" if recipe else ""
+        for field in (self.steps, self.cfg, self.scheduler):
+            field.setEnabled(not recipe)
+            field.setToolTip(tip)
 
     def _apply_kind(self) -> None:
         kind = self.current_kind()
@@ -248,6 +258,10 @@ def option_fields() -> dict[str, tuple[dict, QWidget]]:
         if option["type"] == "bool":
             field = QCheckBox()
             field.setChecked(bool(option.get("default", False)))
+        elif option["type"] == "choice":
+            field = QComboBox()
+            field.addItems(option["choices"])
+            field.setCurrentText(str(option.get("default", option["choices"][0])))
         else:
             field = QSpinBox() if option["type"] == "int" else QDoubleSpinBox()
             field.setRange(option.get("min", -1e9), option.get("max", 1e9))
@@ -259,6 +273,8 @@ def option_fields() -> dict[str, tuple[dict, QWidget]]:
 
 
 def field_value(field: QWidget):
+    if isinstance(field, QComboBox):
+        return field.currentText()
     return field.isChecked() if isinstance(field, QCheckBox) else field.value()
 
 

@@ -132,6 +132,8 @@ def _option_value(value, kind: str, key: str, at: str):
     """A declared option's value from JSON (as is) or CSV text (parsed by its type)."""
     if not isinstance(value, str):
         return value
+    if kind == "choice":
+        return value.strip()
     text = value.strip().lower()
     try:
         if kind == "bool":

@@ -21,6 +21,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError, InvalidInputError
 from dgx_pixels_app.engine.backend import Backend, TaskDone, TaskFailed, TaskProgress
@@ -42,6 +43,7 @@ from dgx_pixels_app.jobs.job import (
 )
 from dgx_pixels_app.jobs.metrics import JobMetrics, MetricsLog
 from dgx_pixels_app.jobs.post import apply_post
+from dgx_pixels_app.jobs.requests import resolve_speed
 
 log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
@@ -213,7 +215,8 @@ class JobQueue:
             job.target.begin(job, self.backend.model)
             run.target_begun = True
         if job.tasks:
-            self.backend.run(job.tasks, lambda e: self._on_task(run, e), job.token,
+            tasks = [replace(t, request=resolve_speed(t.request)) for t in job.tasks]
+            self.backend.run(tasks, lambda e: self._on_task(run, e), job.token,
                              previews=job.previews)  # fmt: skip
         if job.target is not None:
             job.target.finish(cancelled=False)

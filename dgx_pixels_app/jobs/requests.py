@@ -19,7 +19,7 @@ from pathlib import Path
 from dgx_pixels_app.core.errors import FileFormatError, OptionError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef, validate
 from dgx_pixels_app.core.limits import is_number, is_whole
-from dgx_pixels_app.core.speed import SPEEDS, pick
+from dgx_pixels_app.core.speed import pick
 from dgx_pixels_app.engine.discovery import find_loras
 from dgx_pixels_app.resources import (
     compose_prompt,
@@ -53,8 +53,7 @@ class Choices:
     strength: float | None = None
     seamless: str = ""
     options: dict = field(default_factory=dict)  # declared options (request-options.toml)
-    speed: str | None = None  # quality, fast or turbo (presets/speed.toml); None = quality
-    speed_loras: list | None = None  # LoRA files a fast preset may use; None = look in the folders
+    speed_loras: list | None = None  # LoRA files a fast speed may use; None = look in the folders
     where: str = ""  # for messages: 'items.csv, line 4'
 
 
@@ -85,29 +84,34 @@ def build_request(choices: Choices, count: int = 1, check: bool = True) -> Gener
         extra=_extra(c),
     )  # fmt: skip
     request = replace(request, **check_options(c.options, c.where))
-    request = with_speed(request, c)
-    if check:
+    if check:  # without: the job finds the speed's LoRA (on its thread, not the caller's)
+        request = with_speed(request, c.loras, c.speed_loras)
         validate(request, count)
     return request
 
 
-def with_speed(request: GenerationRequest, c: Choices) -> GenerationRequest:
-    """A fast preset's recipe over the request: its distilled LoRA (stacked with the
-    style LoRAs), steps, CFG and sampler, exactly as the LoRA was trained for."""
-    if not c.speed or c.speed == "quality":
-        if c.speed not in (None, "", "quality"):
-            raise OptionError("speed", f"must be one of {', '.join(SPEEDS)}, not {c.speed!r}")
-        return request
-    if c.speed not in SPEEDS:
-        raise OptionError("speed", f"must be one of {', '.join(SPEEDS)}, not {c.speed!r}")
-    candidates = [lora.path for lora in c.loras] + (
-        c.speed_loras if c.speed_loras is not None else [f.path for f in find_loras()]
+def with_speed(request: GenerationRequest, loras: list, found: list | None) -> GenerationRequest:
+    """A fast speed's recipe over the request: its distilled LoRA (stacked with the
+    style LoRAs), steps, CFG and sampler, exactly as the LoRA was trained for. The LoRA
+    is one of ``loras`` or ``found`` (None: the LoRA folders are searched)."""
+    if request.speed == "quality":
+        return replace(request, recipe="") if request.recipe else request
+    candidates = [lora.path for lora in loras] + (
+        found if found is not None else [f.path for f in find_loras()]
     )
-    recipe, path = pick(speed_data(), c.speed, candidates)
+    recipe, path = pick(speed_data(), request.speed, candidates)
     chosen = str(Path(path).expanduser().resolve())
     loras = [lo for lo in request.loras if str(Path(lo.path).expanduser().resolve()) != chosen]
     loras.append(LoraRef(chosen, recipe.lora_weight))
     return replace(request, recipe=recipe.id, steps=recipe.steps, cfg=recipe.cfg, loras=loras)
+
+
+def resolve_speed(request: GenerationRequest) -> GenerationRequest:
+    """A request asking for a fast speed whose recipe is not chosen yet, with it chosen
+    (its LoRAs and the LoRA folders searched); any other request as it is."""
+    if request.speed == "quality" or request.recipe:
+        return request
+    return with_speed(request, request.loras, None)
 
 
 def declared() -> dict[str, dict]:
@@ -142,6 +146,10 @@ def _checked(option: dict, value):
     name, kind = option["name"], option["type"]
     if value is None:
         return option.get("default")
+    if kind == "choice":
+        if value not in option["choices"]:
+            raise OptionError(name, f"must be one of {', '.join(option['choices'])}, not {value!r}")
+        return value
     if kind == "bool":
         if not isinstance(value, bool):
             raise OptionError(name, f"must be true or false, not {value!r}")

@@ -94,9 +94,10 @@ def _options_schema(schema: dict) -> None:
     """The declared generation options (presets/request-options.toml) as properties."""
     from dgx_pixels_app.jobs.requests import declared
 
-    types = {"int": "integer", "float": "number", "bool": "boolean"}
+    types = {"int": "integer", "float": "number", "bool": "boolean", "choice": "string"}
     props = {
         name: {"type": types[o["type"]], "description": o.get("help", ""),
+               **({"enum": o["choices"]} if "choices" in o else {}),
                **({"minimum": o["min"]} if "min" in o else {}),
                **({"maximum": o["max"]} if "max" in o else {})}
         for name, o in declared().items()

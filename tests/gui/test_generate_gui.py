@@ -144,3 +144,35 @@ def test_declared_options_have_a_row_and_reach_the_request(window, qtbot):
     field.setValue(2)
     panel.prompt.setPlainText("a frog")
     assert panel.request().clip_skip == 2
+
+
+def test_turbo_speed_from_the_panel_makes_the_engines_turbo_image(window, qtbot, tiny_model,
+                                                                  engine):  # fmt: skip
+    """Speed ▸ turbo: steps, CFG and sampler are the recipe's (their fields say so, greyed),
+    the job finds the Lightning LoRA in the LoRA folder, and the image is the engine's."""
+    from PySide6.QtWidgets import QComboBox
+
+    from dgx_pixels_app.jobs.requests import Choices, build_request
+    from dgx_pixels_app.settings import models_dir
+
+    (models_dir() / "loras").mkdir(parents=True, exist_ok=True)
+    lora = models_dir() / "loras" / "sdxl_lightning_4step_lora.safetensors"
+    lora.write_bytes(tiny_model[1].read_bytes())
+    load(window, qtbot, tiny_model)
+    small(window, count=1)
+    panel = window.prompt_panel
+    panel.lock_seed.setChecked(True)
+    panel.seed.setValue(5)
+    speed = panel.findChild(QComboBox, "option_speed")
+    speed.setCurrentText("turbo")
+    assert not panel.steps.isEnabled() and "recipe" in panel.cfg.toolTip()
+    qtbot.mouseClick(panel.generate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.results_panel.list.count() == 1, timeout=60000)
+    item = window.results_panel.items[0]
+    assert (item.request.recipe, item.request.steps) == ("lightning-4step", 4)
+    expected = engine.generate(build_request(Choices(
+        "a knight", kind=panel.kind.currentData(), style=panel.style.currentData(), seed=5,
+        width=64, height=64, options={"speed": "turbo"}))).images[0]  # fmt: skip
+    assert np.array_equal(item.image, expected)
+    speed.setCurrentText("quality")
+    assert panel.steps.isEnabled()

@@ -26,7 +26,7 @@ def test_turbo_takes_the_lightning_lora_and_its_exact_recipe(tmp_path):
     lightning, style = _files(
         tmp_path, "sdxl_lightning_4step_lora.safetensors", "style.safetensors"
     )
-    request = build_request(Choices("knight", steps=30, cfg=7.0, speed="turbo",
+    request = build_request(Choices("knight", steps=30, cfg=7.0, options={"speed": "turbo"},
                                     loras=[LoraRef(str(style), 0.7)],
                                     speed_loras=[lightning]))  # fmt: skip
     assert (request.recipe, request.steps, request.cfg) == ("lightning-4step", 4, 0.0)
@@ -37,19 +37,19 @@ def test_turbo_takes_the_lightning_lora_and_its_exact_recipe(tmp_path):
 def test_fast_prefers_the_8_step_lora(tmp_path):
     candidates = _files(tmp_path, "sdxl_lightning_4step_lora.safetensors",
                         "sdxl_lightning_8step_lora.safetensors")  # fmt: skip
-    request = build_request(Choices("knight", speed="fast", speed_loras=candidates))
+    request = build_request(Choices("knight", options={"speed": "fast"}, speed_loras=candidates))
     assert (request.recipe, request.steps) == ("lightning-8step", 8)
 
 
 def test_a_renamed_distilled_lora_is_recognised_by_its_name(tmp_path):
     (renamed,) = _files(tmp_path, "My Lightning 4-step v2.safetensors")
-    request = build_request(Choices("knight", speed="turbo", speed_loras=[renamed]))
+    request = build_request(Choices("knight", options={"speed": "turbo"}, speed_loras=[renamed]))
     assert request.recipe == "lightning-4step"
 
 
 def test_a_lora_the_user_listed_counts_and_is_not_added_twice(tmp_path):
     (lightning,) = _files(tmp_path, "sdxl_lightning_4step_lora.safetensors")
-    request = build_request(Choices("knight", speed="turbo", speed_loras=[],
+    request = build_request(Choices("knight", options={"speed": "turbo"}, speed_loras=[],
                                     loras=[LoraRef(str(lightning), 0.9)]))  # fmt: skip
     assert [lo.weight for lo in request.loras] == [1.0]
 
@@ -57,17 +57,17 @@ def test_a_lora_the_user_listed_counts_and_is_not_added_twice(tmp_path):
 def test_turbo_without_a_distilled_lora_says_which_to_get(tmp_path):
     generic = _files(tmp_path, "pytorch_lora_weights.safetensors", "style.safetensors")
     with pytest.raises(InvalidInputError) as caught:
-        build_request(Choices("knight", speed="turbo", speed_loras=generic))
+        build_request(Choices("knight", options={"speed": "turbo"}, speed_loras=generic))
     message = str(caught.value)
     assert "Turbo sampling needs a distilled LoRA" in message
     assert "SDXL-Lightning" in message and "sdxl_lightning_4step_lora.safetensors" in message
 
 
 def test_quality_is_the_kinds_own_sampling_and_a_bad_speed_names_the_option(tmp_path):
-    request = build_request(Choices("knight", speed="quality", speed_loras=[]))
+    request = build_request(Choices("knight", options={"speed": "quality"}, speed_loras=[]))
     assert request.recipe == "" and request.steps == 25
     with pytest.raises(OptionError, match="speed must be one of quality, fast, turbo"):
-        build_request(Choices("knight", speed="ludicrous"))
+        build_request(Choices("knight", options={"speed": "ludicrous"}))
 
 
 def test_the_shipped_recipes_cite_their_cards_and_are_preferred_by_some_preset():
