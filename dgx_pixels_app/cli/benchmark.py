@@ -21,12 +21,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=int, default=30, help="steps per image (default 30)")
     p.add_argument("--batch", type=int, default=8, help="images in the batch run (default 8)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    gpu = p.add_argument_group("the GPU check (no model needed, nothing downloaded)")
+    gpu.add_argument("--gpu", action="store_true",
+                     help="the app beside bare diffusers on a random full-size SDXL: load, "
+                          "30 steps, batch of 8, 4-step turbo, LoRA switch, compiled, FP8, "
+                          "tiny decoder, peak memory (CUDA only)")  # fmt: skip
+    gpu.add_argument("--minutes", type=float, default=8.0, help="the check's time limit (default 8)")
+    gpu.add_argument("--out", help="also write the check's table as JSON to this file")
     p.set_defaults(handler=run)
+
+
+def run_gpu_check(args: argparse.Namespace) -> int:
+    from dgx_pixels_app.engine.gpu_check import main as gpu_check
+
+    if not 0.5 <= args.minutes <= 60:
+        raise InvalidInputError("--minutes must be 0.5 to 60.")
+    argv = ["--size", str(args.size), "--steps", str(args.steps), "--minutes", str(args.minutes)]
+    return gpu_check(argv + (["--json", args.out] if args.out else []))
 
 
 def run(args: argparse.Namespace) -> int:
     import json
 
+    if args.gpu:
+        return run_gpu_check(args)
     from dgx_pixels_app.core.generation import GenerationRequest, validate
     from dgx_pixels_app.engine.backend import Task
     from dgx_pixels_app.jobs.job import Job

@@ -39,7 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true",
                         help="the tiny test model instead of full-size SDXL (smoke test)")  # fmt: skip
     parser.add_argument("--allow-cpu", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip", action="append", default=[], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    problem = _check_arguments(args)
+    if problem:
+        print(f"dgx-pixels benchmark --gpu: {problem}")
+        return 2
     start = time.perf_counter()
     device = _device(args.allow_cpu)
     if device is None:
@@ -49,9 +54,28 @@ def main(argv: list[str] | None = None) -> int:
     info["total_s"] = round(time.perf_counter() - start, 1)
     print(render(table, info))
     if args.json:
-        Path(args.json).write_text(json.dumps({"info": info, "rows": [r.__dict__ for r in table]},
-                                              indent=1))  # fmt: skip
+        text = json.dumps({"info": info, "rows": [r.__dict__ for r in table]}, indent=1)
+        try:
+            Path(args.json).write_text(text)
+        except OSError as exc:
+            print(f"Could not write {args.json}: {exc.strerror or exc}.")
+            return 1
     return 0
+
+
+def _check_arguments(args) -> str | None:
+    """What is wrong with the arguments, before a minute of work is spent on them."""
+    if not 64 <= args.size <= 2048 or args.size % 8:
+        return f"--size must be a multiple of 8 from 64 to 2048, not {args.size}."
+    if not 1 <= args.steps <= 150:
+        return f"--steps must be 1 to 150, not {args.steps}."
+    if not 0.5 <= args.minutes <= 60:
+        return "--minutes must be 0.5 to 60."
+    if args.folder and not Path(args.folder).is_dir():
+        return f"--folder '{args.folder}' is not a folder."
+    if args.json and not Path(args.json).expanduser().parent.is_dir():
+        return f"--json: the folder of '{args.json}' does not exist."
+    return None
 
 
 def _device(allow_cpu: bool):
@@ -96,6 +120,8 @@ def _run(args, device, tmp: Path, deadline: float) -> tuple[list, dict]:
         ("fp8", 150, lambda: fp8(ctx, path, compile_too=not args.tiny)),
     ]
     for name, estimate, step in steps:
+        if name in args.skip:
+            continue
         if ctx.left() < estimate:
             table.append(
                 rows.Row(name, note=f"skipped: {ctx.left():.0f} s left, needs ~{estimate}")
