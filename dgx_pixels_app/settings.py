@@ -73,6 +73,7 @@ class Settings:
     agent_roots: list = field(default_factory=list)  # folders agents may write into (in-app)
     backend: str = "local"  # where jobs run: local, ray or ray:HOST:PORT (every front end)
     engine_switches: list = field(default_factory=list)  # engine options switched on
+    max_batch: int = 8  # images per UNet call at most (fewer when memory is short)
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
         text = str(Path(path).resolve())

@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="the app beside bare diffusers on a random full-size SDXL: load, "
                           "30 steps, batch of 8, 4-step turbo, LoRA switch, compiled, FP8, "
                           "tiny decoder, peak memory (CUDA only)")  # fmt: skip
-    gpu.add_argument("--minutes", type=float, default=8.0, help="the check's time limit (default 8)")
+    gpu.add_argument(
+        "--minutes", type=float, default=8.0, help="the check's time limit (default 8)"
+    )
     gpu.add_argument("--out", help="also write the check's table as JSON to this file")
     p.set_defaults(handler=run)
 

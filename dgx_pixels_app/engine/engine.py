@@ -10,7 +10,6 @@ out-of-memory included) the engine and its loaded model stay usable.
 from __future__ import annotations
 
 import gc
-import math
 import random
 import threading
 import time
@@ -23,6 +22,7 @@ import numpy as np
 from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
 from dgx_pixels_app.core.generation import MAX_SEED, CancelToken, GenerationRequest, validate
 from dgx_pixels_app.engine.backend import GenerationResult, Progress
+from dgx_pixels_app.engine.calls import Call, keep_unmasked, rgba, seeded_generator
 from dgx_pixels_app.engine.loader import LoadedModel, check_model_path, load_model
 from dgx_pixels_app.engine.lora import LoraSet
 from dgx_pixels_app.engine.recipes import find_recipe, recipe_arguments, recipe_scheduler
@@ -74,12 +74,13 @@ class Engine:
             check_fp8(resolve_device(self.settings)[0])
         with self._lock:
             self._free()
+            # The provenance hash (7 s for a new 6.9 GB file, cached after) is read beside
+            # the load, not after it: hashing releases the GIL and warms the file cache.
+            hashing = _hash_beside(Path(path).expanduser().resolve())
             self.model = load_model(path, self.settings, config, kind)
-            from dgx_pixels_app.engine.hashes import sha256
-
             started = time.perf_counter()
-            self._model_sha256 = sha256(self.model.path.expanduser().resolve())  # cached per file
-            self.load_hash_seconds = time.perf_counter() - started
+            self._model_sha256 = hashing.result()
+            self.load_hash_seconds = time.perf_counter() - started  # the wait left
             self._scheduler_config = dict(self.model.pipe.scheduler.config)
             self.loras = LoraSet(self.model.pipe)
             return self.model
@@ -142,13 +143,9 @@ class Engine:
         mode = "inpaint" if mask is not None else "img2img" if init_image is not None else "txt2img"
         with self._lock:
             pipe = self._pipeline(mode)
-            _check_clip_skip(pipe, request.clip_skip)
-            recipe = find_recipe(request.recipe)
-            self._set_scheduler(pipe, request.scheduler, recipe)
-            if self.loras is not None:  # a distilled LoRA is fused while its recipe runs
-                self.loras.apply(request.loras, fuse=recipe is not None and self.fuse_distilled)
+            recipe = self._prepare(pipe, request)
             seed = request.seed if request.seed is not None else random.randint(0, MAX_SEED)
-            call = _Call(request, mode, count, init_image, mask)
+            call = Call(request, mode, count, init_image, mask)
             args = {**call.arguments(self.model.device, seed), **recipe_arguments(recipe)}
             done = [0]
             args["callback_on_step_end"] = _on_step(
@@ -157,14 +154,60 @@ class Engine:
             start = time.perf_counter()
             output = self._run(pipe, args, call, done)
             elapsed = time.perf_counter() - start
-            images = [_rgba(img) for img in output.images]
+            images = [rgba(img) for img in output.images]
             if mode == "inpaint":  # the artist's pixels outside the mask are kept exactly
-                _keep_unmasked(images, init_image, mask)
+                keep_unmasked(images, init_image, mask)
             rate = call.total / elapsed if elapsed > 0 else 0.0
             self.last_steps_per_second = rate * count or None
             return GenerationResult(images, self._provenance(call, images, seed), elapsed, rate)
 
-    def _run(self, pipe, args: dict, call: _Call, done: list[int]):
+    def generate_group(
+        self, requests: list[GenerationRequest], progress=None, cancel=None
+    ) -> list[GenerationResult]:
+        """Text-to-image requests that differ only in prompt, negative prompt and seed, in
+        one pipeline call (a batched UNet): one result per request, each image the one
+        its seed gives alone. See engine.batching for which requests group."""
+        from dgx_pixels_app.engine.batching import check_group
+
+        check_group(requests)
+        if len(requests) == 1:
+            return [self.generate(requests[0], progress=progress, cancel=cancel)]
+        if self.model is None:
+            raise ModelError("No model is loaded: load one first (Model ▸ Load Model…).")
+        with self._lock:
+            pipe = self._pipeline("txt2img")
+            recipe = self._prepare(pipe, requests[0])
+            seeds = [
+                r.seed if r.seed is not None else random.randint(0, MAX_SEED) for r in requests
+            ]
+            calls = [Call(r, "txt2img", 1, None, None) for r in requests]
+            args = {**calls[0].arguments(self.model.device, seeds[0]), **recipe_arguments(recipe)}
+            negatives = [r.negative_prompt for r in requests]
+            args.update(prompt=[r.prompt for r in requests],
+                        negative_prompt=negatives if any(negatives) else None,
+                        generator=[seeded_generator(self.model.device, s) for s in seeds])  # fmt: skip
+            done = [0]
+            args["callback_on_step_end"] = _on_step(calls[0].total, done, progress, cancel, 1)
+            start = time.perf_counter()
+            output = self._run(pipe, args, calls[0], done)
+            elapsed = time.perf_counter() - start
+            rate = calls[0].total / elapsed if elapsed > 0 else 0.0
+            self.last_steps_per_second = rate * len(requests) or None
+            images = [rgba(img) for img in output.images]
+            return [GenerationResult([im], self._provenance(c, [im], s), elapsed / len(images), rate)
+                    for im, c, s in zip(images, calls, seeds, strict=True)]  # fmt: skip
+
+    def _prepare(self, pipe, request: GenerationRequest):
+        """CLIP skip checked, the sampler (or the recipe's) and the LoRAs in place; the
+        recipe, if any."""
+        _check_clip_skip(pipe, request.clip_skip)
+        recipe = find_recipe(request.recipe)
+        self._set_scheduler(pipe, request.scheduler, recipe)
+        if self.loras is not None:  # a distilled LoRA is fused while its recipe runs
+            self.loras.apply(request.loras, fuse=recipe is not None and self.fuse_distilled)
+        return recipe
+
+    def _run(self, pipe, args: dict, call: Call, done: list[int]):
         """The pipeline call, with cancel and out-of-memory turned into the app's errors."""
         import torch
 
@@ -182,7 +225,7 @@ class Engine:
                 "images, a smaller size, or VAE tiling. The model is still loaded."
             ) from exc
 
-    def _provenance(self, call: _Call, images, seed: int) -> list[GenerationRequest]:
+    def _provenance(self, call: Call, images, seed: int) -> list[GenerationRequest]:
         """The exact request behind each image: its seed, the model by absolute path and
         hash, the mode and size it really ran at (the same whichever back end ran it)."""
         model = self.model.path.expanduser().resolve()
@@ -243,50 +286,23 @@ class Engine:
         pipe._dgx_scheduler = name
 
 
-class _Call:
-    """One request's pipeline arguments: the mode, strength and number of steps it runs."""
+def _hash_beside(path: Path):
+    """The model's SHA-256 on a thread of its own (a Future); a failed load leaves it to
+    finish alone (its result is cached for the next try)."""
+    from concurrent.futures import Future
 
-    def __init__(self, request: GenerationRequest, mode: str, count: int, init_image, mask):
-        self.request, self.mode, self.count = request, mode, count
-        self.init_image, self.mask = init_image, mask
-        default = 0.6 if mode == "img2img" else 0.99
-        self.strength = request.strength if request.strength is not None else default
-        self.total = request.steps if mode == "txt2img" else int(request.steps * self.strength)
+    from dgx_pixels_app.engine.hashes import sha256
 
-    def arguments(self, device, seed: int) -> dict:
-        import torch
+    future: Future = Future()
 
-        r = self.request
-        gen_device = "cpu" if device.type == "mps" else device
-        generators = [torch.Generator(gen_device).manual_seed((seed + i) % (MAX_SEED + 1))
-                      for i in range(self.count)]  # fmt: skip
-        args = {
-            "prompt": r.prompt, "negative_prompt": r.negative_prompt or None,
-            "num_inference_steps": r.steps, "guidance_scale": r.cfg,
-            "num_images_per_prompt": self.count, "generator": generators,
-            "callback_on_step_end_tensor_inputs": ["latents"], "output_type": "np",
-            "clip_skip": r.clip_skip or None,
-        }  # fmt: skip
-        if self.mode == "txt2img":
-            return {**args, "width": r.width, "height": r.height}
-        return {**args, **self._source()}
+    def work() -> None:
+        try:
+            future.set_result(sha256(path))
+        except BaseException as exc:  # reported to whoever waits for it
+            future.set_exception(exc)
 
-    def _source(self) -> dict:
-        from PIL import Image
-
-        image = _rgb(self.init_image)
-        if self.total < 1:
-            raise InvalidInputError(
-                f"{self.request.steps} steps at strength {self.strength:g} denoise nothing: use "
-                f"at least {math.ceil(1 / self.strength)} steps or a higher strength."
-            )
-        args = {"image": Image.fromarray(image), "strength": self.strength}
-        if self.mode == "inpaint":
-            if self.mask.shape != self.init_image.shape[:2]:
-                raise InvalidInputError("The inpaint mask must be the size of the image.")
-            mask = Image.fromarray(np.where(self.mask, 255, 0).astype(np.uint8), "L")
-            args.update(mask_image=mask, width=image.shape[1], height=image.shape[0])
-        return args
+    threading.Thread(target=work, name="model-hash", daemon=True).start()
+    return future
 
 
 def _on_step(total: int, done: list[int], progress, cancel, preview_every: int):
@@ -316,30 +332,3 @@ def _check_clip_skip(pipe, clip_skip: int) -> None:
         raise InvalidInputError(
             f"This model's text encoders have {layers} layers: CLIP skip at most {layers - 1}."
         )
-
-
-def _keep_unmasked(images: list[np.ndarray], init_image: np.ndarray, mask: np.ndarray) -> None:
-    """Outside the mask, the source's pixels exactly (not round-tripped through the VAE)."""
-    source = np.dstack([_rgb(init_image), np.full(mask.shape, 255, np.uint8)])
-    for image in images:
-        image[~mask] = source[~mask]
-
-
-def _rgb(image: np.ndarray) -> np.ndarray:
-    """RGBA → RGB over white (transparent areas give the model a plain background)."""
-    if image.ndim != 3 or image.shape[2] not in (3, 4):
-        raise InvalidInputError("The source image must be RGB or RGBA.")
-    h, w = image.shape[:2]
-    if h % 8 or w % 8 or h < 64 or w < 64:
-        raise InvalidInputError(
-            f"The source image must be at least 64×64 with sides that are multiples of 8, not {w}×{h}."
-        )
-    if image.shape[2] == 3:
-        return image
-    alpha = image[..., 3:4].astype(np.float32) / 255
-    return (image[..., :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
-
-
-def _rgba(image: np.ndarray) -> np.ndarray:
-    rgb = np.clip(np.nan_to_num(image) * 255 + 0.5, 0, 255).astype(np.uint8)
-    return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])

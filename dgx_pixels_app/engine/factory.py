@@ -34,7 +34,7 @@ def make_backend(
         from dgx_pixels_app.settings import load_settings, settings_path
 
         saved = load_settings()
-        settings = settings or EngineSettings.switched(saved.engine_switches, device=device)
+        settings = settings or EngineSettings.from_settings(saved, device=device)
         if spec is None:
             try:
                 check_spec(saved.backend)

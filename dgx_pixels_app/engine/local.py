@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError
@@ -23,6 +24,7 @@ from dgx_pixels_app.engine.backend import (
     TaskFailed,
     TaskProgress,
 )
+from dgx_pixels_app.engine.batching import batch_size, free_memory, groups
 from dgx_pixels_app.engine.engine import Engine
 from dgx_pixels_app.engine.settings import EngineSettings
 
@@ -62,6 +64,31 @@ def run_task(engine: Engine, task: Task, emit: Emit, cancel: CancelToken, previe
         emit(TaskDone(task.index, result, "local", peak_memory()))
 
 
+def run_group(engine: Engine, tasks: Sequence[Task], emit: Emit, cancel: CancelToken,
+              previews: bool) -> None:  # fmt: skip
+    """Tasks that differ only in prompt and seed as one batched call; one event each."""
+
+    def progress(p: Progress) -> None:
+        for i, task in enumerate(tasks):  # each task's preview is the first image's
+            emit(_progress(task.index, p if previews and i == 0 else replace(p, preview=None)))
+
+    try:
+        results = engine.generate_group([t.request for t in tasks], progress, cancel)
+    except CancelledError:
+        raise
+    except DgxPixelsError as exc:
+        for task in tasks:
+            emit(TaskFailed(task.index, str(exc)))
+    except Exception as exc:  # a bug or a library error: reported, the next tasks run
+        log.exception("batched generation failed")
+        for task in tasks:
+            emit(TaskFailed(task.index, f"Generation failed: {exc}. The model is still loaded."))
+    else:
+        peak = peak_memory()
+        for task, result in zip(tasks, results, strict=True):
+            emit(TaskDone(task.index, result, "local", peak))
+
+
 def _progress(index: int, p: Progress) -> TaskProgress:
     return TaskProgress(index, p.step, p.total, p.preview)
 
@@ -94,10 +121,21 @@ class LocalBackend(Backend):
     def run(
         self, tasks: Sequence[Task], emit: Emit, cancel: CancelToken, previews: bool = True
     ) -> None:
-        for task in tasks:
+        for group in groups(tasks, self._batch_size):
             if cancel.cancelled:
                 raise CancelledError("Cancelled.")
-            run_task(self.engine, task, emit, cancel, previews)
+            if len(group) == 1:
+                run_task(self.engine, group[0], emit, cancel, previews)
+            else:
+                run_group(self.engine, group, emit, cancel, previews)
+
+    def _batch_size(self, request) -> int:
+        engine = self.engine
+        if engine.model is None:
+            return 1
+        dtype_bytes = engine.model.dtype.itemsize
+        free = free_memory(engine.model.device)
+        return batch_size(request, engine.settings.max_batch, free, dtype_bytes)
 
     def configure(self, settings: EngineSettings) -> None:
         self.engine.settings = settings

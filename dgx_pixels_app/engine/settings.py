@@ -19,6 +19,7 @@ class EngineSettings:
     compile_unet: bool = False  # compile the UNet's repeated blocks (cached on disk)
     fp8_unet: bool = False  # the UNet's linear layers in FP8 (CUDA, compute capability 8.9+)
     allow_pickle: bool = False  # never on by default: pickle checkpoints can run code
+    max_batch: int = 8  # images per UNet call at most (engine.batching lowers it to fit)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -28,6 +29,12 @@ class EngineSettings:
         """Settings with the named on/off options on (unknown names are ignored: a
         settings file from another version)."""
         return cls(**values, **{name: True for name in names if name in SWITCHES})
+
+    @classmethod
+    def from_settings(cls, saved, **values) -> EngineSettings:
+        """The engine settings the app's settings file keeps (switches, batch cap)."""
+        cap = saved.max_batch if 1 <= saved.max_batch <= 64 else cls.max_batch
+        return cls.switched(saved.engine_switches, max_batch=cap, **values)
 
     def switches(self) -> list[str]:
         return [name for name in SWITCHES if getattr(self, name)]

@@ -16,7 +16,7 @@ from dgx_pixels_app.gui.job_client import JobClient
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.results_panel import ResultsPanel
-from dgx_pixels_app.jobs.job import AsFrames, ForAgent, ToResults
+from dgx_pixels_app.jobs.job import AsFrames, ForAgent, ToResults, WarmUp
 from dgx_pixels_app.jobs.placement import (
     add_layer_command,
     img2img_source,
@@ -74,6 +74,12 @@ class GenerationController(QObject):
     def on_job_finished(self, job, result) -> None:
         place = job.place
         if isinstance(place, ForAgent):  # an agent's images arrived one by one
+            return
+        if isinstance(place, WarmUp):
+            request = result.requests[0] if result.requests else None
+            size = f" for {request.width}×{request.height}" if request else ""
+            self.status(f"UNet compiled{size} in {result.seconds:.0f} s: the next images "
+                        "are faster (cached for the next start)", 10000)  # fmt: skip
             return
         if job.target is not None:  # a batch: its images arrived one by one
             self.status(f"Batch done: {len(result.items)} image(s), {len(result.failures)} "

@@ -38,7 +38,7 @@ def backend_for(settings) -> tuple[Backend, str]:
     from dgx_pixels_app.core.errors import DgxPixelsError
     from dgx_pixels_app.engine.factory import make_backend
 
-    engine = EngineSettings.switched(settings.engine_switches)
+    engine = EngineSettings.from_settings(settings)
     try:
         return make_backend(settings.backend, engine), ""
     except DgxPixelsError as exc:

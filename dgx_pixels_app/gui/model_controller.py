@@ -5,6 +5,7 @@ client (model state arrives as its events)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -18,6 +19,7 @@ from dgx_pixels_app.gui.job_client import JobClient
 from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.prompt_panel import PromptPanel
 from dgx_pixels_app.gui.prompts import Prompter
+from dgx_pixels_app.jobs.job import WarmUp
 
 
 class ModelController(QObject):
@@ -65,6 +67,18 @@ class ModelController(QObject):
         self.model_label.setText(f"{name} · loaded in {model.load_seconds:.1f} s · {model.device}")
         self.prompt.set_model_loaded(True, name)
         self.update_memory()
+        if "compile_unet" in self.settings.engine_switches:
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """With the compile switch on, one image at the Prompt panel's size right after
+        loading: it compiles on the jobs thread, so the artist's first image is fast."""
+        request = replace(self.prompt.request(), steps=1, loras=self.loras.loras())
+        if request.prompt.strip() == "":
+            request = replace(request, prompt="warm-up")
+        self.jobs.submit(request, self.prompt.count.value(), place=WarmUp())
+        self.status(f"Compiling the UNet for {request.width}×{request.height}… (once per "
+                    "model and size; cached for the next start)", 60000)  # fmt: skip
 
     def on_failed(self, message: str) -> None:
         loaded = self.jobs.model
@@ -83,7 +97,7 @@ class ModelController(QObject):
             settings.engine_switches = switches
 
         self.documents.update_settings(change)
-        self.jobs.configure(EngineSettings.switched(switches))
+        self.jobs.configure(EngineSettings.from_settings(self.settings))
         self.status("Applies when the next model is loaded", 5000)
 
     # -- finding models ------------------------------------------------------------------

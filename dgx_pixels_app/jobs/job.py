@@ -89,7 +89,14 @@ class ForAgent:
     into_document: bool = False
 
 
-Placement = ToResults | AsFrames | ForAgent
+@dataclass(frozen=True)
+class WarmUp:
+    """Nobody's images: a run that makes the next ones fast (compiling the UNet)."""
+
+    what: str = "compile"
+
+
+Placement = ToResults | AsFrames | ForAgent | WarmUp
 
 
 @dataclass

@@ -146,12 +146,12 @@ def test_declared_options_have_a_row_and_reach_the_request(window, qtbot):
     assert panel.request().clip_skip == 2
 
 
-def test_turbo_speed_from_the_panel_makes_the_engines_turbo_image(window, qtbot, tiny_model,
-                                                                  engine):  # fmt: skip
+def test_turbo_speed_from_the_panel_makes_the_engines_turbo_image(window, qtbot, tiny_model):
     """Speed ▸ turbo: steps, CFG and sampler are the recipe's (their fields say so, greyed),
     the job finds the Lightning LoRA in the LoRA folder, and the image is the engine's."""
     from PySide6.QtWidgets import QComboBox
 
+    from dgx_pixels_app.engine.engine import Engine
     from dgx_pixels_app.jobs.requests import Choices, build_request
     from dgx_pixels_app.settings import models_dir
 
@@ -170,9 +170,29 @@ def test_turbo_speed_from_the_panel_makes_the_engines_turbo_image(window, qtbot,
     qtbot.waitUntil(lambda: window.results_panel.list.count() == 1, timeout=60000)
     item = window.results_panel.items[0]
     assert (item.request.recipe, item.request.steps) == ("lightning-4step", 4)
+    engine = Engine()  # a fresh one: the same weights the app loaded
+    engine.load(tiny_model[0])
     expected = engine.generate(build_request(Choices(
         "a knight", kind=panel.kind.currentData(), style=panel.style.currentData(), seed=5,
         width=64, height=64, options={"speed": "turbo"}))).images[0]  # fmt: skip
     assert np.array_equal(item.image, expected)
     speed.setCurrentText("quality")
     assert panel.steps.isEnabled()
+
+
+def test_with_compile_on_loading_warms_up_on_the_jobs_thread(window, qtbot, tiny_model,
+                                                            monkeypatch):  # fmt: skip
+    """Compile switched on: right after the load a one-step image at the panel's size
+    runs (nothing reaches Results) and the status bar says what it did."""
+    from dgx_pixels_app.engine import speedups
+
+    compiled = []
+    monkeypatch.setattr(speedups, "compile_unet", lambda unet: compiled.append(unet))
+    window.models.toggle_engine(True, "compile_unet")
+    messages = []
+    window.statusBar().messageChanged.connect(messages.append)
+    small(window, size=128, count=1)
+    load(window, qtbot, tiny_model)
+    qtbot.waitUntil(lambda: any("UNet compiled for 128×128" in m for m in messages), timeout=60000)
+    assert any("Compiling the UNet for 128×128" in m for m in messages)
+    assert compiled and window.results_panel.list.count() == 0

@@ -29,6 +29,16 @@ def lightning(tiny_model, isolated_home):
     return path
 
 
+@pytest.fixture
+def fresh_engine(tiny_model):
+    """An engine with the model as loaded (the session's has had LoRAs fused in and out)."""
+    from dgx_pixels_app.engine.engine import Engine
+
+    engine = Engine()
+    engine.load(tiny_model[0])
+    return engine
+
+
 def _expected(engine, lightning, seed=5):
     request = build_request(Choices("a frog", seed=seed, width=64, height=64,
                                     options={"speed": "turbo"}))  # fmt: skip
@@ -37,14 +47,15 @@ def _expected(engine, lightning, seed=5):
     return engine.generate(request).images[0]
 
 
-def test_the_cli_runs_turbo_and_makes_the_engines_image(tmp_path, tiny_model, lightning, engine):
+def test_the_cli_runs_turbo_and_makes_the_engines_image(tmp_path, tiny_model, lightning,
+                                                        fresh_engine):  # fmt: skip
     out = tmp_path / "frog.png"
     assert main(["generate", "a frog", "--model", str(tiny_model[0]), *FAST, "--raw",
                  "--speed", "turbo", "-o", str(out)]) == 0  # fmt: skip
     meta = json.loads(png_text(out)["dgx-pixels"])
     assert (meta["recipe"], meta["steps"], meta["speed"]) == ("lightning-4step", 4, "turbo")
     assert "Sampler: lightning-4step" in png_text(out)["parameters"]
-    assert np.array_equal(read_rgba(out), _expected(engine, lightning))
+    assert np.array_equal(read_rgba(out), _expected(fresh_engine, lightning))
 
 
 def test_turbo_without_a_distilled_lora_is_one_line_naming_what_to_get(
@@ -68,7 +79,7 @@ def test_batch_items_choose_their_speed(tmp_path, tiny_model, lightning):
     assert runs == [("lightning-4step", 4), ("", 2)]
 
 
-def test_an_agent_asks_for_turbo_and_gets_the_same_request(tmp_path, tiny_model, lightning, engine):
+def test_an_agent_asks_for_turbo_and_gets_the_same_request(tmp_path, tiny_model, lightning):
     from dgx_pixels_app.engine.local import LocalBackend
     from dgx_pixels_app.jobs.queue import JobQueue
     from dgx_pixels_app.mcp.confine import Roots
