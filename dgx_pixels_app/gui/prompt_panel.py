@@ -27,7 +27,7 @@ from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.generation import SCHEDULERS, GenerationRequest
 from dgx_pixels_app.gui.image_view import ImageView
 from dgx_pixels_app.jobs.requests import Choices, build_request, declared, kind_settings
-from dgx_pixels_app.resources import generation_defaults, model_sizes, prompt_presets
+from dgx_pixels_app.resources import generation_defaults, model_sizes, prompt_presets, speed_data
 
 
 class PromptPanel(QWidget):
@@ -146,11 +146,17 @@ class PromptPanel(QWidget):
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.lock_seed)
         form = QFormLayout()
+        self.option_fields = option_fields()
+        self._own_values: tuple | None = None  # steps and CFG while a recipe sets them
         form.addRow("Kind", self.kind)
         form.addRow("Style", self.style)
         form.addRow("Prompt", self.prompt)
         form.addRow("Negative", self.negative)
         form.addRow("Size", self.size)
+        speed = self.option_fields.get("speed")
+        if speed:  # above the fields it governs: steps, CFG, sampler
+            form.addRow(speed[0].get("label", "Speed"), speed[1])
+            speed[1].currentTextChanged.connect(self._speed_changed)
         form.addRow("Steps", self.steps)
         form.addRow("CFG", self.cfg)
         form.addRow("Sampler", self.scheduler)
@@ -158,19 +164,28 @@ class PromptPanel(QWidget):
         form.addRow("Count", self.count)
         form.addRow("Strength", self.strength)
         form.addRow("Seamless", self.seamless)
-        self.option_fields = option_fields()
-        for option, field in self.option_fields.values():
-            form.addRow(option.get("label", option["name"]), field)
-        if "speed" in self.option_fields:
-            self.option_fields["speed"][1].currentTextChanged.connect(self._speed_changed)
+        for name, (option, field) in self.option_fields.items():
+            if name != "speed":
+                form.addRow(option.get("label", name), field)
         return form
 
     def _speed_changed(self, speed: str) -> None:
-        """A fast speed's recipe sets steps, CFG and sampler: their fields say so."""
-        recipe = speed != "quality"
-        tip = "Set by the distilled LoRA's recipe at this speed" if recipe else ""
+        """A fast speed's recipe sets steps, CFG and sampler: their fields show its
+        (greyed); back at quality they are the person's again."""
+        recipe = _first_recipe(speed)
+        if recipe is not None and self._own_values is None:
+            self._own_values = (self.steps.value(), self.cfg.value())
+        if recipe is not None:
+            self.steps.setValue(recipe.steps)
+            self.cfg.setValue(recipe.cfg)
+        elif self._own_values is not None:
+            self.steps.setValue(self._own_values[0])
+            self.cfg.setValue(self._own_values[1])
+            self._own_values = None
+        tip = (f"Set by the distilled LoRA's recipe (e.g. {recipe.name}: {recipe.steps} steps, "
+               f"CFG {recipe.cfg:g})") if recipe else ""  # fmt: skip
         for field in (self.steps, self.cfg, self.scheduler):
-            field.setEnabled(not recipe)
+            field.setEnabled(recipe is None)
             field.setToolTip(tip)
 
     def _apply_kind(self) -> None:
@@ -180,8 +195,11 @@ class PromptPanel(QWidget):
             index = self.size.findData(f"{settings['width']}x{settings['height']}")
             if index >= 0:
                 self.size.setCurrentIndex(index)
-            self.steps.setValue(int(settings["steps"]))
-            self.cfg.setValue(float(settings["cfg"]))
+            if self._own_values is not None:  # a recipe shows its own; these come back later
+                self._own_values = (int(settings["steps"]), float(settings["cfg"]))
+            else:
+                self.steps.setValue(int(settings["steps"]))
+                self.cfg.setValue(float(settings["cfg"]))
             self.scheduler.setCurrentText(settings["scheduler"])
         if hasattr(self, "seamless"):
             self.seamless.setCurrentIndex(
@@ -245,6 +263,16 @@ class PromptPanel(QWidget):
     def _emit(self, signal) -> None:
         if self.generate.isEnabled():
             signal.emit(self.request(), self.count.value())
+
+
+def _first_recipe(speed: str):
+    """The recipe a speed prefers first (what its fields show), None for quality."""
+    try:
+        data = speed_data()
+    except DgxPixelsError:
+        return None
+    ids = data.prefer.get(speed) or ()
+    return data.recipes[ids[0]] if ids else None
 
 
 def option_fields() -> dict[str, tuple[dict, QWidget]]:

@@ -166,6 +166,7 @@ def test_turbo_speed_from_the_panel_makes_the_engines_turbo_image(window, qtbot,
     speed = panel.findChild(QComboBox, "option_speed")
     speed.setCurrentText("turbo")
     assert not panel.steps.isEnabled() and "recipe" in panel.cfg.toolTip()
+    assert (panel.steps.value(), panel.cfg.value()) == (4, 0.0)  # what will run
     qtbot.mouseClick(panel.generate, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.results_panel.list.count() == 1, timeout=60000)
     item = window.results_panel.items[0]
@@ -177,7 +178,7 @@ def test_turbo_speed_from_the_panel_makes_the_engines_turbo_image(window, qtbot,
         width=64, height=64, options={"speed": "turbo"}))).images[0]  # fmt: skip
     assert np.array_equal(item.image, expected)
     speed.setCurrentText("quality")
-    assert panel.steps.isEnabled()
+    assert panel.steps.isEnabled() and panel.steps.value() == 3  # the person's again
 
 
 def test_with_compile_on_loading_warms_up_on_the_jobs_thread(window, qtbot, tiny_model,
