@@ -75,7 +75,7 @@ def recipes_rows(engine, lora_folder: Path, size: int) -> list[tuple]:
         extra = recipe_arguments(recipe)
         bare = timed(lambda r=recipe, e=extra: bare_call(pipe, size, r.steps, r.cfg, **e))
         pipe.unfuse_lora()
-        pipe.unload_lora_weights()
+        pipe.delete_adapters("bench")  # only its own: the engine's adapters stay
         pipe.scheduler = original
         pipe._dgx_scheduler = None
         rows.append((f"{recipe.name} (CFG {recipe.cfg:g})", recipe.steps, ours, bare))

@@ -144,6 +144,7 @@ class Engine:
         with self._lock:
             pipe = self._pipeline(mode)
             recipe = self._prepare(pipe, request)
+            request = _as_recipe(request, recipe)
             seed = request.seed if request.seed is not None else random.randint(0, MAX_SEED)
             call = Call(request, mode, count, init_image, mask)
             args = {**call.arguments(self.model.device, seed), **recipe_arguments(recipe)}
@@ -162,7 +163,7 @@ class Engine:
             return GenerationResult(images, self._provenance(call, images, seed), elapsed, rate)
 
     def generate_group(
-        self, requests: list[GenerationRequest], progress=None, cancel=None
+        self, requests: list[GenerationRequest], progress=None, cancel=None, preview_every=1
     ) -> list[GenerationResult]:
         """Text-to-image requests that differ only in prompt, negative prompt and seed, in
         one pipeline call (a batched UNet): one result per request, each image the one
@@ -170,13 +171,17 @@ class Engine:
         from dgx_pixels_app.engine.batching import check_group
 
         check_group(requests)
+        for request in requests:
+            validate(request)
         if len(requests) == 1:
-            return [self.generate(requests[0], progress=progress, cancel=cancel)]
+            return [self.generate(requests[0], progress=progress, cancel=cancel,
+                                  preview_every=preview_every)]  # fmt: skip
         if self.model is None:
             raise ModelError("No model is loaded: load one first (Model ▸ Load Model…).")
         with self._lock:
             pipe = self._pipeline("txt2img")
             recipe = self._prepare(pipe, requests[0])
+            requests = [_as_recipe(r, recipe) for r in requests]
             seeds = [
                 r.seed if r.seed is not None else random.randint(0, MAX_SEED) for r in requests
             ]
@@ -187,7 +192,8 @@ class Engine:
                         negative_prompt=negatives if any(negatives) else None,
                         generator=[seeded_generator(self.model.device, s) for s in seeds])  # fmt: skip
             done = [0]
-            args["callback_on_step_end"] = _on_step(calls[0].total, done, progress, cancel, 1)
+            args["callback_on_step_end"] = _on_step(calls[0].total, done, progress, cancel,
+                                                    preview_every)  # fmt: skip
             start = time.perf_counter()
             output = self._run(pipe, args, calls[0], done)
             elapsed = time.perf_counter() - start
@@ -203,8 +209,10 @@ class Engine:
         _check_clip_skip(pipe, request.clip_skip)
         recipe = find_recipe(request.recipe)
         self._set_scheduler(pipe, request.scheduler, recipe)
-        if self.loras is not None:  # a distilled LoRA is fused while its recipe runs
-            self.loras.apply(request.loras, fuse=recipe is not None and self.fuse_distilled)
+        if self.loras is not None:  # a distilled LoRA is fused while its recipe runs (PEFT
+            # cannot merge into torchao's FP8 weights: there it runs as an adapter)
+            fuse = recipe is not None and self.fuse_distilled and not self.settings.fp8_unet
+            self.loras.apply(request.loras, fuse=fuse)
         return recipe
 
     def _run(self, pipe, args: dict, call: Call, done: list[int]):
@@ -303,6 +311,14 @@ def _hash_beside(path: Path):
 
     threading.Thread(target=work, name="model-hash", daemon=True).start()
     return future
+
+
+def _as_recipe(request: GenerationRequest, recipe) -> GenerationRequest:
+    """A recipe runs its own steps and CFG whatever the request says (a hand-edited or
+    older request), and the provenance says what ran."""
+    if recipe is None:
+        return request
+    return replace(request, steps=recipe.steps, cfg=recipe.cfg)
 
 
 def _on_step(total: int, done: list[int], progress, cancel, preview_every: int):

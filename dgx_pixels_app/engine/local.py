@@ -73,16 +73,16 @@ def run_group(engine: Engine, tasks: Sequence[Task], emit: Emit, cancel: CancelT
             emit(_progress(task.index, p if previews and i == 0 else replace(p, preview=None)))
 
     try:
-        results = engine.generate_group([t.request for t in tasks], progress, cancel)
+        results = engine.generate_group([t.request for t in tasks], progress, cancel,
+                                        preview_every=1 if previews else 0)  # fmt: skip
     except CancelledError:
         raise
-    except DgxPixelsError as exc:
+    except Exception as exc:  # out of memory, one bad item, a bug: each on its own instead
+        log.warning("a batch of %d failed (%s): running its images one at a time", len(tasks), exc)
         for task in tasks:
-            emit(TaskFailed(task.index, str(exc)))
-    except Exception as exc:  # a bug or a library error: reported, the next tasks run
-        log.exception("batched generation failed")
-        for task in tasks:
-            emit(TaskFailed(task.index, f"Generation failed: {exc}. The model is still loaded."))
+            if cancel.cancelled:
+                raise CancelledError("Cancelled.") from None
+            run_task(engine, task, emit, cancel, previews)
     else:
         peak = peak_memory()
         for task, result in zip(tasks, results, strict=True):

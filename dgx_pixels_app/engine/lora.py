@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from dgx_pixels_app.core.errors import ModelError, first_line
 from dgx_pixels_app.core.generation import LoraRef
+from dgx_pixels_app.engine.fusing import Fusion
 from dgx_pixels_app.engine.safety import refuse_pickle, safetensors_header
 
 
@@ -24,14 +24,12 @@ def adapter_name(path: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", path.stem)[:48] or "lora"
 
 
-_COMPONENTS = ["unet", "text_encoder", "text_encoder_2"]
-
-
 class LoraSet:
     def __init__(self, pipe) -> None:
         self.pipe = pipe
         self.loaded: dict[str, LoadedLora] = {}  # resolved path -> adapter
         self.fused: tuple | None = None  # ((adapter, weight), ...) merged into the weights
+        self.fusion = Fusion(pipe)
 
     def ensure(self, path: str | Path) -> str:
         """Load the LoRA file once; later uses only change weights."""
@@ -86,16 +84,14 @@ class LoraSet:
             self.pipe.set_adapters(names, adapter_weights=weights)
             self.pipe.enable_lora()
             if fuse:
-                self.pipe.fuse_lora(components=_COMPONENTS, lora_scale=1.0, adapter_names=names)
+                self.fusion.fuse(names)
                 self.fused = wanted
         elif self.loaded:
             self.pipe.disable_lora()
 
     def unfuse(self) -> None:
         if self.fused is not None:
-            with warnings.catch_warnings():  # "Already unmerged" from encoders it never touched
-                warnings.simplefilter("ignore", UserWarning)
-                self.pipe.unfuse_lora(components=_COMPONENTS)
+            self.fusion.unfuse()
             self.fused = None
 
     def remove(self, path: str | Path) -> None:

@@ -93,3 +93,20 @@ def test_the_local_back_end_runs_a_batch_in_one_call_and_reports_each_task(engin
         assert calls == []  # one task at a time: the plain path
     finally:
         engine.settings.max_batch = 8
+
+
+def test_a_batch_that_fails_runs_its_images_one_at_a_time(engine, monkeypatch):
+    """Out of memory (or one bad item) in a batched call: every image is made alone, so
+    only an item that fails alone fails."""
+    from dgx_pixels_app.engine.local import LocalBackend
+
+    def too_big(*_args, **_kwargs):
+        raise RuntimeError("CUDA out of memory")
+
+    monkeypatch.setattr(engine, "generate_group", too_big)
+    events = []
+    tasks = [Task(i, _request(p, 80 + i)) for i, p in enumerate(PROMPTS[:3])]
+    LocalBackend(engine).run(tasks, events.append, CancelToken())
+    done = [e for e in events if isinstance(e, TaskDone)]
+    assert [e.index for e in done] == [0, 1, 2]
+    assert done[1].result.requests[0].seed == 81

@@ -4,6 +4,8 @@ seed, and FP8 and compilation behave on a machine without FP8."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -29,13 +31,16 @@ def distilled(tiny_model, tmp_path):
     return path
 
 
-def _timesteps_seen(engine, request) -> list[int]:
+def _timesteps_seen(engine, request, etas=None) -> list[int]:
     seen = []
     engine.generate(request, progress=None)  # warm the scheduler
     original = engine.model.pipe.scheduler.step
 
+    @functools.wraps(original)  # the pipeline passes eta only to a step() that takes it
     def spy(model_output, timestep, *args, **kwargs):
         seen.append(int(timestep))
+        if etas is not None:
+            etas.append(kwargs.get("eta"))
         return original(model_output, timestep, *args, **kwargs)
 
     engine.model.pipe.scheduler.step = spy
@@ -80,6 +85,80 @@ def test_lightning_4_steps_are_trailing_euler(engine, distilled):
     engine.loras.apply([])
 
 
+@pytest.mark.parametrize(
+    ("rid", "timesteps", "eta"),
+    [("dmd2-4step", [999, 749, 499, 249], None),  # DMD2's card: fixed timesteps, LCM
+     ("hyper-4step", [999, 749, 499, 249], 0.0),  # Hyper-SD's card: trailing DDIM
+     ("tcd-4step", [999, 759, 499, 259], 0.3)],  # TCD's card: eta (gamma) 0.3 reaches step()
+)  # fmt: skip
+def test_recipes_match_their_cards_numbers_and_eta_reaches_the_scheduler(
+    engine, distilled, rid, timesteps, eta
+):
+    recipe = RECIPES[rid]
+    etas: list = []
+    request = _request(recipe=rid, steps=recipe.steps, cfg=recipe.cfg,
+                       loras=[LoraRef(str(distilled), recipe.lora_weight)])  # fmt: skip
+    assert _timesteps_seen(engine, request, etas) == timesteps
+    if eta is not None:
+        assert etas == [eta] * len(timesteps)
+    engine.loras.apply([])
+
+
+def test_a_recipe_runs_its_own_steps_and_cfg_whatever_the_request_says(engine, distilled):
+    """A hand-edited or older request (steps 8 with DMD2's 4 fixed timesteps, CFG on)."""
+    request = _request(recipe="dmd2-4step", steps=8, cfg=7.0, loras=[LoraRef(str(distilled))])
+    progress = []
+    result = engine.generate(request, progress=progress.append)
+    assert [(p.step, p.total) for p in progress] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert (result.requests[0].steps, result.requests[0].cfg) == (4, 0.0)
+    engine.loras.apply([])
+
+
+def test_in_bf16_taking_a_fused_lora_out_gives_back_the_exact_weights(tiny_model, distilled):
+    """PEFT's unmerge subtracts, which in bf16 leaves weights a rounding step off: the
+    weights the merge touches are kept and copied back (bit for bit)."""
+    from dgx_pixels_app.engine.engine import Engine
+    from dgx_pixels_app.engine.settings import EngineSettings
+
+    engine = Engine(EngineSettings(device="cpu", dtype="bf16"))
+    engine.load(tiny_model[0])
+    unet = engine.model.pipe.unet
+    before = {k: v.clone() for k, v in unet.state_dict().items()}
+    request = _request(recipe="lightning-4step", loras=[LoraRef(str(distilled))])
+    engine.generate(request)
+    assert engine.loras.fused is not None
+
+    def base_weights():  # a LoRA layer keeps the model's own weight as base_layer.weight
+        return {k.replace(".base_layer", ""): v for k, v in unet.state_dict().items()
+                if "lora_" not in k}  # fmt: skip
+
+    merged = base_weights()
+    assert any(not torch.equal(merged[k], before[k]) for k in before), "nothing was merged"
+    engine.generate(_request())  # quality: the merge comes out
+    after = base_weights()
+    assert all(torch.equal(after[k], before[k]) for k in before)
+
+
+def test_a_merge_that_fails_half_way_leaves_the_model_as_it_was(engine, distilled, monkeypatch):
+    unet = engine.model.pipe.unet
+    engine.loras.apply([])
+    before = {k: v.clone() for k, v in unet.state_dict().items() if "lora_" not in k}
+    original = engine.model.pipe.fuse_lora
+
+    def half(*args, **kwargs):
+        original(*args, **kwargs)  # merged, then a failure (as torchao layers raise)
+        raise ValueError("cannot merge into this layer")
+
+    monkeypatch.setattr(engine.model.pipe, "fuse_lora", half)
+    with pytest.raises(ModelError, match="Could not merge the LoRAs"):
+        engine.generate(_request(recipe="lightning-4step", loras=[LoraRef(str(distilled))]))
+    monkeypatch.undo()
+    assert engine.loras.fused is None
+    after = unet.state_dict()
+    assert max(float((after[k] - before[k]).abs().max()) for k in before) < 1e-6
+    engine.loras.apply([])
+
+
 def test_a_fused_recipe_lora_equals_the_adapter_and_unfuses_to_the_exact_weights(
     engine, distilled, tiny_model
 ):
@@ -114,9 +193,9 @@ def test_an_unknown_recipe_is_refused_by_name(engine):
         engine.generate(_request(recipe="warp-1step"))
 
 
-def test_a_batch_equals_the_same_seeds_one_at_a_time(engine):
-    """The image for seed S is the same made alone or in a batch (CPU: at most 1 of 255
-    on any channel; GPU kernels for other batch sizes may differ by a few levels)."""
+def test_several_images_of_one_prompt_equal_the_same_seeds_one_at_a_time(engine):
+    """Count N (num_images_per_prompt): the image for seed S is the same made alone or
+    with others (CPU: at most 1 of 255; different prompts: test_batching.py)."""
     batch = engine.generate(_request(seed=100), count=3).images
     alone = [engine.generate(_request(seed=100 + i)).images[0] for i in range(3)]
     for one, other in zip(batch, alone, strict=True):
