@@ -100,23 +100,20 @@ def _recipe(rid: str, raw) -> Recipe:
 
 
 def pick(data: SpeedData, speed: str, loras: list) -> tuple[Recipe, Path] | None:
-    """The best recipe for ``speed`` among the LoRA files ``loras`` (paths): the
-    preset's preference order, a published file name before a renamed one. None for
-    *quality*. Raises InvalidInputError saying which LoRA to get when none fits."""
+    """The best recipe for ``speed`` among the LoRA files ``loras`` (paths): the first
+    in the preset's order that has a file, its published name before a renamed copy.
+    None for *quality*. Raises InvalidInputError saying which LoRA to get when none fits."""
     if speed not in SPEEDS:
         raise InvalidInputError(f"Speed must be one of {', '.join(SPEEDS)}, not '{speed}'.")
     if speed == "quality":
         return None
-    best = None
-    for rank, rid in enumerate(data.prefer[speed]):
+    for rid in data.prefer[speed]:  # the preset's order first (Lightning before DMD2)
         recipe = data.recipes[rid]
-        for path in loras:
-            score = (recipe.matches(path), -rank)
-            if score[0] and (best is None or score > best[0]):
-                best = (score, recipe, Path(path))
-    if best is None:
-        raise InvalidInputError(missing_lora_message(data, speed))
-    return best[1], best[2]
+        scored = [(recipe.matches(path), Path(path)) for path in loras]
+        best = max((s for s in scored if s[0]), default=None, key=lambda s: s[0])
+        if best is not None:  # its published name before a renamed copy
+            return recipe, best[1]
+    raise InvalidInputError(missing_lora_message(data, speed))
 
 
 def missing_lora_message(data: SpeedData, speed: str) -> str:

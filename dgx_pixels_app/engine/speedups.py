@@ -25,12 +25,15 @@ def compile_cache_dir() -> Path:
 
 def compile_unet(unet) -> Path:
     """Compile ``unet``'s repeated blocks in place; returns the cache folder used."""
-    cache = compile_cache_dir()
+    from dgx_pixels_app import USER_COMPILE_CACHE
+
+    # Inductor reads these when it compiles: FX graphs and Triton kernels go here. A folder
+    # the person chose before starting the app is kept (torch itself sets the variable to
+    # its /tmp default on first use, so only the value at start-up says what they chose).
+    cache = Path(USER_COMPILE_CACHE) if USER_COMPILE_CACHE else compile_cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
-    # Inductor reads these when it compiles: FX graphs and Triton kernels go here. (torch
-    # sets the first to its /tmp default on first use, so a default would never win.)
     os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(cache)
-    os.environ["TRITON_CACHE_DIR"] = str(cache / "triton")
+    os.environ.setdefault("TRITON_CACHE_DIR", str(cache / "triton"))
     import torch._inductor.config as inductor
 
     inductor.fx_graph_cache = True

@@ -71,6 +71,14 @@ class GenerationController(QObject):
         self.jobs.submit(sized, count, init_image=image, mask=mask,
                          place=ToResults(session.selection))  # fmt: skip
 
+    def on_job_failed(self, job, message: str) -> None:
+        """A failed job's message in a dialog; a warm-up's in the status bar (nobody
+        asked for its images)."""
+        if isinstance(job.place, WarmUp):
+            self.status(f"The compile warm-up did not run: {message}", 10000)
+        else:
+            self.show_error(message)
+
     def on_job_finished(self, job, result) -> None:
         place = job.place
         if isinstance(place, ForAgent):  # an agent's images arrived one by one

@@ -35,6 +35,7 @@ class ModelController(QObject):
         self.status, self.show_error, self.add_result_layer = status, show_error, add_result_layer
         self.window = parent  # the parent of the dialogs this opens
         self.discovered: list = []
+        self._warm_up_after_load = False
         self.train_dialog = None
         self._before_training: str | None = None
 
@@ -49,6 +50,7 @@ class ModelController(QObject):
 
     def load_model(self, path: str) -> None:
         self.model_label.setText(f"Loading {Path(path).name}…")
+        self._warm_up_after_load = True  # this load's, not a batch's or an agent's
         self.jobs.load_model(path)
 
     def unload_model(self) -> None:
@@ -67,16 +69,17 @@ class ModelController(QObject):
         self.model_label.setText(f"{name} · loaded in {model.load_seconds:.1f} s · {model.device}")
         self.prompt.set_model_loaded(True, name)
         self.update_memory()
-        if "compile_unet" in self.settings.engine_switches:
+        if self._warm_up_after_load and "compile_unet" in self.settings.engine_switches:
             self.warm_up()
+        self._warm_up_after_load = False
 
     def warm_up(self) -> None:
         """With the compile switch on, one image at the Prompt panel's size right after
         loading: it compiles on the jobs thread, so the artist's first image is fast."""
-        request = replace(self.prompt.request(), steps=1, loras=self.loras.loras())
+        request = replace(self.prompt.request(draw_seed=False), steps=1, loras=self.loras.loras())
         if request.prompt.strip() == "":
             request = replace(request, prompt="warm-up")
-        self.jobs.submit(request, self.prompt.count.value(), place=WarmUp())
+        self.jobs.submit(request, 1, place=WarmUp())
         self.status(f"Compiling the UNet for {request.width}×{request.height}… (once per "
                     "model and size; cached for the next start)", 60000)  # fmt: skip
 

@@ -242,9 +242,10 @@ class PromptPanel(QWidget):
             self.preview.show()
             self.preview.set_image(_rgba(preview))
 
-    def request(self) -> GenerationRequest:
-        """The builder's request for what the fields say (checked later, by the job)."""
-        if not self.lock_seed.isChecked():
+    def request(self, draw_seed: bool = True) -> GenerationRequest:
+        """The builder's request for what the fields say (checked later, by the job);
+        unlocked, a new seed is drawn into the Seed field first (``draw_seed``)."""
+        if draw_seed and not self.lock_seed.isChecked():
             self.seed.setValue(random.randint(0, 2**31 - 1))
         width, height = (int(v) for v in self.size.currentData().split("x"))
         choices = Choices(

@@ -85,7 +85,7 @@ def connect_signals(w) -> None:
     )
     w.jobs.jobFinished.connect(w.generation.on_job_finished)
     w.jobs.jobCancelled.connect(lambda _job, text: w.statusBar().showMessage(text, 5000))
-    w.jobs.jobFailed.connect(lambda _job, text: w.show_error(text))
+    w.jobs.jobFailed.connect(w.generation.on_job_failed)
     w.jobs.imageReady.connect(w.batches.on_image_ready)
     w.jobs.imageFailed.connect(w.batches.on_image_failed)
     w.jobs.jobMetrics.connect(w.batches.on_metrics)

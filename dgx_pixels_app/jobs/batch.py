@@ -42,6 +42,7 @@ from dgx_pixels_app.jobs.requests import (
     check_options,
     declared,
     kind_settings,
+    speed_loras,
 )
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
 
@@ -115,6 +116,7 @@ def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
     taken = {p.stem for p in options.output.glob("*.png")} if options.output.is_dir() else set()
     taken.add(Path(CONTACT_SHEET).stem)
     entries: list[dict] = []
+    found = speed_loras(options.options, *(item.options for item in items))
     for item in items:
         count = item.count or options.count
         if item.name:  # a name someone gave: one that looks like a path is refused
@@ -128,7 +130,7 @@ def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
                 model=options.model, loras=list(options.loras), seed=seed % (MAX_SEED + 1),
                 steps=options.steps, cfg=options.cfg, resolution=options.resolution,
                 scheduler=options.scheduler, where=item.at,
-                options={**options.options, **item.options},
+                options={**options.options, **item.options}, speed_loras=found,
             ))  # fmt: skip
             entries.append(
                 {

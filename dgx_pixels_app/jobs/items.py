@@ -132,8 +132,8 @@ def _option_value(value, kind: str, key: str, at: str):
     """A declared option's value from JSON (as is) or CSV text (parsed by its type)."""
     if not isinstance(value, str):
         return value
-    if kind == "choice":
-        return value.strip()
+    if kind == "choice":  # as a spreadsheet writes it: "Turbo" is turbo
+        return value.strip().lower()
     text = value.strip().lower()
     try:
         if kind == "bool":

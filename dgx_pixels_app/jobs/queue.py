@@ -43,7 +43,7 @@ from dgx_pixels_app.jobs.job import (
 )
 from dgx_pixels_app.jobs.metrics import JobMetrics, MetricsLog
 from dgx_pixels_app.jobs.post import apply_post
-from dgx_pixels_app.jobs.requests import resolve_speed
+from dgx_pixels_app.jobs.requests import resolve_speeds
 
 log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
@@ -215,7 +215,8 @@ class JobQueue:
             job.target.begin(job, self.backend.model)
             run.target_begun = True
         if job.tasks:
-            tasks = [replace(t, request=resolve_speed(t.request)) for t in job.tasks]
+            requests = resolve_speeds([t.request for t in job.tasks])
+            tasks = [replace(t, request=r) for t, r in zip(job.tasks, requests, strict=True)]
             self.backend.run(tasks, lambda e: self._on_task(run, e), job.token,
                              previews=job.previews)  # fmt: skip
         if job.target is not None:

@@ -106,12 +106,20 @@ def with_speed(request: GenerationRequest, loras: list, found: list | None) -> G
     return replace(request, recipe=recipe.id, steps=recipe.steps, cfg=recipe.cfg, loras=loras)
 
 
-def resolve_speed(request: GenerationRequest) -> GenerationRequest:
-    """A request asking for a fast speed whose recipe is not chosen yet, with it chosen
-    (its LoRAs and the LoRA folders searched); any other request as it is."""
-    if request.speed == "quality" or request.recipe:
-        return request
-    return with_speed(request, request.loras, None)
+def speed_loras(*option_sets: dict) -> list | None:
+    """The LoRA files in the LoRA folders if any of these options asks for a fast speed
+    (looked for once for a whole batch or job, not per image), else None."""
+    if all(o.get("speed", "quality") in (None, "quality") for o in option_sets):
+        return None
+    return [f.path for f in find_loras()]
+
+
+def resolve_speeds(requests: list[GenerationRequest]) -> list[GenerationRequest]:
+    """Requests asking for a fast speed whose recipe is not chosen yet, with it chosen
+    (their LoRAs and the LoRA folders, searched once); the others as they are."""
+    waiting = [r for r in requests if r.speed != "quality" and not r.recipe]
+    found = [f.path for f in find_loras()] if waiting else None
+    return [with_speed(r, r.loras, found) if r in waiting else r for r in requests]
 
 
 def declared() -> dict[str, dict]:

@@ -33,7 +33,7 @@ from dgx_pixels_app.jobs.batch import check_output
 from dgx_pixels_app.jobs.items import slug
 from dgx_pixels_app.jobs.job import ImageResult, Job
 from dgx_pixels_app.jobs.manifest import NAME, Manifest
-from dgx_pixels_app.jobs.requests import Choices, build_request, kind_settings
+from dgx_pixels_app.jobs.requests import Choices, build_request, kind_settings, speed_loras
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 from dgx_pixels_app.pixelize.seam import seam_score
 
@@ -110,12 +110,13 @@ def prepare_tileset(options: TilesetOptions) -> Job:
     base = options.seed if options.seed is not None else random.randint(0, MAX_SEED)
     tasks, entries = [], []
     name = options.stem()
+    found = speed_loras(options.options)
     for i in range(options.variations):
         request = build_request(Choices(
             options.prompt, kind="tile", style=options.style, model=options.model,
             loras=list(options.loras), seed=(base + i) % (MAX_SEED + 1), steps=options.steps,
             cfg=options.cfg, resolution=side, scheduler=options.scheduler,
-            seamless=options.seamless, options=options.options,
+            seamless=options.seamless, options=options.options, speed_loras=found,
         ))  # fmt: skip
         tasks.append(Task(i, request))
         entries.append({"index": i, "item": name, "file": f"{name}-{i:02d}.png",

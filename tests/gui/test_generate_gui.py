@@ -192,8 +192,13 @@ def test_with_compile_on_loading_warms_up_on_the_jobs_thread(window, qtbot, tiny
     window.models.toggle_engine(True, "compile_unet")
     messages = []
     window.statusBar().messageChanged.connect(messages.append)
-    small(window, size=128, count=1)
+    small(window, size=128, count=4)
+    window.prompt_panel.seed.setValue(7)
+    images = []
+    window.jobs.jobFinished.connect(lambda job, result: images.append(len(result.items)))
     load(window, qtbot, tiny_model)
     qtbot.waitUntil(lambda: any("UNet compiled for 128×128" in m for m in messages), timeout=60000)
     assert any("Compiling the UNet for 128×128" in m for m in messages)
     assert compiled and window.results_panel.list.count() == 0
+    assert images[-1] == 1  # one image, not Count's four
+    assert window.prompt_panel.seed.value() == 7  # no seed drawn for it

@@ -101,3 +101,41 @@ def test_damaged_recipe_data_names_the_recipe(change, complaint):
 def test_a_preset_preferring_an_unknown_recipe_is_damaged_data():
     with pytest.raises(FileFormatError, match="unknown recipe 'nope'"):
         speed.parse({"recipes": {}, "presets": {"fast": {"prefer": ["nope"]}}})
+
+
+def test_a_batch_looks_in_the_lora_folders_once_not_per_image(tmp_path, monkeypatch):
+    from dgx_pixels_app.jobs import requests
+    from dgx_pixels_app.jobs.batch import BatchOptions, plan_images
+    from dgx_pixels_app.jobs.items import parse_items
+
+    (lightning,) = _files(tmp_path, "sdxl_lightning_4step_lora.safetensors")
+    scans = []
+
+    class Found:
+        path = lightning
+
+    monkeypatch.setattr(requests, "find_loras", lambda: scans.append(1) or [Found])
+    items = parse_items("\n".join(f"item {i}" for i in range(50)), "txt", "items.txt")
+    options = BatchOptions(output=tmp_path / "out", model=str(tmp_path), kind="item",
+                           options={"speed": "turbo"})  # fmt: skip
+    entries = plan_images(items, options)
+    assert len(entries) == 50 and {e["request"]["recipe"] for e in entries} == {"lightning-4step"}
+    assert len(scans) == 1
+
+
+def test_the_presets_order_comes_before_a_published_name(tmp_path):
+    """A renamed Lightning file beats DMD2 under its published name (DMD2 is second for
+    turbo, and its licence is non-commercial); TCD for SD 1.5 is not taken for SDXL."""
+    candidates = _files(tmp_path, "my-lightning-4step.safetensors",
+                        "dmd2_sdxl_4step_lora_fp16.safetensors", "tcd-sd15-lora.safetensors")  # fmt: skip
+    request = build_request(Choices("knight", options={"speed": "turbo"}, speed_loras=candidates))
+    assert request.recipe == "lightning-4step"
+    with pytest.raises(InvalidInputError):
+        build_request(Choices("knight", options={"speed": "turbo"}, speed_loras=candidates[2:]))
+
+
+def test_a_csv_speed_cell_is_read_as_a_spreadsheet_writes_it():
+    from dgx_pixels_app.jobs.items import parse_items
+
+    (item,) = parse_items("prompt,speed\nsword, Turbo \n", "csv", "items.csv")
+    assert item.options == {"speed": "turbo"}
