@@ -94,6 +94,13 @@ class LoraSet:
             self.fusion.unfuse()
             self.fused = None
 
+    def clear(self) -> None:
+        """Every LoRA out of the model: the plain layers back (no PEFT wrappers left)."""
+        self.unfuse()
+        if self.loaded:
+            self.pipe.unload_lora_weights()
+        self.loaded.clear()
+
     def remove(self, path: str | Path) -> None:
         key = str(Path(path).expanduser().resolve())
         lora = self.loaded.pop(key, None)

@@ -34,7 +34,7 @@ def test_every_row_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     rows = {r["name"]: r for r in table["rows"]}
     for name in ("model load to a ready pipeline", "64² × 2 steps, one image",
                  "turbo: Lightning 4 steps, LoRA fused", "turbo: Lightning 4 steps, LoRA as adapter",
-                 "LoRA switch (resident vs load+unload)", "batch of 8, images/min",
+                 "LoRA switch, two resident adapters", "8 prompts batched, images/min",
                  "decode one 64² latent: tiny vs full VAE"):  # fmt: skip
         assert rows[name]["ours"] > 0 and rows[name]["bare"] > 0, name
     assert "FP8 needs an NVIDIA GPU" in rows["fp8"]["note"]  # refused, and the table goes on
