@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from dgx_pixels_app.core.errors import InvalidInputError
@@ -132,3 +133,14 @@ def print_bevy_files(result) -> None:
             print(f"wrote {path}")
     for line in result.deployed.describe():
         print(line)
+
+
+def note_recipe(args: argparse.Namespace, request) -> None:
+    """Say so when a fast speed's recipe replaces the steps, CFG or sampler given."""
+    given = [flag for flag, value in (("--steps", args.steps), ("--cfg", args.cfg),
+                                      ("--sampler", getattr(args, "scheduler", None)))
+             if value is not None]  # fmt: skip
+    if request.recipe and given:
+        print(f"note: --speed {request.speed} runs its recipe ({request.recipe}: "
+              f"{request.steps} steps, CFG {request.cfg:g}); {', '.join(given)} not used.",
+              file=sys.stderr)  # fmt: skip

@@ -11,6 +11,7 @@ from dgx_pixels_app.cli.common import (
     add_overwrite_option,
     add_request_options,
     make_queue,
+    note_recipe,
     parse_loras,
     request_options_from,
     resolve_model,
@@ -85,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler, loras=parse_loras(args.lora),
         options=request_options_from(args),
     ), args.count)  # fmt: skip
+    note_recipe(args, request)
     target = _target(args, subject)
     model = resolve_model(args.model)
     queue = make_queue(args)

@@ -9,11 +9,13 @@ a recipe, the engine applies it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
+from dgx_pixels_app.core.limits import is_number, is_whole
 
 SPEEDS = ("quality", "fast", "turbo")
 # The schedulers a recipe may name (the engine maps each to its diffusers class).
@@ -54,49 +56,89 @@ class SpeedData:
 
 def parse(data: dict) -> SpeedData:
     """presets/speed.toml's data, every recipe checked (a damaged one names itself)."""
-    recipes = {}
-    for rid, raw in (data.get("recipes") or {}).items():
-        recipes[rid] = _recipe(rid, raw)
+    recipes_raw, presets = data.get("recipes", {}), data.get("presets", {})
+    if not isinstance(recipes_raw, dict) or not isinstance(presets, dict):
+        raise FileFormatError("presets/speed.toml: [recipes] and [presets] must be tables.")
+    recipes = {rid: _recipe(rid, raw) for rid, raw in recipes_raw.items()}
     prefer, labels = {}, {}
     for speed in SPEEDS:
-        preset = (data.get("presets") or {}).get(speed) or {}
-        ids = tuple(preset.get("prefer", ()))
+        preset = presets.get(speed, {})
+        ids = preset.get("prefer", []) if isinstance(preset, dict) else None
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise FileFormatError(f"presets/speed.toml: [presets.{speed}] is damaged.")
         unknown = [i for i in ids if i not in recipes]
         if unknown:
             raise FileFormatError(
                 f"presets/speed.toml: {speed} prefers unknown recipe '{unknown[0]}'."
             )
-        prefer[speed], labels[speed] = ids, str(preset.get("label", speed.title()))
+        prefer[speed], labels[speed] = tuple(ids), str(preset.get("label", speed.title()))
     return SpeedData(recipes, prefer, labels)
 
 
 def _recipe(rid: str, raw) -> Recipe:
     where = f"presets/speed.toml: recipe '{rid}'"
-    try:
-        recipe = Recipe(
-            id=rid, name=str(raw["name"]), card=str(raw.get("card", "")),
-            scheduler=str(raw["scheduler"]), steps=int(raw["steps"]), cfg=float(raw["cfg"]),
-            lora_weight=float(raw.get("lora_weight", 1.0)),
-            scheduler_config=dict(raw.get("scheduler_config", {})),
-            timesteps=tuple(int(t) for t in raw.get("timesteps", ())),
-            eta=float(raw["eta"]) if "eta" in raw else None,
-            files=tuple(str(f) for f in raw.get("files", ())),
-            patterns=tuple(str(p) for p in raw.get("patterns", ())),
-            download=str(raw.get("download", "")),
-        )  # fmt: skip
-        for pattern in recipe.patterns:
-            re.compile(pattern)
-    except (KeyError, TypeError, ValueError, re.error) as exc:
-        raise FileFormatError(f"{where} is damaged ({type(exc).__name__}: {exc}).") from exc
-    if recipe.scheduler not in RECIPE_SCHEDULERS:
-        raise FileFormatError(f"{where}: scheduler must be one of {', '.join(RECIPE_SCHEDULERS)}.")
-    if not 1 <= recipe.steps <= 50 or not 0 <= recipe.cfg <= 30:
-        raise FileFormatError(f"{where}: steps must be 1 to 50 and cfg 0 to 30.")
-    if recipe.timesteps and len(recipe.timesteps) != recipe.steps:
-        raise FileFormatError(
-            f"{where}: {len(recipe.timesteps)} timesteps for {recipe.steps} steps."
-        )
+    if not isinstance(raw, dict):
+        raise FileFormatError(f"{where} is not a table.")
+    problem = _problem(raw)
+    if problem:
+        raise FileFormatError(f"{where}: {problem}.")
+    recipe = Recipe(
+        id=rid, name=raw["name"], card=str(raw.get("card", "")), scheduler=raw["scheduler"],
+        steps=raw["steps"], cfg=float(raw["cfg"]),
+        lora_weight=float(raw.get("lora_weight", 1.0)),
+        scheduler_config=dict(raw.get("scheduler_config", {})),
+        timesteps=tuple(raw.get("timesteps", ())),
+        eta=float(raw["eta"]) if "eta" in raw else None, files=tuple(raw.get("files", ())),
+        patterns=tuple(raw.get("patterns", ())), download=str(raw.get("download", "")),
+    )  # fmt: skip
     return recipe
+
+
+def _problem(raw: dict) -> str | None:
+    """What is wrong with one recipe's values, or None."""
+
+    def number(key, low, high, default=0.0):
+        value = raw.get(key, default)
+        return is_number(value) and math.isfinite(value) and low <= value <= high
+
+    def texts(key):
+        value = raw.get(key, [])
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    steps, timesteps = raw.get("steps"), raw.get("timesteps", [])
+    checks = [
+        (isinstance(raw.get("name"), str), "name must be text"),
+        (raw.get("scheduler") in RECIPE_SCHEDULERS,
+         f"scheduler must be one of {', '.join(RECIPE_SCHEDULERS)}"),
+        (is_whole(steps) and 1 <= steps <= 50, "steps must be a whole number from 1 to 50"),
+        ("cfg" in raw and number("cfg", 0, 30), "cfg must be a number from 0 to 30"),
+        (number("lora_weight", -4, 4, 1.0), "lora_weight must be a number from -4 to 4"),
+        ("eta" not in raw or number("eta", 0, 1), "eta must be a number from 0 to 1"),
+        (texts("files") and texts("patterns"), "files and patterns must be lists of text"),
+        (isinstance(raw.get("scheduler_config", {}), dict)
+         and all(isinstance(v, str | int | float | bool)
+                 for v in raw.get("scheduler_config", {}).values()),
+         "scheduler_config must be a table of plain values"),
+        (_timesteps_ok(timesteps, steps),
+         "timesteps must be one whole number from 999 down to 0 per step, descending"),
+    ]  # fmt: skip
+    for ok, message in checks:
+        if not ok:
+            return message
+    for pattern in raw.get("patterns", []):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"pattern {pattern!r} is not a regular expression ({exc})"
+    return None
+
+
+def _timesteps_ok(timesteps, steps) -> bool:
+    if timesteps == []:
+        return True
+    return (isinstance(timesteps, list) and len(timesteps) == steps
+            and all(is_whole(t) and 0 <= t <= 999 for t in timesteps)
+            and all(a > b for a, b in zip(timesteps, timesteps[1:], strict=False)))  # fmt: skip
 
 
 def pick(data: SpeedData, speed: str, loras: list) -> tuple[Recipe, Path] | None:

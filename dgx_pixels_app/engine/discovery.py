@@ -7,6 +7,7 @@ Pure file-system scanning: no torch, no network.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,15 +126,17 @@ def find_loras(
                 dirs[:] = []
             for name in names:
                 path = root_path / name
-                if not name.endswith(".safetensors") or path.resolve() in seen:
+                if not name.endswith(".safetensors"):
                     continue
-                try:
-                    if path.stat().st_size > 2 * 2**30:
+                try:  # a link loop, a pipe or a device is not a LoRA (and must not hang)
+                    real = path.resolve(strict=True)
+                    info = real.stat()
+                    if real in seen or not stat.S_ISREG(info.st_mode) or info.st_size > 2 * 2**30:
                         continue
-                    keys = tensor_names(path)
-                except (OSError, DgxPixelsError):
+                    keys = tensor_names(real)
+                except (OSError, RuntimeError, DgxPixelsError):
                     continue
                 if any("lora" in k.lower() for k in keys[:200]):
-                    seen.add(path.resolve())
+                    seen.add(real)
                     found.append(FoundModel(path, path.stem, source, "lora"))
     return found

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
 
 from dgx_pixels_app.engine import gpu_rows as rows
 from dgx_pixels_app.engine.gpu_extra import compiled, fp8, make_lora, tiny_decoder
 
+log = logging.getLogger(__name__)
 NEEDS_CUDA = "The GPU check needs an NVIDIA GPU with CUDA; "
 
 
@@ -49,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     device = _device(args.allow_cpu)
     if device is None:
         return 2
-    with tempfile.TemporaryDirectory(dir=args.folder) as tmp:
+    try:
+        folder = tempfile.TemporaryDirectory(dir=args.folder)
+    except OSError as exc:
+        print(f"dgx-pixels benchmark --gpu: cannot make a folder for the random model in "
+              f"{args.folder or tempfile.gettempdir()}: {exc.strerror or exc}.")  # fmt: skip
+        return 2
+    with folder as tmp:
         table, info = _run(args, device, Path(tmp), start + 60 * args.minutes)
     info["total_s"] = round(time.perf_counter() - start, 1)
     print(render(table, info))
@@ -74,7 +81,9 @@ def _check_arguments(args) -> str | None:
     if args.folder and not Path(args.folder).is_dir():
         return f"--folder '{args.folder}' is not a folder."
     if args.json and not Path(args.json).expanduser().parent.is_dir():
-        return f"--json: the folder of '{args.json}' does not exist."
+        return f"the table's file '{args.json}': its folder does not exist."
+    if args.json and Path(args.json).expanduser().exists():
+        return f"the table's file '{args.json}' is already there: give a new name."
     return None
 
 
@@ -132,7 +141,7 @@ def _run(args, device, tmp: Path, deadline: float) -> tuple[list, dict]:
             result = step()
             table.extend(result if isinstance(result, list) else [result])
         except Exception as exc:  # one broken row must not lose the others
-            traceback.print_exc(file=sys.stderr)
+            log.debug("row %s failed", name, exc_info=True)
             table.append(rows.Row(name, note=f"failed: {type(exc).__name__}: {exc}"[:200]))
         print(f"  … {name} done, {ctx.left():.0f} s left", file=sys.stderr, flush=True)
     info["peak_gb"] = rows.peak_gb(device)

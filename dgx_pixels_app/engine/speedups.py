@@ -15,6 +15,7 @@ from pathlib import Path
 from dgx_pixels_app.core.errors import ModelError
 
 FP8_CAPABILITY = (8, 9)
+OFF = " Switch FP8 off: Model ▸ FP8 UNet, or take fp8_unet out of engine_switches in settings.json."
 
 
 def compile_cache_dir() -> Path:
@@ -52,16 +53,16 @@ def fp8_problem(device) -> str | None:
 
     if device.type != "cuda":
         return (f"FP8 needs an NVIDIA GPU that runs FP8 (Ada, Hopper or Blackwell); this "
-                f"model runs on the {device.type.upper()}. Switch FP8 off.")  # fmt: skip
+                f"model runs on the {device.type.upper()}.{OFF}")  # fmt: skip
     capability = torch.cuda.get_device_capability(device)
     if capability < FP8_CAPABILITY:
         name = torch.cuda.get_device_name(device)
         return (f"FP8 needs compute capability 8.9 or newer (Ada, Hopper, Blackwell); the "
-                f"{name} has {capability[0]}.{capability[1]}. Switch FP8 off.")  # fmt: skip
+                f"{name} has {capability[0]}.{capability[1]}.{OFF}")  # fmt: skip
     try:
         import torchao  # noqa: F401
     except ImportError:
-        return "FP8 needs the torchao package: pip install 'dgx-pixels[fp8]'. Switch FP8 off."
+        return "FP8 needs the torchao package: pip install 'dgx-pixels[fp8]'." + OFF
     return None
 
 

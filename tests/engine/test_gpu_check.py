@@ -20,9 +20,15 @@ def test_on_a_cpu_it_says_it_needs_cuda_in_one_line(capsys):
 def test_its_arguments_are_checked_before_any_work(tmp_path, capsys):
     assert gpu_check.main(["--size", "100"]) == 2
     assert gpu_check.main(["--json", str(tmp_path / "no" / "x.json")]) == 2
+    (tmp_path / "old.json").write_text("{}")
+    assert gpu_check.main(["--json", str(tmp_path / "old.json")]) == 2
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines == ["dgx-pixels benchmark --gpu: --size must be a multiple of 8 from 64 to 2048, not 100.",
-                     f"dgx-pixels benchmark --gpu: --json: the folder of '{tmp_path / 'no' / 'x.json'}' does not exist."]  # fmt: skip
+    assert (
+        lines[0]
+        == "dgx-pixels benchmark --gpu: --size must be a multiple of 8 from 64 to 2048, not 100."
+    )
+    assert "its folder does not exist" in lines[1] and "already there" in lines[2]
+    assert (tmp_path / "old.json").read_text() == "{}"
 
 
 def test_every_row_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):

@@ -240,3 +240,18 @@ def test_compiling_keeps_the_image_and_fills_the_cache_folder(tiny_model, isolat
     assert str(cache).startswith(str(isolated_home))
     assert any(cache.rglob("*")), "nothing was cached"
     torch._dynamo.reset()
+
+
+@pytest.mark.parametrize(
+    ("config", "complaint"),
+    [({"timestep_spacing": "sideways"}, "does not work with EulerDiscreteScheduler"),
+     ({"warp_factor": 9}, "sets 'warp_factor', which EulerDiscreteScheduler does not have")],
+)  # fmt: skip
+def test_scheduler_options_it_cannot_use_name_the_recipe(engine, config, complaint):
+    from dataclasses import replace as changed
+
+    from dgx_pixels_app.engine.recipes import recipe_scheduler
+
+    recipe = changed(RECIPES["lightning-4step"], scheduler_config=config)
+    with pytest.raises(InvalidInputError, match=complaint):
+        recipe_scheduler(recipe, engine._scheduler_config)

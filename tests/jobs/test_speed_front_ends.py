@@ -105,3 +105,21 @@ def test_an_agent_asks_for_turbo_and_gets_the_same_request(tmp_path, tiny_model,
     (made,) = sorted(tmp_path.glob("*.png"))
     meta = json.loads(png_text(made)["dgx-pixels"])
     assert (meta["recipe"], meta["steps"], meta["seed"]) == ("lightning-4step", 4, 5)
+
+
+def test_link_loops_pipes_and_devices_in_a_lora_folder_are_passed_over(lightning):
+    """One odd file in a LoRA folder must not crash or hang every fast request."""
+    import os
+    import signal
+
+    folder = lightning.parent
+    (folder / "loop.safetensors").symlink_to(folder / "loop.safetensors")
+    (folder / "zero.safetensors").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.safetensors")
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("looking for LoRAs hung"))
+    signal.alarm(20)
+    try:
+        request = build_request(Choices("a frog", options={"speed": "turbo"}))
+    finally:
+        signal.alarm(0)
+    assert request.loras[-1].path == str(lightning.resolve())

@@ -84,10 +84,19 @@ def test_the_shipped_recipes_cite_their_cards_and_are_preferred_by_some_preset()
     ("change", "complaint"),
     [
         ({"scheduler": "os.system"}, "scheduler must be one of"),
-        ({"steps": 0}, "steps must be 1 to 50"),
-        ({"timesteps": [999, 500]}, "2 timesteps for 4 steps"),
-        ({"patterns": ["(unclosed"]}, "is damaged"),
-        ({"cfg": "high"}, "is damaged"),
+        ({"steps": 0}, "steps must be a whole number from 1 to 50"),
+        ({"steps": True}, "steps must be a whole number"),
+        ({"steps": 4.9}, "steps must be a whole number"),
+        ({"timesteps": [999, 500]}, "timesteps must be one whole number"),
+        ({"timesteps": [249, 499, 749, 999]}, "descending"),
+        ({"timesteps": [1999, 749, 499, 249]}, "from 999 down to 0"),
+        ({"patterns": ["(unclosed"]}, "is not a regular expression"),
+        ({"patterns": "lx"}, "lists of text"),
+        ({"cfg": "high"}, "cfg must be a number"),
+        ({"lora_weight": float("nan")}, "lora_weight must be a number from -4 to 4"),
+        ({"lora_weight": 1e308}, "lora_weight must be"),
+        ({"eta": -1}, "eta must be"),
+        ({"scheduler_config": {"x": [1]}}, "plain values"),
     ],
 )
 def test_damaged_recipe_data_names_the_recipe(change, complaint):
@@ -96,6 +105,20 @@ def test_damaged_recipe_data_names_the_recipe(change, complaint):
     with pytest.raises(FileFormatError, match=complaint) as caught:
         speed.parse(data)
     assert "recipe 'x-4step'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"recipes": [1, 2]},
+        {"presets": {"turbo": "fast"}},
+        {"recipes": {"x": 3}},
+        {"presets": {"fast": {"prefer": "x"}}},
+    ],
+)
+def test_damaged_tables_are_one_message_not_a_traceback(data):
+    with pytest.raises(FileFormatError, match="presets/speed.toml"):
+        speed.parse(data)
 
 
 def test_a_preset_preferring_an_unknown_recipe_is_damaged_data():
