@@ -10,6 +10,7 @@ out-of-memory included) the engine and its loaded model stay usable.
 from __future__ import annotations
 
 import gc
+import logging
 import random
 import threading
 import time
@@ -42,6 +43,9 @@ _LATENT_RGB = np.array(
 _LATENT_BIAS = np.array([0.1084, -0.0175, -0.0011], dtype=np.float32)
 
 
+log = logging.getLogger(__name__)
+
+
 class _Cancelled(Exception):
     pass
 
@@ -62,6 +66,7 @@ class Engine:
         self._model_sha256: str | None = None
         self.last_steps_per_second: float | None = None
         self.load_hash_seconds = 0.0
+        self.preview_decoder = None  # TAESD-XL for live previews (settings.tiny_previews)
         self.fuse_distilled = True  # fuse a recipe's LoRAs into the weights (no per-step cost)
 
     # -- models -----------------------------------------------------------------
@@ -82,6 +87,7 @@ class Engine:
             self._model_sha256 = hashing.result()
             self.load_hash_seconds = time.perf_counter() - started  # the wait left
             self._scheduler_config = dict(self.model.pipe.scheduler.config)
+            self.preview_decoder = _preview_decoder(self.settings, self.model)
             self.loras = LoraSet(self.model.pipe)
             return self.model
 
@@ -91,6 +97,7 @@ class Engine:
 
     def _free(self) -> None:
         self.model = None
+        self.preview_decoder = None
         self._model_sha256 = None
         self.loras = None
         self._derived.clear()
@@ -150,7 +157,7 @@ class Engine:
             args = {**call.arguments(self.model.device, seed), **recipe_arguments(recipe)}
             done = [0]
             args["callback_on_step_end"] = _on_step(
-                call.total, done, progress, cancel, preview_every
+                call.total, done, progress, cancel, preview_every, self.preview_decoder
             )
             start = time.perf_counter()
             output = self._run(pipe, args, call, done)
@@ -193,7 +200,7 @@ class Engine:
                         generator=[seeded_generator(self.model.device, s) for s in seeds])  # fmt: skip
             done = [0]
             args["callback_on_step_end"] = _on_step(calls[0].total, done, progress, cancel,
-                                                    preview_every)  # fmt: skip
+                                                    preview_every, self.preview_decoder)  # fmt: skip
             start = time.perf_counter()
             output = self._run(pipe, args, calls[0], done)
             elapsed = time.perf_counter() - start
@@ -321,7 +328,31 @@ def _as_recipe(request: GenerationRequest, recipe) -> GenerationRequest:
     return replace(request, steps=recipe.steps, cfg=recipe.cfg)
 
 
-def _on_step(total: int, done: list[int], progress, cancel, preview_every: int):
+def _preview_decoder(settings: EngineSettings, model):
+    """TAESD-XL from the models folders when live previews with it are switched on."""
+    if not settings.tiny_previews:
+        return None
+    from dgx_pixels_app.engine.discovery import model_folders
+    from dgx_pixels_app.engine.previews import TinyDecoder, find_tiny_decoder
+
+    folder = find_tiny_decoder([f.path for f in model_folders() if f.exists])
+    try:
+        return TinyDecoder(folder, model.device, model.dtype) if folder else None
+    except (OSError, ValueError, RuntimeError) as exc:  # a damaged one: the linear map
+        log.warning("TAESD-XL in %s not used: %s", folder, exc)
+        return None
+
+
+def _preview(latent, decoder) -> np.ndarray:
+    if decoder is not None:
+        try:
+            return decoder(latent)
+        except (RuntimeError, ValueError) as exc:  # a preview never fails a job
+            log.warning("TAESD-XL preview failed: %s", exc)
+    return latents_to_preview(latent)
+
+
+def _on_step(total: int, done: list[int], progress, cancel, preview_every: int, decoder=None):
     """diffusers' step callback: cancel by raising, progress with a cheap preview."""
 
     def on_step(_pipe, step, _timestep, kwargs):
@@ -331,7 +362,7 @@ def _on_step(total: int, done: list[int], progress, cancel, preview_every: int):
         if progress is not None:
             preview = None
             if preview_every and (step % preview_every == 0 or step + 1 == total):
-                preview = latents_to_preview(kwargs["latents"][0])
+                preview = _preview(kwargs["latents"][0], decoder)
             progress(Progress(step + 1, total, preview))
         return kwargs
 

@@ -127,7 +127,7 @@ def _run(args, device, tmp: Path, deadline: float) -> tuple[list, dict]:
         ("batch", 70, lambda: rows.batch(ctx)),
         ("tiny decoder", 10, lambda: tiny_decoder(ctx)),
         ("compiled", 120, lambda: compiled(ctx)),
-        ("fp8", 150, lambda: fp8(ctx, path, compile_too=not args.tiny)),
+        ("fp8", 150, lambda: fp8(ctx, path, lora, compile_too=not args.tiny)),
     ]
     for name, estimate, step in steps:
         if name in args.skip:

@@ -69,7 +69,7 @@ def compiled(ctx: rows.Context) -> list:
     ]
 
 
-def fp8(ctx: rows.Context, path: Path, compile_too: bool = True) -> list:
+def fp8(ctx: rows.Context, path: Path, lora: str, compile_too: bool = True) -> list:
     """The FP8 UNet (the app's switch, loaded fresh) against torchao on bare diffusers,
     and its pixel difference against bf16 on the same seed, before and after pixelize."""
     from dgx_pixels_app.engine.engine import Engine
@@ -87,6 +87,7 @@ def fp8(ctx: rows.Context, path: Path, compile_too: bool = True) -> list:
         lambda: ctx.images.__setitem__("fp8", engine.generate(req).images), ctx.device
     )
     peak = rows.peak_gb(ctx.device)
+    extra = _fp8_turbo(ctx, engine, lora) if ctx.left() > 120 else []
     engine.unload()
     bare = ctx.bare
     quantize_fp8(bare.unet)  # the same torchao config, on diffusers' own pipeline
@@ -108,7 +109,20 @@ def fp8(ctx: rows.Context, path: Path, compile_too: bool = True) -> list:
             note=f"vs bf16: max {max_d:.0f}, mean {mean_d:.2f} /255; "
             f"sprite (64 px, 16 colours) pixels differing {100 * sprite:.1f} %",
         ),  # fmt: skip
+        *extra,
     ]
+
+
+def _fp8_turbo(ctx: rows.Context, engine, lora: str) -> list:
+    """Turbo on the FP8 UNet: the distilled LoRA runs as an adapter (PEFT cannot merge
+    into FP8 weights); the first call includes recompiling for the LoRA layers."""
+    from dgx_pixels_app.core.generation import LoraRef
+
+    req = rows.request(ctx, steps=4, cfg=0.0, recipe="lightning-4step", loras=[LoraRef(lora)])
+    first = _first(lambda: engine.generate(req), ctx.device)
+    seconds = rows.timed(lambda: engine.generate(req), ctx.device)
+    return [rows.Row("FP8 + turbo (LoRA as adapter)", seconds, None,
+                     note=f"first call {first:.1f} s")]  # fmt: skip
 
 
 def tiny_decoder(ctx: rows.Context) -> rows.Row:

@@ -18,6 +18,7 @@ class EngineSettings:
     channels_last: bool = False  # memory format that helps some GPUs' convolutions
     compile_unet: bool = False  # compile the UNet's repeated blocks (cached on disk)
     fp8_unet: bool = False  # the UNet's linear layers in FP8 (CUDA, compute capability 8.9+)
+    tiny_previews: bool = False  # live previews with TAESD-XL when it is in a models folder
     allow_pickle: bool = False  # never on by default: pickle checkpoints can run code
     max_batch: int = 8  # images per UNet call at most (engine.batching lowers it to fit)
 
@@ -46,6 +47,7 @@ SWITCHES = {
     "channels_last": "Channels-Last Memory Format",
     "compile_unet": "Compile the UNet (first run per size waits, cached after)",
     "fp8_unet": "FP8 UNet (Ada, Hopper, Blackwell GPUs)",
+    "tiny_previews": "Live Previews with TAESD-XL (if in your models folders)",
 }
 
 

@@ -255,3 +255,25 @@ def test_scheduler_options_it_cannot_use_name_the_recipe(engine, config, complai
     recipe = changed(RECIPES["lightning-4step"], scheduler_config=config)
     with pytest.raises(InvalidInputError, match=complaint):
         recipe_scheduler(recipe, engine._scheduler_config)
+
+
+def test_live_previews_come_from_taesd_xl_when_it_is_in_a_models_folder(tiny_model):
+    """A TAESD-XL-shaped AutoencoderTiny (random weights) in the models folder: with the
+    switch on, each step's preview is the full-size picture, not the 1/8 sketch."""
+    from diffusers import AutoencoderTiny
+
+    from dgx_pixels_app.engine.engine import Engine
+    from dgx_pixels_app.engine.settings import EngineSettings
+    from dgx_pixels_app.settings import models_dir
+
+    AutoencoderTiny(encoder_block_out_channels=(8, 8, 8, 8),
+                    decoder_block_out_channels=(8, 8, 8, 8)).save_pretrained(
+        models_dir() / "taesdxl")  # fmt: skip
+    sizes = {}
+    for switch in (False, True):
+        engine = Engine(EngineSettings(device="cpu", tiny_previews=switch))
+        engine.load(tiny_model[0])
+        previews = []
+        engine.generate(_request(), progress=lambda p, seen=previews: seen.append(p.preview))
+        sizes[switch] = {p.shape for p in previews if p is not None}
+    assert sizes == {False: {(8, 8, 3)}, True: {(64, 64, 3)}}
