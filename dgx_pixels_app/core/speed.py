@@ -160,7 +160,7 @@ def pick(data: SpeedData, speed: str, loras: list) -> tuple[Recipe, Path] | None
 
 def missing_lora_message(data: SpeedData, speed: str) -> str:
     first = data.recipes[data.prefer[speed][0]] if data.prefer[speed] else None
-    get = (f" Get {first.name}: Model ▸ Download… {first.download} (or put the file in your "
-           "LoRA folder); or use speed quality.") if first else ""  # fmt: skip
+    get = (f" Get {first.name}: Model ▸ Download from Hugging Face… {first.download} (or "
+           "put the file in your LoRA folder); or use speed quality.") if first else ""  # fmt: skip
     return (f"{data.labels[speed]} sampling needs a distilled LoRA and none was found in the "
             f"LoRA folders.{get}")  # fmt: skip

@@ -3,8 +3,8 @@
 TAESD-XL (madebyollin/taesdxl, a diffusers folder whose config names AutoencoderTiny)
 decodes a latent in a few milliseconds on a GPU: each step's preview then shows the real
 picture at full size instead of the 1/8-size colour sketch of the linear latent map.
-It is a local file like any model (Model ▸ Download… madebyollin/taesdxl); nothing is
-downloaded for it. The final image is still decoded by the model's own VAE.
+It is a local file like any model (Model ▸ Download from Hugging Face…
+madebyollin/taesdxl); nothing is downloaded for it. The final image is still decoded by the model's own VAE.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ class EngineSettings:
 SWITCHES = {
     "vae_tiling": "VAE Tiling (large images, less memory)",
     "channels_last": "Channels-Last Memory Format",
-    "compile_unet": "Compile the UNet (first run per size waits, cached after)",
+    "compile_unet": "Compile the UNet (each new size, CFG or LoRA waits once)",
     "fp8_unet": "FP8 UNet (Ada, Hopper, Blackwell GPUs)",
     "tiny_previews": "Live Previews with TAESD-XL (if in your models folders)",
 }
