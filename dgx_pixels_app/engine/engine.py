@@ -9,8 +9,10 @@ out-of-memory included) the engine and its loaded model stay usable.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+import os
 import random
 import threading
 import time
@@ -63,9 +65,9 @@ class Engine:
         self.loras: LoraSet | None = None
         self._derived: dict[str, object] = {}
         self._lock = threading.Lock()
-        self._model_sha256: str | None = None
+        self._hashing = None  # a Future: the loaded model's SHA-256
         self.last_steps_per_second: float | None = None
-        self.load_hash_seconds = 0.0
+        self.hash_wait_seconds = 0.0  # how long the first image waited for the hash
         self.preview_decoder = None  # TAESD-XL for live previews (settings.tiny_previews)
         self.fuse_distilled = True  # fuse a recipe's LoRAs into the weights (no per-step cost)
 
@@ -79,13 +81,11 @@ class Engine:
             check_fp8(resolve_device(self.settings)[0])
         with self._lock:
             self._free()
-            # The provenance hash (7 s for a new 6.9 GB file, cached after) is read beside
-            # the load, not after it: hashing releases the GIL and warms the file cache.
-            hashing = _hash_beside(Path(path).expanduser().resolve())
             self.model = load_model(path, self.settings, config, kind)
-            started = time.perf_counter()
-            self._model_sha256 = hashing.result()
-            self.load_hash_seconds = time.perf_counter() - started  # the wait left
+            # The provenance hash (7 s for a new 6.9 GB file, cached after) is read on a
+            # thread of its own once the model is in: the load neither waits nor competes
+            # for it; the first image's provenance waits if it is not done by then.
+            self._hashing = _hash_beside(Path(path).expanduser().resolve())
             self._scheduler_config = dict(self.model.pipe.scheduler.config)
             self.preview_decoder = _preview_decoder(self.settings, self.model)
             self.loras = LoraSet(self.model.pipe)
@@ -98,7 +98,7 @@ class Engine:
     def _free(self) -> None:
         self.model = None
         self.preview_decoder = None
-        self._model_sha256 = None
+        self._hashing = None
         self.loras = None
         self._derived.clear()
         gc.collect()
@@ -240,6 +240,19 @@ class Engine:
                 "images, a smaller size, or VAE tiling. The model is still loaded."
             ) from exc
 
+    def model_sha256(self) -> str:
+        """The loaded model's SHA-256 (waiting for its thread if it is still reading)."""
+        if self._hashing is None:
+            return ""
+        started = time.perf_counter()
+        try:
+            digest = self._hashing.result()
+        except Exception as exc:  # an unreadable file: provenance without a hash
+            log.warning("model hash failed: %s", exc)
+            digest = ""
+        self.hash_wait_seconds += time.perf_counter() - started
+        return digest
+
     def _provenance(self, call: Call, images, seed: int) -> list[GenerationRequest]:
         """The exact request behind each image: its seed, the model by absolute path and
         hash, the mode and size it really ran at (the same whichever back end ran it)."""
@@ -247,7 +260,7 @@ class Engine:
         strength = None if call.mode == "txt2img" else call.strength
         return [
             replace(call.request, seed=(seed + i) % (MAX_SEED + 1), model=str(model),
-                    model_sha256=self._model_sha256 or "", mode=call.mode, strength=strength,
+                    model_sha256=self.model_sha256(), mode=call.mode, strength=strength,
                     width=image.shape[1], height=image.shape[0])
             for i, image in enumerate(images)
         ]  # fmt: skip
@@ -311,6 +324,8 @@ def _hash_beside(path: Path):
     future: Future = Future()
 
     def work() -> None:
+        with contextlib.suppress(AttributeError, OSError):  # Linux: this thread yields to the load
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         try:
             future.set_result(sha256(path))
         except BaseException as exc:  # reported to whoever waits for it

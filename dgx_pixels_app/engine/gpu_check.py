@@ -115,8 +115,7 @@ def _run(args, device, tmp: Path, deadline: float) -> tuple[list, dict]:
     t_ours = _seconds(lambda: engine.load(path), device)
     bare, t_bare = _bare_load(path, engine.model.dtype, device)
     table.append(rows.Row("model load to a ready pipeline", t_ours, t_bare,
-                          note=f"file in the page cache; then {engine.load_hash_seconds:.1f} s "
-                               "waiting for our hash"))  # fmt: skip
+                          note="the file in the page cache; our hash reads on beside"))  # fmt: skip
     ctx = rows.Context(device, engine, bare, args.size, args.steps, deadline)
     lora, other = make_lora(engine.model.pipe, tmp, rank=4 if args.tiny else 64)
     steps = [
