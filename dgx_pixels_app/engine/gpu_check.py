@@ -112,7 +112,7 @@ def _run(args, device, tmp: Path, deadline: float) -> tuple[list, dict]:
     settings = EngineSettings(device=str(device))
     engine = Engine(settings)
     rows.reset_peak(device)
-    t_ours = _seconds(lambda: engine.load(path), device)
+    t_ours = rows.once(lambda: engine.load(path), device)
     bare, t_bare = _bare_load(path, engine.model.dtype, device)
     table.append(rows.Row("model load to a ready pipeline", t_ours, t_bare,
                           note="the file in the page cache; our hash reads on beside"))  # fmt: skip
@@ -195,16 +195,8 @@ def _bare_load(path: Path, dtype, device):
         holder.append(pipe)
 
     holder: list = []
-    seconds = _seconds(load, device)
+    seconds = rows.once(load, device)
     return holder[0], seconds
-
-
-def _seconds(fn, device) -> float:
-    rows.sync(device)
-    start = time.perf_counter()
-    fn()
-    rows.sync(device)
-    return time.perf_counter() - start
 
 
 def _size_gb(path: Path) -> float:

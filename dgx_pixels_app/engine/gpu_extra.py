@@ -3,7 +3,6 @@ random LoRA of a distilled LoRA's shape."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from dgx_pixels_app.engine import gpu_rows as rows
@@ -46,11 +45,11 @@ def compiled(ctx: rows.Context) -> list:
 
     req = rows.request(ctx)
     compile_unet(ctx.engine.model.pipe.unet)
-    first = _first(lambda: ctx.engine.generate(req), ctx.device)
+    first = rows.once(lambda: ctx.engine.generate(req), ctx.device)
     ours = rows.timed(lambda: ctx.images.__setitem__("compiled", ctx.engine.generate(req).images),
                       ctx.device)  # fmt: skip
     ctx.bare.unet.compile_repeated_blocks(fullgraph=True)
-    bare_first = _first(lambda: rows.bare_call(ctx), ctx.device)
+    bare_first = rows.once(lambda: rows.bare_call(ctx), ctx.device)
     bare = rows.timed(lambda: rows.bare_call(ctx), ctx.device)
     max_d, mean_d = rows.difference(ctx.images.get("bf16", []), ctx.images.get("compiled", []))
     return [
@@ -81,7 +80,7 @@ def fp8(ctx: rows.Context, path: Path, lora: str, compile_too: bool = True) -> l
     engine = Engine(settings)
     engine.load(path)
     req = rows.request(ctx)
-    first = _first(lambda: engine.generate(req), ctx.device)
+    first = rows.once(lambda: engine.generate(req), ctx.device)
     rows.reset_peak(ctx.device)
     ours = rows.timed(
         lambda: ctx.images.__setitem__("fp8", engine.generate(req).images), ctx.device
@@ -119,7 +118,7 @@ def _fp8_turbo(ctx: rows.Context, engine, lora: str) -> list:
     from dgx_pixels_app.core.generation import LoraRef
 
     req = rows.request(ctx, steps=4, cfg=0.0, recipe="lightning-4step", loras=[LoraRef(lora)])
-    first = _first(lambda: engine.generate(req), ctx.device)
+    first = rows.once(lambda: engine.generate(req), ctx.device)
     seconds = rows.timed(lambda: engine.generate(req), ctx.device)
     return [rows.Row("FP8 + turbo (LoRA as adapter)", seconds, None,
                      note=f"first call {first:.1f} s")]  # fmt: skip
@@ -141,11 +140,3 @@ def tiny_decoder(ctx: rows.Context) -> rows.Row:
         t_full = rows.timed(lambda: pipe.vae.decode(latent), ctx.device, repeat=3)
     return rows.Row(f"decode one {ctx.size}² latent: tiny vs full VAE", t_tiny, t_full,
                     note="'bare' is SDXL's VAE")  # fmt: skip
-
-
-def _first(fn, device) -> float:
-    rows.sync(device)
-    start = time.perf_counter()
-    fn()
-    rows.sync(device)
-    return time.perf_counter() - start

@@ -50,6 +50,15 @@ def sync(device) -> None:
         torch.cuda.synchronize(device)
 
 
+def once(fn, device) -> float:
+    """Seconds for one call (a first, compiling or loading call), the device synced."""
+    sync(device)
+    start = time.perf_counter()
+    fn()
+    sync(device)
+    return time.perf_counter() - start
+
+
 def timed(fn, device, repeat: int = 2) -> float:
     """The median of ``repeat`` timed calls (after the caller's warm-up)."""
     times = []
