@@ -116,6 +116,8 @@ def plan_images(items: list[BatchItem], options: BatchOptions) -> list[dict]:
     taken = {p.stem for p in options.output.glob("*.png")} if options.output.is_dir() else set()
     taken.add(Path(CONTACT_SHEET).stem)
     entries: list[dict] = []
+    for item in items:  # an item's own values, said with its file and line
+        check_options(item.options, item.at)
     found = speed_loras(options.options, *(item.options for item in items))
     for item in items:
         count = item.count or options.count

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from dgx_pixels_app.core.errors import FileFormatError, OptionError
+from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError, OptionError
 from dgx_pixels_app.core.generation import GenerationRequest, LoraRef, validate
 from dgx_pixels_app.core.limits import is_number, is_whole
 from dgx_pixels_app.core.speed import pick
@@ -83,7 +83,7 @@ def build_request(choices: Choices, count: int = 1, check: bool = True) -> Gener
         scheduler=c.scheduler or base["scheduler"], strength=c.strength, seamless=c.seamless,
         extra=_extra(c),
     )  # fmt: skip
-    request = replace(request, **check_options(c.options, c.where))
+    request = replace(request, **check_options(c.options))
     if check:  # without: the job finds the speed's LoRA (on its thread, not the caller's)
         request = with_speed(request, c.loras, c.speed_loras)
         validate(request, count)
@@ -137,7 +137,17 @@ def declared() -> dict[str, dict]:
 
 def check_options(values: dict, where: str = "") -> dict:
     """The declared options among ``values``, each of its type and in its range, or an
-    OptionError naming it (unknown names list the known ones)."""
+    OptionError naming it (unknown names list the known ones); with ``where`` (a batch
+    item's file and line) an error that says where."""
+    try:
+        return _check_options(values)
+    except OptionError as exc:
+        if not where:
+            raise
+        raise InvalidInputError(f"{where}: {exc}") from exc
+
+
+def _check_options(values: dict) -> dict:
     if not values:
         return {}
     if not isinstance(values, dict):

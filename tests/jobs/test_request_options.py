@@ -104,7 +104,9 @@ def test_batch_items_can_carry_it_per_item(tmp_path):
     with pytest.raises(InvalidInputError, match="items.csv, line 2: clip_skip must be a number"):
         parse_items("prompt,clip_skip\nsword,lots\n", "csv", "items.csv")
     bad = parse_items('[{"prompt": "sword", "clip_skip": 9}]', "json", "items.json")
-    with pytest.raises(OptionError, match="clip_skip must be 0 to 4, not 9"):
+    with pytest.raises(
+        InvalidInputError, match="items.json, item 1: clip_skip must be 0 to 4, not 9"
+    ):
         plan_images(bad, options)
 
 

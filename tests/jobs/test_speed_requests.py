@@ -162,3 +162,13 @@ def test_a_csv_speed_cell_is_read_as_a_spreadsheet_writes_it():
 
     (item,) = parse_items("prompt,speed\nsword, Turbo \n", "csv", "items.csv")
     assert item.options == {"speed": "turbo"}
+
+
+def test_a_bad_speed_in_a_batch_file_says_which_line(tmp_path):
+    from dgx_pixels_app.jobs.batch import BatchOptions, plan_images
+    from dgx_pixels_app.jobs.items import parse_items
+
+    items = parse_items("prompt,speed\nsword,quality\nshield,ludicrous\n", "csv", "items.csv")
+    options = BatchOptions(output=tmp_path / "out", model=str(tmp_path), kind="item")
+    with pytest.raises(InvalidInputError, match="items.csv, line 3: speed must be one of"):
+        plan_images(items, options)
