@@ -202,3 +202,16 @@ def test_with_compile_on_loading_warms_up_on_the_jobs_thread(window, qtbot, tiny
     assert compiled and window.results_panel.list.count() == 0
     assert images[-1] == 1  # one image, not Count's four
     assert window.prompt_panel.seed.value() == 7  # no seed drawn for it
+
+
+def test_turbo_without_a_distilled_lora_says_which_to_get(window, qtbot, tiny_model):
+    from PySide6.QtWidgets import QComboBox
+
+    load(window, qtbot, tiny_model)
+    small(window, count=1)
+    window.prompt_panel.findChild(QComboBox, "option_speed").setCurrentText("turbo")
+    qtbot.mouseClick(window.prompt_panel.generate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=30000)
+    assert "needs a distilled LoRA" in window.prompter.errors[-1]
+    assert "sdxl_lightning_4step_lora.safetensors" in window.prompter.errors[-1]
+    assert window.prompt_panel.generate.isEnabled()  # and the app goes on
