@@ -95,15 +95,36 @@ def with_speed(request: GenerationRequest, loras: list, found: list | None) -> G
     style LoRAs), steps, CFG and sampler, exactly as the LoRA was trained for. The LoRA
     is one of ``loras`` or ``found`` (None: the LoRA folders are searched)."""
     if request.speed == "quality":
+        check_no_distilled(request)
         return replace(request, recipe="") if request.recipe else request
     candidates = [lora.path for lora in loras] + (
         found if found is not None else [f.path for f in find_loras()]
     )
     recipe, path = pick(speed_data(), request.speed, candidates)
     chosen = str(Path(path).expanduser().resolve())
-    loras = [lo for lo in request.loras if str(Path(lo.path).expanduser().resolve()) != chosen]
+    loras = [lo for lo in request.loras  # the recipe's LoRA once, and no other distilled one
+             if str(Path(lo.path).expanduser().resolve()) != chosen and not _distilled(lo.path)]  # fmt: skip
     loras.append(LoraRef(chosen, recipe.lora_weight))
     return replace(request, recipe=recipe.id, steps=recipe.steps, cfg=recipe.cfg, loras=loras)
+
+
+def _distilled(path: str):
+    """The recipe whose published file this is (certain: its name), or None."""
+    return next((r for r in speed_data().recipes.values() if r.matches(path) == 2), None)
+
+
+def check_no_distilled(request: GenerationRequest) -> None:
+    """Quality sampling with a distilled LoRA ticked draws noise: say what to do."""
+    for lora in request.loras:
+        recipe = _distilled(lora.path) if lora.enabled and lora.weight else None
+        if recipe is not None:
+            speeds = [s for s, ids in speed_data().prefer.items() if recipe.id in ids]
+            use = f"pick Speed {speeds[0]}" if speeds else "use its recipe"
+            raise InvalidInputError(
+                f"{Path(lora.path).name} is {recipe.name}: a distilled LoRA that draws only "
+                f"with its own recipe ({recipe.steps} steps, CFG {recipe.cfg:g}). Untick it, "
+                f"or {use} (the LoRA is then found and used for you)."
+            )
 
 
 def speed_loras(*option_sets: dict) -> list | None:
@@ -117,6 +138,9 @@ def speed_loras(*option_sets: dict) -> list | None:
 def resolve_speeds(requests: list[GenerationRequest]) -> list[GenerationRequest]:
     """Requests asking for a fast speed whose recipe is not chosen yet, with it chosen
     (their LoRAs and the LoRA folders, searched once); the others as they are."""
+    for request in requests:
+        if request.speed == "quality":
+            check_no_distilled(request)
     waiting = [r for r in requests if r.speed != "quality" and not r.recipe]
     found = [f.path for f in find_loras()] if waiting else None
     return [with_speed(r, r.loras, found) if r in waiting else r for r in requests]

@@ -4,6 +4,8 @@ that says which to get. Damaged recipe data names the recipe."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dgx_pixels_app.core import speed
@@ -172,3 +174,21 @@ def test_a_bad_speed_in_a_batch_file_says_which_line(tmp_path):
     options = BatchOptions(output=tmp_path / "out", model=str(tmp_path), kind="item")
     with pytest.raises(InvalidInputError, match="items.csv, line 3: speed must be one of"):
         plan_images(items, options)
+
+
+def test_quality_with_a_distilled_lora_ticked_says_what_to_do(tmp_path):
+    (lightning,) = _files(tmp_path, "sdxl_lightning_4step_lora.safetensors")
+    with pytest.raises(InvalidInputError, match="draws only with its own recipe.*Speed turbo"):
+        build_request(Choices("knight", loras=[LoraRef(str(lightning))]))
+    off = build_request(Choices("knight", loras=[LoraRef(str(lightning), enabled=False)]))
+    assert off.recipe == ""  # unticked, it is left alone
+
+
+def test_fast_drops_another_speeds_distilled_lora_the_user_had_ticked(tmp_path):
+    four, eight, style = _files(tmp_path, "sdxl_lightning_4step_lora.safetensors",
+                                "sdxl_lightning_8step_lora.safetensors", "style.safetensors")  # fmt: skip
+    request = build_request(Choices("knight", options={"speed": "fast"}, speed_loras=[eight],
+                                    loras=[LoraRef(str(four)), LoraRef(str(style), 0.6)]))  # fmt: skip
+    assert request.recipe == "lightning-8step"
+    assert [Path(lo.path).name for lo in request.loras] == [
+        "style.safetensors", "sdxl_lightning_8step_lora.safetensors"]  # fmt: skip
