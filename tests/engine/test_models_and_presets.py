@@ -74,18 +74,19 @@ def test_cli_generate_same_seed_same_image_and_count(tiny_model, tmp_path):
         "5",
         "--raw",
     ]
-    first = run(*base, "-o", tmp_path / "a.png")
+    from dgx_pixels_app.cli import main
+
+    first = run(*base, "-o", tmp_path / "a.png")  # the real entry point, in its own process
     assert first.returncode == 0, first.stderr
-    second = run(*base, "--lora", f"{tiny_model[1]}:0.8", "--count", "2", "-o", tmp_path / "b.png")
-    assert second.returncode == 0, second.stderr
+    base = [str(v) for v in base]  # the rest in this process (each process costs ~6 s)
+    assert main([*base, "--lora", f"{tiny_model[1]}:0.8", "--count", "2",
+                 "-o", str(tmp_path / "b.png")]) == 0  # fmt: skip
     a = np.asarray(Image.open(tmp_path / "a.png"))
     assert a.shape == (64, 64, 4)
     assert (tmp_path / "b-1.png").exists() and (tmp_path / "b-2.png").exists()
-    again = run(*base, "-o", tmp_path / "c.png")
-    assert again.returncode == 0, again.stderr
-    assert np.array_equal(np.asarray(Image.open(tmp_path / "c.png")), a)
-    pixel = run(*base[:-1], "-o", tmp_path / "d.png")  # without --raw: through pixelize
-    assert pixel.returncode == 0, pixel.stderr
+    assert main([*base, "-o", str(tmp_path / "c.png")]) == 0
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "c.png")), a)  # across processes
+    assert main([*base[:-1], "-o", str(tmp_path / "d.png")]) == 0  # without --raw: pixelize
 
 
 def test_cli_generate_bad_inputs_exit_2(tmp_path, tiny_model):
