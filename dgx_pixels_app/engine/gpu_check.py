@@ -62,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     print(render(table, info))
     if args.json:
         text = json.dumps({"info": info, "rows": [r.__dict__ for r in table]}, indent=1)
-        try:
-            Path(args.json).write_text(text)
+        try:  # "x": a file made meanwhile is not replaced either
+            with open(Path(args.json).expanduser(), "x", encoding="utf-8") as f:
+                f.write(text)
         except OSError as exc:
             print(f"Could not write {args.json}: {exc.strerror or exc}.")
             return 1
@@ -80,10 +81,22 @@ def _check_arguments(args) -> str | None:
         return "--minutes must be 0.5 to 60."
     if args.folder and not Path(args.folder).is_dir():
         return f"--folder '{args.folder}' is not a folder."
-    if args.json and not Path(args.json).expanduser().parent.is_dir():
-        return f"the table's file '{args.json}': its folder does not exist."
-    if args.json and Path(args.json).expanduser().exists():
-        return f"the table's file '{args.json}' is already there: give a new name."
+    if args.json:
+        return _table_file_problem(args.json)
+    return None
+
+
+def _table_file_problem(name: str) -> str | None:
+    if any(ord(c) < 32 for c in name):
+        return "the table's file name has a control character (a newline?) in it."
+    path = Path(name).expanduser()
+    try:
+        if not path.parent.is_dir():
+            return f"the table's file '{name}': its folder does not exist."
+        if path.exists() or path.is_symlink():
+            return f"the table's file '{name}' is already there: give a new name."
+    except OSError as exc:  # a name too long for the file system, say
+        return f"the table's file cannot be used: {exc.strerror or exc}."
     return None
 
 

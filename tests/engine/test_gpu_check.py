@@ -46,3 +46,11 @@ def test_every_row_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     assert "FP8 needs an NVIDIA GPU" in rows["fp8"]["note"]  # refused, and the table goes on
     assert "ratio" in capsys.readouterr().out
     assert not any(tmp_path.glob("tmp*")), "the random model was left behind"
+
+
+def test_odd_table_file_names_are_one_line(tmp_path, capsys):
+    for name in ("a" * 10000 + ".json", str(tmp_path / "bad\nname.json")):
+        assert gpu_check.main(["--json", name]) == 2
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "cannot be used: File name too long" in lines[0]
+    assert "control character" in lines[1]
