@@ -1,29 +1,12 @@
-"""Write a full-size SDXL single-file checkpoint (original Stability SGM/LDM key layout)
-with random weights, built from the configs bundled in resources/sdxl.
+"""Write a full-size SDXL single-file checkpoint with random weights, and check that it
+loads back tensor for tensor.
 
     python bench/full_checkpoint.py OUT.safetensors [--dtype fp16|bf16|fp32] [--seed 0]
-                                    [--device cpu|cuda] [--verify]
+                                    [--device cpu|cuda] [--verify | --verify-only]
 
-From another script:
-
-    from bench.full_checkpoint import write_checkpoint
-    write_checkpoint("/tmp/full/sdxl-random-fp16.safetensors", dtype="fp16", device="cuda")
-
-How: the four models are built on the meta device (accelerate.init_empty_weights), so
-building them costs no memory; their meta state dicts give every key and shape; the keys
-are mapped to the original layout (see below) and each tensor is filled from a pool of
-Gaussian values (std 0.02; norm weights 1) and streamed to the file one at a time, so
-writing never holds more than one tensor (the biggest is ~126 MB in fp16). The file is
-a plain safetensors file (header written here, offsets contiguous, names sorted), which
-``safetensors`` and ``StableDiffusionXLPipeline.from_single_file`` read like any other.
-
-The diffusers -> original key mapping below is adapted from diffusers'
-scripts/convert_diffusers_to_original_sdxl.py (huggingface/diffusers,
-commit 58eb52c0803ea9af3abec60841c2a093bdf1f951),
-Copyright The HuggingFace Team, licensed under the Apache License, Version 2.0
-(http://www.apache.org/licenses/LICENSE-2.0). Changes: it works on meta tensors /
-(name, shape) pairs, keeps the transform per key so tensors can be compared after a round
-trip, and does not print.
+The writer (and the key mapping's origin and licence) is
+dgx_pixels_app/engine/full_model.py, which the GPU check and bench/speed_bench.py use
+too; this script adds the command line and the round-trip check.
 """
 
 from __future__ import annotations

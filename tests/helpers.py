@@ -48,3 +48,15 @@ def _ci() -> bool:
     import os
 
     return os.environ.get("CI") == "true"
+
+
+def agent_server(root: Path, model: Path):
+    """The MCP server over the local back end, confined to ``root`` (in-process: use it
+    with ``mcp.client.client.Client(server)``), at 64 px and 1 step."""
+    from dgx_pixels_app.engine.local import LocalBackend
+    from dgx_pixels_app.jobs.queue import JobQueue
+    from dgx_pixels_app.mcp.confine import Roots
+    from dgx_pixels_app.mcp.server import ServerConfig, build_server
+
+    config = ServerConfig(roots=Roots.of([str(root)]), model=str(model), resolution=64, steps=1)
+    return build_server(JobQueue(LocalBackend()), config)

@@ -121,7 +121,7 @@ class LocalBackend(Backend):
     def run(
         self, tasks: Sequence[Task], emit: Emit, cancel: CancelToken, previews: bool = True
     ) -> None:
-        for group in groups(tasks, self._batch_size):
+        for group in groups(tasks, self._batch_sizer()):
             if cancel.cancelled:
                 raise CancelledError("Cancelled.")
             if len(group) == 1:
@@ -129,13 +129,14 @@ class LocalBackend(Backend):
             else:
                 run_group(self.engine, group, emit, cancel, previews)
 
-    def _batch_size(self, request) -> int:
+    def _batch_sizer(self):
+        """How many images of a request to run at once, free memory read once per run."""
         engine = self.engine
         if engine.model is None:
-            return 1
+            return lambda _request: 1
         dtype_bytes = engine.model.dtype.itemsize
         free = free_memory(engine.model.device)
-        return batch_size(request, engine.settings.max_batch, free, dtype_bytes)
+        return lambda request: batch_size(request, engine.settings.max_batch, free, dtype_bytes)
 
     def configure(self, settings: EngineSettings) -> None:
         self.engine.settings = settings

@@ -14,6 +14,7 @@ from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.formats.images import png_text, read_rgba
 from dgx_pixels_app.jobs.requests import Choices, build_request
+from tests.helpers import agent_server
 
 FAST = ["--steps", "2", "--width", "64", "--height", "64", "--seed", "5", "--raw"]
 
@@ -63,14 +64,7 @@ def test_the_builder_checks_it_naming_the_option():
 
 
 def test_agents_see_it_in_the_schema_and_can_use_it(tmp_path, tiny_model):
-    from dgx_pixels_app.engine.local import LocalBackend
-    from dgx_pixels_app.jobs.queue import JobQueue
-    from dgx_pixels_app.mcp.confine import Roots
-    from dgx_pixels_app.mcp.server import ServerConfig, build_server
-
-    config = ServerConfig(roots=Roots.of([str(tmp_path)]), model=str(tiny_model[0]),
-                          resolution=64, steps=1)  # fmt: skip
-    server = build_server(JobQueue(LocalBackend()), config)
+    server = agent_server(tmp_path, tiny_model[0])
 
     async def call():
         from mcp.client.client import Client

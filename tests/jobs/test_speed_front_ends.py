@@ -13,6 +13,7 @@ import pytest
 from dgx_pixels_app.cli import main
 from dgx_pixels_app.formats.images import png_text, read_rgba
 from dgx_pixels_app.jobs.requests import Choices, build_request
+from tests.helpers import agent_server
 
 FAST = ["--width", "64", "--height", "64", "--seed", "5"]
 
@@ -80,14 +81,7 @@ def test_batch_items_choose_their_speed(tmp_path, tiny_model, lightning):
 
 
 def test_an_agent_asks_for_turbo_and_gets_the_same_request(tmp_path, tiny_model, lightning):
-    from dgx_pixels_app.engine.local import LocalBackend
-    from dgx_pixels_app.jobs.queue import JobQueue
-    from dgx_pixels_app.mcp.confine import Roots
-    from dgx_pixels_app.mcp.server import ServerConfig, build_server
-
-    config = ServerConfig(roots=Roots.of([str(tmp_path)]), model=str(tiny_model[0]),
-                          resolution=64, steps=1)  # fmt: skip
-    server = build_server(JobQueue(LocalBackend()), config)
+    server = agent_server(tmp_path, tiny_model[0])
 
     async def call():
         from mcp.client.client import Client
