@@ -140,3 +140,29 @@ def speed_data():
     if _PARSED.get(key, (None,))[0] is not data:
         _PARSED[key] = (data, speed.parse(data))
     return _PARSED[key][1]
+
+
+def control_data() -> dict:
+    """Control types, their name patterns and union modes (presets/controls.toml), checked:
+    every type the app offers is there, with a whole union index and a list of patterns."""
+    from dgx_pixels_app.core.control import CONTROL_TYPES
+
+    data = load_toml(preset_path("controls.toml"))
+    types = data.get("types")
+    for name in CONTROL_TYPES:
+        entry = types.get(name) if isinstance(types, dict) else None
+        ok = isinstance(entry, dict) and type(entry.get("union")) is int
+        if not ok or not all(isinstance(p, str) for p in entry.get("patterns", [None])):
+            raise FileFormatError(f"presets/controls.toml: the '{name}' control type is damaged.")
+    return data
+
+
+def pose_templates() -> dict:
+    """The built-in pose templates (presets/poses/*.toml) by id, each checked."""
+    from dgx_pixels_app.core.pose import parse_template
+
+    out = {}
+    for path in sorted(preset_path("poses").glob("*.toml")):
+        template = parse_template(load_toml(path), f"presets/poses/{path.name}")
+        out[template.id] = template
+    return out

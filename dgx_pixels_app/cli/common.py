@@ -61,6 +61,34 @@ def add_request_options(p: argparse.ArgumentParser) -> None:
                            help=text)  # fmt: skip
 
 
+def add_guide_options(p: argparse.ArgumentParser) -> None:
+    """Reference images (IP-Adapter) and structure controls (ControlNets)."""
+    p.add_argument(
+        "--reference", action="append", default=[], metavar="FILE[:WEIGHT][:style]",
+        help="an image whose look the sprite takes (IP-Adapter; weight 0-2, default 0.6; "
+        "':style': its style only, not its subject); up to 4",
+    )  # fmt: skip
+    p.add_argument(
+        "--control", action="append", default=[], metavar="TYPE=FILE[:STRENGTH[:START-END]]",
+        help="a ControlNet control: pose, lineart, canny, depth, tile or scribble, from a file "
+        "(a sprite with transparency is turned into the control: its edges, silhouette…) or a "
+        "pose template frame (pose=@walk/east/3); strength 0-2 (1), over the steps START-END "
+        "(0-1); up to 4",
+    )  # fmt: skip
+
+
+def guides_from(args: argparse.Namespace) -> tuple[list, list]:
+    """The references and controls given, parsed and their files checked."""
+    from dgx_pixels_app.core.control import parse_control, parse_reference
+
+    refs = [parse_reference(v) for v in getattr(args, "reference", [])]
+    controls = [parse_control(v) for v in getattr(args, "control", [])]
+    for path in [r.path for r in refs] + [c.image for c in controls if c.image]:
+        if not Path(path).expanduser().is_file():
+            raise InvalidInputError(f"The image '{path}' does not exist.")
+    return refs, controls
+
+
 def request_options_from(args: argparse.Namespace) -> dict:
     """The declared options given on the command line (checked by the request builder)."""
     prefix = "option_"

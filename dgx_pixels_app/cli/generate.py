@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 from dgx_pixels_app.cli.common import (
+    add_guide_options,
     add_model_options,
     add_overwrite_option,
     add_request_options,
+    guides_from,
     make_queue,
     note_recipe,
     parse_loras,
@@ -42,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="euler, euler_a, dpmpp_2m, dpmpp_2m_karras, ddim, unipc (default: the kind's)",
     )
     add_request_options(gen)
+    add_guide_options(gen)
     gen.add_argument(
         "--raw", action="store_true", help="keep SDXL's output as it is (skip pixelize)"
     )
@@ -76,22 +79,25 @@ def kind_and_prompt(words: list[str]) -> tuple[str | None, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dgx_pixels_app.jobs.guides import prepare
     from dgx_pixels_app.jobs.job import Job, PostSteps
     from dgx_pixels_app.jobs.requests import Choices, build_request
 
     kind, subject = kind_and_prompt(args.words)
+    references, controls = guides_from(args)
     request = build_request(Choices(
         subject, kind=kind, style=args.style, negative=args.negative, seed=args.seed,
         steps=args.steps, cfg=args.cfg, width=args.width, height=args.height,
         scheduler=args.scheduler, loras=parse_loras(args.lora),
-        options=request_options_from(args),
+        options=request_options_from(args), references=references, controls=controls,
     ), args.count)  # fmt: skip
+    request, guides = prepare(request)  # models chosen, images read: before the model loads
     note_recipe(args, request)
     target = _target(args, subject)
     model = resolve_model(args.model)
     queue = make_queue(args)
     queue.subscribe(_show)
-    job = Job.single(request, args.count, post=None if args.raw else PostSteps(),
+    job = Job.single(request, args.count, guides=guides, post=None if args.raw else PostSteps(),
                      model=model, label="generate", previews=False, target=target)  # fmt: skip
     try:
         result = queue.run(job)

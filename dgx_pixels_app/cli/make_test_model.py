@@ -8,7 +8,8 @@ import argparse
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "make-test-model",
-        help="write a tiny SDXL-shaped model with random weights (+ test-lora.safetensors)",
+        help="write a tiny SDXL-shaped model with random weights (+ a LoRA, an IP-Adapter "
+        "and ControlNets)",
     )
     p.add_argument("folder")
     p.set_defaults(handler=run)
@@ -19,4 +20,7 @@ def run(args: argparse.Namespace) -> int:
 
     folder, lora = make_test_model(args.folder)
     print(f"wrote a tiny SDXL-shaped model to {folder}\nwrote its LoRA to {lora}")
+    print(f"wrote its IP-Adapter to {folder / 'ip-adapter'} and its ControlNets to "
+          f"{folder / 'controlnet-openpose-sdxl'} and {folder / 'controlnet-union-sdxl-promax'}"
+          "\n(add the folder under Model ▸ Model Folders… to use them)")  # fmt: skip
     return 0

@@ -14,6 +14,7 @@ import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from dgx_pixels_app.core.control import ControlRef, ReferenceRef, check_controls, check_references
 from dgx_pixels_app.core.errors import FileFormatError, InvalidInputError
 from dgx_pixels_app.core.limits import is_number, is_whole
 
@@ -76,6 +77,8 @@ class GenerationRequest:
     clip_skip: int = 0  # text encoder layers skipped (0: SDXL's usual penultimate layer)
     speed: str = "quality"  # the speed preset asked for (quality, fast, turbo)
     recipe: str = ""  # the distilled LoRA's sampling recipe it chose (presets/speed.toml)
+    references: list[ReferenceRef] = field(default_factory=list)  # IP-Adapter images
+    controls: list[ControlRef] = field(default_factory=list)  # ControlNet images
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,7 +95,7 @@ class GenerationRequest:
         known field must have its type, or it is damaged metadata (FileFormatError)."""
         if not isinstance(data, dict) or not isinstance(data.get("prompt"), str):
             raise FileFormatError("Generation metadata has no prompt.")
-        known = {f.name for f in fields(cls)} - {"extra", "loras"}
+        known = {f.name for f in fields(cls)} - {"extra", "loras", "references", "controls"}
         kwargs = {k: v for k, v in data.items() if k in known}
         for name, value in kwargs.items():
             if not _FIELD_TYPES[name](value):
@@ -104,8 +107,11 @@ class GenerationRequest:
             raise FileFormatError("Generation metadata has a damaged list of LoRAs.")
         refs = [LoraRef(item.get("path", ""), float(item.get("weight", 1.0)),
                         bool(item.get("enabled", True))) for item in loras]  # fmt: skip
-        extra = {k: v for k, v in data.items() if k not in known | {"loras", "schema"}}
-        return cls(**kwargs, loras=refs, extra=extra)
+        guides = {"references": _read_list(data, "references", ReferenceRef),
+                  "controls": _read_list(data, "controls", ControlRef)}  # fmt: skip
+        skip = known | {"loras", "schema", "references", "controls"}
+        extra = {k: v for k, v in data.items() if k not in skip}
+        return cls(**kwargs, loras=refs, extra=extra, **guides)
 
     def a1111_parameters(self, model_hash: str = "", lora_hashes: dict | None = None) -> str:
         """The ``parameters`` text A1111/Forge write into PNGs (and civitai, ComfyUI
@@ -129,6 +135,7 @@ class GenerationRequest:
         if self.clip_skip:
             # A1111's N reads the Nth layer from the end; SDXL already reads the 2nd
             pairs.append(("Clip skip", self.clip_skip + 2))
+        pairs += _guide_pairs(self)
         if lora_hashes:
             joined = ", ".join(f"{name}: {h[:12]}" for name, h in lora_hashes.items())
             pairs.append(("Lora hashes", f'"{joined}"'))
@@ -177,6 +184,12 @@ def validate(request: GenerationRequest, count: int = 1) -> None:
         problems.append("seamless must be x, y or xy")
     if request.clip_skip < 0:
         problems.append(f"CLIP skip must be 0 or more, not {request.clip_skip}")
+    try:
+        check_references(request.references)
+        check_controls(request.controls)
+    except InvalidInputError as exc:
+        text = str(exc).rstrip(".")
+        problems.append(text[:1].lower() + text[1:])
     if problems:
         raise InvalidInputError("Cannot generate: " + "; ".join(problems) + ".")
 
@@ -191,6 +204,42 @@ _FIELD_TYPES = {
     "clip_skip": is_whole, "recipe": lambda v: isinstance(v, str),
     "speed": lambda v: isinstance(v, str),
 }  # fmt: skip
+
+
+def _read_list(data: dict, key: str, cls) -> list:
+    """References or controls read back from a file: each an object of known fields of
+    the right types, or damaged metadata."""
+    items = data.get(key) or []
+    names = {f.name: f for f in fields(cls)}
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise FileFormatError(f"Generation metadata has a damaged list of {key}.")
+    out = []
+    for item in items:
+        known = {k: v for k, v in item.items() if k in names}
+        for name, value in known.items():
+            default = names[name].default
+            ok = is_number(value) if isinstance(default, float) else type(value) is type(default)
+            if not ok:
+                raise FileFormatError(f"Generation metadata has a damaged {key} entry ({name}).")
+        if not known.get("path" if cls is ReferenceRef else "type"):
+            raise FileFormatError(f"Generation metadata has a damaged {key} entry.")
+        out.append(cls(**known))
+    return out
+
+
+def _guide_pairs(request: GenerationRequest) -> list[tuple[str, str]]:
+    """References and controls as A1111-style pairs (its ControlNet extension writes
+    "ControlNet 0: ..."; IP-Adapters go through the same extension)."""
+    pairs = []
+    for i, ref in enumerate(request.references):
+        mode = ", style only" if ref.style_only else ""
+        pairs.append((f"Reference {i}", f'"{_stem(ref.path)}, weight {_num(ref.weight)}{mode}"'))
+    for i, c in enumerate(request.controls):
+        source = f"pose {c.pose}" if c.pose else _stem(c.image)
+        span = f"{_num(c.start)}-{_num(c.end)}"
+        pairs.append((f"ControlNet {i}", f'"{c.type}: {source}, weight {_num(c.strength)}, '
+                                         f'steps {span}"'))  # fmt: skip
+    return pairs
 
 
 def _is_lora(item) -> bool:

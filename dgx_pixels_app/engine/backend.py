@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,15 @@ class GenerationResult:
 
 
 @dataclass
+class GuideImages:
+    """The pixels behind a request's references and controls, in their order (the
+    request itself holds their paths, hashes and weights)."""
+
+    references: list[np.ndarray] = field(default_factory=list)  # RGB or RGBA, any size
+    controls: list[np.ndarray] = field(default_factory=list)  # RGB at the request's size
+
+
+@dataclass
 class Task:
     """One engine call: a request for ``count`` images (seeds seed, seed+1, …)."""
 
@@ -51,6 +60,7 @@ class Task:
     count: int = 1
     init_image: np.ndarray | None = None
     mask: np.ndarray | None = None
+    guides: GuideImages | None = None
 
 
 @dataclass

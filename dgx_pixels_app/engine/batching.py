@@ -70,7 +70,7 @@ def groups(tasks, size_for) -> list[list]:
     ``size_for(request)``; every other task alone. Order is kept."""
     out: list[list] = []
     for task in tasks:
-        alone = task.count != 1 or task.init_image is not None or task.mask is not None
+        alone = not _groupable(task)
         last = out[-1] if out else None
         if (not alone and last and _groupable(last[0])
                 and group_key(last[0].request) == group_key(task.request)
@@ -82,4 +82,6 @@ def groups(tasks, size_for) -> list[list]:
 
 
 def _groupable(task) -> bool:
-    return task.count == 1 and task.init_image is None and task.mask is None
+    r = task.request
+    return (task.count == 1 and task.init_image is None and task.mask is None
+            and not r.references and not r.controls)  # fmt: skip

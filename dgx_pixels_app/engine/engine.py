@@ -24,38 +24,17 @@ import numpy as np
 
 from dgx_pixels_app.core.errors import CancelledError, InvalidInputError, ModelError
 from dgx_pixels_app.core.generation import MAX_SEED, CancelToken, GenerationRequest, validate
-from dgx_pixels_app.engine.backend import GenerationResult, Progress
+from dgx_pixels_app.engine.backend import GenerationResult, GuideImages, Progress
 from dgx_pixels_app.engine.calls import Call, keep_unmasked, rgba, seeded_generator
+from dgx_pixels_app.engine.guides import Guides, control_arguments, is_union
 from dgx_pixels_app.engine.loader import LoadedModel, check_model_path, load_model
 from dgx_pixels_app.engine.lora import LoraSet
 from dgx_pixels_app.engine.recipes import find_recipe, recipe_arguments, recipe_scheduler
 from dgx_pixels_app.engine.seamless import seamless
 from dgx_pixels_app.engine.settings import EngineSettings, resolve_device
-
-# A linear map from SDXL latents to RGB: a preview costs one tiny matrix product.
-_LATENT_RGB = np.array(
-    [
-        [0.3651, 0.4232, 0.4341],
-        [-0.2533, -0.0042, 0.1068],
-        [0.1076, 0.1111, -0.0362],
-        [-0.3165, -0.2492, -0.2188],
-    ],
-    dtype=np.float32,
-)
-_LATENT_BIAS = np.array([0.1084, -0.0175, -0.0011], dtype=np.float32)
-
+from dgx_pixels_app.engine.steps import _Cancelled, _on_step, _preview_decoder, latents_to_preview  # noqa: F401
 
 log = logging.getLogger(__name__)
-
-
-class _Cancelled(Exception):
-    pass
-
-
-def latents_to_preview(latents) -> np.ndarray:
-    lat = latents.detach().float().cpu().numpy()
-    rgb = np.einsum("chw,cd->hwd", lat, _LATENT_RGB) + _LATENT_BIAS
-    return np.clip((rgb + 1.0) * 127.5, 0, 255).astype(np.uint8)
 
 
 class Engine:
@@ -63,6 +42,7 @@ class Engine:
         self.settings = settings or EngineSettings()
         self.model: LoadedModel | None = None
         self.loras: LoraSet | None = None
+        self.guides: Guides | None = None  # ControlNets and the IP-Adapter beside the model
         self._derived: dict[str, object] = {}
         self._lock = threading.Lock()
         self._hashing = None  # a Future: the loaded model's SHA-256
@@ -89,6 +69,7 @@ class Engine:
             self._scheduler_config = dict(self.model.pipe.scheduler.config)
             self.preview_decoder = _preview_decoder(self.settings, self.model)
             self.loras = LoraSet(self.model.pipe)
+            self.guides = Guides(self.model.pipe, self.model.device, self.model.dtype)
             return self.model
 
     def unload(self) -> None:
@@ -100,6 +81,7 @@ class Engine:
         self.preview_decoder = None
         self._hashing = None
         self.loras = None
+        self.guides = None
         self._derived.clear()
         gc.collect()
         try:
@@ -141,20 +123,24 @@ class Engine:
         progress: Callable[[Progress], None] | None = None,
         cancel: CancelToken | None = None,
         preview_every: int = 1,
+        guides: GuideImages | None = None,
     ) -> GenerationResult:
         """Run one request. ``init_image`` (RGBA) makes it image-to-image; with ``mask``
-        (bool, True = repaint) it is inpainting. Raises CancelledError if cancelled."""
+        (bool, True = repaint) it is inpainting; ``guides``: the pixels of its
+        references and controls. Raises CancelledError if cancelled."""
         validate(request, count)
         if self.model is None:
             raise ModelError("No model is loaded: load one first (Model ▸ Load Model…).")
         mode = "inpaint" if mask is not None else "img2img" if init_image is not None else "txt2img"
+        _check_guides(request, guides)
         with self._lock:
-            pipe = self._pipeline(mode)
+            pipe = self.guides.pipeline(self._pipeline(mode), mode, request)
             recipe = self._prepare(pipe, request)
             request = _as_recipe(request, recipe)
             seed = request.seed if request.seed is not None else random.randint(0, MAX_SEED)
             call = Call(request, mode, count, init_image, mask)
             args = {**call.arguments(self.model.device, seed), **recipe_arguments(recipe)}
+            args.update(self._guide_arguments(pipe, request, guides, mode))
             done = [0]
             args["callback_on_step_end"] = _on_step(
                 call.total, done, progress, cancel, preview_every, self.preview_decoder
@@ -186,7 +172,7 @@ class Engine:
         if self.model is None:
             raise ModelError("No model is loaded: load one first (Model ▸ Load Model…).")
         with self._lock:
-            pipe = self._pipeline("txt2img")
+            pipe = self.guides.pipeline(self._pipeline("txt2img"), "txt2img", requests[0])
             recipe = self._prepare(pipe, requests[0])
             requests = [_as_recipe(r, recipe) for r in requests]
             seeds = [
@@ -221,6 +207,17 @@ class Engine:
             fuse = recipe is not None and self.fuse_distilled and not self.settings.fp8_unet
             self.loras.apply(request.loras, fuse=fuse)
         return recipe
+
+    def _guide_arguments(self, pipe, request: GenerationRequest, guides, mode: str) -> dict:
+        """The references' embeddings and the controls' images for the pipeline call."""
+        args = {}
+        if request.references:
+            args["ip_adapter_image_embeds"] = self.guides.reference_embeds(
+                request, guides.references, request.cfg > 1
+            )
+        if request.controls:
+            args.update(control_arguments(request, guides.controls, mode, is_union(pipe)))
+        return args
 
     def _run(self, pipe, args: dict, call: Call, done: list[int]):
         """The pipeline call, with cancel and out-of-memory turned into the app's errors."""
@@ -343,45 +340,16 @@ def _as_recipe(request: GenerationRequest, recipe) -> GenerationRequest:
     return replace(request, steps=recipe.steps, cfg=recipe.cfg)
 
 
-def _preview_decoder(settings: EngineSettings, model):
-    """TAESD-XL from the models folders when live previews with it are switched on."""
-    if not settings.tiny_previews:
-        return None
-    from dgx_pixels_app.engine.discovery import model_folders
-    from dgx_pixels_app.engine.previews import TinyDecoder, find_tiny_decoder
-
-    folder = find_tiny_decoder([f.path for f in model_folders() if f.exists])
-    try:
-        return TinyDecoder(folder, model.device, model.dtype) if folder else None
-    except (OSError, ValueError, RuntimeError) as exc:  # a damaged one: the linear map
-        log.warning("TAESD-XL in %s not used: %s", folder, exc)
-        return None
-
-
-def _preview(latent, decoder) -> np.ndarray:
-    if decoder is not None:
-        try:
-            return decoder(latent)
-        except (RuntimeError, ValueError) as exc:  # a preview never fails a job
-            log.warning("TAESD-XL preview failed: %s", exc)
-    return latents_to_preview(latent)
-
-
-def _on_step(total: int, done: list[int], progress, cancel, preview_every: int, decoder=None):
-    """diffusers' step callback: cancel by raising, progress with a cheap preview."""
-
-    def on_step(_pipe, step, _timestep, kwargs):
-        if cancel is not None and cancel.cancelled:
-            raise _Cancelled
-        done[0] = step + 1
-        if progress is not None:
-            preview = None
-            if preview_every and (step % preview_every == 0 or step + 1 == total):
-                preview = _preview(kwargs["latents"][0], decoder)
-            progress(Progress(step + 1, total, preview))
-        return kwargs
-
-    return on_step
+def _check_guides(request: GenerationRequest, guides) -> None:
+    """Every reference and control has its pixels (a request read back from a file
+    has only their paths: the job that runs it again reads them)."""
+    refs = len(guides.references) if guides else 0
+    controls = len(guides.controls) if guides else 0
+    if refs != len(request.references) or controls != len(request.controls):
+        raise InvalidInputError(
+            f"This request has {len(request.references)} reference and "
+            f"{len(request.controls)} control images but {refs} and {controls} came with it."
+        )
 
 
 def _check_clip_skip(pipe, clip_skip: int) -> None:

@@ -51,7 +51,7 @@ def run_task(engine: Engine, task: Task, emit: Emit, cancel: CancelToken, previe
         result = engine.generate(
             task.request, task.count, task.init_image, task.mask,
             progress=lambda p: emit(_progress(task.index, p)), cancel=cancel,
-            preview_every=1 if previews else 0,
+            preview_every=1 if previews else 0, guides=task.guides,
         )  # fmt: skip
     except CancelledError:
         raise

@@ -123,7 +123,9 @@ def make_lora_state(pipe, seed: int = 1, rank: int = 4, scale: float = 0.3) -> d
 
 
 def make_test_model(folder: str | Path) -> tuple[Path, Path]:
-    """Write the tiny model to ``folder`` and its LoRA to ``folder/test-lora.safetensors``."""
+    """Write the tiny model to ``folder``, its LoRA to ``folder/test-lora.safetensors``
+    and its control models beside them (engine.tiny_control: an IP-Adapter with its
+    image encoder, an OpenPose ControlNet and a union one)."""
     from diffusers import StableDiffusionXLPipeline
 
     from dgx_pixels_app.core.errors import FileAccessError
@@ -135,6 +137,10 @@ def make_test_model(folder: str | Path) -> tuple[Path, Path]:
         raise FileAccessError(f"Cannot create '{folder}': {exc.strerror or exc}.") from exc
     pipe = build_tiny_pipeline()
     pipe.save_pretrained(folder, safe_serialization=True)
+    from dgx_pixels_app.engine.tiny_control import make_controlnets, make_ip_adapter
+
+    make_ip_adapter(pipe.unet, folder / "ip-adapter")  # before the LoRA wraps the UNet
+    make_controlnets(pipe.unet, folder)
     state = make_lora_state(pipe)
     StableDiffusionXLPipeline.save_lora_weights(
         folder, unet_lora_layers=state, weight_name="test-lora.safetensors"

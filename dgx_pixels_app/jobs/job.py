@@ -132,10 +132,17 @@ class Job:
 
     @classmethod
     def single(
-        cls, request: GenerationRequest, count: int = 1, init_image=None, mask=None, **kwargs
+        cls,
+        request: GenerationRequest,
+        count: int = 1,
+        init_image=None,
+        mask=None,
+        guides=None,
+        **kwargs,
     ) -> Job:
-        """The everyday job: one request for ``count`` images."""
-        return cls([Task(0, request, count, init_image, mask)], **kwargs)
+        """The everyday job: one request for ``count`` images (``guides``: the pixels of
+        its references and controls, from jobs.guides.prepare)."""
+        return cls([Task(0, request, count, init_image, mask, guides)], **kwargs)
 
 
 @dataclass

@@ -53,6 +53,8 @@ class Choices:
     strength: float | None = None
     seamless: str = ""
     options: dict = field(default_factory=dict)  # declared options (request-options.toml)
+    references: list = field(default_factory=list)  # core.control.ReferenceRef
+    controls: list = field(default_factory=list)  # core.control.ControlRef
     speed_loras: list | None = None  # LoRA files a fast speed may use; None = look in the folders
     where: str = ""  # for messages: 'items.csv, line 4'
 
@@ -81,7 +83,7 @@ def build_request(choices: Choices, count: int = 1, check: bool = True) -> Gener
         width=int(c.width or c.resolution or base["width"]),
         height=int(c.height or c.resolution or base["height"]),
         scheduler=c.scheduler or base["scheduler"], strength=c.strength, seamless=c.seamless,
-        extra=_extra(c),
+        references=list(c.references), controls=list(c.controls), extra=_extra(c),
     )  # fmt: skip
     request = replace(request, **check_options(c.options))
     if check:  # without: the job finds the speed's LoRA (on its thread, not the caller's)

@@ -1,0 +1,181 @@
+"""Where ControlNets and IP-Adapters live, and which serve a request.
+
+Found like LoRAs, in the models folders, the Hugging Face cache and the user's folders
+(ComfyUI's ``models/controlnet``, ``models/ipadapter`` and ``models/clip_vision``
+among them). Only names, ``config.json`` files and safetensors headers are read: no
+torch. A request's control types are served by single-type ControlNets when every
+type has one, else by one union ControlNet; a missing one is named before any model
+loads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dgx_pixels_app.core.errors import DgxPixelsError, ModelError
+from dgx_pixels_app.engine.discovery import model_folders
+from dgx_pixels_app.resources import control_data
+
+CONTROLNET_CLASSES = {"ControlNetModel": False, "ControlNetUnionModel": True}
+DOWNLOADS = {  # what to fetch with Model ▸ Download from Hugging Face…
+    "union": "xinsir/controlnet-union-sdxl-1.0",
+    "pose": "xinsir/controlnet-openpose-sdxl-1.0",
+    "ip-adapter": "h94/IP-Adapter (sdxl_models/ip-adapter_sdxl_vit-h.safetensors + "
+    "models/image_encoder)",
+}
+
+
+@dataclass(frozen=True)
+class ControlModel:
+    path: Path  # the diffusers folder
+    name: str
+    union: bool
+    types: tuple[str, ...]  # the control types it serves
+    modes: int = 0  # a union's number of control types
+
+
+@dataclass(frozen=True)
+class IpAdapter:
+    path: Path  # the weights file (image_proj.* and ip_adapter.* tensors)
+    encoder: Path | None  # its CLIP image encoder folder
+
+
+def _walk(max_depth: int = 6):
+    """(folder, file names) under every known models folder, link loops skipped."""
+    seen: set[Path] = set()
+    for folder in model_folders():
+        if not folder.exists:
+            continue
+        base = len(folder.path.parts)
+        for root, dirs, names in os.walk(folder.path, followlinks=True):
+            real = Path(root).resolve()
+            if real in seen or len(Path(root).parts) - base >= max_depth:
+                dirs[:] = []
+                if real in seen:
+                    continue
+            seen.add(real)
+            yield Path(root), names
+
+
+def _label(folder: Path) -> str:
+    """A folder's name, or its repository's for a Hugging Face cache snapshot."""
+    if folder.parent.name == "snapshots":
+        return folder.parent.parent.name.removeprefix("models--").replace("--", "/")
+    return folder.name
+
+
+def _config(path: Path) -> dict:
+    try:
+        if path.stat().st_size > 1 << 20:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def find_controlnets() -> list[ControlModel]:
+    """Every diffusers ControlNet folder (config.json naming a ControlNet class, with
+    safetensors weights) in the known folders."""
+    types = control_data()["types"]
+    found = []
+    for root, names in _walk():
+        if "config.json" not in names or not any(n.endswith(".safetensors") for n in names):
+            continue
+        config = _config(root / "config.json")
+        union = CONTROLNET_CLASSES.get(config.get("_class_name"))
+        if union is None:
+            continue
+        label = _label(root)
+        if union:
+            modes = config.get("num_control_type", 6)
+            modes = modes if type(modes) is int else 6
+            served = tuple(t for t, e in types.items() if e["union"] < modes)
+            found.append(ControlModel(root, label, True, served, modes))
+        else:
+            served = tuple(t for t, e in types.items() if _named(label, e["patterns"]))
+            found.append(ControlModel(root, label, False, served[:1]))
+    return found
+
+
+def _named(label: str, patterns: list[str]) -> bool:
+    return any(re.search(p, label, re.IGNORECASE) for p in patterns)
+
+
+def choose_controlnets(wanted: list[str], found: list[ControlModel]) -> list[ControlModel]:
+    """One model per wanted type: single-type ones if every type has one, else one union
+    for all. ModelError naming the type and what to download when none serves."""
+    single = {}
+    for model in found:
+        if not model.union:
+            for kind in model.types:
+                single.setdefault(kind, model)
+    if all(kind in single for kind in wanted):
+        return [single[kind] for kind in wanted]
+    unions = [m for m in found if m.union and all(k in m.types for k in wanted)]
+    if unions:
+        best = max(unions, key=lambda m: m.modes)
+        return [best] * len(wanted)
+    missing = next(k for k in wanted if k not in single)
+    weak_union = [m for m in found if m.union]
+    extra = (f" ({weak_union[0].name} serves {', '.join(weak_union[0].types)}; the "
+             "promax file serves tile)") if weak_union else ""  # fmt: skip
+    raise ModelError(
+        f"No ControlNet for the {missing} control{extra}. Put an SDXL {missing} ControlNet "
+        f"or a union one in a models folder (Model ▸ Download from Hugging Face…: "
+        f"{DOWNLOADS['union']})."
+    )
+
+
+def find_ip_adapters() -> list[IpAdapter]:
+    """IP-Adapter weight files and the image encoder each will use: an
+    ``image_encoder/`` folder beside it or one level up (h94's layout), else the first
+    CLIP vision folder found (ComfyUI's clip_vision)."""
+    from dgx_pixels_app.engine.safety import tensor_names
+
+    files, encoders = [], []
+    for root, names in _walk():
+        if "config.json" in names and _is_encoder(root):
+            encoders.append(root)
+        for name in names:
+            if not name.endswith(".safetensors"):
+                continue
+            try:
+                keys = tensor_names(root / name)
+            except (OSError, DgxPixelsError):
+                continue
+            if any(k.startswith("ip_adapter.") for k in keys[:4000]) and any(
+                k.startswith("image_proj.") for k in keys[:4000]
+            ):
+                files.append(root / name)
+    out = []
+    for path in files:
+        near = [path.parent / "image_encoder", path.parent.parent / "image_encoder"]
+        near += [path.parent.parent / "models" / "image_encoder"]
+        encoder = next((e for e in near if e in encoders), encoders[0] if encoders else None)
+        out.append(IpAdapter(path, encoder))
+    return out
+
+
+def _is_encoder(folder: Path) -> bool:
+    architectures = _config(folder / "config.json").get("architectures") or []
+    return "CLIPVisionModelWithProjection" in architectures
+
+
+def choose_ip_adapter(found: list[IpAdapter]) -> IpAdapter:
+    usable = [a for a in found if a.encoder is not None]
+    if usable:
+        return usable[0]
+    if found:
+        raise ModelError(
+            f"The IP-Adapter {found[0].path.name} has no image encoder: put its "
+            "image_encoder/ folder beside it (or a CLIP vision folder in a models folder)."
+        )
+    raise ModelError(
+        "No IP-Adapter for reference images. Put an SDXL IP-Adapter and its image encoder "
+        f"in a models folder (Model ▸ Download from Hugging Face…: {DOWNLOADS['ip-adapter']})."
+    )
