@@ -32,6 +32,7 @@ COMMANDS = (
     "generate",
     "generate_tileset",
     "generate_animation",
+    "generate_character",
     "batch",
     "pixelize",
     "export",

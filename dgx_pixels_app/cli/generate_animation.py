@@ -36,6 +36,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="the folder (default: ./<type>-<prompt>/)")
     p.add_argument("--name", help="file names (default: from the prompt)")
     p.add_argument("--bevy", metavar="GAME_DIR", help="also export into this Bevy project")
+    g = p.add_argument_group(
+        "one character's frames from a pose template (IP-Adapter + pose ControlNet)"
+    )
+    g.add_argument(
+        "--reference", help="the character's reference image: every frame keeps its look"
+    )
+    g.add_argument("--pose", help="a pose template: idle, walk, run, attack, jump, hurt, cast or "
+                   "one you saved (the frames and durations are the template's)")  # fmt: skip
+    g.add_argument("--direction", default="east",
+                   help="east, west, south, north, south-east… (default east)")  # fmt: skip
+    g.add_argument("--shape", choices=("tall", "chibi"), help="default: chibi at 32 px and below")
+    g.add_argument("--view", choices=("side", "top-down"), help="default: side for east/west")
+    g.add_argument("--weight", type=float, default=0.7, help="the reference's weight (0-2)")
+    g.add_argument("--pose-strength", type=float, default=1.0, help="the pose control's (0-2)")
+    g.add_argument("--pose-end", type=float, default=1.0, help="the pose acts over steps 0..END")
     add_overwrite_option(p)
     add_sampling_options(p)
     add_model_options(p)
@@ -43,6 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.pose or args.reference:
+        return _posed(args)
     from dgx_pixels_app.engine import hashes
     from dgx_pixels_app.jobs.animation import (
         AnimationOptions,
@@ -81,3 +98,18 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(files.bevy.snippet)
     return 0
+
+
+def _posed(args: argparse.Namespace) -> int:
+    """--reference and --pose: the character job for one action and one direction."""
+    from dgx_pixels_app.cli.generate_character import make_character, options_from
+    from dgx_pixels_app.core.errors import InvalidInputError
+
+    if not args.pose or not args.reference:
+        raise InvalidInputError("--reference and --pose go together (a look and a pose template).")
+    args.chain = args.method == "chain"
+    args.chain_strength = args.strength
+    options = options_from(args, [args.pose], facing=[args.direction])
+    if args.strength is not None:
+        options.chain_strength = args.strength
+    return make_character(options, args)

@@ -16,7 +16,12 @@ from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.errors import FileAccessError, InvalidInputError
 from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.formats import aseprite
-from dgx_pixels_app.formats.bevy_snippets import animations, ron_string, rust_snippet
+from dgx_pixels_app.formats.bevy_snippets import (
+    animations,
+    cell_durations,
+    ron_string,
+    rust_snippet,
+)
 from dgx_pixels_app.formats.deploy import (
     DeployConflict,
     Deployed,
@@ -114,7 +119,8 @@ def export_to_bevy(
     targets = bevy_targets(project, name, subfolder)
     stem, asset_path = targets.stem, targets.asset_path
     # Bevy's from_grid needs one uniform grid in row order: no trim, packing or merging.
-    options = replace(options or SheetOptions(), layout="rows", trim=False, merge_duplicates=False)
+    layout = "tags" if options and options.layout == "tags" else "rows"  # a row per tag stays
+    options = replace(options or SheetOptions(), layout=layout, trim=False, merge_duplicates=False)
     sheet = build_sheet(sprite, options)
     try:
         make_folder(targets.folder)
@@ -147,11 +153,11 @@ def layout_ron(sheet: Sheet, asset_path: str) -> str:
         f"    rows: {grid['rows']},",
         f"    padding: {'None' if (px, py) == (0, 0) else f'Some(({px}, {py}))'},",
         f"    offset: {'None' if (ox, oy) == (0, 0) else f'Some(({ox}, {oy}))'},",
-        f"    frame_durations_ms: [{', '.join(str(f.duration_ms) for f in sheet.frames)}],",
+        f"    frame_durations_ms: [{', '.join(map(str, cell_durations(sheet)))}],",
         "    animations: {",
     ]
     for tag in animations(sheet):
-        durations = ", ".join(str(sheet.frames[i].duration_ms) for i in range(tag[1], tag[2] + 1))
+        durations = ", ".join(map(str, tag[4]))
         lines.append(
             f"        {ron_string(tag[0])}: (first: {tag[1]}, last: {tag[2]}, direction: {ron_string(tag[3])}, "
             f"frame_durations_ms: [{durations}]),"

@@ -33,10 +33,27 @@ def ron_string(text: str) -> str:
     return _literal(text, "\\u{:04x}")
 
 
-def animations(sheet: Sheet) -> list[tuple[str, int, int, str]]:
-    if sheet.tags:
-        return [(t.name, t.start, t.end, str(t.direction)) for t in sheet.tags]
-    return [("all", 0, len(sheet.frames) - 1, "forward")]
+def animations(sheet: Sheet) -> list[tuple[str, int, int, str, list[int]]]:
+    """(tag, first atlas index, last atlas index, direction, each frame's ms). A sheet
+    with a row per tag numbers its atlas by rows, not by frames."""
+    spans = [(t.name, t.start, t.end, str(t.direction)) for t in sheet.tags] or [
+        ("all", 0, len(sheet.frames) - 1, "forward")
+    ]
+    atlas = (sheet.grid or {}).get("atlas") or list(range(len(sheet.frames)))
+    return [(name, atlas[a], atlas[b], direction,
+             [sheet.frames[i].duration_ms for i in range(a, b + 1)])
+            for name, a, b, direction in spans]  # fmt: skip
+
+
+def cell_durations(sheet: Sheet) -> list[int]:
+    """Each atlas cell's duration (0 for an empty cell of a row per tag)."""
+    atlas = (sheet.grid or {}).get("atlas")
+    if not atlas:
+        return [f.duration_ms for f in sheet.frames]
+    out = [0] * (sheet.grid["columns"] * sheet.grid["rows"])
+    for frame, index in zip(sheet.frames, atlas, strict=True):
+        out[index] = frame.duration_ms
+    return out
 
 
 _SPRITE_ANIMATION = """#[derive(Component)]
@@ -107,8 +124,8 @@ def rust_snippet(sheet: Sheet, asset_path: str, stem: str) -> str:
     padding = "None" if (px, py) == (0, 0) else f"Some(UVec2::new({px}, {py}))"
     offset = "None" if (ox, oy) == (0, 0) else f"Some(UVec2::new({ox}, {oy}))"
     table = "\n".join(
-        f"    ({rust_string(name)}, {a}, {b}, {rust_string(direction)}, &[{', '.join(str(sheet.frames[i].duration_ms) for i in range(a, b + 1))}]),"
-        for name, a, b, direction in animations(sheet)
+        f"    ({rust_string(name)}, {a}, {b}, {rust_string(direction)}, &[{', '.join(map(str, ms))}]),"
+        for name, a, b, direction, ms in animations(sheet)
     )
     return f"""// Bevy {BEVY_VERSION} (API checked against Bevy 0.19.1): "{stem}" exported by DGX-Pixels. Paste into src/main.rs, then `cargo run`.
 use std::time::Duration;

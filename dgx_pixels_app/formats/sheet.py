@@ -17,12 +17,13 @@ from dgx_pixels_app.core.document import Sprite, Tag
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.limits import MAX_SIDE
 
-LAYOUTS = ("rows", "columns", "packed")
+LAYOUTS = ("rows", "columns", "packed", "tags")
 
 
 @dataclass
 class SheetOptions:
-    layout: str = "rows"  # rows: fill rows left to right; columns: fill columns top to bottom
+    layout: str = "rows"  # rows: fill rows left to right; columns: fill columns top to bottom;
+    # tags: one row per tag (a character's walk_east, walk_west…), frames left to right
     columns: int | None = (
         None  # frames per row (rows) or per column (columns); default: all in one line
     )
@@ -52,6 +53,8 @@ class SheetOptions:
                 raise InvalidInputError(f"{name} must be between 0 and {top} pixels.")
         if not 1 <= self.scale <= 8:
             raise InvalidInputError("Scale must be between 1 and 8.")
+        if self.layout == "tags" and (self.trim or self.merge_duplicates):
+            raise InvalidInputError("A row per tag is one uniform grid: no trim or merging.")
 
 
 @dataclass
@@ -129,7 +132,10 @@ def build_sheet(sprite: Sprite, options: SheetOptions | None = None) -> Sheet:
     if not any(image[..., 3].any() for image in images):
         raise InvalidInputError("Nothing to export: every frame is empty.")
     sizes = [(boxes[i][2], boxes[i][3]) for i in unique]
-    positions, sheet_w, sheet_h, grid = _layout(sizes, options)
+    if options.layout == "tags":
+        positions, sheet_w, sheet_h, grid = _tag_rows(sprite, indices, sizes, options)
+    else:
+        positions, sheet_w, sheet_h, grid = _layout(sizes, options)
     if sheet_w > MAX_SIDE or sheet_h > MAX_SIDE:
         raise InvalidInputError(
             f"The sheet would be {sheet_w}x{sheet_h}: larger than {MAX_SIDE} px. Use fewer frames, a smaller scale or more columns."
@@ -199,6 +205,39 @@ def _layout(sizes: list[tuple[int, int]], options: SheetOptions):
             "offset": (border + e, border + e),
             "order": options.layout,
         }
+    if options.power_of_two:
+        width, height = _pow2(width), _pow2(height)
+    return positions, width, height, grid
+
+
+def _tag_rows(sprite: Sprite, indices: list[int], sizes, options: SheetOptions):
+    """One row per tag, in tag order, frames in no tag on rows after them; the grid
+    says each frame's atlas index (row × columns + column), contiguous within a tag."""
+    rows: list[list[int]] = []
+    placed: set[int] = set()
+    for tag in sprite.tags:
+        row = [k for k, index in enumerate(indices) if tag.start <= index <= tag.end]
+        if placed & set(row):
+            raise InvalidInputError(f"The tag '{tag.name}' overlaps another: a row per tag "
+                                    "needs tags that do not share frames.")  # fmt: skip
+        if row:
+            rows.append(row)
+            placed.update(row)
+    rest = [k for k in range(len(indices)) if k not in placed]
+    columns = max([len(r) for r in rows] + [1]) if rows else max(1, len(rest))
+    rows += [rest[i : i + columns] for i in range(0, len(rest), columns)]
+    e, gap, border = options.extrude, options.padding + 2 * options.extrude, options.border
+    cell_w, cell_h = max(w for w, _ in sizes), max(h for _, h in sizes)
+    positions, atlas = [None] * len(indices), [0] * len(indices)
+    for r, row in enumerate(rows):
+        for c, k in enumerate(row):
+            positions[k] = (border + e + c * (cell_w + gap), border + e + r * (cell_h + gap))
+            atlas[k] = r * columns + c
+    width = 2 * (border + e) + columns * cell_w + (columns - 1) * gap
+    height = 2 * (border + e) + len(rows) * cell_h + (len(rows) - 1) * gap
+    grid = {"tile_size": (cell_w, cell_h), "columns": columns, "rows": len(rows),
+            "padding": (gap, gap), "offset": (border + e, border + e), "order": "tags",
+            "atlas": atlas}  # fmt: skip
     if options.power_of_two:
         width, height = _pow2(width), _pow2(height)
     return positions, width, height, grid

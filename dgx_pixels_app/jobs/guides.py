@@ -42,15 +42,26 @@ def read_image(path: str) -> np.ndarray:
         raise InvalidInputError(str(exc)) from exc
 
 
+def find_models() -> tuple[list, list]:
+    """The ControlNets and IP-Adapters in the models folders (once for many requests)."""
+    return find_controlnets(), find_ip_adapters()
+
+
 def prepare(request: GenerationRequest, read: Reader = read_image,
-            pixels: dict[str, np.ndarray] | None = None) -> tuple[GenerationRequest, GuideImages]:  # fmt: skip
+            pixels: dict[str, np.ndarray] | None = None,
+            found: tuple[list, list] | None = None) -> tuple[GenerationRequest, GuideImages]:  # fmt: skip
     """The request with its models and pixel hashes set, and the pixels themselves.
-    ``pixels``: images by name the caller has (``layer:Line art``), read before files."""
+    ``pixels``: images by name the caller has (``layer:Line art``), read before files;
+    ``found``: :func:`find_models`' answer (default: the folders are searched)."""
     pixels = pixels or {}
     if not request.references and not request.controls:
         return request, GuideImages()
-    refs, ref_images = _references(request.references, read, pixels)
-    controls, control_images = _controls(request, read, pixels)
+    controlnets, adapters = found or (
+        find_controlnets() if request.controls else [],
+        find_ip_adapters() if request.references else [],
+    )
+    refs, ref_images = _references(request.references, read, pixels, adapters)
+    controls, control_images = _controls(request, read, pixels, controlnets)
     return replace(request, references=refs, controls=controls), GuideImages(
         ref_images, control_images
     )
@@ -60,10 +71,10 @@ def _source(path: str, read: Reader, pixels: dict) -> np.ndarray:
     return pixels[path] if path in pixels else read(path)
 
 
-def _references(refs: list[ReferenceRef], read: Reader, pixels: dict):
+def _references(refs: list[ReferenceRef], read: Reader, pixels: dict, adapters: list):
     if not refs:
         return [], []
-    adapter = choose_ip_adapter(find_ip_adapters())
+    adapter = choose_ip_adapter(adapters)
     out, images = [], []
     for ref in refs:
         image = _enlarge(_source(ref.path, read, pixels))
@@ -82,11 +93,11 @@ def _enlarge(image: np.ndarray) -> np.ndarray:
     return resize_nearest(image, w * factor, h * factor) if factor > 1 else image
 
 
-def _controls(request: GenerationRequest, read: Reader, pixels: dict):
+def _controls(request: GenerationRequest, read: Reader, pixels: dict, controlnets: list):
     controls = request.controls
     if not controls:
         return [], []
-    models = choose_controlnets([c.type for c in controls], find_controlnets())
+    models = choose_controlnets([c.type for c in controls], controlnets)
     out, images = [], []
     for control, model in zip(controls, models, strict=True):
         if control.pose:
