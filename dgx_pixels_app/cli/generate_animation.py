@@ -21,14 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "generate-animation",
         help="an animated sprite: frames, .aseprite with a tag, sheet + JSON, GIF, optionally into Bevy",
     )
-    p.add_argument("--prompt", required=True, help='the character, e.g. "fantasy knight character"')
+    p.add_argument("--prompt", help='the character, e.g. "fantasy knight character"')
     p.add_argument("--frames", type=int, help="2-16 (default: the type's)")
     p.add_argument(
         "--type",
         default="idle",
         help="animation preset: idle, walk, attack… (presets/animations.toml)",
     )
-    p.add_argument("--size", type=int, default=64, help="frame size in px (default 64)")
+    p.add_argument("--size", type=int, help="frame size in px (default 64)")
     p.add_argument("--method", default="strip", choices=("strip", "chain"),
                    help="strip: N poses in one image; chain: each frame from the one before")  # fmt: skip
     p.add_argument("--strength", type=float, help="chain: how much each frame may change")
@@ -42,13 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument(
         "--reference", help="the character's reference image: every frame keeps its look"
     )
+    g.add_argument("--character", metavar="NAME", help="a saved character (generate-character "
+                   "--save-as): its reference, prompt, seed, palette, LoRAs and model")  # fmt: skip
     g.add_argument("--pose", help="a pose template: idle, walk, run, attack, jump, hurt, cast or "
                    "one you saved (the frames and durations are the template's)")  # fmt: skip
     g.add_argument("--direction", default="east",
                    help="east, west, south, north, south-east… (default east)")  # fmt: skip
     g.add_argument("--shape", choices=("tall", "chibi"), help="default: chibi at 32 px and below")
     g.add_argument("--view", choices=("side", "top-down"), help="default: side for east/west")
-    g.add_argument("--weight", type=float, default=0.7, help="the reference's weight (0-2)")
+    g.add_argument("--weight", type=float, help="the reference's weight (0-2, default 0.7)")
     g.add_argument("--pose-strength", type=float, default=1.0, help="the pose control's (0-2)")
     g.add_argument("--pose-end", type=float, default=1.0, help="the pose acts over steps 0..END")
     add_overwrite_option(p)
@@ -58,8 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.pose or args.reference:
+    if args.pose or args.reference or args.character:
         return _posed(args)
+    args.size = args.size or 64
+    if not args.prompt:
+        from dgx_pixels_app.core.errors import InvalidInputError
+
+        raise InvalidInputError('Give the character: --prompt "fantasy knight character".')
     from dgx_pixels_app.engine import hashes
     from dgx_pixels_app.jobs.animation import (
         AnimationOptions,
@@ -105,8 +112,10 @@ def _posed(args: argparse.Namespace) -> int:
     from dgx_pixels_app.cli.generate_character import make_character, options_from
     from dgx_pixels_app.core.errors import InvalidInputError
 
-    if not args.pose or not args.reference:
-        raise InvalidInputError("--reference and --pose go together (a look and a pose template).")
+    if not args.pose:
+        raise InvalidInputError(
+            "A reference or a character goes with --pose (a pose template: walk, attack…)."
+        )
     args.chain = args.method == "chain"
     args.chain_strength = args.strength
     options = options_from(args, [args.pose], facing=[args.direction])

@@ -23,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="one character in 1/2/4/8 directions and several actions, from a reference image "
         "(IP-Adapter + pose ControlNet): .aseprite with a tag per action_direction, sheet, GIFs",
     )
-    p.add_argument("--reference", required=True, help="the character's reference image (a sprite)")
-    p.add_argument("--prompt", default="character", help="what it is (helps the reference)")
+    p.add_argument("--reference", help="the character's reference image (a sprite)")
+    p.add_argument("--prompt", help="what it is (helps the reference; default 'character')")
     p.add_argument("--directions", type=int, default=4, help="1 (east), 2, 4 or 8 (default 4)")
     p.add_argument("--actions", default="idle,walk",
                    help="pose templates, comma-separated: idle, walk, run, attack, jump, hurt, "
@@ -35,12 +35,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_character_options(p: argparse.ArgumentParser) -> None:
     """What generate-character and generate-animation --pose share."""
-    p.add_argument("--size", type=int, default=48, help="sprite size in px (default 48)")
+    p.add_argument("--character", metavar="NAME",
+                   help="a saved character: its reference, prompt, seed, palette, LoRAs, model "
+                   "and size (flags given override them)")  # fmt: skip
+    p.add_argument("--save-as", metavar="NAME",
+                   help="keep this character in your library for later --character NAME")  # fmt: skip
+    p.add_argument("--size", type=int, help="sprite size in px (default 48)")
     p.add_argument("--shape", choices=("tall", "chibi"),
                    help="body proportions of the poses (default: chibi at 32 px and below)")  # fmt: skip
     p.add_argument("--view", choices=("side", "top-down"),
                    help="default: side for east/west only, else top-down")  # fmt: skip
-    p.add_argument("--weight", type=float, default=0.7, help="the reference's weight (0-2)")
+    p.add_argument("--weight", type=float, help="the reference's weight (0-2, default 0.7)")
     p.add_argument("--pose-strength", type=float, default=1.0, help="the pose control's (0-2)")
     p.add_argument("--pose-end", type=float, default=1.0,
                    help="the pose acts over the steps 0..END (0-1; default 1)")  # fmt: skip
@@ -59,18 +64,51 @@ def options_from(args: argparse.Namespace, actions: list[str], facing=None):
     from dgx_pixels_app.core.errors import InvalidInputError
     from dgx_pixels_app.jobs.character import CharacterOptions
 
+    saved = _saved(args)
     if not args.reference:
-        raise InvalidInputError("Give the character's reference image: --reference FILE.")
+        raise InvalidInputError(
+            "Give the character's reference image (--reference FILE) or a saved character "
+            "(--character NAME)."
+        )
     return CharacterOptions(
-        reference=args.reference, model=resolve_model(args.model), prompt=args.prompt,
-        directions=getattr(args, "directions", 1), facing=facing,
-        actions=[a.strip() for a in actions if a.strip()], size=args.size,
-        shape=args.shape, view=args.view, weight=args.weight, pose_strength=args.pose_strength,
+        reference=args.reference, model=resolve_model(args.model),
+        prompt=args.prompt or "character", directions=getattr(args, "directions", 1),
+        facing=facing, actions=[a.strip() for a in actions if a.strip()],
+        size=args.size or 48, shape=args.shape, view=args.view,
+        weight=args.weight if args.weight is not None else 0.7, pose_strength=args.pose_strength,
         pose_end=args.pose_end, chain=args.chain, palette=args.palette, output=args.output,
         name=args.name, seed=args.seed, steps=args.steps, cfg=args.cfg, scheduler=args.sampler,
         loras=parse_loras(args.lora), resolution=args.resolution,
         options=request_options_from(args), bevy=args.bevy, overwrite=args.overwrite,
-    )  # fmt: skip
+    ) if saved is None else _with_saved(args, saved, actions, facing)  # fmt: skip
+
+
+def _saved(args: argparse.Namespace):
+    """The saved character named by --character (its values fill the flags not given)."""
+    if not getattr(args, "character", None):
+        return None
+    from dgx_pixels_app.jobs.characters import load
+
+    character, reference = load(args.character)
+    args.reference = args.reference or str(reference)
+    args.prompt = args.prompt or character.prompt
+    args.seed = character.seed if args.seed is None else args.seed
+    args.size = args.size or character.size
+    args.shape, args.view = args.shape or character.shape, args.view or character.view
+    args.weight = character.weight if args.weight is None else args.weight
+    args.model = args.model or character.model
+    if not args.lora:
+        args.lora = [f"{lo['path']}:{lo['weight']}" for lo in character.loras]
+    return character
+
+
+def _with_saved(args, character, actions, facing):
+    saved, args.character = args.character, None
+    options = options_from(args, actions, facing)
+    args.character = saved
+    if args.palette is None and character.palette:
+        options.palette = character.palette_object()
+    return options
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,9 +130,29 @@ def make_character(options, args: argparse.Namespace) -> int:
         frames, requests = generate(queue.run, chosen, frames_in)
     finally:
         queue.backend.close()
-    files = write_character(chosen, frames, requests, hashes.sha256(options.model))
+    sha = hashes.sha256(options.model)
+    files = write_character(chosen, frames, requests, sha)
     _report(files, chosen)
+    if getattr(args, "save_as", None):
+        print(f"saved the character to {_keep(args.save_as, chosen, requests, sha)}")
     return 0
+
+
+def _keep(name: str, chosen, requests, model_sha256: str):
+    from pathlib import Path
+
+    from dgx_pixels_app.core.control import pixel_hash
+    from dgx_pixels_app.jobs.characters import Character, save
+
+    o = chosen.options
+    character = Character(
+        name=name, prompt=o.prompt, seed=chosen.seed, model=str(Path(o.model).resolve()),
+        model_sha256=model_sha256, size=o.size, shape=chosen.shape, view=chosen.view,
+        weight=o.weight, palette=[list(c) for c in chosen.palette.colors] if chosen.palette else [],
+        loras=[{"path": lo.path, "weight": lo.weight} for lo in o.loras],
+        reference_sha256=pixel_hash(chosen.reference),
+    )  # fmt: skip
+    return save(character, chosen.reference, overwrite=o.overwrite)
 
 
 def _report(files, chosen) -> None:

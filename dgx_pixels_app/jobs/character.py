@@ -94,6 +94,7 @@ class Plan:
     view: str
     reference: np.ndarray
     seed: int
+    palette: Palette | None = None  # the one every frame was snapped to (after generating)
 
     @property
     def frames(self) -> int:
@@ -186,7 +187,7 @@ def generate(run, p: Plan, frames_in=None, progress=None):
             requests.append(result.items[0].request)
             if progress:
                 progress(k + 1, len(frames_in))
-    palette = _shared_palette(p, raws[0])
+    palette = p.palette = _shared_palette(p, raws[0])
     frames = [fit(pixelize(raw, PixelizeOptions(palette=palette)).image, o.size, o.size)
               for raw in raws]  # fmt: skip
     return frames, requests

@@ -142,3 +142,54 @@ def test_bad_controls_on_generate(tmp_path, tiny_model, controls_found, hero, ca
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err, (extra, err)
     assert not (tmp_path / "a.png").exists()
+
+
+def test_a_kept_character_gets_new_actions(tmp_path, tiny_model, controls_found, hero, capsys):
+    first = tmp_path / "first"
+    assert main(["generate-character", "--reference", str(hero), "--directions", "1",
+                 "--actions", "idle", "--size", "32", "--model", str(tiny_model[0]),
+                 "-o", str(first), "--save-as", "hero", *FAST]) == 0  # fmt: skip
+    assert "saved the character" in capsys.readouterr().out
+    hero.unlink()  # the library keeps its own copy of the reference
+    later = tmp_path / "later"
+    assert main(["generate-animation", "--character", "hero", "--pose", "attack",
+                 "--direction", "east", "--model", str(tiny_model[0]), "-o", str(later),
+                 "--name", "hero", "--steps", "2", "--resolution", "64"]) == 0  # fmt: skip
+    a = json.loads((first / "manifest.json").read_text())
+    b = json.loads((later / "manifest.json").read_text())
+    assert (b["seed"], b["size"], b["shape"]) == (a["seed"], 32, "chibi")
+    assert b["reference"]["sha256"] == a["reference"]["sha256"]
+    from dgx_pixels_app.jobs.characters import load
+
+    kept = {tuple(c[:3]) for c in load("hero")[0].palette}
+    used = {tuple(c[:3]) for f in read_with_ase_parser(later / "hero.aseprite")["palette"]
+            for c in [f] if f[3]}  # fmt: skip
+    assert kept and used <= kept  # the new frames keep the character's colours
+    parsed = read_with_ase_parser(later / "hero.aseprite")
+    assert [t["name"] for t in parsed["tags"]] == ["attack_east"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("villain", "no character 'villain' (the characters: none yet"),
+        ("../etc", "looks like a path"),
+    ],
+)
+def test_unknown_or_hostile_character_names(tmp_path, tiny_model, capsys, name, message):
+    assert main(["generate-animation", "--character", name, "--pose", "walk",
+                 "--model", str(tiny_model[0]), "-o", str(tmp_path / "o"), *FAST]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_damaged_character_file_is_one_error(isolated_home, tiny_model, tmp_path, capsys):
+    from dgx_pixels_app.jobs.characters import folder
+
+    home = folder() / "hero"
+    home.mkdir(parents=True)
+    (home / "character.json").write_text('{"schema": "dgx-pixels/character@1", "name": "hero", '
+                                         '"prompt": "x", "seed": "nine", "model": ""}')  # fmt: skip
+    assert main(["generate-animation", "--character", "hero", "--pose", "walk",
+                 "--model", str(tiny_model[0]), "-o", str(tmp_path / "o"), *FAST]) == 2  # fmt: skip
+    assert "has a damaged seed" in capsys.readouterr().err
