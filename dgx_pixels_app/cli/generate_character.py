@@ -134,25 +134,10 @@ def make_character(options, args: argparse.Namespace) -> int:
     files = write_character(chosen, frames, requests, sha)
     _report(files, chosen)
     if getattr(args, "save_as", None):
-        print(f"saved the character to {_keep(args.save_as, chosen, requests, sha)}")
+        from dgx_pixels_app.jobs.characters import keep
+
+        print(f"saved the character to {keep(args.save_as, chosen, sha)}")
     return 0
-
-
-def _keep(name: str, chosen, requests, model_sha256: str):
-    from pathlib import Path
-
-    from dgx_pixels_app.core.control import pixel_hash
-    from dgx_pixels_app.jobs.characters import Character, save
-
-    o = chosen.options
-    character = Character(
-        name=name, prompt=o.prompt, seed=chosen.seed, model=str(Path(o.model).resolve()),
-        model_sha256=model_sha256, size=o.size, shape=chosen.shape, view=chosen.view,
-        weight=o.weight, palette=[list(c) for c in chosen.palette.colors] if chosen.palette else [],
-        loras=[{"path": lo.path, "weight": lo.weight} for lo in o.loras],
-        reference_sha256=pixel_hash(chosen.reference),
-    )  # fmt: skip
-    return save(character, chosen.reference, overwrite=o.overwrite)
 
 
 def _report(files, chosen) -> None:

@@ -114,3 +114,19 @@ def _checked(data, stem: str) -> Character:
         if not _TYPES[key](value):
             raise FileFormatError(f"The character '{stem}' has a damaged {key}.")
     return Character(**values)
+
+
+def keep(name: str, chosen, model_sha256: str, project: Path | None = None) -> Path:
+    """Save what a character job made (a jobs.character Plan after generating) as
+    ``name``: its reference, the palette its frames were snapped to, its settings."""
+    from dgx_pixels_app.core.control import pixel_hash
+
+    o = chosen.options
+    character = Character(
+        name=name, prompt=o.prompt, seed=chosen.seed, model=str(Path(o.model).resolve()),
+        model_sha256=model_sha256, size=o.size, shape=chosen.shape, view=chosen.view,
+        weight=o.weight, palette=[list(c) for c in chosen.palette.colors] if chosen.palette else [],
+        loras=[{"path": lo.path, "weight": lo.weight} for lo in o.loras],
+        reference_sha256=pixel_hash(chosen.reference),
+    )  # fmt: skip
+    return save(character, chosen.reference, project, overwrite=o.overwrite)

@@ -107,6 +107,24 @@ class ToolBase:
             refs.append(ref)
         return refs
 
+    def _guides(self, references, controls) -> tuple[list, list]:
+        """References ('FILE[:WEIGHT][:style]') and controls ('TYPE=FILE[:STRENGTH[:A-B]]'
+        or 'pose=@walk/east/0') with every image path confined to the roots."""
+        from dgx_pixels_app.core.control import parse_control, parse_reference
+
+        for name, value in (("references", references), ("controls", controls)):
+            if value is not None and (not isinstance(value, list) or len(value) > 4
+                                      or not all(isinstance(v, str) for v in value)):  # fmt: skip
+                raise InvalidInputError(f"{name} must be a list of at most 4 texts.")
+        refs = [parse_reference(text) for text in references or []]
+        for ref in refs:
+            ref.path = str(self.roots.read(ref.path, "reference image"))
+        parsed = [parse_control(text) for text in controls or []]
+        for control in parsed:
+            if control.image:
+                control.image = str(self.roots.read(control.image, "control image"))
+        return refs, parsed
+
     def _palette(self, palette: str | None):
         """A built-in palette by name, or a palette file inside the roots, read here."""
         if not palette:

@@ -57,19 +57,23 @@ class GenerationTools(ToolBase):
 
     async def _sprites(self, prompt: str, kind: str, style, size: int, palette, seed, loras,
                        count: int, steps, place: ForAgent, ctx: Context | None,
-                       target: PngFolder | None = None, options: dict | None = None):  # fmt: skip
+                       target: PngFolder | None = None, options: dict | None = None,
+                       guides: tuple[list, list] = ([], [])):  # fmt: skip
         """Generate and pixelize ``count`` sprites, delivered to ``target``; returns the
-        job's result. ``palette`` and ``loras`` are already read through the roots."""
+        job's result. ``palette``, ``loras`` and ``guides`` (references, controls) are
+        already confined to the roots."""
+        from dgx_pixels_app.jobs.guides import prepare
         from dgx_pixels_app.jobs.requests import Choices, build_request
         from dgx_pixels_app.pixelize.pipeline import PixelizeOptions
 
         request = build_request(Choices(
             prompt, kind=kind, style=style, seed=seed, loras=loras or [],
             steps=steps or self.config.steps, resolution=self.config.resolution,
-            options=options or {},
+            options=options or {}, references=guides[0], controls=guides[1],
         ), count)  # fmt: skip
+        request, pixels = await asyncio.to_thread(prepare, request)  # images read, models found
         post = PostSteps(options=PixelizeOptions(palette=palette), size=size)
-        job = Job.single(request, count, post=post, model=self._model(),
+        job = Job.single(request, count, guides=pixels, post=post, model=self._model(),
                          label=f"agent: {prompt[:40]}", previews=False, place=place,
                          target=target)  # fmt: skip
         done = await run_job(self.queue, job, await self._progress(ctx))
@@ -91,16 +95,19 @@ class GenerationTools(ToolBase):
         self, prompt: Prompt, kind: Kind = "item", style: Style = None, size: Size = 64,
         palette: OptionalPath = None, seed: Seed = None, loras: list[str] | None = None,
         count: Count = 1, steps: Steps = None, output: OptionalPath = None, name: Name = None,
-        into_document: bool = False, options: Options = None, ctx: Context | None = None,
+        into_document: bool = False, options: Options = None,
+        references: list[str] | None = None, controls: list[str] | None = None,
+        ctx: Context | None = None,
     ):  # fmt: skip
         prompt = self._check_sprite(prompt, kind, style, size, seed, steps, count)
         stem = self._stem(name, prompt)
         folder = self._folder(output, "sprites")
         chosen, refs = self._palette(palette), self._loras(loras)  # read through the roots
+        guides = self._guides(references, controls)
         place = self._place("generate_sprite", into_document)
         target = PngFolder(folder, name=lambda item: f"{stem}-{item.request.seed}")
         done = await self._sprites(prompt, kind, style, size, chosen, seed, refs, count,
-                                   steps, place, ctx, target, options)  # fmt: skip
+                                   steps, place, ctx, target, options, guides)  # fmt: skip
         sprites = [
             {"file": str(path), "seed": item.request.seed, "width": int(item.art.shape[1]),
              "height": int(item.art.shape[0]), "prompt": item.request.prompt,

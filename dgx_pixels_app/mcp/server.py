@@ -16,6 +16,7 @@ from dgx_pixels_app.core.confine import confined
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.jobs.queue import JobQueue
 from dgx_pixels_app.mcp.base import ServerConfig
+from dgx_pixels_app.mcp.characters import CharacterTools
 from dgx_pixels_app.mcp.files import FileTools
 from dgx_pixels_app.mcp.generation import GenerationTools
 from dgx_pixels_app.mcp.limits import MAX_PROMPT, RANGES
@@ -35,10 +36,20 @@ TOOLS = (
     ("list_presets", "Asset kinds, styles, animation types and built-in palettes."),
     ("generate_sprite", "Generate pixel-art sprites from a prompt: pixelized PNGs (transparent "
      "background, size×size px) with their generation parameters; returns the files, their seeds "
-     "and a preview image. kind: character, item, tile, ui-icon, effect. loras: 'FILE[:WEIGHT]'."),
+     "and a preview image. kind: character, item, tile, ui-icon, effect. loras: 'FILE[:WEIGHT]'. "
+     "references: images whose look the sprite takes, 'FILE[:WEIGHT][:style]'. controls: "
+     "'TYPE=FILE[:STRENGTH[:START-END]]' (pose, lineart, canny, depth, tile, scribble; a sprite "
+     "with transparency is turned into the control) or 'pose=@walk/east/0' (a pose template)."),
     ("generate_animation", "Generate an animated sprite (type: idle, walk, attack; method strip or "
      "chain): frame PNGs, an .aseprite with a tag, a sheet + JSON, a GIF; returns the files, a "
      "consistency report per frame and the sheet as an image."),
+    ("generate_character", "One character in 1, 2, 4 or 8 directions and several actions (idle, "
+     "walk, run, attack, jump, hurt, cast), every frame conditioned on the same reference image "
+     "and seed with its pose from the action's template: an .aseprite with a tag per "
+     "ACTION_DIRECTION (walk_east), a sheet with one row per tag + JSON, a GIF per tag and a "
+     "manifest with per-frame consistency figures; with bevy_project, into its assets/ with Rust "
+     "that finds a row by action and direction. save_as keeps the character (reference, palette, "
+     "seed) so a later call with character: NAME adds actions to the same one."),
     ("generate_tileset", "Generate seamless tile variations: tile PNGs, a sheet + JSON and a Tiled "
      ".tsx; returns each tile's seed and seam score and the sheet as an image."),
     ("pixelize_image", "Turn an image into true pixel art (grid, palette, background); writes a PNG."),
@@ -53,7 +64,7 @@ TOOLS = (
 )  # fmt: skip
 
 
-class Tools(GenerationTools, FileTools):
+class Tools(GenerationTools, CharacterTools, FileTools):
     """Every tool, bound to one queue, configuration and set of roots."""
 
 

@@ -23,7 +23,16 @@ BASE = {  # fast valid calls: the hostile value replaces one argument at a time
     "inspect_sprite": {"path": "hero.aseprite"},
     "export_to_bevy": {"source": "hero.aseprite", "project": "slime_game"},
     "generate_and_deploy": {"prompt": "bat", "bevy_project": "slime_game", "size": 16, "steps": 1},
+    "generate_character": {
+        "reference": "in.png",
+        "directions": 1,
+        "actions": ["idle"],
+        "size": 16,
+        "steps": 1,
+        "seed": 1,
+    },
 }
+LISTS = {"loras": "{}", "references": "{}", "actions": "{}", "controls": "lineart={}"}
 
 
 def hostile(outside) -> list[str]:
@@ -88,7 +97,9 @@ def test_every_string_argument_of_every_tool_stays_inside_the_root(project, tiny
                     for value in hostile(outside):
                         args = {
                             **BASE.get(name, {}),
-                            argument: [value] if argument == "loras" else value,
+                            argument: [LISTS[argument].format(value)]
+                            if argument in LISTS
+                            else value,
                         }
                         answer = await s.call_tool(name, args)
                         answers[(name, argument, value[:40])] = text_of(answer)
