@@ -36,6 +36,10 @@ class Layer:
     locked: bool = False
     opacity: int = 255
     id: int = field(default_factory=new_id)
+    # A pose layer: no pixels, a skeleton per frame (frame id -> OpenPose's 18 points in
+    # the canvas's unit square, None where hidden), drawn over the canvas and used as
+    # a pose control. None: an ordinary layer.
+    pose: dict[int, list] | None = None
 
 
 @dataclass

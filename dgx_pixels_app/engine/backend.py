@@ -61,6 +61,9 @@ class Task:
     init_image: np.ndarray | None = None
     mask: np.ndarray | None = None
     guides: GuideImages | None = None
+    # images the caller took from its document (by the names its references and
+    # controls use, "layer:Line art"): the job reads the rest on its own thread
+    sources: dict | None = None
 
 
 @dataclass

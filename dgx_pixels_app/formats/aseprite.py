@@ -23,21 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from dgx_pixels_app.core.atomic import atomic_write_bytes
-from dgx_pixels_app.core.document import (
-    MAX_DURATION_MS,
-    Cel,
-    Direction,
-    Frame,
-    Layer,
-    Sprite,
-    Tag,
-)
+from dgx_pixels_app.core.document import MAX_DURATION_MS, Cel, Direction, Frame, Layer, Sprite, Tag
 from dgx_pixels_app.core.errors import DgxPixelsError, FileFormatError
 from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.generation import SCHEMA, GenerationRequest
 from dgx_pixels_app.core.limits import MAX_FILE_BYTES, MAX_FRAMES, MAX_LAYERS, check_size
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.formats.binary import Reader, pack_string
+from dgx_pixels_app.formats.pose_data import POSE_SCHEMA, pose_text, read_pose_text
 
 HEADER_MAGIC = 0xA5E0
 FRAME_MAGIC = 0xF1FA
@@ -103,6 +96,9 @@ def _first_frame_chunks(sprite: Sprite) -> list[bytes]:
         flags = (1 if layer.visible else 0) | (0 if layer.locked else 2)
         payload = struct.pack("<HHHHHHB3x", flags, 0, 0, 0, 0, 0, layer.opacity)
         chunks.append(_chunk(CHUNK_LAYER, payload + pack_string(layer.name)))
+        if layer.pose is not None:  # a pose layer's skeletons: the layer's user data
+            text = pack_string(pose_text(layer.pose, [f.id for f in sprite.frames]))
+            chunks.append(_chunk(CHUNK_USER_DATA, struct.pack("<I", 1) + text))
     if sprite.tags:
         payload = struct.pack("<H8x", len(sprite.tags))
         for tag in sprite.tags:
@@ -319,6 +315,8 @@ def _read_user_data(body: Reader, state: _State) -> None:
         if state.tag_cursor < len(state.tags) and color is not None:
             state.tags[state.tag_cursor].color = tuple(color[:3])  # type: ignore[assignment]
         state.tag_cursor += 1
+    elif isinstance(target, Layer) and text and POSE_SCHEMA in text:
+        target.pose = {"text": text}  # by frame index once the frames are known
     elif isinstance(target, dict) and text and SCHEMA in text:
         # foreign or damaged metadata must not make the picture unreadable
         with contextlib.suppress(FileFormatError):
@@ -358,6 +356,10 @@ def _assemble(sprite: Sprite, state: _State, raw_cels: list[list[dict]]) -> None
         raise FileFormatError("the file has no image layers.")
     n = len(sprite.frames)
     sprite.tags = [t for t in state.tags if 0 <= t.start <= t.end < n]
+    for layer in sprite.layers:
+        if layer.pose is not None:
+            skeletons = read_pose_text(layer.pose.get("text", ""), n)
+            layer.pose = {f.id: s for f, s in zip(sprite.frames, skeletons, strict=True) if s}
     images: dict[tuple[int, int], Cel] = {}
     for frame_index, cels in enumerate(raw_cels):
         for entry in cels:

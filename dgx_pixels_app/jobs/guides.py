@@ -214,3 +214,20 @@ def _edges(image: np.ndarray) -> np.ndarray:
 
 def _white_on_black(mask: np.ndarray) -> np.ndarray:
     return np.repeat(np.where(mask, 255, 0).astype(np.uint8)[..., None], 3, axis=2)
+
+
+def resolve_guides(tasks: list) -> list:
+    """Tasks whose references and controls have no pixels yet, made ready (the models
+    folders searched once for all of them); the others as they are."""
+    waiting = [t for t in tasks if (t.request.references or t.request.controls)
+               and t.guides is None]  # fmt: skip
+    if not waiting:
+        return list(tasks)
+    found = find_models()
+    out = []
+    for task in tasks:
+        if task in waiting:
+            request, guides = prepare(task.request, pixels=task.sources, found=found)
+            task = replace(task, request=request, guides=guides, sources=None)
+        out.append(task)
+    return out

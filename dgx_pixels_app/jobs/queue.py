@@ -25,6 +25,7 @@ from dataclasses import replace
 
 from dgx_pixels_app.core.errors import CancelledError, DgxPixelsError, InvalidInputError
 from dgx_pixels_app.engine.backend import Backend, TaskDone, TaskFailed, TaskProgress
+from dgx_pixels_app.jobs.guides import resolve_guides
 from dgx_pixels_app.jobs.job import (
     BackendState,
     Event,
@@ -215,8 +216,9 @@ class JobQueue:
             job.target.begin(job, self.backend.model)
             run.target_begun = True
         if job.tasks:
-            requests = resolve_speeds([t.request for t in job.tasks])
-            tasks = [replace(t, request=r) for t, r in zip(job.tasks, requests, strict=True)]
+            tasks = resolve_guides(job.tasks)  # images read, models chosen: on this thread
+            requests = resolve_speeds([t.request for t in tasks])
+            tasks = [replace(t, request=r) for t, r in zip(tasks, requests, strict=True)]
             self.backend.run(tasks, lambda e: self._on_task(run, e), job.token,
                              previews=job.previews)  # fmt: skip
         if job.target is not None:

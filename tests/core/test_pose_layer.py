@@ -1,0 +1,74 @@
+"""Pose layers: templates become a layer of skeletons, a joint's drag is one undoable
+command, and the skeletons survive the .aseprite round trip (read back by ours; the
+independent parser still reads the file)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dgx_pixels_app.core.document import Sprite
+from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.history import History
+from dgx_pixels_app.core.names import safe_name
+from dgx_pixels_app.core.pose_commands import SetPose, pose_at, pose_layer_command
+from dgx_pixels_app.formats import aseprite
+from dgx_pixels_app.jobs.poses import save_template, templates
+from tests.helpers import read_with_ase_parser
+
+
+def _walk_sprite():
+    sprite = Sprite.new(48, 48, frames=8)
+    skeletons = templates()["walk"].skeletons("east")
+    history = History(sprite)
+    history.push(pose_layer_command(sprite, "Pose: walk east", skeletons))
+    return sprite, history, skeletons
+
+
+def test_a_walk_template_becomes_a_pose_layer_and_a_drag_undoes(tmp_path):
+    sprite, history, skeletons = _walk_sprite()
+    layer, shown = pose_at(sprite, 3)
+    assert shown == skeletons[3] and layer.name == "Pose: walk east"
+    frame = sprite.frames[3].id
+    moved = list(shown)
+    moved[4] = (0.9, 0.2)  # the right wrist, dragged
+    history.push(SetPose(layer.id, frame, list(shown), moved))
+    assert pose_at(sprite, 3)[1][4] == (0.9, 0.2)
+    history.undo()
+    assert pose_at(sprite, 3)[1] == skeletons[3]
+    history.redo()
+    path = tmp_path / "walk.aseprite"
+    aseprite.save(sprite, path)
+    back = aseprite.load(path)
+    assert pose_at(back, 3)[1][4] == (0.9, 0.2)
+    assert pose_at(back, 5)[1] == skeletons[5]
+    assert [layer["name"] for layer in read_with_ase_parser(path)["layers"]][-1] == (
+        "Pose: walk east"
+    )
+    history.undo()
+    history.undo()  # the layer itself
+    assert pose_at(sprite, 3) is None
+
+
+def test_damaged_pose_text_reads_as_a_layer_without_skeletons(tmp_path):
+    sprite, _history, _ = _walk_sprite()
+    data = aseprite.to_bytes(sprite)
+    damaged = data.replace(b'"frames":[[[', b'"frames":[[{')  # same length: only the text
+    assert damaged != data and len(damaged) == len(data)
+    back = aseprite.from_bytes(damaged)
+    assert back.layers[-1].pose == {} and pose_at(back, 0) is None
+
+
+def test_a_pose_saved_as_a_template_is_used_like_a_built_in_one(isolated_home):
+    sprite, _history, skeletons = _walk_sprite()
+    layer = sprite.layers[-1]
+    mine = [layer.pose[f.id] for f in sprite.frames[:4]]
+    save_template("my stride", "east", mine, [90, 90, 90, 120])
+    saved = templates()[safe_name("my stride")]
+    assert saved.skeletons("east")[2] == skeletons[2]
+    assert [f.duration_ms for f in saved.frames] == [90, 90, 90, 120]
+    with pytest.raises(InvalidInputError, match="saved facing east, not west"):
+        saved.skeletons("west")
+    with pytest.raises(InvalidInputError, match="exists"):
+        save_template("my stride", "east", mine, [90] * 4)
+    with pytest.raises(InvalidInputError, match="looks like a path"):
+        save_template("../../evil", "east", mine, [90] * 4)
