@@ -24,6 +24,7 @@ from dgx_pixels_app.gui.canvas_paint import (
     paint_tiles,
 )
 from dgx_pixels_app.gui.observer import SessionObserver
+from dgx_pixels_app.gui.pose_overlay import PoseOverlay
 from dgx_pixels_app.gui.tools import TOOLS, ToolController
 
 MIN_ZOOM, MAX_ZOOM = 1 / 16, 64
@@ -51,6 +52,7 @@ class CanvasView(SessionObserver, QWidget):
         self.tile_grid = 0  # 0 = off, else 8/16/32
         self.tile_mode = False  # Aseprite's tiled mode: 3x3 copies, strokes wrap at the edges
         self.tools = ToolController(self)
+        self.poses = PoseOverlay(self)  # the pose layer's skeleton and its joints
         self.tools.errorRaised.connect(self.errorRaised)
         self._rgba = np.zeros((1, 1, 4), np.uint8)
         self._image = QImage()
@@ -175,6 +177,10 @@ class CanvasView(SessionObserver, QWidget):
             int(np.ceil(h * self.zoom)),
         )
 
+    def _sprite_rect(self) -> QRect:
+        sprite = self.session.sprite if self.session else None
+        return self._screen_rect(0, 0, sprite.width, sprite.height) if sprite else QRect()
+
     def _inside(self, x: int, y: int) -> bool:
         s = self.session.sprite if self.session else None
         return s is not None and 0 <= x < s.width and 0 <= y < s.height
@@ -233,6 +239,7 @@ class CanvasView(SessionObserver, QWidget):
         if self.tile_grid and self.zoom * self.tile_grid >= 8:
             paint_grid(self, painter, target, area, self.tile_grid, QColor(40, 120, 255, 140))
         painter.setClipping(False)
+        self.poses.paint(painter, target)
         paint_selection(self, painter)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
         painter.drawRect(target.adjusted(-1, -1, 0, 0))
@@ -253,6 +260,10 @@ class CanvasView(SessionObserver, QWidget):
         ):
             self._pan_from = event.position()
             return
+        if event.button() == Qt.MouseButton.LeftButton and self.poses.press(
+            event.position(), self._sprite_rect()
+        ):
+            return
         if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             self.tools.press(*self.pixel_at(event.position()), event.button(), event.modifiers())
 
@@ -266,6 +277,8 @@ class CanvasView(SessionObserver, QWidget):
         self.hovered.emit(
             x, y, tuple(int(v) for v in self._rgba[y, x]) if self._inside(x, y) else None
         )
+        if self.poses.move(event.position(), self._sprite_rect()):
+            return
         if event.buttons() & (Qt.MouseButton.LeftButton | Qt.MouseButton.RightButton):
             self.tools.move(x, y)
 
@@ -275,6 +288,8 @@ class CanvasView(SessionObserver, QWidget):
             Qt.MouseButton.LeftButton,
         ):
             self._pan_from = None
+            return
+        if self.poses.release():
             return
         self.tools.release()
         self.update()

@@ -16,7 +16,7 @@ from dgx_pixels_app.gui.job_client import JobClient
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.results_panel import ResultsPanel
-from dgx_pixels_app.jobs.job import AsFrames, ForAgent, ToResults, WarmUp
+from dgx_pixels_app.jobs.job import AsCharacter, AsFrames, ForAgent, ToResults, WarmUp
 from dgx_pixels_app.jobs.placement import (
     add_layer_command,
     img2img_source,
@@ -81,7 +81,7 @@ class GenerationController(QObject):
 
     def on_job_finished(self, job, result) -> None:
         place = job.place
-        if isinstance(place, ForAgent):  # an agent's images arrived one by one
+        if isinstance(place, ForAgent | AsCharacter):  # their callers place them
             return
         if isinstance(place, WarmUp):
             request = result.requests[0] if result.requests else None

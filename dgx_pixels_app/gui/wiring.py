@@ -7,6 +7,7 @@ from __future__ import annotations
 from dgx_pixels_app.gui.agent_controller import AgentController
 from dgx_pixels_app.gui.animation_controller import AnimationController
 from dgx_pixels_app.gui.batch_controller import BatchController
+from dgx_pixels_app.gui.character_controller import CharacterController
 from dgx_pixels_app.gui.export_controller import ExportController
 from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.model_controller import ModelController
@@ -34,6 +35,11 @@ def make_controllers(w) -> None:
         parent=w,
     )  # fmt: skip
     w.generation.place_frames = w.animation.place_frames
+    w.characters = CharacterController(
+        documents=docs, jobs=w.jobs, layers=w.layers_panel, canvas=w.canvas,
+        prompt=w.prompt_panel, loras=w.lora_panel, status=status,
+        show_error=w.show_error, confirm_discard=w._confirm_discard, parent=w,
+    )  # fmt: skip
     w.batches = BatchController(
         jobs=w.jobs, documents=docs, prompter=w.prompter, prompt=w.prompt_panel,
         loras=w.lora_panel, results=w.results_panel, metrics=w.metrics_panel,

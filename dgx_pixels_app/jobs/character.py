@@ -39,6 +39,7 @@ PIXEL_ART_COLOURS = 48  # a reference with at most this many colours gives its p
 class CharacterOptions:
     reference: str
     model: str
+    reference_image: np.ndarray | None = None  # pixels the caller has (the open sprite's frame)
     prompt: str = "character"
     directions: int = 4
     facing: list[str] | None = None  # these directions instead (generate-animation's one)
@@ -126,7 +127,8 @@ def plan(options: CharacterOptions) -> Plan:
             rows.append(Row(action, direction, len(durations), durations, template.loop))
     if sum(r.skeletons for r in rows) > 512:
         raise InvalidInputError("At most 512 frames in one character: fewer actions or directions.")
-    reference = read_image(options.reference)
+    ref = options.reference_image
+    reference = ref if ref is not None else read_image(options.reference)
     if not reference[..., 3].any():
         raise InvalidInputError(f"The reference '{Path(options.reference).name}' is empty.")
     from dgx_pixels_app.jobs.character_files import check_outputs
@@ -160,7 +162,7 @@ def requests_for(p: Plan) -> list[tuple[Row, int, GenerationRequest, object]]:
     return out
 
 
-def generate(run, p: Plan, frames_in=None, progress=None):
+def generate(run, p: Plan, frames_in=None, progress=None, place=None):
     """Every frame at the sprite size and the request behind each. ``run(job)`` runs a
     job to its end (``JobQueue.run`` or a runner on a shared queue); ``frames_in``:
     :func:`requests_for`'s answer if the caller has it."""
@@ -170,7 +172,7 @@ def generate(run, p: Plan, frames_in=None, progress=None):
     requests: list[GenerationRequest] = []
     if not o.chain:
         tasks = [Task(k, r, guides=g) for k, (_, _, r, g) in enumerate(frames_in)]
-        result = run(Job(tasks, model=o.model, label="character", previews=False))
+        result = run(Job(tasks, model=o.model, label="character", previews=False, place=place))
         _check_complete(result, len(tasks))
         raws = [item.raw for item in sorted(result.items, key=lambda item: item.index)]
         requests = [item.request for item in sorted(result.items, key=lambda item: item.index)]
@@ -180,7 +182,7 @@ def generate(run, p: Plan, frames_in=None, progress=None):
             if source is not None:
                 request = replace(request, strength=o.chain_strength)
             job = Job([Task(k, request, init_image=source, guides=guides)], model=o.model,
-                      label=f"character frame {k + 1}", previews=False)  # fmt: skip
+                      label=f"character frame {k + 1}", previews=False, place=place)  # fmt: skip
             result = run(job)
             _check_complete(result, 1)
             raws.append(result.items[0].raw)

@@ -96,7 +96,14 @@ class WarmUp:
     what: str = "compile"
 
 
-Placement = ToResults | AsFrames | ForAgent | WarmUp
+@dataclass(frozen=True)
+class AsCharacter:
+    """A character's frames: the job that made them assembles the sprite itself."""
+
+    name: str = ""
+
+
+Placement = ToResults | AsFrames | ForAgent | WarmUp | AsCharacter
 
 
 @dataclass

@@ -1,0 +1,181 @@
+"""Characters and poses in the app: a pose layer from a template (its joints dragged on
+the canvas), a pose saved as a template, and Animation ▸ Generate Character…, whose
+frames open as a new sprite with a tag per action and direction and a pose layer
+showing the skeleton each frame was made with. The work runs on a worker thread whose
+jobs go through the app's queue; the UI thread never waits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from dgx_pixels_app.core.commands import Group
+from dgx_pixels_app.core.document import Frame
+from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.frame_commands import InsertFrame
+from dgx_pixels_app.core.generation import CancelToken
+from dgx_pixels_app.core.pose import DIRECTIONS
+from dgx_pixels_app.core.pose_commands import pose_layer_command
+from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.jobs.job import AsCharacter
+
+
+class CharacterController(QObject):
+    def __init__(self, *, documents, jobs, layers, canvas, prompt, loras,
+                 status: Callable[[str, int], None],
+                 show_error: Callable[[str], None], confirm_discard: Callable[[], bool],
+                 parent: QWidget) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.documents, self.jobs, self.layers, self.canvas = documents, jobs, layers, canvas
+        self.prompt, self.loras = prompt, loras  # the Prompt panel's sampling settings
+        self.status, self.show_error, self.confirm_discard = status, show_error, confirm_discard
+        self.window = parent
+        self.cancel: CancelToken | None = None
+
+    @property
+    def session(self) -> Session | None:
+        return self.documents.session
+
+    # -- pose layers ------------------------------------------------------------
+    def add_pose_layer(self) -> None:
+        from dgx_pixels_app.gui.character_dialog import PoseLayerDialog
+
+        session = self.session
+        if session is None:
+            self.show_error("Open or create a sprite first: the pose layer goes over its frames.")
+            return
+        sprite = session.sprite
+        dialog = PoseLayerDialog(min(sprite.width, sprite.height), self.window)
+        if not dialog.exec():
+            return
+        skeletons, durations = dialog.skeletons(), dialog.durations()
+        template, direction = dialog.choice()[:2]
+        commands = []
+        missing = len(skeletons) - len(sprite.frames)
+        if dialog.add_frames.isChecked() and missing > 0:  # empty frames, the template's timing
+            start = len(sprite.frames)
+            commands = [InsertFrame(start + i, Frame(durations[start + i]), {}, label="Add Frame")
+                        for i in range(missing)]  # fmt: skip
+            for command in commands:
+                command.apply(sprite)  # the pose layer below sees the new frames
+        layer_command = pose_layer_command(sprite, f"Pose: {template} {direction}", skeletons)
+        for command in reversed(commands):
+            command.revert(sprite)
+        session.history.push(Group([*commands, layer_command], label="Add Pose Layer"))
+        session.layer_index = sprite.layers.index(layer_command.layer)
+        self.layers.rebuild()
+        self.canvas.refresh()
+        self.status("Pose layer added: drag its joints on the canvas (Ctrl+Z undoes a drag)", 8000)
+
+    def save_pose_template(self) -> None:
+        from dgx_pixels_app.jobs.poses import save_template
+
+        session = self.session
+        layer = session.layer if session else None
+        if layer is None or layer.pose is None:
+            self.show_error("Pick a pose layer in the Layers panel first.")
+            return
+        name, ok = QInputDialog.getText(self.window, "Save Pose as Template", "Template name:")
+        if not ok or not name.strip():
+            return
+        frames = [f for f in session.sprite.frames if layer.pose.get(f.id)]
+        match = re.search(r"(\S+)$", layer.name)
+        direction = match.group(1) if match and match.group(1) in DIRECTIONS else "east"
+        try:
+            path = save_template(name.strip(), direction, [layer.pose[f.id] for f in frames],
+                                 [f.duration_ms for f in frames])  # fmt: skip
+        except DgxPixelsError as exc:
+            self.show_error(str(exc))
+            return
+        self.status(
+            f"Saved the pose '{path.stem}' ({len(frames)} frames, facing {direction})", 8000
+        )
+
+    # -- characters ---------------------------------------------------------------
+    def generate_character(self) -> None:
+        from dgx_pixels_app.gui.character_dialog import CharacterDialog
+
+        if self.jobs.model is None:
+            self.show_error("Load a model first (Model ▸ Load Model…).")
+            return
+        session = self.session
+        dialog = CharacterDialog(session is not None, self.window)
+        if not dialog.exec():
+            return
+        options = self._options(dialog, session)
+        if options is None:
+            return
+        save_as = dialog.save_as.text().strip() or None
+        self.cancel = CancelToken()
+        self.status("Generating the character…", 0)
+        work = _character_work(options, save_as, self.jobs.queue, self.cancel)
+        self.documents.runner.submit(work, self._opened, self._failed)
+
+    def _options(self, dialog, session):
+        from dgx_pixels_app.jobs.character import CharacterOptions
+
+        frame = None
+        if dialog.use_frame.isChecked() and session is not None:
+            frame = session.sprite.composite(session.frame_index)  # a snapshot, now
+        elif not dialog.reference.text().strip():
+            self.show_error("Choose a reference image, or use the open sprite's frame.")
+            return None
+        sampling = self.prompt.request()  # steps, CFG, sampler, model size, seed, speed
+        return CharacterOptions(
+            reference=dialog.reference.text().strip() if frame is None else "current frame",
+            reference_image=frame, model=str(self.jobs.model.path),
+            prompt=dialog.prompt.text().strip() or "character",
+            directions=dialog.directions.currentData(), actions=dialog.chosen_actions(),
+            size=dialog.size.value(), shape=dialog.shape_value(), seed=sampling.seed,
+            steps=sampling.steps, cfg=sampling.cfg, scheduler=sampling.scheduler,
+            resolution=min(sampling.width, sampling.height), loras=self.loras.loras(),
+            options=self.prompt.options(),
+        )  # fmt: skip
+
+    def _opened(self, made) -> None:
+        sprite, message = made
+        self.status(message, 10000)
+        if not self.confirm_discard():
+            return
+        self.documents.set_session(Session(sprite))
+        self.session.history.mark_dirty()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status("", 0)
+        self.documents.report_failure(exc)
+
+
+def _character_work(options, save_as, queue, cancel):
+    """The worker's part: plan, generate through the queue, assemble the sprite."""
+
+    def work():
+        from dgx_pixels_app.jobs.character import generate, plan, requests_for
+        from dgx_pixels_app.jobs.character_files import character_sprite, figures
+        from dgx_pixels_app.mcp.bridge import blocking_runner
+
+        chosen = plan(options)
+        frames, requests = generate(blocking_runner(queue, cancel), chosen, requests_for(chosen),
+                                    place=AsCharacter(options.prompt))  # fmt: skip
+        sprite = character_sprite(frames, chosen.rows, requests)
+        skeletons = [_pose_of(r) for r in requests]
+        pose = pose_layer_command(sprite, "Pose", skeletons)
+        pose.apply(sprite)
+        flagged = sum(f.flagged for f in figures(frames, chosen.rows, chosen.reference))
+        if save_as:
+            from dgx_pixels_app.jobs.characters import keep
+
+            keep(save_as, chosen, "")
+        note = f", {flagged} frame(s) to check" if flagged else ""
+        return sprite, f"Character: {len(frames)} frames in {len(chosen.rows)} tags{note}"
+
+    return work
+
+
+def _pose_of(request):
+    from dgx_pixels_app.jobs.guides import find_template, parse_pose
+
+    name, direction, frame, shape, view = parse_pose(request.controls[0].pose)
+    return find_template(name).skeletons(direction, shape, view)[frame]
