@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.gui.document_controller import DocumentController
 from dgx_pixels_app.gui.job_client import JobClient
@@ -28,11 +29,11 @@ from dgx_pixels_app.jobs.placement import (
 
 class GenerationController(QObject):
     def __init__(self, *, jobs: JobClient, documents: DocumentController, loras: LoraPanel,
-                 results: ResultsPanel, layers: LayersPanel, status: Callable[[str, int], None],
+                 guides, results: ResultsPanel, layers: LayersPanel, status: Callable[[str, int], None],
                  show_error: Callable[[str], None], confirm_discard: Callable[[], bool],
                  parent: QWidget) -> None:  # fmt: skip
         super().__init__(parent)
-        self.jobs, self.documents, self.loras = jobs, documents, loras
+        self.jobs, self.documents, self.loras, self.guides = jobs, documents, loras, guides
         self.results, self.layers = results, layers
         self.status, self.show_error, self.confirm_discard = status, show_error, confirm_discard
         self.place_frames: Callable = lambda plan, result: None  # set by the animation side
@@ -45,8 +46,19 @@ class GenerationController(QObject):
         request.loras = self.loras.loras()
         return request
 
+    def guided(self, request):
+        """The request with the Guides dock's references and controls, and the pixels
+        of those that come from the sprite's layers (a snapshot, taken now)."""
+        request.references, request.controls = self.guides.guides()
+        return request, self.guides.snapshot(request.width, request.height)
+
     def generate(self, request, count: int) -> None:
-        self.jobs.submit(self.with_loras(request), count, place=ToResults())
+        try:
+            request, sources = self.guided(self.with_loras(request))
+        except DgxPixelsError as exc:
+            self.show_error(str(exc))
+            return
+        self.jobs.submit(request, count, place=ToResults(), sources=sources)
 
     def generate_from_frame(self, request, count: int) -> None:
         session = self.session
@@ -58,7 +70,13 @@ class GenerationController(QObject):
         image, sized = img2img_source(
             session.sprite, session.frame_index, session.selection, self.with_loras(request)
         )
-        self.jobs.submit(sized, count, init_image=image, place=ToResults(session.selection))
+        try:
+            sized, sources = self.guided(sized)
+        except DgxPixelsError as exc:
+            self.show_error(str(exc))
+            return
+        self.jobs.submit(sized, count, init_image=image, place=ToResults(session.selection),
+                         sources=sources)  # fmt: skip
 
     def inpaint_selection(self, request, count: int) -> None:
         session = self.session
@@ -68,8 +86,13 @@ class GenerationController(QObject):
         image, mask, sized = inpaint_source(
             session.sprite, session.frame_index, session.selection, self.with_loras(request)
         )
+        try:
+            sized, sources = self.guided(sized)
+        except DgxPixelsError as exc:
+            self.show_error(str(exc))
+            return
         self.jobs.submit(sized, count, init_image=image, mask=mask,
-                         place=ToResults(session.selection))  # fmt: skip
+                         place=ToResults(session.selection), sources=sources)  # fmt: skip
 
     def on_job_failed(self, job, message: str) -> None:
         """A failed job's message in a dialog; a warm-up's in the status bar (nobody

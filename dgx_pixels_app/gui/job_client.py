@@ -96,9 +96,9 @@ class JobClient(QObject):
         return self.submit_job(Job([], unload=True, label="unload model"))
 
     def submit(self, request: GenerationRequest, count: int = 1, init_image=None, mask=None,
-               place: Placement | None = None, model=None) -> Job:  # fmt: skip
+               place: Placement | None = None, model=None, sources=None) -> Job:  # fmt: skip
         job = Job.single(request, count, init_image, mask, place=place, model=model,
-                         label=request.mode or "generate")  # fmt: skip
+                         label=request.mode or "generate", sources=sources)  # fmt: skip
         return self.submit_job(job)
 
     def submit_job(self, job: Job) -> Job:

@@ -29,6 +29,7 @@ from dgx_pixels_app.gui.agent_access import AgentAccess
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.canvas_area import CanvasArea
 from dgx_pixels_app.gui.document_controller import DocumentController
+from dgx_pixels_app.gui.guides_panel import GuidesPanel
 from dgx_pixels_app.gui.job_client import JobClient, backend_for
 from dgx_pixels_app.gui.layers_panel import LayersPanel
 from dgx_pixels_app.gui.lora_panel import LoraPanel
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.palette_panel = PalettePanel()
         self.prompt_panel = PromptPanel()
         self.lora_panel = LoraPanel()
+        self.guides_panel = GuidesPanel()
         self.timeline = Timeline()
         self.preview_panel = PreviewPanel()
         self.playback = PlaybackController(self)
@@ -97,6 +99,9 @@ class MainWindow(QMainWindow):
             "Prompt", _Scrolling(self.prompt_panel), Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("Guides", self.guides_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.docks["LoRAs"], self.docks["Guides"])
+        self.docks["LoRAs"].raise_()
         self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Palette", self.palette_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -179,6 +184,7 @@ class MainWindow(QMainWindow):
             self.preview_panel,
         ):
             view.set_session(session)
+        self.guides_panel.session = session
         self._update_title()
 
     def _update_title(self) -> None:

@@ -17,7 +17,8 @@ def make_controllers(w) -> None:
     """The controllers, each given exactly what it works with."""
     status, docs = w.statusBar().showMessage, w.documents
     w.generation = GenerationController(
-        jobs=w.jobs, documents=docs, loras=w.lora_panel, results=w.results_panel,
+        jobs=w.jobs, documents=docs, loras=w.lora_panel, guides=w.guides_panel,
+        results=w.results_panel,
         layers=w.layers_panel, status=status, show_error=w.show_error,
         confirm_discard=w._confirm_discard, parent=w,
     )  # fmt: skip

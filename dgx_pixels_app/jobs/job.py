@@ -139,17 +139,13 @@ class Job:
 
     @classmethod
     def single(
-        cls,
-        request: GenerationRequest,
-        count: int = 1,
-        init_image=None,
-        mask=None,
-        guides=None,
-        **kwargs,
-    ) -> Job:
+        cls, request: GenerationRequest, count: int = 1, init_image=None, mask=None,
+        guides=None, sources=None, **kwargs,
+    ) -> Job:  # fmt: skip
         """The everyday job: one request for ``count`` images (``guides``: the pixels of
-        its references and controls, from jobs.guides.prepare)."""
-        return cls([Task(0, request, count, init_image, mask, guides)], **kwargs)
+        its references and controls, from jobs.guides.prepare; else ``sources``: the
+        images it names that only the caller has, the rest read by the job)."""
+        return cls([Task(0, request, count, init_image, mask, guides, sources)], **kwargs)
 
 
 @dataclass

@@ -83,3 +83,42 @@ def test_generate_character_from_the_open_sprite(window, qtbot, tiny_model, monk
     assert sprite.layers[-1].pose is not None and len(sprite.layers[-1].pose) == len(sprite.frames)
     cel = sprite.cel_at(0, 0)
     assert cel.generation.references and cel.generation.controls[0].pose == "idle/east/0/chibi/side"
+
+
+def test_guides_dock_reference_and_pose_layer_control(window, qtbot, tiny_model, tmp_path):
+    from dgx_pixels_app.core.pose_commands import pose_layer_command
+    from dgx_pixels_app.formats.images import write_png
+    from dgx_pixels_app.gui.guides_panel import POSE
+
+    update_settings(lambda s: s.model_folders.append(str(tiny_model[0])))
+    window.models.load_model(str(tiny_model[0]))
+    qtbot.waitUntil(lambda: window.prompt_panel.generate.isEnabled(), timeout=60000)
+    window.documents.new_document(32, 32)
+    sprite = window.session.sprite
+    window.session.history.push(
+        pose_layer_command(sprite, "Pose", templates()["run"].skeletons("east"))
+    )
+    hero = tmp_path / "hero.png"
+    write_png(hero, np.full((16, 16, 4), 200, np.uint8))
+    panel = window.guides_panel
+    panel.add_reference(str(hero), 0.9)
+    panel.add_control("pose", POSE, 0.8, 0.0, 0.5)
+    prompt = window.prompt_panel
+    prompt.size.setCurrentIndex(prompt.add_size(64, 64))
+    prompt.steps.setValue(2)
+    prompt.count.setValue(1)
+    prompt.prompt.setPlainText("a knight")
+    before = len(window.results_panel.items)
+    qtbot.mouseClick(prompt.generate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.results_panel.items) > before or bool(window.prompter.errors),
+                    timeout=60000)  # fmt: skip
+    assert not window.prompter.errors
+    request = window.results_panel.items[0].request
+    assert request.references[0].path == str(hero) and request.references[0].weight == 0.9
+    control = request.controls[0]
+    assert (control.type, control.image, control.strength, control.end) == ("pose", POSE, 0.8, 0.5)
+    assert control.sha256 and control.model.endswith("controlnet-openpose-sdxl")
+    window.session.layer_index = 0
+    panel.add_control("depth", "layer:Layer 1")  # an empty layer: said plainly, nothing runs
+    qtbot.mouseClick(prompt.generate, Qt.MouseButton.LeftButton)
+    assert "is empty on this frame" in window.prompter.errors[-1]
