@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from dgx_pixels_app.engine import gpu_rows as rows
+from dgx_pixels_app.engine.gpu_control import control_rows, make_models
 from dgx_pixels_app.engine.gpu_extra import compiled, fp8, make_lora, tiny_decoder
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ def _run(args, device, tmp: Path, deadline: float) -> tuple[list, dict]:
         ("LoRA switch", 15, lambda: rows.lora_switch(ctx, lora, other)),
         ("batch", 70, lambda: rows.batch(ctx)),
         ("tiny decoder", 10, lambda: tiny_decoder(ctx)),
+        ("controls", 150, lambda: _controls(ctx, path, tmp, full=not args.tiny)),
         ("compiled", 120, lambda: compiled(ctx)),
         ("fp8", 150, lambda: fp8(ctx, path, lora, compile_too=not args.tiny)),
     ]
@@ -158,6 +160,13 @@ def _run(args, device, tmp: Path, deadline: float) -> tuple[list, dict]:
         print(f"  … {name} done, {ctx.left():.0f} s left", file=sys.stderr, flush=True)
     info["peak_gb"] = rows.peak_gb(device)
     return table, info
+
+
+def _controls(ctx, path: Path, tmp: Path, full: bool) -> list:
+    """The control rows, on the model the first rows loaded."""
+    if ctx.engine.model is None:
+        ctx.engine.load(path)
+    return control_rows(ctx, make_models(ctx.engine.model.pipe.unet, tmp, full))
 
 
 def _environment(device) -> dict:

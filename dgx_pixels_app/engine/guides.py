@@ -121,8 +121,8 @@ class Guides:
             with safe_open(weights, framework="pt", device="cpu") as f:
                 for key in f.keys():  # noqa: SIM118 - safe_open is not iterable
                     group, _, rest = key.partition(".")
-                    if group in state:
-                        state[group][rest] = f.get_tensor(key)
+                    if group in state:  # in the model's precision (files mix fp16/fp32)
+                        state[group][rest] = f.get_tensor(key).to(self.dtype)
             image_encoder = CLIPVisionModelWithProjection.from_pretrained(
                 encoder, dtype=self.dtype, local_files_only=True
             ).to(self.device)

@@ -21,22 +21,25 @@ from pathlib import Path
 IMAGE_SIZE, PROJECTION = 32, 32
 
 
-def make_ip_adapter(unet, folder: Path, seed: int = 2) -> Path:
-    """An IP-Adapter for ``unet`` and its image encoder; returns the weights file."""
+def make_ip_adapter(unet, folder: Path, seed: int = 2, encoder: dict | None = None) -> Path:
+    """An IP-Adapter for ``unet`` and its image encoder (tiny, or ``encoder``'s CLIP
+    vision config: ViT-H for the GPU check); returns the weights file."""
     import torch
     from safetensors.torch import save_file
     from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
 
     torch.manual_seed(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    config = CLIPVisionConfig(
-        hidden_size=32, intermediate_size=64, num_attention_heads=4, num_hidden_layers=2,
-        image_size=IMAGE_SIZE, patch_size=8, projection_dim=PROJECTION,
-    )  # fmt: skip
+    config = CLIPVisionConfig(**(encoder or {
+        "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 4,
+        "num_hidden_layers": 2, "image_size": IMAGE_SIZE, "patch_size": 8,
+        "projection_dim": PROJECTION,
+    }))  # fmt: skip
     CLIPVisionModelWithProjection(config).save_pretrained(folder / "image_encoder")
+    projection = config.projection_dim
     cross = unet.config.cross_attention_dim
     tensors = {
-        "image_proj.proj.weight": torch.randn(cross * 4, PROJECTION) * 0.5,
+        "image_proj.proj.weight": torch.randn(cross * 4, projection) * 0.5,
         "image_proj.proj.bias": torch.zeros(cross * 4),
         "image_proj.norm.weight": torch.ones(cross),
         "image_proj.norm.bias": torch.zeros(cross),

@@ -41,8 +41,11 @@ def test_every_row_runs_end_to_end_on_the_tiny_model(tmp_path, capsys):
     for name in ("model load to a ready pipeline", "64² × 2 steps, one image",
                  "turbo: Lightning 4 steps, LoRA fused", "turbo: Lightning 4 steps, LoRA as adapter",
                  "LoRA switch, two resident adapters", "8 prompts batched, images/min",
-                 "decode one 64² latent: tiny vs full VAE"):  # fmt: skip
+                 "decode one 64² latent: tiny vs full VAE", "controls: 1 control (union)",
+                 "controls: 2 controls (union)", "controls: IP-Adapter reference",
+                 "controls: reference + pose", "controls: 1 control, ours vs bare diffusers"):  # fmt: skip
         assert rows[name]["ours"] > 0 and rows[name]["bare"] > 0, name
+    assert "GB allocated" in rows["controls: resident with union + IP-Adapter"]["note"]
     assert "FP8 needs an NVIDIA GPU" in rows["fp8"]["note"]  # refused, and the table goes on
     assert "ratio" in capsys.readouterr().out
     assert not any(tmp_path.glob("tmp*")), "the random model was left behind"

@@ -106,3 +106,31 @@ def test_missing_or_misfit_pixels_are_one_clear_error(engine, models):
         engine.generate(_request(controls=[control]))
     with pytest.raises(InvalidInputError, match="control image is 32×32"):
         _run(engine, _request(controls=[control]), controls=[_pose(1)[:32, :32]])
+
+
+@pytest.fixture
+def distilled(tiny_model, isolated_home):
+    """The tiny LoRA under SDXL-Lightning's 4- and 8-step names, in the models folder."""
+    from dgx_pixels_app.settings import models_dir
+
+    folder = models_dir() / "loras"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("sdxl_lightning_4step_lora.safetensors", "sdxl_lightning_8step_lora.safetensors"):
+        (folder / name).write_bytes(tiny_model[1].read_bytes())
+
+
+@pytest.mark.parametrize("speed", ["quality", "fast", "turbo"])
+def test_every_control_type_reaches_the_unet_at_every_speed(engine, models, distilled, speed):
+    """Each control type (through the union ControlNet, which serves them all) changes
+    the picture under each speed's recipe: the combinations the README lists are live."""
+    from dgx_pixels_app.core.control import CONTROL_TYPES
+    from dgx_pixels_app.jobs.requests import Choices, build_request
+
+    base = build_request(Choices("a knight", seed=5, steps=3, width=SIZE, height=SIZE,
+                                 options={"speed": speed}))  # fmt: skip
+    assert (base.recipe != "") == (speed != "quality")
+    plain = _run(engine, base)
+    for kind in CONTROL_TYPES:
+        control = ControlRef(kind, image="c.png", model=models["union"])
+        guided = _run(engine, replace(base, controls=[control]), controls=[_pose(4)])
+        assert _differ(guided, plain) > 0.5, (speed, kind)
