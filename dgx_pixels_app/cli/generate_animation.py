@@ -117,7 +117,6 @@ def _posed(args: argparse.Namespace) -> int:
             "A reference or a character goes with --pose (a pose template: walk, attack…)."
         )
     args.chain = args.method == "chain"
-    args.chain_strength = args.strength
     options = options_from(args, [args.pose], facing=[args.direction])
     if args.strength is not None:
         options.chain_strength = args.strength

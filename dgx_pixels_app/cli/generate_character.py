@@ -122,6 +122,10 @@ def make_character(options, args: argparse.Namespace) -> int:
     from dgx_pixels_app.jobs.character_files import write_character
 
     chosen = plan(options)
+    if getattr(args, "save_as", None):
+        from dgx_pixels_app.jobs.characters import check_new
+
+        check_new(args.save_as, overwrite=options.overwrite)  # before any work
     frames_in = requests_for(chosen)  # the control models found: before the base loads
     print(f"{chosen.frames} frames: " + ", ".join(f"{r.tag} ({r.skeletons})" for r in chosen.rows),
           file=sys.stderr)  # fmt: skip

@@ -10,6 +10,7 @@ version's metadata survives a round trip through an older one.
 from __future__ import annotations
 
 import json
+import math
 import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -217,14 +218,16 @@ def _read_list(data: dict, key: str, cls) -> list:
     for item in items:
         known = {k: v for k, v in item.items() if k in names}
         for name, value in known.items():
-            default = names[name].default
-            ok = is_number(value) if isinstance(default, float) else type(value) is type(default)
-            if not ok:
+            if not _GUIDE_TYPES[str(names[name].type)](value):
                 raise FileFormatError(f"Generation metadata has a damaged {key} entry ({name}).")
         if not known.get("path" if cls is ReferenceRef else "type"):
             raise FileFormatError(f"Generation metadata has a damaged {key} entry.")
         out.append(cls(**known))
     return out
+
+
+_GUIDE_TYPES = {"str": lambda v: isinstance(v, str), "bool": lambda v: isinstance(v, bool),
+                "float": lambda v: is_number(v) and math.isfinite(v)}  # fmt: skip
 
 
 def _guide_pairs(request: GenerationRequest) -> list[tuple[str, str]]:

@@ -88,8 +88,8 @@ def find_controlnets() -> list[ControlModel]:
             continue
         config = _config(root / "config.json")
         union = CONTROLNET_CLASSES.get(config.get("_class_name"))
-        if union is None:
-            continue
+        if union is None or config.get("addition_embed_type") != "text_time":
+            continue  # not a ControlNet, or an SD 1.5/2 one (SDXL's take text and time)
         label = _label(root)
         if union:
             modes = config.get("num_control_type", 6)
@@ -135,35 +135,60 @@ def find_ip_adapters() -> list[IpAdapter]:
     """IP-Adapter weight files and the image encoder each will use: an
     ``image_encoder/`` folder beside it or one level up (h94's layout), else the first
     CLIP vision folder found (ComfyUI's clip_vision)."""
-    from dgx_pixels_app.engine.safety import tensor_names
 
-    files, encoders = [], []
+    files, encoders = [], {}
     for root, names in _walk():
-        if "config.json" in names and _is_encoder(root):
-            encoders.append(root)
+        if "config.json" in names:
+            widths = _encoder_widths(root)
+            if widths:
+                encoders[root] = widths
         for name in names:
-            if not name.endswith(".safetensors"):
-                continue
-            try:
-                keys = tensor_names(root / name)
-            except (OSError, DgxPixelsError):
-                continue
-            if any(k.startswith("ip_adapter.") for k in keys[:4000]) and any(
-                k.startswith("image_proj.") for k in keys[:4000]
-            ):
-                files.append(root / name)
+            if name.endswith(".safetensors"):
+                shape = _adapter_shape(root / name)
+                if shape is not None:
+                    files.append((root / name, shape))
     out = []
-    for path in files:
-        near = [path.parent / "image_encoder", path.parent.parent / "image_encoder"]
-        near += [path.parent.parent / "models" / "image_encoder"]
-        encoder = next((e for e in near if e in encoders), encoders[0] if encoders else None)
+    for path, (cross, width) in files:
+        if cross in SD15_CROSS:
+            continue  # an SD 1.5/2 adapter (h94 keeps those in models/)
+        fits = [e for e, widths in encoders.items() if width in widths]  # its encoder's width
+        near = [path.parent / "image_encoder", path.parent.parent / "image_encoder",
+                path.parent.parent / "models" / "image_encoder"]  # fmt: skip
+        encoder = next((e for e in near if e in fits), fits[0] if fits else None)
         out.append(IpAdapter(path, encoder))
-    return out
+    return sorted(out, key=lambda a: ("sdxl" not in a.path.name.lower(), str(a.path)))
 
 
-def _is_encoder(folder: Path) -> bool:
-    architectures = _config(folder / "config.json").get("architectures") or []
-    return "CLIPVisionModelWithProjection" in architectures
+SD15_CROSS = (768, 1024)  # the text widths of SD 1.5 and SD 2 (SDXL's is 2048)
+
+
+def _adapter_shape(path: Path) -> tuple[int, int] | None:
+    """(the UNet text width it was made for, the image embedding width it takes) of an
+    IP-Adapter file, from its header; None for any other file."""
+    from dgx_pixels_app.engine.safety import safetensors_header
+
+    try:
+        header = safetensors_header(path)
+    except (OSError, DgxPixelsError):
+        return None
+    k = header.get("ip_adapter.1.to_k_ip.weight", {})
+    proj = header.get("image_proj.proj.weight") or header.get("image_proj.proj_in.weight") or {}
+    shapes = (k.get("shape") if isinstance(k, dict) else None,
+              proj.get("shape") if isinstance(proj, dict) else None)  # fmt: skip
+    if not all(isinstance(s, list) and len(s) == 2 for s in shapes):
+        return None
+    return int(shapes[0][1]), int(shapes[1][1])
+
+
+def _encoder_widths(folder: Path) -> tuple[int, ...]:
+    """A CLIP image encoder's output widths: its projection (what a plain IP-Adapter
+    takes) and its hidden size (what a Plus one takes); () for any other folder."""
+    config = _config(folder / "config.json")
+    if "CLIPVisionModelWithProjection" not in (config.get("architectures") or []):
+        return ()
+    inner = config.get("vision_config") if isinstance(config.get("vision_config"), dict) else {}
+    widths = [config.get(k, inner.get(k)) for k in ("projection_dim", "hidden_size")]
+    return tuple(w for w in widths if type(w) is int)
 
 
 def choose_ip_adapter(found: list[IpAdapter]) -> IpAdapter:

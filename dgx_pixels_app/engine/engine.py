@@ -166,6 +166,8 @@ class Engine:
         check_group(requests)
         for request in requests:
             validate(request)
+            if request.references or request.controls:
+                raise InvalidInputError("Requests with references or controls run one by one.")
         if len(requests) == 1:
             return [self.generate(requests[0], progress=progress, cancel=cancel,
                                   preview_every=preview_every)]  # fmt: skip

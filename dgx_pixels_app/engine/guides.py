@@ -39,6 +39,7 @@ class Guides:
         self._state: dict | None = None
         self._encoder = None
         self.attached = False
+        self._embeds: tuple | None = None  # (key, the last references' mixed embeddings)
         self.loads = {"controlnet": 0, "ip_adapter": 0}  # files read (tests, benches)
 
     # -- pipelines ------------------------------------------------------------------
@@ -48,19 +49,18 @@ class Guides:
         self._adapt(request)
         if not request.controls:
             return plain
-        paths = tuple(dict.fromkeys(c.model for c in request.controls))
+        paths = tuple(c.model for c in request.controls)
         union = self._controlnet(paths[0]).__class__.__name__ == "ControlNetUnionModel"
+        if union:  # one union model serves every control of the image
+            if len(set(paths)) > 1:
+                raise InvalidInputError("The controls of one image use one union ControlNet.")
+            paths = paths[:1]
         key = (mode, paths)
         if key not in self._pipes:
             import diffusers
 
-            nets = [self._controlnet(p) for p in paths]
-            if len(nets) > 1:
-                if union:
-                    raise InvalidInputError("The controls of one image use one union ControlNet.")
-                net = diffusers.MultiControlNetModel(nets)
-            else:
-                net = nets[0]
+            nets = [self._controlnet(p) for p in paths]  # the same model twice is fine
+            net = diffusers.MultiControlNetModel(nets) if len(nets) > 1 else nets[0]
             cls = getattr(diffusers, _PIPES[(union, mode)])
             pipe = cls.from_pipe(plain, controlnet=net)
             pipe.set_progress_bar_config(disable=True)
@@ -102,8 +102,16 @@ class Guides:
         if not self.attached:
             self.base.register_modules(image_encoder=self._encoder, feature_extractor=_processor(
                 self._encoder.config.image_size))  # fmt: skip
-            self.base.load_ip_adapter(self._state, subfolder=None, weight_name=None,
-                                      image_encoder_folder=None)  # fmt: skip
+            try:
+                self.base.load_ip_adapter(self._state, subfolder=None, weight_name=None,
+                                          image_encoder_folder=None)  # fmt: skip
+            except (RuntimeError, ValueError, KeyError) as exc:  # made for another model
+                self.base.register_modules(image_encoder=None, feature_extractor=None)
+                self._adapter = None
+                raise ModelError(
+                    f"The IP-Adapter '{Path(wanted[0]).name}' does not fit this model "
+                    f"(is it for SD 1.5, or another encoder?): {str(exc)[:160]}"
+                ) from exc
             self.attached = True
         self.base.set_ip_adapter_scale(self._scale(refs))
 
@@ -150,16 +158,26 @@ class Guides:
     def reference_embeds(self, request: GenerationRequest, images: list[np.ndarray], cfg: bool):
         """The references' image embeddings, mixed by weight (the pipeline's
         ``ip_adapter_image_embeds``): one adapter, any number of references."""
+        import torch
         from PIL import Image
 
+        key = (self._adapter, cfg, tuple((r.sha256, r.weight) for r in request.references))
+        if (
+            self._embeds is not None
+            and self._embeds[0] == key
+            and all(r.sha256 for r in request.references)
+        ):
+            return [self._embeds[1]]  # a character's frames share one reference
         total = sum(ref.weight for ref in request.references) or 1.0
         mixed = None
-        for ref, image in zip(request.references, images, strict=True):
-            embeds = self.base.prepare_ip_adapter_image_embeds(
-                [Image.fromarray(_rgb(image))], None, self.device, 1, cfg
-            )[0]
-            part = embeds * (ref.weight / total if total else 1.0)
-            mixed = part if mixed is None else mixed + part
+        with torch.inference_mode():
+            for ref, image in zip(request.references, images, strict=True):
+                embeds = self.base.prepare_ip_adapter_image_embeds(
+                    [Image.fromarray(_rgb(image))], None, self.device, 1, cfg
+                )[0]
+                part = embeds * (ref.weight / total if total else 1.0)
+                mixed = part if mixed is None else mixed + part
+        self._embeds = (key, mixed)
         return [mixed]
 
 

@@ -14,9 +14,6 @@ COLORS = ((255, 0, 0), (255, 85, 0), (255, 170, 0), (255, 255, 0), (170, 255, 0)
           (0, 255, 0), (0, 255, 85), (0, 255, 170), (0, 255, 255), (0, 170, 255), (0, 85, 255),
           (0, 0, 255), (85, 0, 255), (170, 0, 255), (255, 0, 255), (255, 0, 170),
           (255, 0, 85))  # fmt: skip
-_LIMB_ORDER = ((1, 2), (1, 5), (2, 3), (3, 4), (5, 6), (6, 7), (1, 8), (8, 9), (9, 10), (1, 11),
-               (11, 12), (12, 13), (1, 0), (0, 14), (14, 16), (0, 15), (15, 17))  # fmt: skip
-assert set(_LIMB_ORDER) == set(LIMBS)
 
 
 def render_pose(points: list[Point], width: int, height: int, box=None) -> np.ndarray:
@@ -32,7 +29,7 @@ def render_pose(points: list[Point], width: int, height: int, box=None) -> np.nd
         return (x0 + p[0] * (x1 - x0)) * width, (y0 + p[1] * (y1 - y0)) * height
 
     stick = max(1, round(side / 128))
-    for i, (a, b) in enumerate(_LIMB_ORDER):
+    for i, (a, b) in enumerate(LIMBS):
         if points[a] is None or points[b] is None:
             continue
         color = tuple(int(c * 0.6) for c in COLORS[i])

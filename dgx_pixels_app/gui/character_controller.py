@@ -16,7 +16,6 @@ from dgx_pixels_app.core.commands import Group
 from dgx_pixels_app.core.document import Frame
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.frame_commands import InsertFrame
-from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.core.pose import DIRECTIONS
 from dgx_pixels_app.core.pose_commands import pose_layer_command
 from dgx_pixels_app.core.session import Session
@@ -33,7 +32,6 @@ class CharacterController(QObject):
         self.prompt, self.loras = prompt, loras  # the Prompt panel's sampling settings
         self.status, self.show_error, self.confirm_discard = status, show_error, confirm_discard
         self.window = parent
-        self.cancel: CancelToken | None = None
 
     @property
     def session(self) -> Session | None:
@@ -51,7 +49,11 @@ class CharacterController(QObject):
         dialog = PoseLayerDialog(min(sprite.width, sprite.height), self.window)
         if not dialog.exec():
             return
-        skeletons, durations = dialog.skeletons(), dialog.durations()
+        try:
+            skeletons, durations = dialog.skeletons(), dialog.durations()
+        except DgxPixelsError as exc:  # a saved pose asked for a direction it lacks
+            self.show_error(str(exc))
+            return
         template, direction = dialog.choice()[:2]
         commands = []
         missing = len(skeletons) - len(sprite.frames)
@@ -103,15 +105,14 @@ class CharacterController(QObject):
             return
         session = self.session
         dialog = CharacterDialog(session is not None, self.window)
-        if not dialog.exec():
+        if not dialog.exec() or not self.confirm_discard():  # it opens in this window
             return
         options = self._options(dialog, session)
         if options is None:
             return
         save_as = dialog.save_as.text().strip() or None
-        self.cancel = CancelToken()
-        self.status("Generating the character…", 0)
-        work = _character_work(options, save_as, self.jobs.queue, self.cancel)
+        self.status("Generating the character… (Cancel stops it)", 0)
+        work = _character_work(options, save_as, self.jobs.queue, self.jobs.cancel_token())
         self.documents.runner.submit(work, self._opened, self._failed)
 
     def _options(self, dialog, session):
@@ -137,11 +138,34 @@ class CharacterController(QObject):
 
     def _opened(self, made) -> None:
         sprite, message = made
-        self.status(message, 10000)
-        if not self.confirm_discard():
+        if self.documents.dirty and not self.confirm_discard():
+            self._keep_aside(sprite)  # edited meanwhile and kept: the character is not lost
             return
+        self.status(message, 10000)
         self.documents.set_session(Session(sprite))
         self.session.history.mark_dirty()
+
+    def _keep_aside(self, sprite) -> None:
+        import time
+
+        from dgx_pixels_app import settings as app_settings
+        from dgx_pixels_app.formats import aseprite
+
+        path = (
+            app_settings.data_dir()
+            / "characters"
+            / f"unsaved-{time.strftime('%Y%m%d-%H%M%S')}.aseprite"
+        )
+
+        def save():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            aseprite.save(sprite, path)
+            return path
+
+        self.documents.runner.submit(
+            save, lambda p: self.show_error(f"The character was kept in {p} (File ▸ Open)."),
+            self.documents.report_failure,
+        )  # fmt: skip
 
     def _failed(self, exc: BaseException) -> None:
         self.status("", 0)
@@ -156,6 +180,10 @@ def _character_work(options, save_as, queue, cancel):
         from dgx_pixels_app.jobs.character_files import character_sprite, figures
         from dgx_pixels_app.mcp.bridge import blocking_runner
 
+        if save_as:
+            from dgx_pixels_app.jobs.characters import check_new
+
+            check_new(save_as)  # before any work
         chosen = plan(options)
         frames, requests = generate(blocking_runner(queue, cancel), chosen, requests_for(chosen),
                                     place=AsCharacter(options.prompt))  # fmt: skip
@@ -164,11 +192,14 @@ def _character_work(options, save_as, queue, cancel):
         pose = pose_layer_command(sprite, "Pose", skeletons)
         pose.apply(sprite)
         flagged = sum(f.flagged for f in figures(frames, chosen.rows, chosen.reference))
+        note = f", {flagged} frame(s) to check" if flagged else ""
         if save_as:
             from dgx_pixels_app.jobs.characters import keep
 
-            keep(save_as, chosen, "")
-        note = f", {flagged} frame(s) to check" if flagged else ""
+            try:  # the sprite opens whatever happens to the saving
+                note += f"; kept as '{keep(save_as, chosen, '').name}'"
+            except DgxPixelsError as exc:
+                note += f"; not kept: {exc}"
         return sprite, f"Character: {len(frames)} frames in {len(chosen.rows)} tags{note}"
 
     return work

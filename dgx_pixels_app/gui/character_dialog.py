@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.pose import DIRECTION_SETS, DIRECTIONS
 from dgx_pixels_app.formats.pose_image import render_pose
 from dgx_pixels_app.jobs.poses import templates
@@ -94,7 +95,10 @@ class PoseLayerDialog(QDialog):
         return [f.duration_ms for f in templates()[self.choice()[0]].frames]
 
     def _update(self) -> None:
-        self.preview.setPixmap(skeleton_strip(self.skeletons(), 56))
+        try:
+            self.preview.setPixmap(skeleton_strip(self.skeletons(), 56))
+        except DgxPixelsError as exc:  # a saved pose has its own direction only
+            self.preview.setText(str(exc))
 
 
 class CharacterDialog(QDialog):
@@ -179,5 +183,10 @@ class CharacterDialog(QDialog):
         count = self.directions.currentData()
         view = "side" if count <= 2 else "top-down"
         template = templates()[actions[0]]
-        shown = [template.skeletons(d, self.shape_value(), view)[0] for d in DIRECTION_SETS[count]]
+        try:
+            shown = [template.skeletons(d, self.shape_value(), view)[0]
+                     for d in DIRECTION_SETS[count]]  # fmt: skip
+        except DgxPixelsError as exc:
+            self.preview.setText(str(exc))
+            return
         self.preview.setPixmap(skeleton_strip(shown, 64))

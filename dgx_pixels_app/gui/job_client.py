@@ -79,6 +79,7 @@ class JobClient(QObject):
         self.jobs: dict[int, Job] = {}
         self.model: ModelInfo | None = None  # as the last event said
         self.memory = 0  # bytes in use, as the last event said
+        self._tokens: list = []  # CancelTokens of work that runs several jobs
 
     @property
     def busy(self) -> bool:
@@ -106,7 +107,19 @@ class JobClient(QObject):
         self.busyChanged.emit(True)
         return self.queue.submit(job)
 
+    def cancel_token(self):
+        """A token that Cancel sets too: work that runs jobs one after another (a
+        character's chained frames) stops between them, not only inside one."""
+        from dgx_pixels_app.core.generation import CancelToken
+
+        token = CancelToken()
+        self._tokens = [t for t in self._tokens if not t.cancelled] + [token]
+        return token
+
     def cancel_all(self) -> None:
+        for token in self._tokens:
+            token.cancel()
+        self._tokens = []
         self.queue.cancel_all()
 
     def shutdown(self, wait_s: float = 30.0) -> None:

@@ -99,7 +99,11 @@ class MainWindow(QMainWindow):
             "Prompt", _Scrolling(self.prompt_panel), Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._add_dock("Guides", self.guides_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        guides = QScrollArea()  # its tables scroll: the tab keeps the LoRAs dock's height
+        guides.setWidget(self.guides_panel)
+        guides.setWidgetResizable(True)
+        guides.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._add_dock("Guides", guides, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.docks["LoRAs"], self.docks["Guides"])
         self.docks["LoRAs"].raise_()
         self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)

@@ -20,10 +20,17 @@ class PoseOverlay:
         self._drag: tuple | None = None  # (layer id, frame id, before, joint index, points)
 
     def _skeleton(self):
+        """(pose layer, points) shown: the active layer's when it is a visible pose
+        layer (the one a drag edits), else the topmost visible one's."""
         session = self.view.session
         if session is None:
             return None
-        found = pose_at(session.sprite, session.frame_index)
+        layer = session.layer
+        frame_id = session.sprite.frames[session.frame_index].id
+        if layer.pose is not None and layer.visible and layer.pose.get(frame_id):
+            found = layer, layer.pose[frame_id]
+        else:
+            found = pose_at(session.sprite, session.frame_index)
         if self._drag is not None and found is not None:
             return found[0], self._drag[4]
         return found
@@ -61,9 +68,13 @@ class PoseOverlay:
         return session is not None and session.layer.pose is not None
 
     def press(self, pos: QPointF, target: QRect) -> bool:
-        found = self._skeleton() if self.active() else None
-        if found is None:
+        """On a pose layer a press grabs the nearest joint, or does nothing: it never
+        paints pixels into the pose layer."""
+        if not self.active():
             return False
+        found = self._skeleton()
+        if found is None or found[0] is not self.view.session.layer:
+            return True  # hidden, or no skeleton on this frame
         layer, points = found
         best, best_d = None, GRAB_PX**2
         for i, point in enumerate(points):

@@ -93,16 +93,28 @@ def figures(frames: list[np.ndarray], rows, reference: np.ndarray) -> list[Frame
     return out
 
 
+def _bins(image: np.ndarray) -> np.ndarray:
+    """Each opaque pixel's colour bin: 16 levels a channel (4096 bins, 16 apart)."""
+    pixels = image[image[..., 3] >= 128][:, :3].astype(np.int32) // 16
+    return pixels[:, 0] * 256 + pixels[:, 1] * 16 + pixels[:, 2]
+
+
 def _colours(image: np.ndarray) -> np.ndarray:
-    return np.unique(image[image[..., 3] >= 128][:, :3], axis=0).astype(int)
+    """The reference's colour bins and their neighbours (a colour within one level of
+    one of its colours counts as its colour): a 4096-entry table, whatever the image."""
+    table = np.zeros((16, 16, 16), bool)
+    bins = np.unique(_bins(image))
+    r, g, b = bins // 256, bins // 16 % 16, bins % 16
+    for dr in (-1, 0, 1):
+        for dg in (-1, 0, 1):
+            for db in (-1, 0, 1):
+                table[np.clip(r + dr, 0, 15), np.clip(g + dg, 0, 15), np.clip(b + db, 0, 15)] = True
+    return table.reshape(-1)
 
 
 def _overlap(frame: np.ndarray, colours: np.ndarray) -> float:
-    pixels = frame[frame[..., 3] >= 128][:, :3].astype(int)
-    if not len(pixels) or not len(colours):
-        return 0.0
-    near = np.abs(pixels[:, None, :] - colours[None, :, :]).max(axis=2).min(axis=1) <= 24
-    return float(near.mean())
+    bins = _bins(frame)
+    return float(colours[bins].mean()) if len(bins) and colours.any() else 0.0
 
 
 def _histogram(image: np.ndarray) -> np.ndarray:
@@ -181,7 +193,9 @@ def _manifest(plan, requests, checks, model_sha256: str) -> dict:
             c, req = checks[k], requests[k]
             frames.append({
                 "frame": k, "duration_ms": row.durations[i], "seed": req.seed,
-                "pose": req.controls[0].pose if req.controls else "",
+                "pose": req.controls[0].pose if req.controls else "", "mode": req.mode,
+                "started_from": k - 1 if req.mode == "img2img" else None,
+                "strength": req.strength,
                 "palette_overlap": round(c.palette_overlap, 3),
                 "height_drift": round(c.height_drift, 3), "width_drift": round(c.width_drift, 3),
                 "histogram_distance": round(c.histogram_distance, 3), "flagged": c.flagged,

@@ -53,6 +53,15 @@ def folder(project: Path | None = None) -> Path:
     return app_settings.data_dir() / "characters"
 
 
+def check_new(name: str, project: Path | None = None, overwrite: bool = False) -> None:
+    """Before any work: ``name`` is a plain name, free unless it may be replaced."""
+    stem = safe_name(name, "character name")
+    if (folder(project) / stem / "character.json").exists() and not overwrite:
+        raise InvalidInputError(
+            f"A character '{stem}' exists: give another name, or replace it (--overwrite)."
+        )
+
+
 def save(character: Character, reference: np.ndarray, project: Path | None = None,
          overwrite: bool = False) -> Path:  # fmt: skip
     """Write the character (atomically); an existing one is replaced only with

@@ -77,20 +77,26 @@ def _references(refs: list[ReferenceRef], read: Reader, pixels: dict, adapters: 
     adapter = choose_ip_adapter(adapters)
     out, images = [], []
     for ref in refs:
-        image = _enlarge(_source(ref.path, read, pixels))
-        images.append(image)
-        out.append(replace(ref, sha256=pixel_hash(image), adapter=str(adapter.path),
+        source = _source(ref.path, read, pixels)
+        images.append(_enlarge(source))
+        out.append(replace(ref, sha256=pixel_hash(source), adapter=str(adapter.path),
                            encoder=str(adapter.encoder)))  # fmt: skip
     return out, images
 
 
 def _enlarge(image: np.ndarray) -> np.ndarray:
-    """A sprite smaller than the encoder's input, enlarged by a whole factor (sharp
-    pixels, not the encoder's bicubic blur)."""
-    side = max(image.shape[:2])
-    factor = max(1, -(-CLIP_SIDE // side))
+    """The reference as the image encoder should see it: square (padded with
+    transparency, which reads as white, so the encoder's centre crop cuts nothing off a
+    tall sprite), and a small sprite enlarged by a whole factor (sharp pixels, not the
+    encoder's bicubic blur)."""
+    if image.ndim == 3 and image.shape[2] == 3:
+        image = np.dstack([image, np.full(image.shape[:2], 255, np.uint8)])
     h, w = image.shape[:2]
-    return resize_nearest(image, w * factor, h * factor) if factor > 1 else image
+    side = max(h, w)
+    square = np.zeros((side, side, 4), np.uint8)
+    square[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = image
+    factor = max(1, -(-CLIP_SIDE // side))
+    return resize_nearest(square, side * factor, side * factor) if factor > 1 else square
 
 
 def _controls(request: GenerationRequest, read: Reader, pixels: dict, controlnets: list):
@@ -219,14 +225,14 @@ def _white_on_black(mask: np.ndarray) -> np.ndarray:
 def resolve_guides(tasks: list) -> list:
     """Tasks whose references and controls have no pixels yet, made ready (the models
     folders searched once for all of them); the others as they are."""
-    waiting = [t for t in tasks if (t.request.references or t.request.controls)
-               and t.guides is None]  # fmt: skip
+    waiting = {id(t) for t in tasks if (t.request.references or t.request.controls)
+               and t.guides is None}  # fmt: skip
     if not waiting:
         return list(tasks)
     found = find_models()
     out = []
     for task in tasks:
-        if task in waiting:
+        if id(task) in waiting:
             request, guides = prepare(task.request, pixels=task.sources, found=found)
             task = replace(task, request=request, guides=guides, sources=None)
         out.append(task)

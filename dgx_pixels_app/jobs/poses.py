@@ -45,6 +45,8 @@ def save_template(name: str, direction: str, skeletons: list[list[Point]],
     """Save edited skeletons (one per frame, for ``direction``) as the template
     ``name`` in the user's library; an existing one is replaced only with ``overwrite``."""
     stem = safe_name(name, "pose name")
+    if stem in pose_templates():
+        raise InvalidInputError(f"'{stem}' is a built-in pose: give yours another name.")
     if not skeletons or len(skeletons) != len(durations):
         raise InvalidInputError("A pose template needs one duration per skeleton.")
     data = {

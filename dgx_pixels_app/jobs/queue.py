@@ -205,6 +205,9 @@ class JobQueue:
             self.backend.configure(job.configure)
         if job.unload:
             self.backend.unload()
+        # references' and controls' images read and their models chosen, on this thread
+        # and before a model load (a missing ControlNet never costs an SDXL load)
+        tasks = resolve_guides(job.tasks)
         if job.model and not self.backend.is_loaded(job.model):
             t0 = time.perf_counter()
             info = self.backend.load(job.model)
@@ -216,7 +219,6 @@ class JobQueue:
             job.target.begin(job, self.backend.model)
             run.target_begun = True
         if job.tasks:
-            tasks = resolve_guides(job.tasks)  # images read, models chosen: on this thread
             requests = resolve_speeds([t.request for t in tasks])
             tasks = [replace(t, request=r) for t, r in zip(tasks, requests, strict=True)]
             self.backend.run(tasks, lambda e: self._on_task(run, e), job.token,

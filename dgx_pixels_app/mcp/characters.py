@@ -12,7 +12,7 @@ from mcp.server.mcpserver import Context
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.core.limits import is_whole
-from dgx_pixels_app.jobs.characters import keep
+from dgx_pixels_app.jobs.characters import check_new, keep
 from dgx_pixels_app.mcp.base import ToolBase, kept, result
 from dgx_pixels_app.mcp.bridge import blocking_runner
 from dgx_pixels_app.mcp.limits import Name, OptionalPath, Options, Seed, Size, Steps, check_range
@@ -84,16 +84,19 @@ class CharacterTools(ToolBase):
             reference=str(path), model=self._model(),
             prompt=prompt if saved is None or prompt != "character" else saved.prompt,
             directions=directions, actions=actions or ["idle", "walk"],
-            size=size if saved is None else saved.size, shape=shape or (saved and saved.shape),
-            view=view or (saved and saved.view), weight=float(weight),
+            size=size if saved is None or size != 48 else saved.size,
+            shape=shape or (saved and saved.shape), view=view or (saved and saved.view),
+            weight=float(weight) if saved is None or weight != 0.7 else saved.weight,
             seed=seed if seed is not None or saved is None else saved.seed,
             steps=steps or self.config.steps, resolution=self.config.resolution,
             output=self._folder(output, f"character-{stem}"), name=stem,
             bevy=str(self.roots.project(bevy)) if bevy else None, overwrite=overwrite,
             options=options,
         )  # fmt: skip
-        if saved is not None and saved.palette:
-            chosen.palette = saved.palette_object()
+        if saved is not None:  # what was saved with it, as the CLI's --character does
+            if saved.palette:
+                chosen.palette = saved.palette_object()
+            chosen.loras = self._loras([f"{lo['path']}:{lo['weight']}" for lo in saved.loras])
         return chosen
 
     async def _make(self, options, save_as, ctx: Context | None):
@@ -110,9 +113,7 @@ class CharacterTools(ToolBase):
         def work():
             chosen = plan(options)
             if save_as is not None:
-                from dgx_pixels_app.core.names import safe_name
-
-                safe_name(save_as, "character name")  # refused before any work
+                check_new(save_as, library, options.overwrite)  # refused before any work
             made = generate(run, chosen, requests_for(chosen))
             sha = hashes.sha256(options.model)
             files = write_character(chosen, *made, sha)

@@ -72,3 +72,33 @@ def test_a_pose_saved_as_a_template_is_used_like_a_built_in_one(isolated_home):
         save_template("my stride", "east", mine, [90] * 4)
     with pytest.raises(InvalidInputError, match="looks like a path"):
         save_template("../../evil", "east", mine, [90] * 4)
+
+
+def test_a_guided_request_reads_back_from_json_png_and_aseprite(tmp_path):
+    """References and controls are provenance: they survive every file they are kept in."""
+    import numpy as np
+
+    from dgx_pixels_app.core.control import ControlRef, ReferenceRef
+    from dgx_pixels_app.core.document import Cel
+    from dgx_pixels_app.core.errors import FileFormatError
+    from dgx_pixels_app.core.generation import GenerationRequest
+
+    request = GenerationRequest(
+        "knight", seed=3, references=[ReferenceRef("hero.png", 0.8, True, "ab" * 32, "a", "e")],
+        controls=[ControlRef("pose", "", 0.7, 0.0, 0.5, "walk/east/3", "cd" * 32, "/m/cn")],
+    )  # fmt: skip
+    assert GenerationRequest.from_json(request.to_json()) == request
+    sprite = Sprite.new(8, 8)
+    sprite.cels[(sprite.layers[0].id, sprite.frames[0].id)] = Cel(
+        np.full((8, 8, 4), 255, np.uint8), request
+    )
+    aseprite.save(sprite, tmp_path / "a.aseprite")
+    assert aseprite.load(tmp_path / "a.aseprite").cel_at(0, 0).generation == request
+    for damaged in (
+        {"references": [{"path": 3}]},
+        {"controls": [{"type": "pose", "strength": "x"}]},
+        {"controls": [{"type": "pose", "end": float("nan")}]},
+        {"references": "x"},
+    ):
+        with pytest.raises(FileFormatError):
+            GenerationRequest.from_dict({"prompt": "k", **damaged})

@@ -134,3 +134,12 @@ def test_every_control_type_reaches_the_unet_at_every_speed(engine, models, dist
         control = ControlRef(kind, image="c.png", model=models["union"])
         guided = _run(engine, replace(base, controls=[control]), controls=[_pose(4)])
         assert _differ(guided, plain) > 0.5, (speed, kind)
+
+
+def test_two_controls_of_one_type_on_a_single_type_controlnet(engine, models):
+    """A pose from the pose layer and a pose from a file: two controls, one model."""
+    a = ControlRef("pose", pose="walk/east/0", model=models["pose"])
+    b = ControlRef("pose", image="p.png", model=models["pose"], strength=0.5)
+    both = _run(engine, _request(controls=[a, b]), controls=[_pose(1), _pose(2)])
+    one = _run(engine, _request(controls=[a]), controls=[_pose(1)])
+    assert _differ(both, one) > 0.1

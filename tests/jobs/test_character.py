@@ -83,7 +83,7 @@ def test_four_directions_two_actions(tmp_path, tiny_model, controls_found, hero,
     walk_east = rows.index(("walk", "east"))
     assert f'"walk_east": (first: {walk_east * columns}, last: {walk_east * columns + 7}' in ron
     assert f'("walk", "east", {walk_east}),' in printed and f"COLUMNS: usize = {columns}" in printed
-    assert "walk_east" in printed and "← check" in printed or "wrote" in printed
+    assert all(f"{tag} " in printed for tag, _, _ in expected)  # a figures line per frame
 
 
 def test_animation_with_a_pose_and_a_reference(tmp_path, tiny_model, controls_found, hero):
@@ -95,8 +95,10 @@ def test_animation_with_a_pose_and_a_reference(tmp_path, tiny_model, controls_fo
     parsed = read_with_ase_parser(out / "knight.aseprite")
     assert [(t["name"], t["from"], t["to"]) for t in parsed["tags"]] == [("walk_east", 0, 7)]
     manifest = json.loads((out / "manifest.json").read_text())
-    modes = [f["pose"] for f in manifest["tags"][0]["frames"]]
-    assert modes == [f"walk/east/{i}/chibi/side" for i in range(8)]
+    frames = manifest["tags"][0]["frames"]
+    assert [f["pose"] for f in frames] == [f"walk/east/{i}/chibi/side" for i in range(8)]
+    assert [f["mode"] for f in frames] == ["txt2img"] + ["img2img"] * 7  # --method chain
+    assert [f["started_from"] for f in frames] == [None, 0, 1, 2, 3, 4, 5, 6]
 
 
 @pytest.mark.parametrize(
@@ -193,3 +195,21 @@ def test_a_damaged_character_file_is_one_error(isolated_home, tiny_model, tmp_pa
     assert main(["generate-animation", "--character", "hero", "--pose", "walk",
                  "--model", str(tiny_model[0]), "-o", str(tmp_path / "o"), *FAST]) == 2  # fmt: skip
     assert "has a damaged seed" in capsys.readouterr().err
+
+
+def test_figures_of_big_frames_against_a_photo_reference():
+    """A painting or photo as the reference (every pixel its own colour) and 512 px
+    frames: the figures take a table lookup, not pixels × colours of memory."""
+    from dgx_pixels_app.jobs.character import Row
+    from dgx_pixels_app.jobs.character_files import figures
+
+    rng = np.random.default_rng(0)
+    photo = rng.integers(0, 256, (512, 512, 4), dtype=np.uint8)
+    photo[..., 3] = 255
+    frame = photo.copy()
+    other = np.zeros_like(photo)
+    other[100:400, 200:300] = (7, 250, 7, 255)
+    row = Row("idle", "east", 2, [100, 100], True)
+    same, odd = figures([frame, other], [row], photo)
+    assert same.palette_overlap == 1.0 and same.histogram_distance < 0.01
+    assert odd.palette_overlap < 0.5 and odd.flagged
