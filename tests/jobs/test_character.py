@@ -204,8 +204,15 @@ def test_figures_of_big_frames_against_a_photo_reference():
     from dgx_pixels_app.jobs.character_files import figures
 
     rng = np.random.default_rng(0)
-    photo = rng.integers(0, 256, (512, 512, 4), dtype=np.uint8)
-    photo[..., 3] = 255
+    photo = np.dstack(
+        [
+            rng.integers(100, 256, (512, 512)),
+            rng.integers(0, 80, (512, 512)),
+            rng.integers(0, 80, (512, 512)),
+            np.full((512, 512), 255),
+        ]
+    ).astype(np.uint8)
+    assert len(np.unique(photo.reshape(-1, 4), axis=0)) > 200_000  # a photo's colours
     frame = photo.copy()
     other = np.zeros_like(photo)
     other[100:400, 200:300] = (7, 250, 7, 255)
