@@ -238,7 +238,11 @@ def _guide_pairs(request: GenerationRequest) -> list[tuple[str, str]]:
         mode = ", style only" if ref.style_only else ""
         pairs.append((f"Reference {i}", f'"{_stem(ref.path)}, weight {_num(ref.weight)}{mode}"'))
     for i, c in enumerate(request.controls):
-        source = f"pose {c.pose}" if c.pose else _stem(c.image)
+        source = (
+            ("pose layer" if c.pose.startswith("points:") else f"pose {c.pose}")
+            if c.pose
+            else _stem(c.image)
+        )
         span = f"{_num(c.start)}-{_num(c.end)}"
         pairs.append((f"ControlNet {i}", f'"{c.type}: {source}, weight {_num(c.strength)}, '
                                          f'steps {span}"'))  # fmt: skip

@@ -218,3 +218,26 @@ fn setup(
     }}
 }}
 """
+
+
+def direction_snippet(rows: list[tuple[str, str]], columns: int) -> str:
+    """Rust: the sheet's rows by action and direction (row r's frames start at atlas
+    index r × COLUMNS), and the tag to play for an action facing a direction."""
+    table = "\n".join(f"    ({rust_string(action)}, {rust_string(direction)}, {i}),"
+                      for i, (action, direction) in enumerate(rows))  # fmt: skip
+    return f"""
+/// The character sheet: one row per (action, direction); row r starts at atlas index r * COLUMNS.
+#[allow(dead_code)]
+const COLUMNS: usize = {columns};
+#[allow(dead_code)]
+const ROWS: &[(&str, &str, usize)] = &[
+{table}
+];
+
+/// The animation for `action` facing `direction` ("walk", "east"), as in ANIMATIONS.
+#[allow(dead_code)]
+fn character_animation(action: &str, direction: &str) -> SpriteAnimation {{
+    let tag = format!("{{}}_{{}}", action, direction.replace('-', "_"));
+    SpriteAnimation::named(&tag)
+}}
+"""

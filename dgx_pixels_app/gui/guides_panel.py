@@ -10,6 +10,7 @@ pressed, on the UI thread (a snapshot); files are read by the job on its own thr
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -158,10 +159,20 @@ class GuidesPanel(QWidget):
                 for r in range(self.references.rowCount())]  # fmt: skip
         controls = []
         for r in range(self.controls.rowCount()):
-            cell = self.controls.cellWidget
-            controls.append(ControlRef(cell(r, 0).currentText(), self._source(self.controls, r),
-                                       cell(r, 2).value(), cell(r, 3).value(), cell(r, 4).value()))  # fmt: skip
+            cell, source = self.controls.cellWidget, self._source(self.controls, r)
+            control = ControlRef(cell(r, 0).currentText(), source, cell(r, 2).value(),
+                                 cell(r, 3).value(), cell(r, 4).value())  # fmt: skip
+            if source == POSE:  # the skeleton itself goes into the request: it can be redone
+                control.image, control.pose = "", "points:" + json.dumps(self._pose_points())
+            controls.append(control)
         return refs, controls
+
+    def _pose_points(self) -> list:
+        found = pose_at(self.session.sprite, self.session.frame_index) if self.session else None
+        if found is None:
+            raise InvalidInputError("The pose control needs a pose layer with a skeleton on "
+                                    "this frame (Animation ▸ Add Pose Layer…).")  # fmt: skip
+        return [list(p) if p else None for p in found[1]]
 
     @staticmethod
     def _source(table: QTableWidget, row: int) -> str:
@@ -171,7 +182,7 @@ class GuidesPanel(QWidget):
         """The pixels of every layer and pose-layer source, taken now (UI thread)."""
         refs, controls = self.guides()
         wanted = {s for s in [r.path for r in refs] + [c.image for c in controls]
-                  if s.startswith(LAYER) or s == POSE}  # fmt: skip
+                  if s.startswith(LAYER)}  # fmt: skip
         if not wanted:
             return {}
         if self.session is None:
@@ -179,15 +190,6 @@ class GuidesPanel(QWidget):
         sprite, frame = self.session.sprite, self.session.frame_index
         out = {}
         for source in wanted:
-            if source == POSE:
-                found = pose_at(sprite, frame)
-                if found is None:
-                    raise InvalidInputError("The pose control needs a pose layer with a "
-                                            "skeleton on this frame (Animation ▸ Add Pose Layer…).")  # fmt: skip
-                from dgx_pixels_app.formats.pose_image import render_pose
-
-                out[source] = render_pose(found[1], width, height)
-                continue
             layer = next((la for la in sprite.layers if la.name == source[len(LAYER) :]), None)
             cel = sprite.cel(layer.id, sprite.frames[frame].id) if layer else None
             if cel is None or not cel.image[..., 3].any():

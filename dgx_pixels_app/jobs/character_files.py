@@ -19,6 +19,7 @@ import numpy as np
 
 from dgx_pixels_app.core.document import Cel, Direction, Tag
 from dgx_pixels_app.core.generation import GenerationRequest
+from dgx_pixels_app.formats.bevy_snippets import direction_snippet
 from dgx_pixels_app.jobs.frames import opaque_box
 
 FLAG_OVERLAP = 0.5  # less of the frame in the reference's colours than this: flagged
@@ -181,7 +182,9 @@ def write_character(plan, frames, requests, model_sha256: str = "") -> Character
 
         files.bevy = export_to_bevy(sprite, o.bevy, name, "sprites", SheetOptions(layout="tags"),
                                     overwrite=o.overwrite)  # fmt: skip
-        files.bevy.snippet += direction_snippet(rows, files.bevy.sheet.grid["columns"])
+        files.bevy.snippet += direction_snippet(
+            [(r.action, r.direction) for r in rows], files.bevy.sheet.grid["columns"]
+        )
     return files
 
 
@@ -213,25 +216,3 @@ def _manifest(plan, requests, checks, model_sha256: str) -> dict:
         "model_sha256": model_sha256, "tags": out,
         "request": requests[0].to_dict() if requests else {},
     }  # fmt: skip
-
-
-def direction_snippet(rows, columns: int) -> str:
-    """Rust: the sheet's rows by action and direction (row r's frames start at atlas
-    index r × COLUMNS), and the tag to play for an action facing a direction."""
-    from dgx_pixels_app.formats.bevy_snippets import rust_string
-
-    table = "\n".join(f"    ({rust_string(r.action)}, {rust_string(r.direction)}, {i}),"
-                      for i, r in enumerate(rows))  # fmt: skip
-    return f"""
-/// The character sheet: one row per (action, direction); row r starts at atlas index r * COLUMNS.
-const COLUMNS: usize = {columns};
-const ROWS: &[(&str, &str, usize)] = &[
-{table}
-];
-
-/// The animation for `action` facing `direction` ("walk", "east"), as in ANIMATIONS.
-fn character_animation(action: &str, direction: &str) -> SpriteAnimation {{
-    let tag = format!("{{}}_{{}}", action, direction.replace('-', "_"));
-    SpriteAnimation::named(&tag)
-}}
-"""

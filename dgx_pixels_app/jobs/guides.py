@@ -136,6 +136,23 @@ def parse_pose(text: str) -> tuple[str, str, int, str, str]:
     return template, direction, int(frame), shape, view
 
 
+def skeleton_points(text: str) -> list:
+    """The 18 points of a ``points:`` pose (a pose layer's skeleton, kept in full in the
+    request so the image can be made again)."""
+    import json
+
+    from dgx_pixels_app.formats.pose_data import read_pose_text
+
+    try:
+        points = json.loads(text[len("points:") :])
+    except ValueError:
+        points = None
+    skeleton = read_pose_text(json.dumps({"frames": [points]}), 1)[0]
+    if skeleton is None:
+        raise InvalidInputError("A pose's points are 18 [x, y] pairs (or null), in the frame.")
+    return skeleton
+
+
 def find_template(name: str):
     from dgx_pixels_app.jobs.poses import templates
 
@@ -148,9 +165,12 @@ def find_template(name: str):
 
 
 def pose_image(text: str, width: int, height: int) -> np.ndarray:
-    """The control image of a template's frame: the skeleton at the image's size."""
+    """The control image of a template's frame (or of a skeleton's own points, as a
+    pose layer gives them: ``points:[[x, y] | null × 18]``) at the image's size."""
     from dgx_pixels_app.formats.pose_image import render_pose
 
+    if text.startswith("points:"):
+        return render_pose(skeleton_points(text), width, height)
     name, direction, frame, shape, view = parse_pose(text)
     skeletons = find_template(name).skeletons(direction, shape, view)
     if frame >= len(skeletons):

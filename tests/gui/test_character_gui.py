@@ -4,6 +4,8 @@ the open sprite landing as a new sprite with its tags and a pose layer."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
@@ -116,7 +118,9 @@ def test_guides_dock_reference_and_pose_layer_control(window, qtbot, tiny_model,
     request = window.results_panel.items[0].request
     assert request.references[0].path == str(hero) and request.references[0].weight == 0.9
     control = request.controls[0]
-    assert (control.type, control.image, control.strength, control.end) == ("pose", POSE, 0.8, 0.5)
+    assert (control.type, control.strength, control.end) == ("pose", 0.8, 0.5)
+    run = templates()["run"].skeletons("east")[0]  # the skeleton itself: it can be redone
+    assert control.pose == "points:" + json.dumps([list(p) if p else None for p in run])
     assert control.sha256 and control.model.endswith("controlnet-openpose-sdxl")
     window.session.layer_index = 0
     panel.add_control("depth", "layer:Layer 1")  # an empty layer: said plainly, nothing runs
