@@ -79,27 +79,55 @@ def _config(path: Path) -> dict:
 
 
 def find_controlnets() -> list[ControlModel]:
-    """Every diffusers ControlNet folder (config.json naming a ControlNet class, with
-    safetensors weights) in the known folders."""
-    types = control_data()["types"]
+    """Every SDXL ControlNet in the known folders: diffusers folders (config.json naming
+    a ControlNet class, with safetensors weights) and single files in diffusers' layout
+    (ComfyUI's ``models/controlnet``: xinsir's files, for one)."""
     found = []
     for root, names in _walk():
-        if "config.json" not in names or not any(n.endswith(".safetensors") for n in names):
-            continue
-        config = _config(root / "config.json")
-        union = CONTROLNET_CLASSES.get(config.get("_class_name"))
-        if union is None or config.get("addition_embed_type") != "text_time":
-            continue  # not a ControlNet, or an SD 1.5/2 one (SDXL's take text and time)
-        label = _label(root)
-        if union:
-            modes = config.get("num_control_type", 6)
-            modes = modes if type(modes) is int else 6
-            served = tuple(t for t, e in types.items() if e["union"] < modes)
-            found.append(ControlModel(root, label, True, served, modes))
-        else:
-            served = tuple(t for t, e in types.items() if _named(label, e["patterns"]))
-            found.append(ControlModel(root, label, False, served[:1]))
+        if "config.json" in names and any(n.endswith(".safetensors") for n in names):
+            config = _config(root / "config.json")
+            union = CONTROLNET_CLASSES.get(config.get("_class_name"))
+            if union is not None and config.get("addition_embed_type") == "text_time":
+                modes = config.get("num_control_type", 6)  # (SD 1.5/2 ones lack text_time)
+                found.append(_model(root, _label(root), union, modes if type(modes) is int else 6))
+            continue  # a model folder's own files are not single-file ControlNets
+        for name in names:
+            if name.endswith(".safetensors"):
+                shape = _single_file(root / name)
+                if shape is not None:
+                    found.append(_model(root / name, Path(name).stem, *shape))
     return found
+
+
+def _model(path: Path, label: str, union: bool, modes: int) -> ControlModel:
+    types = control_data()["types"]
+    if union:
+        served = tuple(t for t, e in types.items() if e["union"] < modes)
+        return ControlModel(path, label, True, served, modes)
+    served = tuple(t for t, e in types.items() if _named(label, e["patterns"]))
+    return ControlModel(path, label, False, served[:1])
+
+
+def _single_file(path: Path) -> tuple[bool, int] | None:
+    """(union, its control types) of a single-file SDXL ControlNet in diffusers' layout,
+    from its header; None for any other file."""
+    from dgx_pixels_app.engine.safety import safetensors_header
+
+    try:
+        if path.stat().st_size > 8 * 2**30:
+            return None
+        header = safetensors_header(path)
+    except (OSError, DgxPixelsError):
+        return None
+    if "controlnet_cond_embedding.conv_in.weight" not in header:
+        return None
+    if "add_embedding.linear_1.weight" not in header:
+        return None  # an SD 1.5/2 ControlNet
+    task = header.get("task_embedding", {})
+    shape = task.get("shape") if isinstance(task, dict) else None
+    if isinstance(shape, list) and shape and type(shape[0]) is int:
+        return True, shape[0]
+    return False, 0
 
 
 def _named(label: str, patterns: list[str]) -> bool:

@@ -70,6 +70,12 @@ class Guides:
     def _controlnet(self, path: str):
         if not path:
             raise ModelError("A control has no ControlNet chosen: make the job with the app.")
+        if path not in self.controlnets and Path(path).is_file():  # one .safetensors file
+            from dgx_pixels_app.engine.controlnet_file import load_controlnet_file
+
+            model = load_controlnet_file(path, self.base.unet, self.dtype)
+            self.controlnets[path] = model.to(self.device)
+            self.loads["controlnet"] += 1
         if path not in self.controlnets:
             import diffusers
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 
 from dgx_pixels_app.core.control import ControlRef, ReferenceRef
 from dgx_pixels_app.core.errors import InvalidInputError
@@ -143,3 +144,37 @@ def test_two_controls_of_one_type_on_a_single_type_controlnet(engine, models):
     both = _run(engine, _request(controls=[a, b]), controls=[_pose(1), _pose(2)])
     one = _run(engine, _request(controls=[a]), controls=[_pose(1)])
     assert _differ(both, one) > 0.1
+
+
+def test_single_file_controlnets_as_comfyui_keeps_them(engine, models, tmp_path, isolated_home):
+    """The same weights as one .safetensors file (no config) are found, load against the
+    loaded model's UNet and draw the same picture as the folder; a file for another
+    model is one clear error."""
+    from diffusers import ControlNetModel, ControlNetUnionModel
+    from safetensors.torch import save_file
+
+    from dgx_pixels_app.core.errors import ModelError
+    from dgx_pixels_app.engine.control_models import find_controlnets
+    from dgx_pixels_app.settings import update_settings
+
+    folder = tmp_path / "ComfyUI" / "models" / "controlnet"
+    folder.mkdir(parents=True)
+    for cls, name, source in ((ControlNetModel, "openpose-xl.safetensors", models["pose"]),
+                              (ControlNetUnionModel, "union-promax.safetensors", models["union"])):  # fmt: skip
+        state = cls.from_pretrained(source).state_dict()
+        save_file({k: v.contiguous() for k, v in state.items()}, str(folder / name))
+    save_file({"controlnet_cond_embedding.conv_in.weight": torch.zeros(4, 3, 3, 3),
+               "add_embedding.linear_1.weight": torch.zeros(4, 4)}, str(folder / "broken.safetensors"))  # fmt: skip
+    update_settings(lambda s: s.model_folders.append(str(tmp_path / "ComfyUI" / "models")))
+    found = {m.name: m for m in find_controlnets()}
+    assert found["openpose-xl"].types == ("pose",) and found["union-promax"].modes == 8
+    for name, source in (("openpose-xl", models["pose"]), ("union-promax", models["union"])):
+        as_file = ControlRef("pose", image="p.png", model=str(found[name].path))
+        as_folder = replace(as_file, model=source)
+        a = _run(engine, _request(controls=[as_file]), controls=[_pose(1)])
+        b = _run(engine, _request(controls=[as_folder]), controls=[_pose(1)])
+        assert _differ(a, b) < 0.5, name  # the same weights: (nearly) the same picture
+        assert _differ(a, _run(engine, _request())) > 1
+    broken = ControlRef("pose", image="p.png", model=str(found["broken"].path))
+    with pytest.raises(ModelError, match="does not fit the loaded model"):
+        _run(engine, _request(controls=[broken]), controls=[_pose(1)])
