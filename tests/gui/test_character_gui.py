@@ -53,7 +53,7 @@ def test_a_walk_pose_layer_and_a_joint_dragged_and_undone(window, qtbot, monkeyp
     assert len(sprite.frames) == 1 and sprite.layers[-1].pose is None
 
 
-def test_generate_character_from_the_open_sprite(window, qtbot, tiny_model, monkeypatch):
+def test_generate_character_from_the_open_sprite(window, qtbot, tiny_model, monkeypatch, tmp_path):
     update_settings(lambda s: s.model_folders.append(str(tiny_model[0])))
 
     def choose(dialog):
@@ -85,6 +85,17 @@ def test_generate_character_from_the_open_sprite(window, qtbot, tiny_model, monk
     assert sprite.layers[-1].pose is not None and len(sprite.layers[-1].pose) == len(sprite.frames)
     cel = sprite.cel_at(0, 0)
     assert cel.generation.references and cel.generation.controls[0].pose == "idle/east/0/chibi/side"
+    from dgx_pixels_app.formats import aseprite
+    from tests.helpers import read_with_ase_parser
+
+    aseprite.save(sprite, tmp_path / "hero.aseprite")  # what File ▸ Save writes
+    parsed = read_with_ase_parser(tmp_path / "hero.aseprite")
+    n = len(templates()["idle"].frames)
+    assert [(t["name"], t["from"], t["to"]) for t in parsed["tags"]] == [
+        ("idle_east", 0, n - 1), ("idle_west", n, 2 * n - 1)]  # fmt: skip
+    assert [f["duration"] for f in parsed["frames"]] == [
+        f.duration_ms for f in templates()["idle"].frames
+    ] * 2
 
 
 def test_guides_dock_reference_and_pose_layer_control(window, qtbot, tiny_model, tmp_path):
