@@ -172,9 +172,11 @@ def find_ip_adapters() -> list[IpAdapter]:
                 encoders[root] = widths
         for name in names:
             if name.endswith(".safetensors"):
-                shape = _adapter_shape(root / name)
+                shape, widths = _adapter_and_encoder_shapes(root / name)
                 if shape is not None:
                     files.append((root / name, shape))
+                elif widths:  # a single-file image encoder (ComfyUI's clip_vision)
+                    encoders[root / name] = widths
     out = []
     for path, (cross, width) in files:
         if cross in SD15_CROSS:
@@ -190,15 +192,22 @@ def find_ip_adapters() -> list[IpAdapter]:
 SD15_CROSS = (768, 1024)  # the text widths of SD 1.5 and SD 2 (SDXL's is 2048)
 
 
-def _adapter_shape(path: Path) -> tuple[int, int] | None:
-    """(the UNet text width it was made for, the image embedding width it takes) of an
-    IP-Adapter file, from its header; None for any other file."""
+def _adapter_and_encoder_shapes(path: Path):
+    """An IP-Adapter file's shapes (see _adapter_shape), or a single-file image
+    encoder's widths, from the header: (shape or None, widths or ())."""
+    from dgx_pixels_app.engine.clip_vision_file import encoder_shapes
     from dgx_pixels_app.engine.safety import safetensors_header
 
     try:
         header = safetensors_header(path)
     except (OSError, DgxPixelsError):
-        return None
+        return None, ()
+    return _adapter_shape(header), encoder_shapes(header) or ()
+
+
+def _adapter_shape(header: dict) -> tuple[int, int] | None:
+    """(the UNet text width it was made for, the image embedding width it takes) of an
+    IP-Adapter file's header; None for any other file."""
     k = header.get("ip_adapter.1.to_k_ip.weight", {})
     proj = header.get("image_proj.proj.weight") or header.get("image_proj.proj_in.weight") or {}
     shapes = (k.get("shape") if isinstance(k, dict) else None,

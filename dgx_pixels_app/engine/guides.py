@@ -137,9 +137,14 @@ class Guides:
                     group, _, rest = key.partition(".")
                     if group in state:  # in the model's precision (files mix fp16/fp32)
                         state[group][rest] = f.get_tensor(key).to(self.dtype)
-            image_encoder = CLIPVisionModelWithProjection.from_pretrained(
-                encoder, dtype=self.dtype, local_files_only=True
-            ).to(self.device)
+            if Path(encoder).is_file():  # ComfyUI's clip_vision keeps single files
+                from dgx_pixels_app.engine.clip_vision_file import load_encoder_file
+
+                image_encoder = load_encoder_file(encoder, self.dtype).to(self.device)
+            else:
+                image_encoder = CLIPVisionModelWithProjection.from_pretrained(
+                    encoder, dtype=self.dtype, local_files_only=True
+                ).to(self.device)
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"Cannot load the IP-Adapter '{Path(weights).name}': {exc}") from exc
         self._state, self._encoder, self._adapter = state, image_encoder, (weights, encoder)

@@ -33,7 +33,7 @@ def make_ip_adapter(unet, folder: Path, seed: int = 2, encoder: dict | None = No
     config = CLIPVisionConfig(**(encoder or {
         "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 4,
         "num_hidden_layers": 2, "image_size": IMAGE_SIZE, "patch_size": 8,
-        "projection_dim": PROJECTION,
+        "projection_dim": PROJECTION, "hidden_act": "gelu",
     }))  # fmt: skip
     CLIPVisionModelWithProjection(config).save_pretrained(folder / "image_encoder")
     projection = config.projection_dim

@@ -178,3 +178,33 @@ def test_single_file_controlnets_as_comfyui_keeps_them(engine, models, tmp_path,
     broken = ControlRef("pose", image="p.png", model=str(found["broken"].path))
     with pytest.raises(ModelError, match="does not fit the loaded model"):
         _run(engine, _request(controls=[broken]), controls=[_pose(1)])
+
+
+def test_comfyui_ipadapter_and_single_file_clip_vision(engine, models, tmp_path, isolated_home):
+    """ComfyUI's layout: models/ipadapter/*.safetensors and a single-file encoder in
+    models/clip_vision, paired by width, load with no config and draw as the folder does."""
+    import shutil
+
+    from safetensors.torch import save_file
+    from transformers import CLIPVisionModelWithProjection
+
+    from dgx_pixels_app.engine.control_models import choose_ip_adapter, find_ip_adapters
+    from dgx_pixels_app.settings import update_settings
+
+    comfy = tmp_path / "ComfyUI" / "models"
+    (comfy / "ipadapter").mkdir(parents=True)
+    (comfy / "clip_vision").mkdir(parents=True)
+    shutil.copy(models["adapter"], comfy / "ipadapter" / "ip-adapter_sdxl_tiny.safetensors")
+    state = CLIPVisionModelWithProjection.from_pretrained(models["encoder"]).state_dict()
+    save_file({k: v.contiguous() for k, v in state.items()},
+              str(comfy / "clip_vision" / "CLIP-ViT-tiny.safetensors"))  # fmt: skip
+    update_settings(lambda s: s.model_folders.append(str(comfy)))
+    found = choose_ip_adapter(find_ip_adapters())
+    assert found.encoder == comfy / "clip_vision" / "CLIP-ViT-tiny.safetensors"
+    red = np.zeros((24, 24, 4), np.uint8)
+    red[..., 0], red[..., 3] = 220, 255
+    as_file = ReferenceRef("r.png", 0.8, adapter=str(found.path), encoder=str(found.encoder))
+    as_folder = replace(as_file, adapter=models["adapter"], encoder=models["encoder"])
+    a = _run(engine, _request(references=[as_file]), refs=[red])
+    b = _run(engine, _request(references=[as_folder]), refs=[red])
+    assert _differ(a, b) < 0.01 and _differ(a, _run(engine, _request())) > 1
