@@ -24,6 +24,7 @@ def test_window_opens_with_docks_and_menus(window):
     assert set(window.docks) == {
         "Prompt",
         "LoRAs",
+        "Guides",
         "Layers",
         "Palette",
         "Timeline",
