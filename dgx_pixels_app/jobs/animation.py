@@ -30,7 +30,7 @@ from dgx_pixels_app.core.names import safe_name
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.raster import resize_nearest
 from dgx_pixels_app.jobs.frame_requests import next_request, strip_request
-from dgx_pixels_app.jobs.frames import fit, opaque_box, snap_to_palette
+from dgx_pixels_app.jobs.frames import fit, keep_requests, opaque_box, snap_to_palette
 from dgx_pixels_app.jobs.items import slug
 from dgx_pixels_app.jobs.job import Job, PostSteps
 from dgx_pixels_app.jobs.requests import Choices, build_request
@@ -205,7 +205,6 @@ def consistency(frames: list[np.ndarray]) -> list[FrameCheck]:
 
 
 def animation_sprite(frames: list[np.ndarray], chosen: dict, requests: list[GenerationRequest]):
-    from dgx_pixels_app.core.document import Cel
     from dgx_pixels_app.formats.frames import sprite_from_frames
 
     duration = int(chosen.get("duration_ms", 100))
@@ -217,11 +216,7 @@ def animation_sprite(frames: list[np.ndarray], chosen: dict, requests: list[Gene
         color=(90, 130, 210),
     )  # a visible bar in the timeline (black hides its name)
     sprite = sprite_from_frames(frames, [duration] * len(frames), [tag], layer_name=chosen["label"])
-    layer = sprite.layers[0].id
-    for frame, request in zip(sprite.frames, requests, strict=True):
-        cel = sprite.cels.get((layer, frame.id))
-        if cel is not None:
-            sprite.cels[(layer, frame.id)] = Cel(cel.image, request)
+    keep_requests(sprite, requests)
     return sprite
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from dgx_pixels_app.core.document import Cel, Direction, Tag
+from dgx_pixels_app.core.document import Direction, Tag
 from dgx_pixels_app.core.generation import GenerationRequest
 from dgx_pixels_app.formats.bevy_snippets import direction_snippet
-from dgx_pixels_app.jobs.frames import opaque_box
+from dgx_pixels_app.jobs.frames import keep_requests, opaque_box
 
 FLAG_OVERLAP = 0.5  # less of the frame in the reference's colours than this: flagged
 FLAG_DRIFT = 0.25  # silhouette height off the row's median by more than this share
@@ -140,11 +140,7 @@ def character_sprite(frames, rows, requests: list[GenerationRequest]):
         durations += row.durations
         start = end + 1
     sprite = sprite_from_frames(frames, durations, tags, layer_name="Character")
-    layer = sprite.layers[0].id
-    for frame, request in zip(sprite.frames, requests, strict=True):
-        cel = sprite.cels.get((layer, frame.id))
-        if cel is not None:
-            sprite.cels[(layer, frame.id)] = Cel(cel.image, request)
+    keep_requests(sprite, requests)
     return sprite
 
 

@@ -104,3 +104,13 @@ def add_frames_command(
             )
         )
     return Group(commands, label=f"Add {len(images)} Frame{'s' if len(images) != 1 else ''}")
+
+
+def keep_requests(sprite, requests) -> None:
+    """Each frame's cel on the first layer keeps the request that made it (its user
+    data in the .aseprite): any frame can be made again."""
+    layer = sprite.layers[0].id
+    for frame, request in zip(sprite.frames, requests, strict=True):
+        cel = sprite.cels.get((layer, frame.id))
+        if cel is not None:
+            sprite.cels[(layer, frame.id)] = Cel(cel.image, request)

@@ -85,3 +85,18 @@ def blocking_runner(queue: JobQueue, cancel: CancelToken) -> Callable[[Job], Job
                     job.token.cancel()
 
     return run
+
+
+async def run_worker(queue: JobQueue, work: Callable, ctx, message: str):
+    """``work(run)`` on a worker thread, its jobs through the shared queue (``run``);
+    cancelling the call stops them at the next step (files are written atomically)."""
+    cancel = CancelToken()
+    run = blocking_runner(queue, cancel)
+    task = asyncio.ensure_future(asyncio.to_thread(work, run))
+    if ctx is not None:
+        await ctx.report_progress(0, 1, message)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        cancel.cancel()
+        raise

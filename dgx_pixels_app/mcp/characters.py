@@ -5,16 +5,13 @@ characters (the first root's ``.dgx-pixels/characters``) are all confined to the
 
 from __future__ import annotations
 
-import asyncio
-
 from mcp.server.mcpserver import Context
 
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.core.limits import is_whole
 from dgx_pixels_app.jobs.characters import check_new, keep
 from dgx_pixels_app.mcp.base import ToolBase, kept, result
-from dgx_pixels_app.mcp.bridge import blocking_runner
+from dgx_pixels_app.mcp.bridge import run_worker
 from dgx_pixels_app.mcp.limits import Name, OptionalPath, Options, Seed, Size, Steps, check_range
 
 
@@ -106,11 +103,9 @@ class CharacterTools(ToolBase):
         from dgx_pixels_app.jobs.character import generate, plan, requests_for
         from dgx_pixels_app.jobs.character_files import write_character
 
-        cancel = CancelToken()
-        run = blocking_runner(self.queue, cancel)
         library = self._library()
 
-        def work():
+        def work(run):
             chosen = plan(options)
             if save_as is not None:
                 check_new(save_as, library, options.overwrite)  # refused before any work
@@ -121,11 +116,4 @@ class CharacterTools(ToolBase):
                 keep(save_as, chosen, sha, library)
             return files, chosen
 
-        task = asyncio.ensure_future(asyncio.to_thread(work))
-        if ctx is not None:
-            await ctx.report_progress(0, 1, "generating the character")
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            cancel.cancel()
-            raise
+        return await run_worker(self.queue, work, ctx, "generating the character")

@@ -11,12 +11,11 @@ import asyncio
 from mcp.server.mcpserver import Context
 
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.core.generation import CancelToken
 from dgx_pixels_app.jobs.job import ForAgent, Job, PostSteps
 from dgx_pixels_app.jobs.requests import check_options
 from dgx_pixels_app.jobs.targets import PngFolder
 from dgx_pixels_app.mcp.base import ToolBase, kept, result
-from dgx_pixels_app.mcp.bridge import blocking_runner, run_job
+from dgx_pixels_app.mcp.bridge import run_job, run_worker
 from dgx_pixels_app.mcp.limits import (
     METHODS,
     SEAMLESS,
@@ -156,23 +155,14 @@ class GenerationTools(ToolBase):
         from dgx_pixels_app.jobs.animation import check, generate_frames, write_animation
 
         check(options)
-        cancel = CancelToken()
-        run = blocking_runner(self.queue, cancel)
 
-        def work():
+        def work(run):
             made = generate_frames(run, options)
             if not write:
                 return made
             return write_animation(options, *made, hashes.sha256(options.model))
 
-        task = asyncio.ensure_future(asyncio.to_thread(work))
-        if ctx is not None:
-            await ctx.report_progress(0, 1, "generating frames")
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            cancel.cancel()  # the worker stops at the next step; files are written atomically
-            raise
+        return await run_worker(self.queue, work, ctx, "generating frames")
 
     async def generate_tileset(
         self, prompt: Prompt, size: TileSize = 32, variations: Variations = 4,

@@ -37,14 +37,6 @@ def hero(tmp_path):
     return path
 
 
-@pytest.fixture
-def game(tmp_path):
-    folder = tmp_path / "my_game"
-    folder.mkdir()
-    (folder / "Cargo.toml").write_text('[package]\nname = "my_game"\n')
-    return folder
-
-
 def test_four_directions_two_actions(tmp_path, tiny_model, controls_found, hero, game, capsys):
     out = tmp_path / "hero"
     code = main(["generate-character", "--reference", str(hero), "--directions", "4",

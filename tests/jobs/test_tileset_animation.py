@@ -17,14 +17,6 @@ from tests.helpers import read_with_ase_parser
 FAST = ["--steps", "2", "--resolution", "64", "--seed", "3"]
 
 
-@pytest.fixture
-def game(tmp_path):
-    folder = tmp_path / "my_game"
-    folder.mkdir()
-    (folder / "Cargo.toml").write_text('[package]\nname = "my_game"\n')
-    return folder
-
-
 def test_tileset_tiles_sheet_json_tsx_manifest_and_bevy(tmp_path, tiny_model, game, capsys):
     out = tmp_path / "tiles"
     code = main(["generate-tileset", "--prompt", "stone dungeon floor", "--size", "16",
