@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from dgx_pixels_app.core.errors import FileAccessError, FileFormatError
 
 
 def read_bytes(path: str | os.PathLike[str], limit: int, what: str = "file") -> bytes:
-    """The file's bytes; refuses a missing file, a folder, no permission or > ``limit``."""
+    """The file's bytes; refuses a missing file, a folder, a pipe or device (reading one
+    would hang or never end), no permission or > ``limit``."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(str(path))
-        if size > limit:
-            raise FileFormatError(f"'{path.name}' is {size:,} bytes: too large for {_a(what)}.")
-        return path.read_bytes()
+        if not stat.S_ISREG(info.st_mode):
+            raise FileFormatError(f"'{path.name}' is not a file (a pipe or a device?).")
+        if info.st_size > limit:
+            raise FileFormatError(
+                f"'{path.name}' is {info.st_size:,} bytes: too large for {_a(what)}."
+            )
+        with path.open("rb") as f:
+            data = f.read(limit + 1)  # a file that grew since: still bounded
+        if len(data) > limit:
+            raise FileFormatError(f"'{path.name}' is too large for {_a(what)}.")
+        return data
     except FileAccessError:
         raise
     except OSError as exc:

@@ -155,7 +155,7 @@ class GenerationRequest:
     def from_json(cls, text: str) -> GenerationRequest:
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
             raise FileFormatError(f"Generation metadata is not valid JSON: {exc}.") from exc
         return cls.from_dict(data)
 

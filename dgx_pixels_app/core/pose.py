@@ -14,6 +14,7 @@ square, in OpenPose order, None where hidden. Plain numpy: rendering is formats'
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from dgx_pixels_app.core.errors import InvalidInputError
@@ -166,6 +167,8 @@ def parse_template(data: dict, where: str) -> PoseTemplate:
 
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
         raise bad("a pose template needs an id")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", data["id"]):
+        raise bad("a pose template's id is letters, digits, '-' and '_' (up to 64)")
     default = _duration(data.get("duration_ms", 100), bad)
     frames_raw = data.get("frame", [])
     points_raw = data.get("points", {})

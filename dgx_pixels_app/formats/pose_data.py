@@ -21,7 +21,7 @@ def read_pose_text(text: str, frames: int) -> list:
     """Skeletons by frame index (None where a frame has none or its data is damaged)."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # damaged, or nested past the parser's depth
         return [None] * frames
     raw = data.get("frames") if isinstance(data, dict) else None
     raw = raw if isinstance(raw, list) else []

@@ -133,7 +133,7 @@ class CharacterController(QObject):
             size=dialog.size.value(), shape=dialog.shape_value(), seed=sampling.seed,
             steps=sampling.steps, cfg=sampling.cfg, scheduler=sampling.scheduler,
             resolution=min(sampling.width, sampling.height), loras=self.loras.loras(),
-            options=self.prompt.options(),
+            options=self.prompt.options(), write=False,
         )  # fmt: skip
 
     def _opened(self, made) -> None:

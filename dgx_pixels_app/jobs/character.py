@@ -64,6 +64,7 @@ class CharacterOptions:
     options: dict = field(default_factory=dict)
     bevy: str | None = None
     overwrite: bool = False
+    write: bool = True  # files in ``folder()`` (the app opens the frames as a sprite instead)
 
     def stem(self) -> str:
         return safe_name(self.name) if self.name is not None else slug(self.prompt)
@@ -133,7 +134,8 @@ def plan(options: CharacterOptions) -> Plan:
         raise InvalidInputError(f"The reference '{Path(options.reference).name}' is empty.")
     from dgx_pixels_app.jobs.character_files import check_outputs
 
-    check_outputs(options)
+    if options.write:
+        check_outputs(options, [r.tag for r in rows])
     seed = options.seed if options.seed is not None else random.randint(0, MAX_SEED)
     return Plan(options, rows, shape, view, reference, seed)
 
@@ -168,6 +170,10 @@ def generate(run, p: Plan, frames_in=None, progress=None, place=None):
     :func:`requests_for`'s answer if the caller has it."""
     o = p.options
     frames_in = frames_in if frames_in is not None else requests_for(p)
+    if o.write:
+        from dgx_pixels_app.jobs.character_files import make_output
+
+        make_output(o)
     raws: list[np.ndarray] = []
     requests: list[GenerationRequest] = []
     if not o.chain:

@@ -56,20 +56,34 @@ def targets(options, tags: list[str]) -> list[Path]:
             folder / "manifest.json"]  # fmt: skip
 
 
-def check_outputs(options) -> None:
-    """The folder and Bevy project may be written (nothing hand-made replaced unless
-    the caller allows it), before any model loads."""
+def check_outputs(options, tags: list[str]) -> None:
+    """Every file may be written (nothing hand-made replaced unless the caller allows
+    it) and the Bevy project taken: before any work."""
     from dgx_pixels_app.formats.deploy import guard
     from dgx_pixels_app.jobs.batch import check_output
 
     folder = options.folder()
     check_output(folder)
-    guard(folder, [folder / f"{options.stem()}.aseprite", folder / "manifest.json"],
-          options.overwrite)  # fmt: skip
+    guard(folder, targets(options, tags), options.overwrite)
     if options.bevy:
         from dgx_pixels_app.formats.bevy import check_bevy_export
 
         check_bevy_export(options.bevy, options.stem(), "sprites", overwrite=options.overwrite)
+
+
+def make_output(options) -> None:
+    """The output folder, made just before generating: one that cannot be made is said
+    before the work, not after it."""
+    from dgx_pixels_app.core.confine import make_folder
+    from dgx_pixels_app.core.errors import FileAccessError
+
+    folder = options.folder()
+    try:
+        make_folder(folder)
+    except OSError as exc:
+        raise FileAccessError(
+            f"Cannot create the folder '{folder}': {exc.strerror or exc}."
+        ) from exc
 
 
 def figures(frames: list[np.ndarray], rows, reference: np.ndarray) -> list[FrameFigures]:

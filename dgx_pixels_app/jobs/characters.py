@@ -92,8 +92,8 @@ def load(name: str, project: Path | None = None) -> tuple[Character, Path]:
         raise InvalidInputError(f"There is no character '{stem}' (the characters: {listed}).")
     try:
         data = json.loads(read_bytes(path, 1 << 20, "character").decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise FileFormatError(f"The character '{stem}' is damaged: {exc}.") from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise FileFormatError(f"The character '{stem}' is damaged: {str(exc)[:120]}.") from exc
     return _checked(data, stem), home / "reference.png"
 
 

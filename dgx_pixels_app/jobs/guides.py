@@ -126,7 +126,7 @@ def parse_pose(text: str) -> tuple[str, str, int, str, str]:
     template, direction, frame, shape, view = (
         parts + ["east", "0", "tall", "side"][len(parts) - 1 :]
     )
-    if not frame.isdigit():
+    if not (frame.isascii() and frame.isdigit() and len(frame) <= 4):
         raise InvalidInputError(f"Pose '{text}': the frame is a number from 0.")
     if direction not in DIRECTIONS or shape not in SHAPES or view not in ("side", "top-down"):
         raise InvalidInputError(

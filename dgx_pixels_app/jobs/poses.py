@@ -33,7 +33,7 @@ def templates() -> dict[str, PoseTemplate]:
         try:
             data = json.loads(read_bytes(path, MAX_POSE_BYTES, "pose").decode("utf-8"))
             template = parse_template(data, path.name)
-        except (DgxPixelsError, ValueError, UnicodeDecodeError) as exc:
+        except (DgxPixelsError, ValueError, UnicodeDecodeError, RecursionError) as exc:
             log.warning("pose %s skipped: %s", path.name, exc)
             continue
         out[template.id] = template
