@@ -96,6 +96,11 @@ def check_bevy_export(project, name: str, subfolder: str = "sprites",
     would it replace files that DGX-Pixels did not write? Raises (DeployConflict for
     the latter) unless ``overwrite`` covers them."""
     targets = bevy_targets(project, name, subfolder)
+    place = targets.folder
+    while place != targets.root and not place.exists():
+        place = place.parent
+    if not place.is_dir():  # assets/ or its sprites/ is a file: said before any work
+        raise InvalidInputError(f"'{place}' is a file: the export needs a folder there.")
     files = targets.files(include_aseprite)
     check_targets(targets.root, files)
     hand_made = conflicts(targets.root, files)

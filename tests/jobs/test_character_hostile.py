@@ -87,3 +87,14 @@ def test_odd_digits_and_unwritable_folders(tmp_path, tiny_model, hero, capsys, i
     err = capsys.readouterr().err  # after the plan's one line, before any generation
     assert "error: Cannot create the folder '/proc/dgx-pixels-test'" in err
     assert "Traceback" not in err and "step" not in err
+
+
+def test_a_game_whose_sprites_folder_is_a_file(tmp_path, tiny_model, hero, capsys, isolated_home):
+    game = tmp_path / "game"
+    (game / "assets").mkdir(parents=True)
+    (game / "Cargo.toml").write_text('[package]\nname = "g"\n')
+    (game / "assets" / "sprites").write_text("not a folder")
+    assert main(["generate-character", "--reference", str(hero), "--model", str(tiny_model[0]),
+                 "-o", str(tmp_path / "o"), "--bevy", str(game), *FAST]) == 2  # fmt: skip
+    _one_line(capsys, "sprites' is a file: the export needs a folder there")
+    assert not (tmp_path / "o").exists()
