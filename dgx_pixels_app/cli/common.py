@@ -83,9 +83,14 @@ def guides_from(args: argparse.Namespace) -> tuple[list, list]:
 
     refs = [parse_reference(v) for v in getattr(args, "reference", [])]
     controls = [parse_control(v) for v in getattr(args, "control", [])]
-    for path in [r.path for r in refs] + [c.image for c in controls if c.image]:
-        if not Path(path).expanduser().is_file():
+    for item in refs + [c for c in controls if c.image]:
+        attr = "path" if hasattr(item, "path") else "image"
+        path = Path(getattr(item, attr)).expanduser()
+        if path.is_dir():
+            raise InvalidInputError(f"'{path}' is a folder, not an image.")
+        if not path.exists():
             raise InvalidInputError(f"The image '{path}' does not exist.")
+        setattr(item, attr, str(path))  # what the job reads and the record keeps
     return refs, controls
 
 

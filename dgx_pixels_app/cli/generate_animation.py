@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.pose or args.reference or args.character:
         return _posed(args)
-    args.size = args.size or 64
+    args.size = 64 if args.size is None else args.size
     if not args.prompt:
         from dgx_pixels_app.core.errors import InvalidInputError
 

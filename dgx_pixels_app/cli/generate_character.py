@@ -74,7 +74,7 @@ def options_from(args: argparse.Namespace, actions: list[str], facing=None):
         reference=args.reference, model=resolve_model(args.model),
         prompt=args.prompt or "character", directions=getattr(args, "directions", 1),
         facing=facing, actions=[a.strip() for a in actions if a.strip()],
-        size=args.size or 48, shape=args.shape, view=args.view,
+        size=48 if args.size is None else args.size, shape=args.shape, view=args.view,
         weight=args.weight if args.weight is not None else 0.7, pose_strength=args.pose_strength,
         pose_end=args.pose_end, chain=args.chain, palette=args.palette, output=args.output,
         name=args.name, seed=args.seed, steps=args.steps, cfg=args.cfg, scheduler=args.sampler,
@@ -93,7 +93,7 @@ def _saved(args: argparse.Namespace):
     args.reference = args.reference or str(reference)
     args.prompt = args.prompt or character.prompt
     args.seed = character.seed if args.seed is None else args.seed
-    args.size = args.size or character.size
+    args.size = character.size if args.size is None else args.size
     args.shape, args.view = args.shape or character.shape, args.view or character.view
     args.weight = character.weight if args.weight is None else args.weight
     args.model = args.model or character.model

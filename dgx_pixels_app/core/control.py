@@ -81,6 +81,9 @@ def parse_control(text: str) -> ControlRef:
         )
     path, parts = _split_tail(rest)
     pose = path[1:] if path.startswith("@") else ""
+    if path == "@":
+        raise InvalidInputError(f"Control '{text}': a pose template's name goes after @, "
+                                "e.g. pose=@walk/east/0.")  # fmt: skip
     if len(parts) > 2 or (parts and not _is_float(parts[0])):
         raise InvalidInputError(f"Control '{text}': the strength after the file is a number.")
     control = ControlRef(kind, "" if pose else path, float(parts[0]) if parts else 1.0, pose=pose)
@@ -123,6 +126,9 @@ def check_controls(controls: list[ControlRef]) -> None:
             )
         if not c.image and not c.pose:
             raise InvalidInputError(f"{label} needs an image or a pose template.")
+        if c.pose and c.type != "pose":
+            raise InvalidInputError(f"{label} takes an image: only the pose control takes a "
+                                    "pose template (pose=@walk/east/0).")  # fmt: skip
         if not _finite(c.strength) or not 0 <= c.strength <= 2:
             raise InvalidInputError(f"{label}: strength must be 0 to 2, not {c.strength}.")
         if not (_finite(c.start) and _finite(c.end) and 0 <= c.start < c.end <= 1):

@@ -111,6 +111,8 @@ def plan(options: CharacterOptions) -> Plan:
         check_direction(direction)
     if not options.actions:
         raise OptionError("actions", "name at least one action (idle, walk, …)")
+    if not options.prompt.strip() or len(options.prompt) > 2000:
+        raise OptionError("prompt", "must be 1 to 2000 characters")
     if not 8 <= options.size <= 512 or options.size % 4:
         raise OptionError("size", f"must be a multiple of 4 from 8 to 512, not {options.size}")
     shape = options.shape or ("chibi" if options.size <= 32 else "tall")

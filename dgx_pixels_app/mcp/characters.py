@@ -58,9 +58,9 @@ class CharacterTools(ToolBase):
         check_range("size", size)
         check_range("seed", seed)
         check_range("steps", steps)
-        if actions is not None and (not isinstance(actions, list) or len(actions) > 8
+        if actions is not None and (not isinstance(actions, list) or not 1 <= len(actions) <= 8
                                     or not all(isinstance(a, str) for a in actions)):  # fmt: skip
-            raise InvalidInputError("actions must be a list of at most 8 pose template names.")
+            raise InvalidInputError("actions must be a list of 1 to 8 pose template names.")
         if not is_whole(directions):
             raise InvalidInputError(f"directions must be 1, 2, 4 or 8, not {directions!r}.")
         if not isinstance(weight, int | float) or isinstance(weight, bool):

@@ -98,3 +98,18 @@ def test_a_game_whose_sprites_folder_is_a_file(tmp_path, tiny_model, hero, capsy
                  "-o", str(tmp_path / "o"), "--bevy", str(game), *FAST]) == 2  # fmt: skip
     _one_line(capsys, "sprites' is a file: the export needs a folder there")
     assert not (tmp_path / "o").exists()
+
+
+def test_controls_and_sizes_say_what_is_wrong(tmp_path, tiny_model, hero, capsys, isolated_home):
+    base = ["generate", "knight", "--model", str(tiny_model[0]), "-o", str(tmp_path / "a.png"),
+            "--width", "64", "--height", "64", "--steps", "2"]  # fmt: skip
+    for extra, message in (
+        (["--control", "pose=@"], "a pose template's name goes after @"),
+        (["--control", "lineart=@walk"], "only the pose control takes a pose template"),
+        (["--reference", str(tmp_path)], "is a folder, not an image"),
+    ):
+        assert main(base + extra) == 2
+        _one_line(capsys, message)
+    assert main(["generate-character", "--reference", str(hero), "--size", "0",
+                 "--model", str(tiny_model[0]), "-o", str(tmp_path / "o"), *FAST]) == 2  # fmt: skip
+    _one_line(capsys, "size must be a multiple of 4 from 8 to 512, not 0")
