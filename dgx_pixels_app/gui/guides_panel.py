@@ -68,8 +68,9 @@ class GuidesPanel(QWidget):
         self.controls.setHorizontalHeaderLabels(["Control", "From", "Strength", "Start", "End"])
         for table in (self.references, self.controls):
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.horizontalHeader().setStretchLastSection(True)
+            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             table.verticalHeader().hide()
+            table.setMinimumHeight(72)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(QLabel("References: the look to keep (drop images here)"))

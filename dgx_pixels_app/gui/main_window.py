@@ -103,9 +103,11 @@ class MainWindow(QMainWindow):
         guides.setWidget(self.guides_panel)
         guides.setWidgetResizable(True)
         guides.setFrameShape(QScrollArea.Shape.NoFrame)
+        guides.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._add_dock("Guides", guides, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.docks["LoRAs"], self.docks["Guides"])
         self.docks["LoRAs"].raise_()
+        self.docks["Guides"].visibilityChanged.connect(self._guides_shown)
         self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Palette", self.palette_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -155,6 +157,16 @@ class MainWindow(QMainWindow):
         if menu is not None:
             menu.addAction(action)
         return action
+
+    def _guides_shown(self, visible: bool) -> None:
+        """The Guides tab, when picked, gets room for both its lists (the Prompt dock
+        above it scrolls)."""
+        prompt, guides = self.docks["Prompt"], self.docks["Guides"]
+        if visible and guides.height() < 300 and not guides.isFloating():
+            total = prompt.height() + guides.height()
+            self.resizeDocks(
+                [prompt, guides], [max(160, total - 320), 320], Qt.Orientation.Vertical
+            )
 
     def _default_dock_sizes(self) -> None:
         """First start: the Prompt dock gets the room (its Generate button in view), the
