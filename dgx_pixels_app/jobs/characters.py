@@ -58,7 +58,8 @@ def check_new(name: str, project: Path | None = None, overwrite: bool = False) -
     stem = safe_name(name, "character name")
     if (folder(project) / stem / "character.json").exists() and not overwrite:
         raise InvalidInputError(
-            f"A character '{stem}' exists: give another name, or replace it (--overwrite)."
+            f"A character '{stem}' exists: give another name, or allow replacing it "
+            "(--overwrite; agents: overwrite: true)."
         )
 
 
@@ -72,7 +73,8 @@ def save(character: Character, reference: np.ndarray, project: Path | None = Non
     home = folder(project) / stem
     if (home / "character.json").exists() and not overwrite:
         raise InvalidInputError(
-            f"A character '{stem}' exists: give another name, or replace it (--overwrite)."
+            f"A character '{stem}' exists: give another name, or allow replacing it "
+            "(--overwrite; agents: overwrite: true)."
         )
     home.mkdir(parents=True, exist_ok=True)
     write_png(home / "reference.png", reference)
@@ -88,7 +90,7 @@ def load(name: str, project: Path | None = None) -> tuple[Character, Path]:
     path = home / "character.json"
     if not path.is_file():
         known = sorted(p.parent.name for p in folder(project).glob("*/character.json"))
-        listed = ", ".join(known) or "none yet: make one with generate-character --save-as NAME"
+        listed = ", ".join(known) or "none yet: keep one with --save-as NAME, or save_as for agents"
         raise InvalidInputError(f"There is no character '{stem}' (the characters: {listed}).")
     try:
         data = json.loads(read_bytes(path, 1 << 20, "character").decode("utf-8"))
