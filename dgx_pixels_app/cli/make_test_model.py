@@ -22,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote a tiny SDXL-shaped model to {folder}\nwrote its LoRA to {lora}")
     print(f"wrote its IP-Adapter to {folder / 'ip-adapter'} and its ControlNets to "
           f"{folder / 'controlnet-openpose-sdxl'} and {folder / 'controlnet-union-sdxl-promax'}"
-          "\n(add the folder under Model ▸ Model Folders… to use them)")  # fmt: skip
+          "\n(add the folder with Model ▸ Add Models Folder… to use them)")  # fmt: skip
     return 0

@@ -26,11 +26,12 @@ class CharacterController(QObject):
     def __init__(self, *, documents, jobs, layers, canvas, prompt, loras,
                  status: Callable[[str, int], None],
                  show_error: Callable[[str], None], confirm_discard: Callable[[], bool],
-                 parent: QWidget) -> None:  # fmt: skip
+                 confirm_later: Callable[[], bool], parent: QWidget) -> None:  # fmt: skip
         super().__init__(parent)
         self.documents, self.jobs, self.layers, self.canvas = documents, jobs, layers, canvas
         self.prompt, self.loras = prompt, loras  # the Prompt panel's sampling settings
         self.status, self.show_error, self.confirm_discard = status, show_error, confirm_discard
+        self.confirm_later = confirm_later
         self.window = parent
 
     @property
@@ -80,12 +81,16 @@ class CharacterController(QObject):
         if layer is None or layer.pose is None:
             self.show_error("Pick a pose layer in the Layers panel first.")
             return
-        name, ok = QInputDialog.getText(self.window, "Save Pose as Template", "Template name:")
+        frames, direction, what = _pose_frames(session, layer)
+        if not frames:
+            self.show_error("The pose layer has no skeleton to save on these frames.")
+            return
+        name, ok = QInputDialog.getText(
+            self.window, "Save Pose as Template",
+            f"Saves {what}: {len(frames)} frame(s), facing {direction}.\nTemplate name:",
+        )  # fmt: skip
         if not ok or not name.strip():
             return
-        frames = [f for f in session.sprite.frames if layer.pose.get(f.id)]
-        match = re.search(r"(\S+)$", layer.name)
-        direction = match.group(1) if match and match.group(1) in DIRECTIONS else "east"
         try:
             path = save_template(name.strip(), direction, [layer.pose[f.id] for f in frames],
                                  [f.duration_ms for f in frames])  # fmt: skip
@@ -105,14 +110,14 @@ class CharacterController(QObject):
             return
         session = self.session
         dialog = CharacterDialog(session is not None, self.window)
-        if not dialog.exec() or not self.confirm_discard():  # it opens in this window
+        if not dialog.exec() or not self.confirm_later():  # it opens in this window
             return
         options = self._options(dialog, session)
         if options is None:
             return
         save_as = dialog.save_as.text().strip() or None
         self.status("Generating the character… (Cancel stops it)", 0)
-        work = _character_work(options, save_as, self.jobs.queue, self.jobs.cancel_token())
+        work = _character_work(options, save_as, self.jobs, self.jobs.cancel_token())
         self.documents.runner.submit(work, self._opened, self._failed)
 
     def _options(self, dialog, session):
@@ -172,7 +177,7 @@ class CharacterController(QObject):
         self.documents.report_failure(exc)
 
 
-def _character_work(options, save_as, queue, cancel):
+def _character_work(options, save_as, jobs, cancel):
     """The worker's part: plan, generate through the queue, assemble the sprite."""
 
     def work():
@@ -185,7 +190,8 @@ def _character_work(options, save_as, queue, cancel):
 
             check_new(save_as)  # before any work
         chosen = plan(options)
-        frames, requests = generate(blocking_runner(queue, cancel), chosen, requests_for(chosen),
+        run = blocking_runner(jobs.queue, cancel, submit=jobs.submit_job)  # progress, Cancel
+        frames, requests = generate(run, chosen, requests_for(chosen),
                                     place=AsCharacter(options.prompt))  # fmt: skip
         sprite = character_sprite(frames, chosen.rows, requests)
         skeletons = [_pose_of(r) for r in requests]
@@ -210,3 +216,16 @@ def _pose_of(request):
 
     name, direction, frame, shape, view = parse_pose(request.controls[0].pose)
     return find_template(name).skeletons(direction, shape, view)[frame]
+
+
+def _pose_frames(session, layer):
+    """The frames a saved pose takes: the current frame's tag (walk_east: its direction
+    from the name), else every frame with a skeleton; and what to call that."""
+    sprite, index = session.sprite, session.frame_index
+    tag = next((t for t in sprite.tags if t.start <= index <= t.end), None)
+    frames = sprite.frames[tag.start : tag.end + 1] if tag else sprite.frames
+    frames = [f for f in frames if layer.pose.get(f.id)]
+    names = sorted(DIRECTIONS, key=len, reverse=True)
+    label = tag.name if tag else layer.name
+    direction = next((d for d in names if re.search(rf"{d.replace('-', '[-_]')}$", label)), "east")
+    return frames, direction, f"the tag '{tag.name}'" if tag else "every frame of the pose layer"

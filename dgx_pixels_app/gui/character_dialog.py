@@ -30,8 +30,10 @@ from dgx_pixels_app.jobs.poses import templates
 THUMB = 72
 
 
-def skeleton_strip(skeletons: list, side: int = THUMB) -> QPixmap:
-    """Skeletons side by side, as the pose ControlNet will see them."""
+def skeleton_strip(skeletons: list, side: int = THUMB, width: int = 480) -> QPixmap:
+    """Skeletons side by side, as the pose ControlNet will see them, in ``width`` px at
+    most (a 16-frame template keeps the dialog on a 1280 px screen)."""
+    side = max(24, min(side, width // max(1, len(skeletons))))
     images = [render_pose(s, side, side) for s in skeletons] or [
         np.zeros((side, side, 3), np.uint8)
     ]

@@ -96,7 +96,9 @@ class GenerationController(QObject):
 
     def on_job_failed(self, job, message: str) -> None:
         """A failed job's message in a dialog; a warm-up's in the status bar (nobody
-        asked for its images)."""
+        asked for its images); a character's is said by the work that ran it."""
+        if isinstance(job.place, AsCharacter):
+            return
         if isinstance(job.place, WarmUp):
             self.status(f"The compile warm-up did not run: {message}", 10000)
         else:

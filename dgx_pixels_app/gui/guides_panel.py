@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -58,6 +58,8 @@ def _source_item(source: str) -> QTableWidgetItem:
 
 
 class GuidesPanel(QWidget):
+    errorRaised = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
@@ -130,8 +132,25 @@ class GuidesPanel(QWidget):
             self.add_control("lineart", path)
 
     def _current_layer(self) -> str | None:
+        """The active pixel layer's name (a pose layer has no pixels: said plainly)."""
         layer = self.session.layer if self.session is not None else None
-        return None if layer is None or layer.pose is not None else layer.name
+        if layer is None:
+            self.errorRaised.emit("Open a sprite first: its layer becomes the guide.")
+            return None
+        if layer.pose is not None:
+            self.errorRaised.emit("That is the pose layer: pick a layer with pixels in the "
+                                  "Layers panel, or use Pose Layer for a pose control.")  # fmt: skip
+            return None
+        return layer.name
+
+    def set_session(self, session) -> None:
+        """Guides that name the previous sprite's layers go with it."""
+        if session is not self.session:
+            for table, column in ((self.references, 0), (self.controls, 1)):
+                for row in reversed(range(table.rowCount())):
+                    if table.item(row, column).data(Qt.ItemDataRole.UserRole).startswith(LAYER):
+                        table.removeRow(row)
+        self.session = session
 
     def _reference_layer(self) -> None:
         name = self._current_layer()
@@ -171,8 +190,8 @@ class GuidesPanel(QWidget):
     def _pose_points(self) -> list:
         found = pose_at(self.session.sprite, self.session.frame_index) if self.session else None
         if found is None:
-            raise InvalidInputError("The pose control needs a pose layer with a skeleton on "
-                                    "this frame (Animation ▸ Add Pose Layer…).")  # fmt: skip
+            raise InvalidInputError("The pose control needs a visible pose layer with a skeleton "
+                                    "on this frame (Animation ▸ Add Pose Layer…).")  # fmt: skip
         return [list(p) if p else None for p in found[1]]
 
     @staticmethod

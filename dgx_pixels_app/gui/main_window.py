@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
             self.preview_panel,
         ):
             view.set_session(session)
-        self.guides_panel.session = session
+        self.guides_panel.set_session(session)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -309,6 +309,17 @@ class MainWindow(QMainWindow):
         if answer == "save":
             self.save()
         return False
+
+    def _confirm_replace_later(self) -> bool:
+        """For work that replaces the document when it ends (a character): the changes
+        saved now if asked (the save finishes long before), discarded, or the work not
+        started."""
+        if not self.documents.dirty:
+            return True
+        answer = self.prompter.ask_save_changes(self.session.title)
+        if answer == "save":
+            self.save()
+        return answer in ("save", "discard")
 
     # -- status and messages -----------------------------------------------------------
     def _on_hover(self, x: int, y: int, rgba) -> None:

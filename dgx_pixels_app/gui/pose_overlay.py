@@ -14,6 +14,12 @@ from dgx_pixels_app.formats.pose_image import COLORS
 GRAB_PX = 10  # how near (screen px) a press must be to grab a joint
 
 
+def joint_label(index: int) -> str:
+    """'r_wrist' as a person says it: 'right wrist'."""
+    side, _, name = JOINTS[index].rpartition("_")
+    return f"{ {'r': 'right', 'l': 'left'}.get(side, side) } {name}".strip()
+
+
 class PoseOverlay:
     def __init__(self, view) -> None:
         self.view = view
@@ -105,7 +111,7 @@ class PoseOverlay:
         layer_id, frame_id, before, joint, after = self._drag
         self._drag = None
         if after != before:
-            command = SetPose(layer_id, frame_id, before, after, label=f"Move {JOINTS[joint]}")
+            command = SetPose(layer_id, frame_id, before, after, label=f"Move {joint_label(joint)}")
             self.view.session.history.push(command)
         self.view.update()
         return True

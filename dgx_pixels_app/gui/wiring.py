@@ -39,7 +39,8 @@ def make_controllers(w) -> None:
     w.characters = CharacterController(
         documents=docs, jobs=w.jobs, layers=w.layers_panel, canvas=w.canvas,
         prompt=w.prompt_panel, loras=w.lora_panel, status=status,
-        show_error=w.show_error, confirm_discard=w._confirm_discard, parent=w,
+        show_error=w.show_error, confirm_discard=w._confirm_discard,
+        confirm_later=w._confirm_replace_later, parent=w,
     )  # fmt: skip
     w.batches = BatchController(
         jobs=w.jobs, documents=docs, prompter=w.prompter, prompt=w.prompt_panel,
@@ -65,7 +66,7 @@ def connect_signals(w) -> None:
     docs.message.connect(lambda text: w.statusBar().showMessage(text, 5000))
     docs.error.connect(w.show_error)
     w.palette_panel.primary_source = lambda: w.canvas.primary
-    for panel in (w.canvas, w.layers_panel, w.timeline, w.palette_panel):
+    for panel in (w.canvas, w.layers_panel, w.timeline, w.palette_panel, w.guides_panel):
         panel.errorRaised.connect(w.show_error)
     w.canvas.hovered.connect(w._on_hover)
     w.canvas.zoomChanged.connect(lambda z: w.zoom_label.setText(f"{z * 100:g}%"))

@@ -69,14 +69,16 @@ async def _report(event, progress: Progress | None, state: dict) -> None:
         )
 
 
-def blocking_runner(queue: JobQueue, cancel: CancelToken) -> Callable[[Job], JobResult]:
+def blocking_runner(queue: JobQueue, cancel: CancelToken,
+                    submit: Callable[[Job], object] | None = None) -> Callable[[Job], JobResult]:  # fmt: skip
     """A ``run(job)`` for code that runs jobs one after another on a worker thread
-    (animations): each job goes through the shared queue; ``cancel`` stops it."""
+    (animations): each job goes through the shared queue (or ``submit``, the app's job
+    client, so its progress and Cancel see them); ``cancel`` stops it."""
 
     def run(job: Job) -> JobResult:
         if cancel.cancelled:
             raise CancelledError("Cancelled.")
-        queue.submit(job)
+        (submit or queue.submit)(job)
         while True:
             try:
                 return job.wait(0.05)

@@ -74,11 +74,20 @@ def test_generate_character_from_the_open_sprite(window, qtbot, tiny_model, monk
     panel = window.prompt_panel  # the character samples as the Prompt panel says
     panel.size.setCurrentIndex(panel.add_size(64, 64))
     panel.steps.setValue(2)
+    window.session.history.mark_dirty()  # unsaved work: "Save" saves it, and it goes on
+    window.prompter.save_answer, window.prompter.save_as_answer = (
+        "save",
+        str(tmp_path / "mine.aseprite"),
+    )
+    busy = []
+    window.jobs.busyChanged.connect(busy.append)
     first = window.session
     window.generate_character_action.trigger()
     qtbot.waitUntil(lambda: window.session is not first or bool(window.prompter.errors),
                     timeout=120000)  # fmt: skip
     assert not window.prompter.errors
+    assert (tmp_path / "mine.aseprite").is_file()  # the work it replaced was saved first
+    assert True in busy  # its jobs showed as the app's: progress, and Cancel enabled
     sprite = window.session.sprite
     assert [t.name for t in sprite.tags] == ["idle_east", "idle_west"]
     assert len(sprite.frames) == 2 * len(templates()["idle"].frames)
@@ -137,3 +146,8 @@ def test_guides_dock_reference_and_pose_layer_control(window, qtbot, tiny_model,
     panel.add_control("depth", "layer:Layer 1")  # an empty layer: said plainly, nothing runs
     qtbot.mouseClick(prompt.generate, Qt.MouseButton.LeftButton)
     assert "is empty on this frame" in window.prompter.errors[-1]
+    window.session.layer_index = len(sprite.layers) - 1  # the pose layer: no pixels to use
+    panel._control_layer()
+    assert "That is the pose layer" in window.prompter.errors[-1]
+    window.documents.new_document(16, 16)  # another sprite: the old one's layers go
+    assert panel.controls.rowCount() == 1 and panel.references.rowCount() == 1
