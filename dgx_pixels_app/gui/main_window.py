@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -47,24 +47,6 @@ from dgx_pixels_app.gui.wiring import connect_signals, make_controllers
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
 
 
-class _Scrolling(QScrollArea):
-    """A tall panel in a scroll area: what appears in it (the live preview while
-    generating) scrolls inside the dock instead of pushing the window taller. It asks
-    for the panel's natural size, so the dock opens with everything in view."""
-
-    def __init__(self, panel: QWidget) -> None:
-        super().__init__()
-        self.setWidget(panel)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(panel.sizeHint().width() + 16)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        hint = self.widget().sizeHint()
-        return QSize(hint.width() + 16, hint.height())
-
-
 class MainWindow(QMainWindow):
     def __init__(
         self, settings: app_settings.Settings | None = None, prompter: Prompter | None = None
@@ -95,9 +77,7 @@ class MainWindow(QMainWindow):
         # the bottom docks (timeline, results) span the window's whole width
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._add_dock(
-            "Prompt", _Scrolling(self.prompt_panel), Qt.DockWidgetArea.LeftDockWidgetArea
-        )
+        self._add_dock("Prompt", self.prompt_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         guides = QScrollArea()  # its tables scroll: the tab keeps the LoRAs dock's height
         guides.setWidget(self.guides_panel)

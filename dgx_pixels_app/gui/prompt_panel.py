@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -28,6 +30,21 @@ from dgx_pixels_app.core.generation import SCHEDULERS, GenerationRequest
 from dgx_pixels_app.gui.image_view import ImageView
 from dgx_pixels_app.jobs.requests import Choices, build_request, declared, kind_settings
 from dgx_pixels_app.resources import generation_defaults, model_sizes, prompt_presets, speed_data
+
+
+class _WheelGuard(QObject):
+    """The wheel over a number or a list that was not clicked scrolls the fields instead
+    of changing the value unseen (CFG went from 6 to 2 under a scrolling newcomer)."""
+
+    def __init__(self, scroll: QScrollArea) -> None:
+        super().__init__(scroll)
+        self.scroll = scroll
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Wheel and not watched.hasFocus():
+            QCoreApplication.sendEvent(self.scroll.viewport(), event)
+            return True
+        return False
 
 
 class PromptPanel(QWidget):
@@ -71,19 +88,35 @@ class PromptPanel(QWidget):
         self.progress.setFormat("%v / %m steps")
         self.progress.hide()
         self.preview = ImageView(placeholder="")
-        self.preview.setMinimumSize(96, 96)
+        self.preview.setMinimumSize(64, 64)
+        self.preview.setMaximumHeight(140)
         self.preview.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # the fields scroll; Generate, Cancel, the progress and the live preview stay in
+        # sight below them whatever the window's height
+        self.fields = QScrollArea()
+        self.fields.setWidget(QWidget())
+        self.fields.widget().setLayout(form)
+        self.fields.setWidgetResizable(True)
+        self.fields.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.fields.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fields.setMinimumHeight(48)  # it gives way to the preview, never the window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(form)
+        layout.addWidget(self.fields, 1)
         layout.addLayout(buttons)
         layout.addLayout(more)
         layout.addWidget(self.progress)
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.preview)
         layout.addWidget(self.status)
-        layout.addStretch(0)
+        self._wheel_guard = _WheelGuard(self.fields)
+        inner = self.fields.widget()
+        bar = self.fields.verticalScrollBar().sizeHint().width()
+        self.fields.setMinimumWidth(inner.sizeHint().width() + bar + 4)  # no field cut off
+        for field in inner.findChildren(QAbstractSpinBox) + inner.findChildren(QComboBox):
+            field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            field.installEventFilter(self._wheel_guard)
         QShortcut(QKeySequence("Ctrl+Return"), self, lambda: self._emit(self.generateRequested),
                   context=Qt.ShortcutContext.WindowShortcut)  # fmt: skip
         self._apply_kind()
