@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         if visible and guides.height() < 300 and not guides.isFloating():
             total = prompt.height() + guides.height()
             self.resizeDocks(
-                [prompt, guides], [max(160, total - 320), 320], Qt.Orientation.Vertical
+                [prompt, guides], [max(240, total - 300), 300], Qt.Orientation.Vertical
             )
 
     def _default_dock_sizes(self) -> None:

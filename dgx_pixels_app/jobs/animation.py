@@ -107,6 +107,8 @@ def check(options: AnimationOptions) -> dict:
         raise OptionError("method", f"must be strip or chain, not '{options.method}'")
     if not 8 <= options.size <= 512 or options.size % 4:
         raise OptionError("size", f"must be a multiple of 4 from 8 to 512, not {options.size}")
+    if options.method == "chain":
+        _check_chain_steps(options, chosen)
     stem = options.stem()
     if options.bevy:
         from dgx_pixels_app.formats.bevy import check_bevy_export
@@ -118,6 +120,24 @@ def check(options: AnimationOptions) -> dict:
     check_output(options.folder())
     guard(options.folder(), options.targets(frames), options.overwrite)  # nothing hand-made lost
     return {**chosen, "frames": frames}
+
+
+def _check_chain_steps(options: AnimationOptions, chosen: dict) -> None:
+    """Chained frames run steps × strength steps: too few denoise nothing. Said before
+    any model loads (a speed's recipe sets its own steps)."""
+    import math
+
+    from dgx_pixels_app.jobs.requests import kind_settings
+
+    if options.options.get("speed", "quality") != "quality":
+        return
+    default = generation_defaults()["chain_strength"]
+    strength = options.strength if options.strength is not None else float(
+        chosen.get("strength", default))  # fmt: skip
+    steps = options.steps or int(kind_settings("character")["steps"])
+    if strength > 0 and int(steps * strength) < 1:
+        raise OptionError("steps", f"{steps} at strength {strength:g} denoise nothing in the "
+                          f"chained frames: use at least {math.ceil(1 / strength)}")  # fmt: skip
 
 
 def _base_request(options: AnimationOptions, seed: int) -> GenerationRequest:

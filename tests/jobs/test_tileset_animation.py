@@ -151,3 +151,13 @@ def test_output_that_is_a_file_is_refused(tmp_path, tiny_model, capsys):
     assert np.array_equal(
         np.frombuffer(target.read_bytes(), np.uint8), np.frombuffer(b"x", np.uint8)
     )
+
+
+def test_chained_frames_with_too_few_steps_fail_before_any_model(tmp_path, capsys):
+    not_a_model = tmp_path / "not-a-model"
+    not_a_model.mkdir()  # loading it would fail: the check must come first
+    code = main(["generate-animation", "--prompt", "knight", "--method", "chain", "--steps", "2",
+                 "--model", str(not_a_model), "-o", str(tmp_path / "o")])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "denoise nothing in the chained frames: use at least 3" in err and "Traceback" not in err
