@@ -74,6 +74,11 @@ class Settings:
     backend: str = "local"  # where jobs run: local, ray or ray:HOST:PORT (every front end)
     engine_switches: list = field(default_factory=list)  # engine options switched on
     max_batch: int = 8  # images per UNet call at most (fewer when memory is short)
+    last_model: str = ""  # the model the app loaded last (offered, or loaded, at start)
+    load_last_model: bool = False  # load it at start without asking
+    prompt_fields: dict = field(default_factory=dict)  # the Prompt dock's fields, as text
+    loras: list = field(default_factory=list)  # the LoRAs dock: JSON {path, weight, enabled}
+    hub_endpoint: str = ""  # a Hugging Face hub mirror (empty: HF_ENDPOINT or the hub)
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
         text = str(Path(path).resolve())

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         build_menus(self)  # its items run controller paths, resolved when triggered
         make_controllers(self)
         connect_signals(self)
+        self.memory.restore()
         self._restore_layout()
         if not self._restored:
             self.resize(1280, 800)
@@ -360,6 +361,7 @@ class MainWindow(QMainWindow):
         self._qsettings.setValue("geometry", self.saveGeometry())
         self._qsettings.setValue("state", self.saveState())
         self._qsettings.sync()
+        self.memory.save()
         self.agent_access.stop()
         self.jobs.shutdown()
         self.documents.shutdown()

@@ -27,12 +27,13 @@ class ModelController(QObject):
                  prompt: PromptPanel, loras: LoraPanel, model_label: QLabel,
                  memory_label: QLabel, status: Callable[[str, int], None],
                  show_error: Callable[[str], None], add_result_layer: Callable,
-                 parent: QWidget) -> None:  # fmt: skip
+                 remember: Callable[[str], None], parent: QWidget) -> None:  # fmt: skip
         super().__init__(parent)
         self.jobs, self.documents, self.prompter = jobs, documents, prompter
         self.prompt, self.loras = prompt, loras
         self.model_label, self.memory_label = model_label, memory_label
         self.status, self.show_error, self.add_result_layer = status, show_error, add_result_layer
+        self.remember = remember  # the model the artist loaded: offered next start
         self.window = parent  # the parent of the dialogs this opens
         self.discovered: list = []
         self._warm_up_after_load = False
@@ -69,6 +70,8 @@ class ModelController(QObject):
         self.model_label.setText(f"{name} · loaded in {model.load_seconds:.1f} s · {model.device}")
         self.prompt.set_model_loaded(True, name)
         self.update_memory()
+        if self._warm_up_after_load:  # the artist's load, not an agent's or training's
+            self.remember(str(model.path))
         if self._warm_up_after_load and "compile_unet" in self.settings.engine_switches:
             self.warm_up()
         self._warm_up_after_load = False

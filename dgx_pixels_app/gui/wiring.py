@@ -11,6 +11,7 @@ from dgx_pixels_app.gui.character_controller import CharacterController
 from dgx_pixels_app.gui.export_controller import ExportController
 from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.model_controller import ModelController
+from dgx_pixels_app.gui.session_memory import SessionMemory
 
 
 def make_controllers(w) -> None:
@@ -22,11 +23,16 @@ def make_controllers(w) -> None:
         layers=w.layers_panel, status=status, show_error=w.show_error,
         confirm_discard=w._confirm_discard, parent=w,
     )  # fmt: skip
+    w.memory = SessionMemory(
+        settings=w.settings, update_settings=docs.update_settings, prompt=w.prompt_panel,
+        loras=w.lora_panel, status=status, parent=w,
+    )  # fmt: skip
     w.models = ModelController(
         jobs=w.jobs, documents=docs, prompter=w.prompter, prompt=w.prompt_panel,
         loras=w.lora_panel, model_label=w.model_label, memory_label=w.memory_label,
         status=status, show_error=w.show_error,
-        add_result_layer=w.generation.add_result_layer, parent=w,
+        add_result_layer=w.generation.add_result_layer, remember=w.memory.model_loaded,
+        parent=w,
     )  # fmt: skip
     w.animation = AnimationController(
         documents=docs, jobs=w.jobs, canvas=w.canvas, timeline=w.timeline,
@@ -81,6 +87,7 @@ def connect_signals(w) -> None:
     w.results_panel.addAsFrame.connect(w.animation.add_result_frame)
     prompt = w.prompt_panel
     prompt.generateRequested.connect(w.generation.generate)
+    prompt.generateRequested.connect(w.memory.later)
     prompt.img2imgRequested.connect(w.generation.generate_from_frame)
     prompt.inpaintRequested.connect(w.generation.inpaint_selection)
     prompt.cancelRequested.connect(w.jobs.cancel_all)
