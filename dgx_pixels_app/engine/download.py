@@ -1,6 +1,7 @@
 """Download a model from the Hugging Face hub: only ever as an explicit user action.
 
-Resumable (huggingface_hub keeps partial files and continues them), safetensors
+A dropped connection resumes within a download (the hub client retries with a range);
+safetensors
 only, with byte progress and cancel. Never called at start-up or in tests.
 """
 
@@ -61,7 +62,9 @@ def download(source: str, models_dir: Path, progress: Callable[[int, int], None]
             if cancel is not None and cancel():
                 raise _Stop
             result = super().update(n)
-            if progress is not None and self.unit == "B":
+            if getattr(self, "disable", False):  # a hidden bar counts nothing itself
+                self.n += n
+            if progress is not None and getattr(self, "unit", "B") == "B":
                 progress(int(self.n), int(self.total or 0))
             return result
 

@@ -1,0 +1,108 @@
+"""The recommended set: its data, and fetching it from a local server that speaks the
+hub's file API — whole, cancelled then resumed, cut off mid-way, and refused when the
+bytes do not match their SHA-256."""
+
+import hashlib
+import os
+from dataclasses import replace
+
+import pytest
+
+from dgx_pixels_app.core.errors import CancelledError, FileFormatError, ModelError
+from dgx_pixels_app.engine.recommended import fetch, recommended_set
+from tests.hub_server import HubServer
+
+SIZE = 24 << 20  # several of the hub client's 10 MiB chunks
+
+
+@pytest.fixture
+def online(monkeypatch):
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+
+
+@pytest.fixture(scope="module")
+def blob():
+    return os.urandom(SIZE)
+
+
+def entry_for(blob, sha=""):
+    base = recommended_set()[1]  # the pixel-art LoRA: its sha256 comes from the hub
+    return replace(base, repo="pixel/art", file="art.safetensors", size=len(blob), sha256=sha)
+
+
+def test_the_shipped_set_names_a_base_and_shows_sizes_and_licences():
+    entries = recommended_set()
+    assert [e.role for e in entries].count("base") == 1
+    for e in entries:
+        assert e.size > 1 << 20 and e.licence and e.licence_url.startswith("https://")
+        assert e.file.endswith(".safetensors")
+
+
+def test_a_damaged_set_says_which_entry(tmp_path):
+    bad = tmp_path / "set.toml"
+    bad.write_text('[[models]]\nid = "x"\nrole = "base"\n')
+    with pytest.raises(FileFormatError, match="entry 1"):
+        recommended_set(bad)
+    bad.write_text(bad.read_text() + 'name="n"\nabout="a"\nrepo="a/b"\nfile="f.ckpt"\n'
+                   'licence="l"\nlicence_url="u"\n')  # fmt: skip
+    with pytest.raises(FileFormatError, match="safetensors"):
+        recommended_set(bad)
+
+
+def test_fetch_downloads_and_checks(tmp_path, online, blob):
+    entry = entry_for(blob)
+    seen = []
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        path = fetch(entry, tmp_path, endpoint=hub.endpoint, progress=lambda *a: seen.append(a))
+    assert path.read_bytes() == blob
+    assert path.parent == tmp_path / "pixel--art"
+    assert any(what == entry.name and total == SIZE for what, _d, total in seen)
+
+
+def test_a_cancelled_download_resumes_from_its_partial_file(tmp_path, online, blob):
+    entry = entry_for(blob, hashlib.sha256(blob).hexdigest())
+    done = []
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        with pytest.raises(CancelledError, match="resume"):
+            fetch(entry, tmp_path, endpoint=hub.endpoint,
+                  progress=lambda _w, d, _t: done.append(d), cancel=lambda: bool(done))  # fmt: skip
+        assert not (tmp_path / "pixel--art" / "art.safetensors").exists()
+        path = fetch(entry, tmp_path, endpoint=hub.endpoint)
+        ranges = [r for method, _p, r in hub.requests if method == "GET"]
+    assert path.read_bytes() == blob
+    assert ranges[0] == "" and ranges[-1].startswith("bytes=") and ranges[-1] != "bytes=0-"
+
+
+def test_a_dropped_connection_is_resumed(tmp_path, online, blob):
+    entry = entry_for(blob)
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        hub.drop_after = 5 << 20
+        path = fetch(entry, tmp_path, endpoint=hub.endpoint)
+        ranges = [r for method, _p, r in hub.requests if method == "GET"]
+    assert path.read_bytes() == blob
+    assert len(ranges) >= 2 and ranges[-1].startswith("bytes=")
+
+
+@pytest.mark.parametrize("published", [True, False])
+def test_bytes_that_do_not_match_are_deleted(tmp_path, online, blob, published):
+    entry = entry_for(blob, hashlib.sha256(blob).hexdigest() if published else "")
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        hub.served[(entry.repo, entry.file)] = bytes(reversed(blob))  # same size, other bytes
+        with pytest.raises(ModelError, match="SHA-256.*deleted"):
+            fetch(entry, tmp_path, endpoint=hub.endpoint)
+    assert not list((tmp_path / "pixel--art").glob("*.safetensors"))
+
+
+def test_a_missing_file_and_no_server_are_errors_for_people(tmp_path, online, blob):
+    entry = entry_for(blob)
+    with HubServer({}) as hub, pytest.raises(ModelError, match="Could not download Pixel Art"):
+        fetch(entry, tmp_path, endpoint=hub.endpoint)
+    with pytest.raises(ModelError, match="offline|connect"):
+        fetch(entry, tmp_path, endpoint="http://127.0.0.1:9")
+
+
+def test_offline_mode_is_named(tmp_path, blob):
+    with pytest.raises(ModelError, match="HF_HUB_OFFLINE"):
+        fetch(entry_for(blob), tmp_path, endpoint="http://127.0.0.1:9")
