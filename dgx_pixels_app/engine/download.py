@@ -1,8 +1,8 @@
 """Download a model from the Hugging Face hub: only ever as an explicit user action.
 
 A dropped connection resumes within a download (the hub client retries with a range);
-safetensors
-only, with byte progress and cancel. Never called at start-up or in tests.
+a cancelled one starts its current file again (the recommended set, engine/recommended.py,
+resumes across calls). Safetensors only, with byte progress and cancel.
 """
 
 from __future__ import annotations
