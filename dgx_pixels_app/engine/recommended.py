@@ -94,10 +94,7 @@ def fetch(entry: Recommended, models_dir: Path, *, endpoint: str | None = None,
     except ModelError:
         raise
     except Exception as exc:
-        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        offline = any(w in text.lower() for w in ("offline", "connect", "resolve"))
-        hint = " The machine seems to be offline." if offline else ""
-        raise ModelError(f"Could not download {entry.name} ({entry.repo}): {text}.{hint}") from exc
+        raise ModelError(f"Could not download {entry.name}: {_why(exc, entry)}") from exc
     expected = entry.sha256 or (meta.etag or "").strip('"').lower()
     if len(expected) == 64 and digest != expected:
         os.unlink(part)
@@ -108,6 +105,19 @@ def fetch(entry: Recommended, models_dir: Path, *, endpoint: str | None = None,
         )
     os.replace(part, target)
     return target
+
+
+def _why(exc: Exception, entry: Recommended) -> str:
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status == 404:
+        return (f"the hub has no {entry.file} in {entry.repo} (moved or renamed?); a newer "
+                "DGX-Pixels may list it, or download it yourself and Scan for Models.")  # fmt: skip
+    if status in (401, 403):
+        return (f"{entry.repo} asks you to log in or accept its licence on huggingface.co "
+                "first (then set HF_TOKEN).")  # fmt: skip
+    text = (str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__).rstrip(".")
+    offline = any(w in text.lower() for w in ("offline", "connect", "resolve", "timed out"))
+    return text + (". The machine seems to be offline." if offline else ".")
 
 
 def _room_for(folder: Path, size: int) -> None:

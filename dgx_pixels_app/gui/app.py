@@ -78,6 +78,7 @@ def run_gui(file: str | None = None) -> int:
         QTimer.singleShot(0, lambda: window.open_path(Path(file)))
     else:
         QTimer.singleShot(0, window.offer_recovery)
+    QTimer.singleShot(0, window.first_run.start)
     return _run_loop(app)
 
 

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QScrollArea,
-    QWidget,
+    QStackedWidget,
 )
 
 from dgx_pixels_app import APP_NAME, __version__
@@ -28,6 +27,7 @@ from dgx_pixels_app.engine.info import PACKAGES, package_version
 from dgx_pixels_app.gui.agent_access import AgentAccess
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.canvas_area import CanvasArea
+from dgx_pixels_app.gui.docks import build_docks, default_dock_sizes
 from dgx_pixels_app.gui.document_controller import DocumentController
 from dgx_pixels_app.gui.guides_panel import GuidesPanel
 from dgx_pixels_app.gui.job_client import JobClient, backend_for
@@ -43,6 +43,7 @@ from dgx_pixels_app.gui.prompts import Prompter
 from dgx_pixels_app.gui.results_panel import ResultsPanel
 from dgx_pixels_app.gui.timeline import Timeline
 from dgx_pixels_app.gui.toolbar import ToolBar
+from dgx_pixels_app.gui.welcome import WelcomeView
 from dgx_pixels_app.gui.wiring import connect_signals, make_controllers
 from dgx_pixels_app.pixelize.apply import pixelize_layer_command
 
@@ -59,7 +60,11 @@ class MainWindow(QMainWindow):
         self._closing_after_save = False
         self.canvas = CanvasView()
         self.canvas_area = CanvasArea(self.canvas)
-        self.setCentralWidget(self.canvas_area)
+        self.welcome = WelcomeView(_recommended(), str(app_settings.models_dir()))
+        self.central = QStackedWidget()  # the welcome view until a sprite is open
+        self.central.addWidget(self.welcome)
+        self.central.addWidget(self.canvas_area)
+        self.setCentralWidget(self.central)
         self.layers_panel = LayersPanel()
         self.palette_panel = PalettePanel()
         self.prompt_panel = PromptPanel()
@@ -74,28 +79,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobClient(backend, parent=self)
         self.agent_access = AgentAccess(self)
         self.docks: dict[str, QDockWidget] = {}
-        # the bottom docks (timeline, results) span the window's whole width
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._add_dock("Prompt", self.prompt_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._add_dock("LoRAs", self.lora_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        guides = QScrollArea()  # its tables scroll: the tab keeps the LoRAs dock's height
-        guides.setWidget(self.guides_panel)
-        guides.setWidgetResizable(True)
-        guides.setFrameShape(QScrollArea.Shape.NoFrame)
-        guides.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._add_dock("Guides", guides, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.tabifyDockWidget(self.docks["LoRAs"], self.docks["Guides"])
-        self.docks["LoRAs"].raise_()
-        self.docks["Guides"].visibilityChanged.connect(self._guides_shown)
-        self._add_dock("Layers", self.layers_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("Palette", self.palette_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._add_dock("Preview", self.preview_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("Results", self.results_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._add_dock("Metrics", self.metrics_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.docks["Results"], self.docks["Metrics"])
-        self.docks["Results"].raise_()
+        build_docks(self)
         self.position_label = QLabel()
         self.zoom_label = QLabel()
         self.model_label = QLabel("No model")
@@ -116,20 +100,13 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         if not self._restored:
             self.resize(1280, 800)
-            self._default_dock_sizes()
+            default_dock_sizes(self)
         self._update_title()
         self.batches.load_metrics()
         if backend_problem:
             self.statusBar().showMessage(backend_problem, 15000)
 
     # -- construction -------------------------------------------------------------
-    def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock-{title.lower()}")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        self.docks[title] = dock
-
     def _action(self, text: str, slot, shortcut=None, menu: QMenu | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -138,23 +115,6 @@ class MainWindow(QMainWindow):
         if menu is not None:
             menu.addAction(action)
         return action
-
-    def _guides_shown(self, visible: bool) -> None:
-        """The Guides tab, when picked, gets room for both its lists (the Prompt dock
-        above it scrolls)."""
-        prompt, guides = self.docks["Prompt"], self.docks["Guides"]
-        if visible and guides.height() < 300 and not guides.isFloating():
-            total = prompt.height() + guides.height()
-            self.resizeDocks(
-                [prompt, guides], [max(240, total - 300), 300], Qt.Orientation.Vertical
-            )
-
-    def _default_dock_sizes(self) -> None:
-        """First start: the Prompt dock gets the room (its Generate button in view), the
-        LoRAs list and the bottom docks stay compact."""
-        docks = self.docks
-        self.resizeDocks([docks["Prompt"], docks["LoRAs"]], [560, 140], Qt.Orientation.Vertical)
-        self.resizeDocks([docks["Timeline"], docks["Results"]], [170, 170], Qt.Orientation.Vertical)
 
     def _restore_layout(self) -> None:
         self._qsettings = QSettings(
@@ -182,7 +142,16 @@ class MainWindow(QMainWindow):
         ):
             view.set_session(session)
         self.guides_panel.set_session(session)
+        self.welcome.set_document_open(session is not None)
+        self.show_welcome(session is None)
         self._update_title()
+
+    def show_welcome(self, shown: bool = True) -> None:
+        """The welcome view (Help ▸ Getting Started); the canvas once a sprite is open."""
+        shown = shown or self.session is None
+        self.central.setCurrentWidget(self.welcome if shown else self.canvas_area)
+        if not shown:
+            self.canvas.setFocus()
 
     def _update_title(self) -> None:
         session = self.session
@@ -363,6 +332,7 @@ class MainWindow(QMainWindow):
         self._qsettings.sync()
         self.memory.save()
         self.agent_access.stop()
+        self.first_run.shutdown()
         self.jobs.shutdown()
         self.documents.shutdown()
         event.accept()
@@ -379,3 +349,13 @@ class MainWindow(QMainWindow):
             self.documents.save_to(path, close_now)
         else:
             self.documents.save_to(self.session.path, close_now)
+
+
+def _recommended() -> list:
+    """The recommended set for the welcome view; a damaged file leaves it empty."""
+    from dgx_pixels_app.engine.recommended import recommended_set
+
+    try:
+        return recommended_set()
+    except DgxPixelsError:
+        return []

@@ -98,6 +98,7 @@ MENUS = (
         Item("&Add Models Folder (ComfyUI, A1111)…", "models.add_models_folder"),
         Item("&Unload Model", "models.unload_model"),
         SEPARATOR,
+        Item("Get the &Recommended Set…", "show_welcome"),
         Item("&Download from Hugging Face…", "models.download_model"),
         Item("&Compare Models and LoRAs…", "models.compare", name="compare_action"),
         Item("&Batch Generate…", "batches.batch_generate", "Ctrl+Shift+B", name="batch_action"),
@@ -126,6 +127,7 @@ MENUS = (
         Item("Export &GIF / APNG…", "animation.export_animation", name="export_anim_action"),
     )),
     ("&Help", (
+        Item("&Getting Started", "show_welcome", "F1", name="welcome_action"),
         Item("&About DGX-Pixels", "about"),
     )),
 )  # fmt: skip

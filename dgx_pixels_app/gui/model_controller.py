@@ -68,6 +68,9 @@ class ModelController(QObject):
     def on_loaded(self, model) -> None:
         name = model.path.name
         self.model_label.setText(f"{name} · loaded in {model.load_seconds:.1f} s · {model.device}")
+        self.model_label.setToolTip(f"{model.path}\nLoad time: from the request to a model "
+                                    "ready to generate (reading, building, moving to the "
+                                    "device); the Metrics dock gives the same figure.")  # fmt: skip
         self.prompt.set_model_loaded(True, name)
         self.update_memory()
         if self._warm_up_after_load:  # the artist's load, not an agent's or training's
@@ -120,24 +123,29 @@ class ModelController(QObject):
             action.triggered.connect(lambda _c=False, p=str(entry.path): self.load_model(p))
             menu.addAction(action)
 
-    def scan_models(self) -> None:
+    def scan_models(self, then: Callable[[list], None] | None = None) -> None:
         folders = list(self.settings.model_folders)
 
         def done(found) -> None:
             self.discovered = found
             self.status(f"Found {len(found)} models", 5000)
+            if then is not None:
+                then(found)
 
         self.documents.runner.submit(
             lambda: find_checkpoints(folders), done, self.documents.report_failure
         )
 
-    def add_models_folder(self) -> None:
+    def add_models_folder(self) -> bool:
+        """True when a folder was added (and a scan started)."""
         folder = self.prompter.models_folder()
-        if folder and folder not in self.settings.model_folders:
-            self.documents.update_settings(
-                lambda s: s.model_folders.append(folder) if folder not in s.model_folders else None
-            )
-            self.scan_models()
+        if not folder or folder in self.settings.model_folders:
+            return False
+        self.documents.update_settings(
+            lambda s: s.model_folders.append(folder) if folder not in s.model_folders else None
+        )
+        self.scan_models()
+        return True
 
     def download_model(self) -> None:
         from dgx_pixels_app.gui.download_dialog import DownloadDialog

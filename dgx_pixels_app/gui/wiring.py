@@ -9,6 +9,7 @@ from dgx_pixels_app.gui.animation_controller import AnimationController
 from dgx_pixels_app.gui.batch_controller import BatchController
 from dgx_pixels_app.gui.character_controller import CharacterController
 from dgx_pixels_app.gui.export_controller import ExportController
+from dgx_pixels_app.gui.first_run import FirstRunController
 from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.model_controller import ModelController
 from dgx_pixels_app.gui.session_memory import SessionMemory
@@ -58,6 +59,10 @@ def make_controllers(w) -> None:
         access=w.agent_access, documents=docs, prompter=w.prompter,
         label=w.agent_label, action=w.agent_action, show_error=w.show_error,
         parent=w,
+    )  # fmt: skip
+    w.first_run = FirstRunController(
+        view=w.welcome, models=w.models, documents=docs, prompt=w.prompt_panel,
+        loras=w.lora_panel, status=status, parent=w,
     )  # fmt: skip
     w.exports = ExportController(
         documents=docs, prompter=w.prompter, status_bar=w.statusBar(),
@@ -110,3 +115,6 @@ def connect_signals(w) -> None:
     w.jobs.busyChanged.connect(prompt.set_busy)
     w.results_panel.addAsLayer.connect(w.generation.add_result_layer)
     w.results_panel.openAsSprite.connect(w.generation.open_result)
+    w.welcome.newRequested.connect(w.new_sprite)
+    w.welcome.openRequested.connect(w.open_file)
+    w.welcome.backRequested.connect(lambda: w.show_welcome(False))

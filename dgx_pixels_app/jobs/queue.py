@@ -212,7 +212,9 @@ class JobQueue:
             t0 = time.perf_counter()
             info = self.backend.load(job.model)
             run.load_seconds = time.perf_counter() - t0
-            self._emit(ModelLoaded(job, info))
+            # one figure everywhere: the whole wait (reading, building, moving to the
+            # device), the same the metrics give, not the loader's part of it
+            self._emit(ModelLoaded(job, replace(info, load_seconds=run.load_seconds)))
         elif job.model and not job.tasks:  # "load this model": it already is
             self._emit(ModelLoaded(job, self.backend.model))
         if job.target is not None:

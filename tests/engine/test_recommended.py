@@ -97,7 +97,12 @@ def test_bytes_that_do_not_match_are_deleted(tmp_path, online, blob, published):
 
 def test_a_missing_file_and_no_server_are_errors_for_people(tmp_path, online, blob):
     entry = entry_for(blob)
-    with HubServer({}) as hub, pytest.raises(ModelError, match="Could not download Pixel Art"):
+    with (
+        HubServer({}) as hub,
+        pytest.raises(
+            ModelError, match="Could not download Pixel Art.*no art.safetensors in pixel/art"
+        ),
+    ):
         fetch(entry, tmp_path, endpoint=hub.endpoint)
     with pytest.raises(ModelError, match="offline|connect"):
         fetch(entry, tmp_path, endpoint="http://127.0.0.1:9")

@@ -149,3 +149,20 @@ def test_every_job_ends_once_whatever_its_last_steps_do(engine, tmp_path):
     with pytest.raises(InvalidInputError, match="has run already"):
         queue.submit(job)
     queue.shutdown()
+
+
+def test_one_load_time_everywhere(tiny_model, tmp_path):
+    """The model's "loaded in" and the metrics' load are one figure: the whole wait."""
+    from dgx_pixels_app.engine.engine import Engine
+    from dgx_pixels_app.jobs.job import ModelLoaded
+
+    q = JobQueue(LocalBackend(Engine()), MetricsLog(tmp_path / "metrics.jsonl"))
+    events = []
+    q.subscribe(events.append)
+    try:
+        q.run(Job([], model=str(tiny_model[0])))
+    finally:
+        q.shutdown()
+    loaded = next(e for e in events if isinstance(e, ModelLoaded))
+    logged = MetricsLog(tmp_path / "metrics.jsonl").recent()[-1]
+    assert loaded.model.load_seconds == pytest.approx(logged.load_seconds, abs=0.001)
