@@ -177,3 +177,30 @@ def note_recipe(args: argparse.Namespace, request) -> None:
         print(f"note: --speed {request.speed} runs its recipe ({request.recipe}: "
               f"{request.steps} steps, CFG {request.cfg:g}); {', '.join(given)} not used.",
               file=sys.stderr)  # fmt: skip
+
+
+def cpu_defaults(args: argparse.Namespace, kind: str | None = None) -> None:
+    """On a CPU, when neither steps nor a size was given: the small size and few steps
+    of presets/generation.toml's [cpu] in place of the kind's, said on stderr."""
+    from dgx_pixels_app.jobs.device_defaults import cpu_proposal, runs_on_cpu
+    from dgx_pixels_app.jobs.requests import kind_settings
+    from dgx_pixels_app.settings import load_settings
+
+    sizes = ("width", "height", "resolution")
+    if args.steps is not None or any(getattr(args, name, None) for name in sizes):
+        return
+    backend = getattr(args, "backend", None) or load_settings().backend
+    if not runs_on_cpu(getattr(args, "device", "auto"), backend):
+        return
+    proposal, base = cpu_proposal(), kind_settings(kind)
+    width, height, steps = int(base["width"]), int(base["height"]), int(base["steps"])
+    if width * height <= proposal.size**2 and steps <= proposal.steps:
+        return
+    args.steps = min(steps, proposal.steps)
+    if hasattr(args, "width"):
+        scale = min(1.0, proposal.size / max(width, height))
+        args.width, args.height = (max(64, round(v * scale / 8) * 8) for v in (width, height))
+    else:
+        args.resolution = min(proposal.size, max(width, height))
+    print(f"note: {proposal.describe(width, height, steps)} Give --steps or a size to "
+          "choose yourself.", file=sys.stderr)  # fmt: skip

@@ -11,6 +11,7 @@ from dgx_pixels_app.cli.common import (
     add_model_options,
     add_overwrite_option,
     add_request_options,
+    cpu_defaults,
     guides_from,
     make_queue,
     note_recipe,
@@ -18,6 +19,7 @@ from dgx_pixels_app.cli.common import (
     request_options_from,
     resolve_model,
 )
+from dgx_pixels_app.cli.progress import JobBar, add_quiet_option
 from dgx_pixels_app.core.errors import InvalidInputError
 
 
@@ -55,6 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "prompt, never a name a file already has",
     )
     add_overwrite_option(gen)
+    add_quiet_option(gen)
     gen.set_defaults(handler=run)
 
 
@@ -84,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.jobs.requests import Choices, build_request
 
     kind, subject = kind_and_prompt(args.words)
+    cpu_defaults(args, kind)
     references, controls = guides_from(args)
     request = build_request(Choices(
         subject, kind=kind, style=args.style, negative=args.negative, seed=args.seed,
@@ -96,14 +100,15 @@ def run(args: argparse.Namespace) -> int:
     target = _target(args, subject)
     model = resolve_model(args.model)
     queue = make_queue(args)
-    queue.subscribe(_show)
+    bar = JobBar(model, "image", args.count, args.quiet)
+    queue.subscribe(bar)
     job = Job.single(request, args.count, guides=guides, post=None if args.raw else PostSteps(),
                      model=model, label="generate", previews=False, target=target)  # fmt: skip
     try:
         result = queue.run(job)
     finally:
+        bar.close()
         queue.backend.close()
-    print(file=sys.stderr)
     for path, item in target.written:
         image = item.raw if args.raw else item.art
         print(f"{path}  seed {item.request.seed}  {image.shape[1]}x{image.shape[0]}")
@@ -130,14 +135,3 @@ def _target(args: argparse.Namespace, subject: str):
         raise InvalidInputError(f"The folder '{folder}' does not exist.")
     guard(folder, paths, args.overwrite)  # refused before any work
     return PngFolder(folder, paths=paths, raw=args.raw, overwrite=args.overwrite)
-
-
-def _show(event) -> None:
-    from dgx_pixels_app.jobs.job import JobProgress, ModelLoaded
-
-    if isinstance(event, ModelLoaded):
-        m = event.model
-        print(f"loaded {m.path.name} ({m.kind}, {m.device}, {m.dtype}) in "
-              f"{m.load_seconds:.1f} s", file=sys.stderr)  # fmt: skip
-    elif isinstance(event, JobProgress):
-        print(f"\rstep {event.step}/{event.total}", end="", file=sys.stderr, flush=True)

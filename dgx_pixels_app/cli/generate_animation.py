@@ -8,12 +8,14 @@ from dgx_pixels_app.cli.common import (
     add_model_options,
     add_overwrite_option,
     add_sampling_options,
+    cpu_defaults,
     make_queue,
     parse_loras,
     print_bevy_files,
     request_options_from,
     resolve_model,
 )
+from dgx_pixels_app.cli.progress import JobBar, add_quiet_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--pose-strength", type=float, default=1.0, help="the pose control's (0-2)")
     g.add_argument("--pose-end", type=float, default=1.0, help="the pose acts over steps 0..END")
     add_overwrite_option(p)
+    add_quiet_option(p)
     add_sampling_options(p)
     add_model_options(p)
     p.set_defaults(handler=run)
@@ -63,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pose or args.reference or args.character:
         return _posed(args)
     args.size = 64 if args.size is None else args.size
+    cpu_defaults(args)
     if not args.prompt:
         from dgx_pixels_app.core.errors import InvalidInputError
 
@@ -88,9 +92,13 @@ def run(args: argparse.Namespace) -> int:
 
         find_palette(options.palette)
     queue = make_queue(args)
+    bar = JobBar(options.model, "frame", options.frames if options.method == "chain" else 1,
+                 args.quiet)  # fmt: skip
+    queue.subscribe(bar)
     try:
         frames, requests, chosen = generate_frames(queue.run, options)
     finally:
+        bar.close()
         queue.backend.close()
     files = write_animation(options, frames, requests, chosen, hashes.sha256(options.model))
     print(f"{'frame':>5}  {'changed':>8}  {'box':>18}  {'drift':>7}")

@@ -15,6 +15,7 @@ from dgx_pixels_app.cli.common import (
     request_options_from,
     resolve_model,
 )
+from dgx_pixels_app.cli.progress import JobBar, add_quiet_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,6 +57,7 @@ def add_character_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="file names (default: from the prompt)")
     p.add_argument("--bevy", metavar="GAME_DIR", help="also export into this Bevy project")
     add_overwrite_option(p)
+    add_quiet_option(p)
     add_sampling_options(p)
     add_model_options(p)
 
@@ -130,9 +132,12 @@ def make_character(options, args: argparse.Namespace) -> int:
     print(f"{chosen.frames} frames: " + ", ".join(f"{r.tag} ({r.skeletons})" for r in chosen.rows),
           file=sys.stderr)  # fmt: skip
     queue = make_queue(args)
+    bar = JobBar(options.model, "frame", chosen.frames, getattr(args, "quiet", False))
+    queue.subscribe(bar)
     try:
         frames, requests = generate(queue.run, chosen, frames_in)
     finally:
+        bar.close()
         queue.backend.close()
     sha = hashes.sha256(options.model)
     files = write_character(chosen, frames, requests, sha)

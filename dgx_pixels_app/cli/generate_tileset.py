@@ -9,12 +9,14 @@ from dgx_pixels_app.cli.common import (
     add_model_options,
     add_overwrite_option,
     add_sampling_options,
+    cpu_defaults,
     make_queue,
     parse_loras,
     print_bevy_files,
     request_options_from,
     resolve_model,
 )
+from dgx_pixels_app.cli.progress import JobBar, add_quiet_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--bevy", metavar="GAME_DIR", help="also write the sheet into this Bevy project")
     add_overwrite_option(p)
+    add_quiet_option(p)
     add_sampling_options(p)
     add_model_options(p)
     p.set_defaults(handler=run)
@@ -52,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.jobs.tileset import TilesetOptions, check_tile_size, prepare_tileset
 
     check_tile_size(args.size)
+    cpu_defaults(args, "tile")
     options = TilesetOptions(
         prompt=args.prompt, model=resolve_model(args.model), size=args.size,
         variations=args.variations, seamless=args.seamless, palette=args.palette,
@@ -63,9 +67,12 @@ def run(args: argparse.Namespace) -> int:
     )  # fmt: skip
     job = prepare_tileset(options)
     queue = make_queue(args)
+    bar = JobBar(options.model, "tile", len(job.tasks), args.quiet)
+    queue.subscribe(bar)
     try:
         result = queue.run(job)
     finally:
+        bar.close()
         queue.backend.close()
     target = job.target
     flagged = 0

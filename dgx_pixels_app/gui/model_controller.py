@@ -37,6 +37,7 @@ class ModelController(QObject):
         self.window = parent  # the parent of the dialogs this opens
         self.discovered: list = []
         self._warm_up_after_load = False
+        self._cpu_proposed = False
         self.train_dialog = None
         self._before_training: str | None = None
 
@@ -75,6 +76,11 @@ class ModelController(QObject):
         self.update_memory()
         if self._warm_up_after_load:  # the artist's load, not an agent's or training's
             self.remember(str(model.path))
+            if model.device == "cpu" and not self._cpu_proposed:
+                self._cpu_proposed = True  # once: after that the fields are the artist's
+                proposal = self.prompt.propose_for_cpu()
+                if proposal:
+                    self.status(proposal, 20000)
         if self._warm_up_after_load and "compile_unet" in self.settings.engine_switches:
             self.warm_up()
         self._warm_up_after_load = False

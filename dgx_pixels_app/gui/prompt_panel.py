@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.generation import SCHEDULERS, GenerationRequest
 from dgx_pixels_app.gui.image_view import ImageView
+from dgx_pixels_app.jobs.device_defaults import cpu_proposal
 from dgx_pixels_app.jobs.requests import Choices, build_request, declared, kind_settings
 from dgx_pixels_app.resources import generation_defaults, model_sizes, prompt_presets, speed_data
 
@@ -265,15 +266,39 @@ class PromptPanel(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.cancel.setEnabled(busy)
         self.progress.setVisible(busy)
-        if busy:
+        if busy:  # until the first step: what is happening, not an empty bar
             self.progress.setRange(0, 0)
+            self.progress.setFormat("preparing: encoding the prompt, reading guides…")
+            self.progress.setValue(-1)
 
     def show_progress(self, step: int, total: int, preview) -> None:
+        self.progress.setFormat("step %v / %m")
         self.progress.setRange(0, total)
         self.progress.setValue(step)
         if preview is not None:
             self.preview.show()
             self.preview.set_image(_rgba(preview))
+
+    def propose_for_cpu(self) -> str:
+        """On a CPU: the size, steps and count of presets/generation.toml [cpu] where the
+        fields ask for more; returns what was changed and why ("" when nothing was)."""
+        try:
+            cpu = cpu_proposal()
+        except DgxPixelsError:
+            return ""
+        width, height = (int(v) for v in self.size.currentData().split("x"))
+        steps, changed = self.steps.value(), False
+        if width * height > cpu.size**2:
+            scale = cpu.size / max(width, height)
+            self.size.setCurrentIndex(self.add_size(*(max(64, round(v * scale / 8) * 8)
+                                                      for v in (width, height))))  # fmt: skip
+            changed = True
+        if steps > cpu.steps and self.steps.isEnabled():  # a speed recipe sets its own
+            self.steps.setValue(cpu.steps)
+            changed = True
+        if changed and self.count.value() > cpu.count:
+            self.count.setValue(cpu.count)
+        return cpu.describe(width, height, steps) + " Change them here." if changed else ""
 
     def request(self, draw_seed: bool = True) -> GenerationRequest:
         """The builder's request for what the fields say (checked later, by the job);

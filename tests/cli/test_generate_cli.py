@@ -62,3 +62,45 @@ def test_generate_never_replaces_a_file_it_did_not_write(tmp_path, tiny_model, c
     kept = list((tmp_path / ".dgx-pixels" / "replaced").rglob("frog.png"))
     assert [p.read_bytes() for p in kept] == [b"the artist's frog"]
     assert main(["generate", "frog", *fast, "-o", "frog.png"]) == 0  # its own file: replaced
+
+
+def test_long_commands_show_loading_then_a_bar_of_images(tmp_path, tiny_model, capsys):
+    model = str(tiny_model[0])
+    assert main(["generate", "gem", "--model", model, "--steps", "2", "--width", "64",
+                 "--height", "64", "--count", "2", "-o", str(tmp_path / "g.png")]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "loading tiny" in err.lower() or "loading " in err
+    assert "loaded " in err and "2/2 images" in err and "step 2/2" in err
+    assert main(["generate-tileset", "--prompt", "grass", "--model", model, "--steps", "1", "--size", "16",
+                 "--variations", "2", "--resolution", "64", "-o", str(tmp_path / "tiles")]) == 0  # fmt: skip
+    assert "2/2 tiles" in capsys.readouterr().err
+    assert main(["generate-animation", "--prompt", "slime", "--model", model, "--steps", "4",
+                 "--frames", "2", "--method", "chain", "--size", "16", "--resolution", "64",
+                 "-o", str(tmp_path / "anim")]) == 0  # fmt: skip
+    assert "2/2 frames" in capsys.readouterr().err
+    assert main(["generate", "gem", "--model", model, "--steps", "1", "--width", "64",
+                 "--height", "64", "-q", "-o", str(tmp_path / "q.png")]) == 0  # fmt: skip
+    assert "images" not in capsys.readouterr().err
+
+
+def test_on_a_cpu_the_kind_defaults_give_way_and_say_why(monkeypatch, tmp_path, tiny_model, capsys):
+    import argparse
+
+    from dgx_pixels_app.cli.common import cpu_defaults
+
+    args = argparse.Namespace(steps=None, width=None, height=None, device="cpu", backend=None)
+    cpu_defaults(args, "character")
+    assert (args.steps, args.width, args.height) == (8, 512, 512)
+    assert (
+        "On the CPU (no CUDA GPU): 512×512 at 8 steps instead of 1024×1024 at 25"
+        in capsys.readouterr().err
+    )
+    given = argparse.Namespace(steps=30, width=None, height=None, device="cpu", backend=None)
+    cpu_defaults(given, "character")
+    assert (given.steps, given.width) == (30, None)  # what the person gave stands
+    gpu = argparse.Namespace(steps=None, width=None, height=None, device="cuda", backend=None)
+    cpu_defaults(gpu, "character")
+    assert gpu.steps is None
+    tiles = argparse.Namespace(steps=None, resolution=None, device="cpu", backend=None)
+    cpu_defaults(tiles, "tile")
+    assert tiles.steps == 8 and tiles.resolution <= 512

@@ -127,3 +127,20 @@ def test_the_last_model_is_offered_or_loaded_at_start(qtbot, tiny_model):
     click(qtbot, win.welcome.load_last)
     qtbot.waitUntil(lambda: win.prompt_panel.generate.isEnabled(), timeout=60000)
     win.close()
+
+
+def test_on_a_cpu_the_fields_propose_small_and_say_why(window, qtbot, tiny_model):
+    panel = window.prompt_panel
+    panel.size.setCurrentIndex(panel.add_size(1024, 1024))
+    panel.steps.setValue(25)
+    panel.count.setValue(4)
+    messages = []
+    window.statusBar().messageChanged.connect(messages.append)
+    window.models.load_model(str(tiny_model[0]))
+    qtbot.waitUntil(lambda: panel.generate.isEnabled(), timeout=60000)
+    assert (panel.size.currentData(), panel.steps.value(), panel.count.value()) == ("512x512", 8, 1)
+    assert any("On the CPU" in m and "1024×1024 at 25" in m for m in messages)
+    panel.steps.setValue(20)  # the artist's choice after that stands on the next load
+    window.models.load_model(str(tiny_model[0]))
+    qtbot.wait(300)
+    assert panel.steps.value() == 20
