@@ -16,6 +16,7 @@ from dgx_pixels_app.cli.common import (
     request_options_from,
     resolve_model,
 )
+from dgx_pixels_app.core.words import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     def show(event) -> None:
         if isinstance(event, ModelLoaded) and bar is not None:
             bar.write(f"loaded {event.model.path.name} on {queue.backend.name} "
-                      f"({event.model.workers} worker(s), {event.model.device}) "
+                      f"({counted(event.model.workers, 'worker')}, {event.model.device}) "
                       f"in {event.model.load_seconds:.1f} s")  # fmt: skip
         elif isinstance(event, ImageReady) and bar is not None:
             per_min = event.done / max(1e-9, time.monotonic() - started) * 60
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.monotonic() - started
     made = len(result.items)
     print(
-        f"{made} image(s) in {elapsed:.1f} s ({made / max(elapsed, 1e-9) * 60:.1f}/min), "
+        f"{counted(made, 'image')} in {elapsed:.1f} s ({made / max(elapsed, 1e-9) * 60:.1f}/min), "
         f"{len(failures)} failed → {target.output / 'manifest.json'}",
         file=sys.stderr,
     )

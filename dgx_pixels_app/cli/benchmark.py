@@ -12,6 +12,7 @@ import time
 
 from dgx_pixels_app.cli.common import add_model_options, make_queue, parse_loras, resolve_model
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.words import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         rows.append(
             (
                 "device",
-                f"{info.device} {info.dtype} × {info.workers} worker(s) ({queue.backend.name})",
+                f"{info.device} {info.dtype} × {counted(info.workers, 'worker')} ({queue.backend.name})",
             )
         )
         queue.run(Job.single(base, previews=False, label="benchmark warm-up"))

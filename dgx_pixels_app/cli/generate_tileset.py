@@ -17,6 +17,7 @@ from dgx_pixels_app.cli.common import (
     resolve_model,
 )
 from dgx_pixels_app.cli.progress import JobBar, add_quiet_option
+from dgx_pixels_app.core.words import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,6 +92,6 @@ def run(args: argparse.Namespace) -> int:
         print_bevy_files(target.bevy)
         print()
         print(target.bevy_snippet)
-    print(f"{len(result.items)} tile(s), {flagged} with a visible seam, {len(result.failures)} failed",
+    print(f"{counted(len(result.items), 'tile')}, {flagged} with a visible seam, {len(result.failures)} failed",
           file=sys.stderr)  # fmt: skip
     return 1 if result.failures else 0

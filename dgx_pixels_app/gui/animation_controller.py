@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.formats.animation import save_animation
 from dgx_pixels_app.gui.canvas import CanvasView
 from dgx_pixels_app.gui.document_controller import DocumentController
@@ -110,7 +111,7 @@ class AnimationController(QObject):
         snapshot = self.session.sprite.snapshot()
         self.documents.runner.submit(
             lambda: save_animation(snapshot, path, kind, tag),
-            lambda n: self.status(f"Saved {Path(path).name}: {n} frames", 8000),
+            lambda n: self.status(f"Saved {Path(path).name}: {counted(n, 'frame')}", 8000),
             self.documents.report_failure,
         )
 
@@ -190,6 +191,6 @@ class AnimationController(QObject):
                 session.sprite, session.layer.id, session.frame_index, frames,
                 plan.duration_ms, item.request,
             ))  # fmt: skip
-            self.status(f"Added {len(frames)} frame(s)", 8000)
+            self.status(f"Added {counted(len(frames), 'frame')}", 8000)
 
         self.documents.runner.submit(work, done, self.documents.report_failure)

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QWidget
 
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.gui.document_controller import DocumentController
 from dgx_pixels_app.gui.job_client import JobClient
 from dgx_pixels_app.gui.lora_panel import LoraPanel
@@ -77,7 +78,9 @@ class BatchController(QObject):
                 self.status("Every image of that batch is already done.", 8000)
                 return
             self.jobs.submit_job(job)
-            self.status(f"Batch started: {job.image_count} image(s) → {job.target.output}", 8000)
+            self.status(
+                f"Batch started: {counted(job.image_count, 'image')} → {job.target.output}", 8000
+            )
 
         self.documents.runner.submit(
             lambda: build_batch(spec, model_path, loras, options),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.resources import prompt_presets
 
 
@@ -159,7 +160,7 @@ class BatchDialog(QDialog):
             if line.strip() and not line.lstrip().startswith("#")
         ]
         images = len(lines) * self.count.value()
-        self.summary.setText(f"{len(lines)} item(s) → {images} image(s)")
+        self.summary.setText(f"{counted(len(lines), 'item')} → {counted(images, 'image')}")
 
     def spec(self) -> BatchSpec:
         return BatchSpec(

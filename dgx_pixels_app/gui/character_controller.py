@@ -19,6 +19,7 @@ from dgx_pixels_app.core.frame_commands import InsertFrame
 from dgx_pixels_app.core.pose import DIRECTIONS
 from dgx_pixels_app.core.pose_commands import pose_layer_command
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.jobs.job import AsCharacter
 
 
@@ -87,7 +88,7 @@ class CharacterController(QObject):
             return
         name, ok = QInputDialog.getText(
             self.window, "Save Pose as Template",
-            f"Saves {what}: {len(frames)} frame(s), facing {direction}.\nTemplate name:",
+            f"Saves {what}: {counted(len(frames), 'frame')}, facing {direction}.\nTemplate name:",
         )  # fmt: skip
         if not ok or not name.strip():
             return
@@ -98,7 +99,8 @@ class CharacterController(QObject):
             self.show_error(str(exc))
             return
         self.status(
-            f"Saved the pose '{path.stem}' ({len(frames)} frames, facing {direction})", 8000
+            f"Saved the pose '{path.stem}' ({counted(len(frames), 'frame')}, facing {direction})",
+            8000,
         )
 
     # -- characters ---------------------------------------------------------------
@@ -198,7 +200,7 @@ def _character_work(options, save_as, jobs, cancel):
         pose = pose_layer_command(sprite, "Pose", skeletons)
         pose.apply(sprite)
         flagged = sum(f.flagged for f in figures(frames, chosen.rows, chosen.reference))
-        note = f", {flagged} frame(s) to check" if flagged else ""
+        note = f", {counted(flagged, 'frame')} to check" if flagged else ""
         if save_as:
             from dgx_pixels_app.jobs.characters import keep
 
@@ -206,7 +208,10 @@ def _character_work(options, save_as, jobs, cancel):
                 note += f"; kept as '{keep(save_as, chosen, '').name}'"
             except DgxPixelsError as exc:
                 note += f"; not kept: {exc}"
-        return sprite, f"Character: {len(frames)} frames in {len(chosen.rows)} tags{note}"
+        return (
+            sprite,
+            f"Character: {counted(len(frames), 'frame')} in {counted(len(chosen.rows), 'tag')}{note}",
+        )
 
     return work
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.pose import DIRECTION_SETS, DIRECTIONS
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.formats.pose_image import render_pose
 from dgx_pixels_app.jobs.poses import templates
 
@@ -59,7 +60,7 @@ class PoseLayerDialog(QDialog):
         self.size_px = size
         self.template = QComboBox()
         for tid, t in sorted(templates().items()):
-            self.template.addItem(f"{t.label} ({len(t.frames)} frames)", tid)
+            self.template.addItem(f"{t.label} ({counted(len(t.frames), 'frame')})", tid)
         self.direction = QComboBox()
         self.direction.addItems(list(DIRECTIONS))
         self.shape = _shape_combo()

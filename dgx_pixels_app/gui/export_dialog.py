@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.formats.sheet import SheetOptions, build_sheet
 from dgx_pixels_app.gui.image_view import ImageView
 from dgx_pixels_app.gui.tasks import TaskRunner
@@ -178,7 +179,7 @@ class ExportDialog(QDialog):
         self.sheet = sheet
         self.preview.set_image(sheet.image)
         h, w = sheet.image.shape[:2]
-        text = f"{len(sheet.frames)} frames · sheet {w} × {h} px"
+        text = f"{counted(len(sheet.frames), 'frame')} · sheet {w} × {h} px"
         if sheet.grid:
             g = sheet.grid
             text += (

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.gui.document_controller import DocumentController
 from dgx_pixels_app.gui.job_client import JobClient
 from dgx_pixels_app.gui.layers_panel import LayersPanel
@@ -115,7 +116,7 @@ class GenerationController(QObject):
                         "are faster (cached for the next start)", 10000)  # fmt: skip
             return
         if job.target is not None:  # a batch: its images arrived one by one
-            self.status(f"Batch done: {len(result.items)} image(s), {len(result.failures)} "
+            self.status(f"Batch done: {counted(len(result.items), 'image')}, {len(result.failures)} "
                         f"failed → {job.target.output}", 10000)  # fmt: skip
             return
         if not result.items:
@@ -126,7 +127,8 @@ class GenerationController(QObject):
         selection = place.selection if isinstance(place, ToResults) else None
         self.results.add_results(result.images, result.requests, selection)
         self.status(
-            f"{len(result.images)} new result(s): double-click one to add it as a layer", 8000
+            f"{counted(len(result.images), 'new result')}: Enter or double-click adds the selected one as a layer",
+            8000,
         )
 
     def add_result_layer(self, item, do_pixelize: bool) -> None:
@@ -140,7 +142,11 @@ class GenerationController(QObject):
         def work():
             return layer_image(item.image, snapshot_sprite, item.request, selection, do_pixelize)
 
+        finish = self._busy("Pixelizing the result into a new layer…" if do_pixelize
+                            else "Adding the result as a layer…")  # fmt: skip
+
         def done(image) -> None:
+            finish()
             if self.session is not session or (sprite.width, sprite.height) != image.shape[1::-1]:
                 self.show_error("The sprite changed size meanwhile; add the result again.")
                 return
@@ -150,19 +156,40 @@ class GenerationController(QObject):
             session.history.push(command)
             session.layer_index = sprite.layers.index(command.layer)
             self.layers.rebuild()
+            self.status(f"Added layer '{command.layer.name}'", 4000)
 
-        self.documents.runner.submit(work, done, self.documents.report_failure)
+        self.documents.runner.submit(
+            work, done, lambda exc: (finish(), self.documents.report_failure(exc))
+        )
 
     def open_result(self, item, do_pixelize: bool) -> None:
         if not self.confirm_discard():
             return
 
+        finish = self._busy("Opening the result as a sprite…")
+
         def done(sprite) -> None:
+            finish()
             self.documents.set_session(Session(sprite))
             self.session.history.mark_dirty()
 
         self.documents.runner.submit(
             lambda: sprite_from_result(item.image, item.request, do_pixelize),
             done,
-            self.documents.report_failure,
+            lambda exc: (finish(), self.documents.report_failure(exc)),
         )
+
+    def _busy(self, text: str) -> Callable[[], None]:
+        """A busy cursor and a status line while a worker task runs; call the result
+        when it ends (once)."""
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        self.status(text, 0)
+        ended = []
+
+        def finish() -> None:
+            if not ended:
+                ended.append(True)
+                QApplication.restoreOverrideCursor()
+                self.status("", 1)
+
+        return finish

@@ -127,6 +127,13 @@ class Prompter:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
         return path or None
 
+    def results_folder(self) -> str | None:
+        """A new or empty folder for the Results gallery's images and manifest."""
+        folder = QFileDialog.getExistingDirectory(
+            self.parent, "Save All Results: a new or empty folder"
+        )
+        return folder or None
+
     def agent_root(self) -> str | None:
         """The folder agents may write into (e.g. the Bevy project)."""
         folder = QFileDialog.getExistingDirectory(

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.gui.image_view import ImageView
 from dgx_pixels_app.gui.thumbnails import thumbnail
 from dgx_pixels_app.training.dataset import IMAGE_SUFFIXES
@@ -197,7 +198,9 @@ class TrainDialog(QDialog):
             except DgxPixelsError:
                 icon = QIcon()
             self.thumbs.addItem(QListWidgetItem(icon, path.stem))
-        self.summary.setText(f"{len(files)} image(s), {captions} caption file(s) in {folder.name}")
+        self.summary.setText(
+            f"{counted(len(files), 'image')}, {counted(captions, 'caption file')} in {folder.name}"
+        )
         if not self.output.text():
             self.output.setText(str(folder.parent / f"{folder.name}-style.safetensors"))
 

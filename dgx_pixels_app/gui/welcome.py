@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -133,8 +134,13 @@ class WelcomeView(QScrollArea):
             )
             item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
             self.table.addTopLevelItem(item)
-        for column in range(4):
-            self.table.resizeColumnToContents(column)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         rows = self.table.sizeHintForRow(0) * max(1, len(self.entries))
         self.table.setFixedHeight(rows + self.table.header().sizeHint().height() + 6)
         self.table.itemChanged.connect(lambda *_a: self._update_total())

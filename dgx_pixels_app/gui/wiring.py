@@ -12,6 +12,7 @@ from dgx_pixels_app.gui.export_controller import ExportController
 from dgx_pixels_app.gui.first_run import FirstRunController
 from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.model_controller import ModelController
+from dgx_pixels_app.gui.results_controller import ResultsController
 from dgx_pixels_app.gui.session_memory import SessionMemory
 
 
@@ -63,6 +64,10 @@ def make_controllers(w) -> None:
     w.first_run = FirstRunController(
         view=w.welcome, models=w.models, documents=docs, prompt=w.prompt_panel,
         loras=w.lora_panel, status=status, parent=w,
+    )  # fmt: skip
+    w.result_actions = ResultsController(
+        results=w.results_panel, documents=docs, prompter=w.prompter, prompt=w.prompt_panel,
+        add_layer=w.generation.add_result_layer, status=status, parent=w,
     )  # fmt: skip
     w.exports = ExportController(
         documents=docs, prompter=w.prompter, status_bar=w.statusBar(),

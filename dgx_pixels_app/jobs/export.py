@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dgx_pixels_app.core.document import Sprite
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.formats.bevy import BevyExport, export_to_bevy
 from dgx_pixels_app.formats.sheet_json import write_sheet_files
 
@@ -25,6 +26,6 @@ def run_export(sprite: Sprite, spec) -> tuple[str, BevyExport | None]:
     sheet = write_sheet_files(sprite, spec.options, path, spec.json_form)
     h, w = sheet.image.shape[:2]
     return (
-        f"Saved {path.name} ({w}×{h}, {len(sheet.frames)} frames) and {path.with_suffix('.json').name}",
+        f"Saved {path.name} ({w}×{h}, {counted(len(sheet.frames), 'frame')}) and {path.with_suffix('.json').name}",
         None,
     )

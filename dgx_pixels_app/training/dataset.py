@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from dgx_pixels_app.core.errors import DgxPixelsError, FileFormatError, InvalidInputError
+from dgx_pixels_app.core.words import counted
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".aseprite", ".ase")
 MIN_SIDE = 8
@@ -54,7 +55,7 @@ class Dataset:
 
     def summary(self) -> str:
         lines = [
-            f"{len(self.items)} image(s) to train on, {self.captions_found} with a caption file"
+            f"{counted(len(self.items), 'image')} to train on, {self.captions_found} with a caption file"
         ]
         for (h, w), n in sorted(self.buckets().items()):
             lines.append(f"  bucket {w}x{h}: {n}")

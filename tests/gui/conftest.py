@@ -18,6 +18,7 @@ class FakePrompter:
         self.animation_answer = None
         self.batch_answer = None
         self.agent_root_answer = None
+        self.results_folder_answer = None
         self.replace_answer = False
         self.snippets: list[str] = []
         self.asked: list[str] = []
@@ -59,6 +60,10 @@ class FakePrompter:
 
     def animation_path(self, suggestion):
         return self.animation_answer
+
+    def results_folder(self):
+        self.asked.append("results-folder")
+        return self.results_folder_answer
 
     def agent_root(self):
         self.asked.append("agent-root")
