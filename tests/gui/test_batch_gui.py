@@ -21,7 +21,7 @@ def test_dialog_collects_the_items_and_options(qtbot, tmp_path):
     qtbot.keyClick(dialog.items, Qt.Key.Key_Return)
     qtbot.keyClicks(dialog.items, "wooden shield")
     dialog.count.setValue(3)
-    assert dialog.summary.text() == "2 item(s) → 6 image(s)"
+    assert dialog.summary.text() == "2 items → 6 images"
     dialog.style.setCurrentIndex(dialog.style.findData("16bit"))
     dialog.size.selectAll()
     qtbot.keyClicks(dialog.size, "32")

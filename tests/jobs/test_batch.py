@@ -182,4 +182,5 @@ def test_kill_9_mid_batch_then_resume_makes_exactly_one_image_per_item(tmp_path,
     assert files == expected  # exactly one image per item, no temp files left behind
     for entry in manifest["images"]:
         assert read_rgba(out / entry["file"]).shape == (16, 16, 4)
-    assert f"{len(names) - killed_at} image(s)" in err
+    left = len(names) - killed_at
+    assert f"{left} image{'s' * (left != 1)} in" in err
