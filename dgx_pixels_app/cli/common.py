@@ -166,6 +166,8 @@ def print_bevy_files(result) -> None:
             print(f"wrote {path}")
     for line in result.deployed.describe():
         print(line)
+    if getattr(result, "version_note", ""):
+        print(f"note: {result.version_note}", file=sys.stderr)
 
 
 def note_recipe(args: argparse.Namespace, request) -> None:

@@ -22,6 +22,7 @@ from dgx_pixels_app.formats.bevy_snippets import (
     ron_string,
     rust_snippet,
 )
+from dgx_pixels_app.formats.bevy_version import version_note
 from dgx_pixels_app.formats.deploy import (
     DeployConflict,
     Deployed,
@@ -53,6 +54,7 @@ class BevyExport:
     snippet: str
     sheet: Sheet
     deployed: Deployed = field(default_factory=Deployed)
+    version_note: str = ""  # the game's Cargo.toml asks for another Bevy: what to change
 
 
 def find_project(folder: str | Path) -> Path:
@@ -140,8 +142,18 @@ def export_to_bevy(
     if include_aseprite:
         files[ase] = aseprite.to_bytes(sprite)
     deployed = deploy(targets.root, files, overwrite)
+    note = version_note(targets.root)
+    snippet = rust_snippet(sheet, asset_path, stem)
+    if note:
+        snippet = "".join(f"// NOTE: {line}\n" for line in _wrap(note)) + snippet
     return BevyExport(png, data, ron, ase if include_aseprite else None, asset_path,
-                      rust_snippet(sheet, asset_path, stem), sheet, deployed)  # fmt: skip
+                      snippet, sheet, deployed, note)  # fmt: skip
+
+
+def _wrap(text: str, width: int = 92) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width)
 
 
 def layout_ron(sheet: Sheet, asset_path: str) -> str:

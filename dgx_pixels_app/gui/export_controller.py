@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from dgx_pixels_app.core.session import Session
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.formats.deploy import DeployConflict, rel
 from dgx_pixels_app.formats.frames import slice_grid, sprite_from_frames
 from dgx_pixels_app.formats.images import read_rgba
@@ -33,12 +34,26 @@ class ExportController(QObject):
     def session(self) -> Session | None:
         return self.documents.session
 
-    def _default_export(self) -> ExportSpec:
-        session = self.session
+    def _default_export(self, bevy: bool = False) -> ExportSpec:
+        """This document's game folder (or, for a new one, the last game exported to)."""
+        session, projects = self.session, self.documents.settings.bevy_projects
         key = str(session.path) if session.path else ""
-        project = self.documents.settings.bevy_projects.get(key, "") if key else ""
+        project = projects.get(key, "") if key else ""
         stem = session.path.stem if session.path else "sprite"
+        if bevy:
+            return ExportSpec("bevy", path=project or projects.get("", ""), name=stem)
         return ExportSpec("bevy" if project else "sheet", path=project, name=stem)
+
+    def export_bevy(self) -> None:
+        """File ▸ Export to Bevy: its own dialog, the game folder remembered per document."""
+        session = self.session
+        if session is None:
+            return
+        last = session.last_export
+        spec = last if last is not None and last.kind == "bevy" else self._default_export(True)
+        chosen = self.prompter.export(session.sprite.snapshot(), spec, bevy_only=True)
+        if chosen is not None:
+            self._run_export(chosen)
 
     def export_sheet(self) -> None:
         session = self.session
@@ -61,13 +76,16 @@ class ExportController(QObject):
     def _run_export(self, spec: ExportSpec) -> None:
         session = self.session
         session.last_export = replace(spec, overwrite=False)  # Ctrl+E asks again if need be
-        if spec.kind == "bevy" and session.path:
-            key, folder = str(session.path), spec.path
-            self.documents.update_settings(lambda s: s.bevy_projects.update({key: folder}))
+        if spec.kind == "bevy":  # this document's game, and the last one for new documents
+            keys, folder = {"", str(session.path or "")}, spec.path
+            self.documents.update_settings(
+                lambda s: s.bevy_projects.update(dict.fromkeys(keys, folder)))  # fmt: skip
         snapshot = session.sprite.snapshot()
 
         def done(result) -> None:
             message, bevy = result
+            if bevy is not None and bevy.version_note:
+                message += " — check the Bevy version (see the snippet)"
             self.status_bar.showMessage(message, 8000)
             if bevy is not None:
                 self.prompter.show_snippet(f"Bevy snippet — {bevy.asset_path}", bevy.snippet)
@@ -101,7 +119,8 @@ class ExportController(QObject):
             self.documents.set_session(Session(sprite))
             self.session.history.mark_dirty()
             self.status_bar.showMessage(
-                f"Imported {len(sprite.frames)} frames of {sprite.width}×{sprite.height}", 8000
+                f"Imported {counted(len(sprite.frames), 'frame')} of {sprite.width}×{sprite.height}",
+                8000,
             )
 
         self.documents.runner.submit(work, done, self.documents.report_failure)

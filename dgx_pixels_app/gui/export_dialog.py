@@ -4,6 +4,7 @@ and the two destinations (PNG + JSON, or a Bevy project)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QGuiApplication
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -47,9 +49,10 @@ class ExportSpec:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, sprite: Sprite, spec: ExportSpec, parent: QWidget | None = None) -> None:
+    def __init__(self, sprite: Sprite, spec: ExportSpec, parent: QWidget | None = None,
+                 bevy_only: bool = False) -> None:  # fmt: skip
         super().__init__(parent)
-        self.setWindowTitle("Export Sprite Sheet")
+        self.setWindowTitle("Export to Bevy" if bevy_only else "Export Sprite Sheet")
         self.resize(980, 620)
         self.sprite = sprite
         self.spec: ExportSpec | None = None  # set when the user picks a destination
@@ -111,11 +114,18 @@ class ExportDialog(QDialog):
         self.save_button = QPushButton("Save Sheet (PNG + JSON)…")
         self.save_button.clicked.connect(self._choose_sheet)
         bevy_box = self._build_bevy_box(spec)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
         left = QVBoxLayout()
+        if bevy_only:  # the game first; the sheet's options below it
+            left.addWidget(bevy_box)
         left.addLayout(form)
-        left.addWidget(self.save_button)
-        left.addWidget(bevy_box)
+        if not bevy_only:
+            left.addWidget(self.save_button)
+            left.addWidget(bevy_box)
         left.addStretch(1)
+        left.addWidget(close)
+        self.save_button.setVisible(not bevy_only)
         top = QHBoxLayout(self)
         holder = QWidget()
         holder.setLayout(left)
@@ -136,6 +146,11 @@ class ExportDialog(QDialog):
         )
         self.bevy_button = QPushButton("Export to Bevy")
         self.bevy_button.clicked.connect(self._bevy)
+        self.bevy_note = QLabel()
+        self.bevy_note.setWordWrap(True)
+        self.bevy_note.setStyleSheet("color: #b35c00;")
+        self.bevy_note.hide()
+        self.bevy_dir.textChanged.connect(self._check_project)
         bevy_box = QGroupBox("Bevy project")
         bf = QFormLayout(bevy_box)
         row = QHBoxLayout()
@@ -145,8 +160,28 @@ class ExportDialog(QDialog):
         bf.addRow("Name", self.bevy_name)
         bf.addRow("assets/", self.bevy_sub)
         bf.addRow("", self.with_ase)
+        bf.addRow("", self.bevy_note)
         bf.addRow("", self.bevy_button)
+        self._check_project()
         return bevy_box
+
+    def _check_project(self) -> None:
+        """The game's Bevy against the snippet's, said before exporting (read off the UI
+        thread)."""
+        from dgx_pixels_app.formats.bevy_version import version_note
+
+        folder = self.bevy_dir.text().strip()
+        if not folder:
+            self.bevy_note.hide()
+            return
+
+        def show(note: str) -> None:
+            if self.bevy_dir.text().strip() == folder:
+                self.bevy_note.setText(note)
+                self.bevy_note.setVisible(bool(note))
+
+        self.runner.submit(lambda: version_note(Path(folder).expanduser()), show,
+                           lambda _exc: self.bevy_note.hide())  # fmt: skip
 
     def _spin(self, low: int, high: int, value: int, special: str = "") -> QSpinBox:
         box = QSpinBox()
@@ -240,6 +275,12 @@ class SnippetDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(820, 640)
+        notes = [line.removeprefix("// NOTE: ") for line in snippet.splitlines()
+                 if line.startswith("// NOTE: ")]  # fmt: skip
+        self.note = QLabel(" ".join(notes))
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #b35c00; font-weight: bold;")
+        self.note.setVisible(bool(notes))
         self.text = QPlainTextEdit(snippet)
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
@@ -252,5 +293,6 @@ class SnippetDialog(QDialog):
         buttons.addWidget(copy)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
         layout.addWidget(self.text)
         layout.addLayout(buttons)

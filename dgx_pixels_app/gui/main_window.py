@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         )
         for action in (
             self.save_action, self.save_as_action, self.pixelize_action, self.export_action,
+            self.export_bevy_action,
             self.repeat_export_action, self.snap_action, self.export_anim_action,
         ):  # fmt: skip
             action.setEnabled(session is not None)

@@ -54,6 +54,8 @@ MENUS = (
         SEPARATOR,
         Item("&Import Sprite Sheet…", "exports.import_sheet", name="import_sheet_action"),
         Item("&Export Sprite Sheet…", "exports.export_sheet", "Ctrl+Shift+E", name="export_action"),
+        Item("Export to &Bevy…", "exports.export_bevy", "Ctrl+Alt+B", name="export_bevy_action",
+             tip="The sheet, its JSON and layout into a Bevy game's assets/, with a snippet"),
         Item("Repeat &Last Export", "exports.repeat_export", "Ctrl+E", name="repeat_export_action"),
         SEPARATOR,
         Item("&Quit", "close", Std.Quit),

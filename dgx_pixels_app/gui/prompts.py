@@ -81,11 +81,12 @@ class Prompter:
         dialog = PixelizeDialog(source, palette, self.parent)
         return dialog.result if dialog.exec() else None
 
-    def export(self, sprite, spec):
-        """The export dialog; the ExportSpec chosen, or None if cancelled."""
+    def export(self, sprite, spec, bevy_only: bool = False):
+        """The export dialog (File ▸ Export to Bevy: its Bevy form only); the ExportSpec
+        chosen, or None if closed."""
         from dgx_pixels_app.gui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(sprite, spec, self.parent)
+        dialog = ExportDialog(sprite, spec, self.parent, bevy_only=bevy_only)
         return dialog.spec if dialog.exec() else None
 
     def show_snippet(self, title: str, snippet: str) -> None:

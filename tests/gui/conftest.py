@@ -48,8 +48,8 @@ class FakePrompter:
             self.pixelize_answer(source) if callable(self.pixelize_answer) else self.pixelize_answer
         )
 
-    def export(self, sprite, spec):
-        self.asked.append(f"export:{spec.kind}:{spec.path}")
+    def export(self, sprite, spec, bevy_only=False):
+        self.asked.append(f"export:{'bevy-only' if bevy_only else spec.kind}:{spec.path}")
         return self.export_answer
 
     def show_snippet(self, title, snippet):

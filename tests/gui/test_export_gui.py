@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 from PIL import Image
+from PySide6.QtCore import Qt
 
 from dgx_pixels_app import settings as app_settings
 from dgx_pixels_app.core.session import Session
@@ -121,3 +122,32 @@ def test_a_bevy_export_over_a_hand_made_file_asks_first_and_keeps_it(window, qtb
     assert len(kept) == 1 and kept[0].read_bytes() == hand_made
     assert (sprites / "hero.png").read_bytes() != hand_made
     assert "replaced 1 hand-made file" in window.statusBar().currentMessage()
+
+
+def test_export_to_bevy_has_its_own_dialog_and_warns_of_another_bevy(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    game = tmp_path / "game"
+    (game / "assets").mkdir(parents=True)
+    (game / "Cargo.toml").write_text('[package]\nname = "g"\n[dependencies]\nbevy = "0.16"\n')
+    dialog = ExportDialog(animated(), ExportSpec("bevy", path=str(game)), bevy_only=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "Export to Bevy" and not dialog.save_button.isVisible()
+    qtbot.waitUntil(lambda: dialog.bevy_note.isVisible(), timeout=5000)
+    assert 'bevy = "0.16"' in dialog.bevy_note.text() and "cargo update" in dialog.bevy_note.text()
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert dialog.result() == 0 and not dialog.isVisible()
+
+    window.documents.set_session(Session(animated()))  # new, unsaved: the last game offered
+    window.settings.bevy_projects[""] = str(game)
+    window.prompter.export_answer = ExportSpec("bevy", SheetOptions(), str(game), "hero")
+    window.export_bevy_action.trigger()
+    assert window.prompter.asked[-1] == f"export:bevy-only:{game}"
+    qtbot.waitUntil(lambda: bool(window.prompter.snippets or window.prompter.errors), timeout=5000)
+    assert window.prompter.errors == []
+    assert window.prompter.snippets[0].startswith(
+        '// NOTE: The game\'s Cargo.toml asks for bevy = "0.16"'
+    )
+    assert "check the Bevy version" in window.statusBar().currentMessage()
