@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sample-steps", type=int, default=20)
     p.add_argument("--save-every", type=int, default=500, help="checkpoint every N steps")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an earlier run's LoRA, loss log and checkpoint at -o")  # fmt: skip
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
     p.add_argument(
@@ -68,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         caption_template=args.caption_template, trigger=args.trigger, text_encoder=args.text_encoder,
         sample_every=args.sample_every, sample_prompt=args.sample_prompt, sample_steps=args.sample_steps,
         save_every=args.save_every, resume=args.resume, seed=args.seed, device=args.device,
+        overwrite=args.overwrite,
     )  # fmt: skip
     config.preflight()
     out = Path(config.output).expanduser()
@@ -106,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
             return
         if event["kind"] == "resumed":
             bar.n = event["step"]
+            bar.write(f"resuming from {config.checkpoint.name} at step {event['step']} of "
+                      f"{config.steps}")  # fmt: skip
             bar.refresh()
         elif event["kind"] == "step":
             bar.update(event["step"] - bar.n)

@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QProcess, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen
+from PySide6.QtCore import QProcess, QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,45 +30,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
 from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.gui.image_view import ImageView
+from dgx_pixels_app.gui.loss_plot import LossPlot
 from dgx_pixels_app.gui.thumbnails import thumbnail
 from dgx_pixels_app.training.dataset import IMAGE_SUFFIXES
 
 MAX_THUMBNAILS = 60
-
-
-class LossPlot(QWidget):
-    """The smoothed loss so far, as a line (no plotting library needed for one line)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: list[float] = []
-        self.setMinimumSize(QSize(320, 120))
-
-    def add(self, value: float) -> None:
-        self.values.append(value)
-        self.update()
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(0x2B, 0x2B, 0x30))
-        if len(self.values) < 2:
-            painter.setPen(QColor(0xAA, 0xAA, 0xAA))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "loss")
-            return
-        lo, hi = min(self.values), max(self.values)
-        span = (hi - lo) or 1.0
-        w, h = self.width() - 8, self.height() - 8
-        points = [QPointF(4 + w * i / (len(self.values) - 1), 4 + h * (1 - (v - lo) / span))
-                  for i, v in enumerate(self.values)]  # fmt: skip
-        painter.setPen(QPen(QColor(90, 200, 120), 2))
-        painter.drawPolyline(points)
-        painter.setPen(QColor(0xCC, 0xCC, 0xCC))
-        painter.drawText(8, 16, f"{self.values[-1]:.4f}")
 
 
 class TrainDialog(QDialog):
@@ -91,7 +61,11 @@ class TrainDialog(QDialog):
         self.thumbs = QListWidget()
         self.thumbs.setViewMode(QListView.ViewMode.IconMode)
         self.thumbs.setIconSize(QSize(48, 48))
-        self.thumbs.setMaximumHeight(130)
+        self.thumbs.setGridSize(QSize(76, 68))
+        self.thumbs.setResizeMode(QListView.ResizeMode.Adjust)
+        self.thumbs.setMovement(QListView.Movement.Static)
+        self.thumbs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.thumbs.setFixedHeight(150)  # two rows whatever the dialog's height
         self.summary = QLabel(
             "Choose a folder of 50–100 reference sprites (captions: same-name .txt)."
         )
@@ -229,15 +203,59 @@ class TrainDialog(QDialog):
 
     def start_training(self) -> None:
         resume = self.state == "paused"
+        overwrite = False
+        if not resume:
+            answer = self._earlier_run()
+            if answer == "cancel":
+                return
+            overwrite = answer == "replace"
+            self._clean_slate()
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
         self.process.readyReadStandardOutput.connect(self._read)
         self.process.finished.connect(self._finished)
         self._errors = ""
         self.process.readyReadStandardError.connect(self._read_errors)
-        self.process.start(sys.executable, self.arguments(resume))
+        self.process.start(sys.executable, self.arguments(resume) + ["--overwrite"] * overwrite)
         self._set_state("running")
         self.status.setText("Resuming…" if resume else "Preparing the references and the model…")
+
+    def _clean_slate(self) -> None:
+        """A new run starts with an empty bar, plot and sample."""
+        self.progress.setRange(0, self.steps.value())
+        self.progress.setValue(0)
+        self.plot.clear()
+        self.sample.set_image(None)
+
+    def _earlier_run(self) -> str:
+        """ "new" (nothing there, or a free name was picked), "replace", or "cancel": an
+        earlier run's LoRA, loss log or checkpoint is never replaced unasked."""
+        out = Path(self.output.text()).expanduser()
+        stem = out.stem
+        earlier = [p for p in (out, out.with_name(stem + ".train.jsonl"),
+                               out.with_name(stem + ".checkpoint.pt")) if p.exists()]  # fmt: skip
+        if not earlier:
+            return "new"
+        answer = self.ask_earlier_run(out.name, [p.name for p in earlier])
+        if answer == "rename":
+            self.output.setText(str(_free_name(out)))
+            return "new"
+        return answer
+
+    def ask_earlier_run(self, name: str, files: list[str]) -> str:
+        """ "rename", "replace" or "cancel" (tests answer without a dialog)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, "Train LoRA",
+                          f"{name} has an earlier run here ({', '.join(files)}).", parent=self)  # fmt: skip
+        box.setInformativeText("Keep it and train into a new name, or replace it?")
+        rename = box.addButton("New Name", QMessageBox.ButtonRole.AcceptRole)
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(rename)
+        box.exec()
+        clicked = box.clickedButton()
+        return "rename" if clicked is rename else "replace" if clicked is replace else "cancel"
 
     def pause_training(self) -> None:
         if self.process is not None and self.state == "running":
@@ -270,11 +288,14 @@ class TrainDialog(QDialog):
         elif kind == "step":
             self.progress.setRange(0, event["total"])
             self.progress.setValue(event["step"])
-            self.plot.add(event["smoothed"])
+            self.plot.add(event["step"], event.get("loss", event["smoothed"]), event["smoothed"])
             self.status.setText(
                 f"step {event['step']}/{event['total']} · loss {event['smoothed']:.4f} · "
                 f"{event['it_per_s']:.2f} it/s · ETA {_duration(event['eta_s'])}"
             )
+        elif kind == "resumed":
+            self.progress.setValue(event["step"])
+            self.status.setText(f"Resumed from the checkpoint at step {event['step']}…")
         elif kind == "sample":
             from dgx_pixels_app.formats.images import read_rgba
 
@@ -310,6 +331,17 @@ class TrainDialog(QDialog):
             self.process.kill()
             self.process.waitForFinished(5000)
         super().closeEvent(event)
+
+
+def _free_name(out: Path) -> Path:
+    """``name-2.safetensors``, ``name-3``…: the first with no run of its own."""
+    for n in range(2, 1000):
+        candidate = out.with_name(f"{out.stem}-{n}{out.suffix}")
+        stem = candidate.stem
+        if not any(p.exists() for p in (candidate, candidate.with_name(stem + ".train.jsonl"),
+                                          candidate.with_name(stem + ".checkpoint.pt"))):  # fmt: skip
+            return candidate
+    return out.with_name(f"{out.stem}-new{out.suffix}")
 
 
 def _spin(lo: int, hi: int, value: int, step: int = 1) -> QSpinBox:

@@ -28,6 +28,7 @@ class TrainConfig:
     sample_steps: int = 20
     save_every: int = 500
     resume: bool = False
+    overwrite: bool = False  # replace an earlier run's LoRA, loss log and checkpoint
     seed: int = 0
     device: str = "auto"
     min_snr_gamma: float = 5.0
@@ -73,6 +74,17 @@ class TrainConfig:
                 f"Nothing to resume: '{self.checkpoint.name}' does not exist beside "
                 f"'{Path(self.output).name}'. Start without resume."
             )
+        earlier = self.earlier_run()
+        if earlier and not self.resume and not self.overwrite:
+            raise InvalidInputError(
+                f"'{Path(self.output).name}' has an earlier run ({', '.join(p.name for p in earlier)}): "
+                "pick another output name, continue it with resume, or replace it (--overwrite)."
+            )
+
+    def earlier_run(self) -> list[Path]:
+        """What a new run here would replace: the LoRA, its loss log, its checkpoint."""
+        out = Path(self.output).expanduser()
+        return [p for p in (out, self.log, self.checkpoint) if p.exists()]
 
     @property
     def checkpoint(self) -> Path:

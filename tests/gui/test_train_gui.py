@@ -24,8 +24,29 @@ def test_train_from_the_window(window, qtbot, tiny_model, tmp_path):
     qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.jobs.model is None, timeout=10000)  # stepped aside
     qtbot.waitUntil(lambda: dialog.state == "done", timeout=240000)
-    assert len(dialog.plot.values) == 6 and dialog.progress.value() == 6
+    assert dialog.plot.steps == [1, 2, 3, 4, 5, 6] and dialog.progress.value() == 6
+    assert len(dialog.plot.raw) == len(dialog.plot.smoothed) == 6
     assert dialog.sample._data is not None  # a sample image was shown
     assert [lora.path for lora in window.lora_panel.loras()] == [dialog.output.text()]
     qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)  # and back
+    first = dialog.output.text()
+    log = first.replace(".safetensors", ".train.jsonl")
+    finished_log = open(log).read()
+
+    # a second run: asked about the first one's files, a clean slate, nothing replaced
+    asked = []
+    dialog.ask_earlier_run = lambda name, files: asked.append(files) or "rename"
+    dialog.steps.setValue(2)
+    dialog.sample_every.setValue(0)
+    qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    assert asked and "refs-style.safetensors" in asked[0] and "refs-style.train.jsonl" in asked[0]
+    assert dialog.output.text().endswith("refs-style-2.safetensors")
+    assert dialog.plot.steps == [] and dialog.progress.value() == 0 and dialog.sample._data is None
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=240000)
+    assert open(log).read() == finished_log  # the first run's loss log is kept
+    assert dialog.plot.steps == [1, 2]
+
+    dialog.ask_earlier_run = lambda name, files: "cancel"
+    qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    assert dialog.state == "done"  # nothing started
     dialog.close()

@@ -293,3 +293,17 @@ def test_the_same_lora_is_the_same_bytes(tmp_path):
     assert len({(tmp_path / f"{i}.safetensors").read_bytes() for i in range(10)}) == 1
     loaded = load_file(str(tmp_path / "0.safetensors"))
     assert all(torch.equal(loaded[k], v) for k, v in tensors.items())
+
+
+def test_an_earlier_run_is_never_replaced_unasked(tmp_path, tiny_model, capsys):
+    folder = make_dataset(tmp_path / "refs")
+    out = tmp_path / "style.safetensors"
+    (tmp_path / "style.train.jsonl").write_text('{"step": 1, "loss": 0.5, "lr": 0.0001}\n')
+    base = ["train-lora", str(folder), "-o", str(out), "--model", str(tiny_model[0]),
+            "--steps", "1", "--resolution", "128", "--batch", "1", "--rank", "2"]  # fmt: skip
+    assert main(base) == 2
+    err = capsys.readouterr().err
+    assert "earlier run (style.train.jsonl)" in err and "--overwrite" in err
+    assert (tmp_path / "style.train.jsonl").read_text().startswith('{"step": 1')
+    assert main([*base, "--overwrite"]) == 0
+    assert out.is_file()
