@@ -149,7 +149,9 @@ class CanvasView(SessionObserver, QWidget):
         if self.session is None:
             return
         sprite = self.session.sprite
-        room = min((self.width() - 20) / sprite.width, (self.height() - 20) / sprite.height)
+        tiles = 3 if self.tile_mode else 1  # tiled mode: the neighbours in view too
+        room = min((self.width() - 20) / (sprite.width * tiles),
+                   (self.height() - 20) / (sprite.height * tiles))  # fmt: skip
         self.zoom = max([z for z in ZOOM_LEVELS if z <= room] or [MIN_ZOOM])
         self.offset = QPointF(
             int((self.width() - sprite.width * self.zoom) // 2),
@@ -246,6 +248,7 @@ class CanvasView(SessionObserver, QWidget):
 
     def set_tile_mode(self, on: bool) -> None:
         self.tile_mode = on
+        self.fit()  # the 3×3 in view when it turns on; the sprite alone when it goes off
         self.update()
 
     # -- input --------------------------------------------------------------

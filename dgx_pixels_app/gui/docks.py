@@ -52,4 +52,4 @@ def default_dock_sizes(w) -> None:
     LoRAs list and the bottom docks stay compact."""
     docks = w.docks
     w.resizeDocks([docks["Prompt"], docks["LoRAs"]], [560, 140], Qt.Orientation.Vertical)
-    w.resizeDocks([docks["Timeline"], docks["Results"]], [220, 220], Qt.Orientation.Vertical)
+    w.resizeDocks([docks["Timeline"], docks["Results"]], [240, 240], Qt.Orientation.Vertical)

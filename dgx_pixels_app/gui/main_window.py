@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
             view.set_session(session)
         self.guides_panel.set_session(session)
         self.welcome.set_document_open(session is not None)
+        if session is None:
+            self.position_label.clear()
         self.show_welcome(session is None)
         self._update_title()
 
@@ -274,7 +276,9 @@ class MainWindow(QMainWindow):
 
     # -- status and messages -----------------------------------------------------------
     def _on_hover(self, x: int, y: int, rgba) -> None:
-        if rgba is None:
+        if self.session is None:  # no sprite: no coordinates
+            self.position_label.clear()
+        elif rgba is None:
             self.position_label.setText(f"{x}, {y}")
         else:
             r, g, b, a = rgba

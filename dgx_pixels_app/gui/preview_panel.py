@@ -1,5 +1,5 @@
-"""Preview dock: the current (or playing) frame at 1x, 2x or 4x, as the game shows it,
-or tiled 3x3 to judge a seamless tile. It follows edits as they happen."""
+"""Preview dock: the current (or playing) frame fitted to the dock (whole scales only) or
+at 1x, 2x or 4x, as the game shows it, or tiled 3x3 to judge a seamless tile. It follows edits as they happen."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class PreviewPanel(SessionObserver, QWidget):
         self.session = None
         self.index: int | None = None
         self.scale = QComboBox()
+        self.scale.addItem("Fit", 0)  # the largest whole scale that fits (the 3×3 when tiled)
         for n in (1, 2, 4):
             self.scale.addItem(f"{n}×", n)
         self.tiled = QCheckBox("Tiled 3×3")
@@ -28,7 +29,7 @@ class PreviewPanel(SessionObserver, QWidget):
         self.view.setMinimumSize(96, 96)
         self.scale.currentIndexChanged.connect(self._on_scale)
         self.tiled.toggled.connect(lambda _on: self.show_frame(self.index))
-        self.scale.setCurrentIndex(1)
+        self.scale.setCurrentIndex(0)
         self._on_scale()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -43,7 +44,7 @@ class PreviewPanel(SessionObserver, QWidget):
         layout.addWidget(self.view, 1)
 
     def _on_scale(self) -> None:
-        self.view.fixed_scale = self.scale.currentData()
+        self.view.fixed_scale = self.scale.currentData() or None
         self.view.update()
 
     def rebuild(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -102,7 +103,7 @@ class ResultsPanel(QWidget):
         self.list.itemDoubleClicked.connect(lambda _item: self._add())
         self.list.currentRowChanged.connect(self._show_current)
         self.preview = ImageView(placeholder="No results yet")
-        self.preview.setMinimumSize(120, 120)
+        self.preview.setMinimumSize(96, 64)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -151,10 +152,18 @@ class ResultsPanel(QWidget):
         grid.setSpacing(3)
         for i, text in enumerate(self.buttons):
             grid.addWidget(self.buttons[text], i // 2, i % 2)
-        side = QVBoxLayout()
+        side_widget = QWidget()
+        side = QVBoxLayout(side_widget)
+        side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.info, 1)
         side.addWidget(self.pixelize)
         side.addLayout(grid)
+        side_scroll = QScrollArea()  # a short dock scrolls these, never grows the window
+        side_scroll.setWidget(side_widget)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setMinimumWidth(side_widget.sizeHint().width() + 14)
         middle = QVBoxLayout()
         middle.addWidget(self.heading)
         middle.addWidget(self.list, 1)
@@ -162,7 +171,7 @@ class ResultsPanel(QWidget):
         row.setContentsMargins(4, 4, 4, 4)
         row.addWidget(self.preview, 2)
         row.addLayout(middle, 4)
-        row.addLayout(side, 3)
+        row.addWidget(side_scroll, 3)
 
     # -- contents -------------------------------------------------------------------------
     def add_results(

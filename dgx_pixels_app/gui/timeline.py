@@ -39,7 +39,7 @@ from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.gui.observer import SessionObserver
 from dgx_pixels_app.gui.thumbnails import thumbnail
 
-CELL = 40
+CELL = 30  # a frame cell: 3 layer rows in view at the default dock height
 TAG_COLORS = [(240, 120, 40), (40, 160, 240), (90, 200, 90), (220, 80, 160), (200, 200, 60)]
 
 
