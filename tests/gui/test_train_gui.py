@@ -2,6 +2,8 @@
 and the samples, and the finished LoRA appears in the LoRA dock; the loaded model steps
 aside while training and comes back after."""
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 
 from tests.training.test_training import make_dataset
@@ -31,7 +33,7 @@ def test_train_from_the_window(window, qtbot, tiny_model, tmp_path):
     qtbot.waitUntil(lambda: window.jobs.model is not None, timeout=60000)  # and back
     first = dialog.output.text()
     log = first.replace(".safetensors", ".train.jsonl")
-    finished_log = open(log).read()
+    finished_log = Path(log).read_text()
 
     # a second run: asked about the first one's files, a clean slate, nothing replaced
     asked = []
@@ -43,7 +45,7 @@ def test_train_from_the_window(window, qtbot, tiny_model, tmp_path):
     assert dialog.output.text().endswith("refs-style-2.safetensors")
     assert dialog.plot.steps == [] and dialog.progress.value() == 0 and dialog.sample._data is None
     qtbot.waitUntil(lambda: dialog.state == "done", timeout=240000)
-    assert open(log).read() == finished_log  # the first run's loss log is kept
+    assert Path(log).read_text() == finished_log  # the first run's loss log is kept
     assert dialog.plot.steps == [1, 2]
 
     dialog.ask_earlier_run = lambda name, files: "cancel"
