@@ -166,5 +166,6 @@ class ToolBase:
             "updated": [str(p) for p in export.deployed.updated],
             "layout_ron": export.layout.read_text(encoding="utf-8"), "snippet": export.snippet,
             "frames": len(export.sheet.frames),
+            "version_note": export.version_note or None,  # the game asks for another Bevy
         }  # fmt: skip
         return result(data, export.sheet.image)
