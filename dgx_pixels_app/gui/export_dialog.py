@@ -218,7 +218,8 @@ class ExportDialog(QDialog):
         if sheet.grid:
             g = sheet.grid
             text += (
-                f" · tiles {g['tile_size'][0]} × {g['tile_size'][1]} · {g['columns']} columns × {g['rows']} rows"
+                f" · tiles {g['tile_size'][0]} × {g['tile_size'][1]} · "
+                f"{counted(g['columns'], 'column')} × {counted(g['rows'], 'row')}"
                 f" · padding {g['padding'][0]} · offset {g['offset'][0]}"
             )
         else:

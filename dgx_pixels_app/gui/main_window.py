@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.memory.restore()
         self._restore_layout()
         if not self._restored:
-            self.resize(1280, 800)
+            self._first_size()
             default_dock_sizes(self)
         self._update_title()
         self.batches.load_metrics()
@@ -115,6 +115,14 @@ class MainWindow(QMainWindow):
         if menu is not None:
             menu.addAction(action)
         return action
+
+    def _first_size(self) -> None:
+        """1280×800, or most of a large screen (1920×1080 and up) on the first start."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and screen.width() >= 1600 and screen.height() >= 1000:
+            self.resize(int(screen.width() * 0.9), int(screen.height() * 0.9))
+        else:
+            self.resize(1280, 800)
 
     def _restore_layout(self) -> None:
         self._qsettings = QSettings(
@@ -133,6 +141,8 @@ class MainWindow(QMainWindow):
 
     def _on_session(self, session: Session | None) -> None:
         self.playback.stop()
+        self.show_welcome(session is None)  # first: the canvas fits in its real size
+        self.canvas_area.layout().activate()
         for view in (
             self.canvas,
             self.layers_panel,
@@ -145,7 +155,6 @@ class MainWindow(QMainWindow):
         self.welcome.set_document_open(session is not None)
         if session is None:
             self.position_label.clear()
-        self.show_welcome(session is None)
         self._update_title()
 
     def show_welcome(self, shown: bool = True) -> None:

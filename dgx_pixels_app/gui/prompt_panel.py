@@ -266,6 +266,8 @@ class PromptPanel(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.cancel.setEnabled(busy)
         self.progress.setVisible(busy)
+        if not busy:  # the fields get their room back; the result is in the gallery
+            self.preview.hide()
         if busy:  # until the first step: what is happening, not an empty bar
             self.progress.setRange(0, 0)
             self.progress.setFormat("preparing: encoding the prompt, reading guides…")

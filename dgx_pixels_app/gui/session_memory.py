@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
 from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.prompt_panel import PromptPanel, field_value
@@ -120,6 +120,20 @@ def restore_loras(panel: LoraPanel, entries: list[str]) -> list[str]:
     return missing
 
 
+def watch_fields(panel: PromptPanel, slot: Callable[[], None]) -> None:
+    """``slot`` after any change of the Prompt dock's fields."""
+    inner = panel.fields.widget()
+    for field in inner.findChildren(QPlainTextEdit):
+        field.textChanged.connect(slot)
+    for field in inner.findChildren(QComboBox):
+        field.currentIndexChanged.connect(slot)
+    for field in inner.findChildren(QAbstractSpinBox):
+        field.editingFinished.connect(slot)
+        field.valueChanged.connect(slot)
+    for field in inner.findChildren(QCheckBox):
+        field.toggled.connect(slot)
+
+
 class SessionMemory(QObject):
     """Restores the panels at start and writes them back after a change settles."""
 
@@ -138,6 +152,7 @@ class SessionMemory(QObject):
         if missing:
             self.status(f"LoRA files no longer found: {', '.join(missing)}", 10000)
         self.loras.lorasChanged.connect(self.later)
+        watch_fields(self.prompt, self.later)  # a crash or a kill loses a second at most
 
     def later(self) -> None:
         self._timer.start()

@@ -128,7 +128,7 @@ class Timeline(SessionObserver, QWidget):
         self.table.setIconSize(QSize(CELL - 6, CELL - 6))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setDefaultSectionSize(CELL + 8)
+        self.table.horizontalHeader().setDefaultSectionSize(CELL + 16)  # "1000ms" fits
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionsMovable(True)
         self.table.horizontalHeader().sectionMoved.connect(self._on_section_moved)

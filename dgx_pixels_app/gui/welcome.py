@@ -38,6 +38,12 @@ def _note(text: str) -> QLabel:
     return label
 
 
+def _tight(layout):
+    layout.setContentsMargins(8, 4, 8, 6)
+    layout.setSpacing(4)
+    return layout
+
+
 class WelcomeView(QScrollArea):
     scanRequested = Signal()
     addFolderRequested = Signal()
@@ -59,6 +65,7 @@ class WelcomeView(QScrollArea):
         page = QWidget()
         page.setMaximumWidth(760)
         column = QVBoxLayout(page)
+        column.setSpacing(6)
         title = QLabel("<h3>Welcome to DGX-Pixels</h3>Sprites with Stable Diffusion XL: "
                        "generate, pixelize, touch up, export to Bevy. First a model, one of "
                        "three ways:")  # fmt: skip
@@ -113,7 +120,7 @@ class WelcomeView(QScrollArea):
         for button in (self.scan, folder, self.load_found):
             row.addWidget(button)
         row.addStretch(1)
-        layout = QVBoxLayout(box)
+        layout = _tight(QVBoxLayout(box))
         layout.addWidget(self.found_note)
         layout.addWidget(self.found)
         layout.addLayout(row)
@@ -159,10 +166,11 @@ class WelcomeView(QScrollArea):
         row.addWidget(self.download)
         row.addWidget(self.cancel)
         row.addWidget(self.total, 1)
-        layout = QVBoxLayout(box)
+        layout = _tight(QVBoxLayout(box))
         layout.addWidget(self.table)
-        note = _note(f"Licences (read them first): {links}. Into {models_folder}; "
-                     "downloads resume and are checked (SHA-256).")  # fmt: skip
+        note = _note(f"Licences (read them first): {links}. Saved in the models folder "
+                     "(hover for where); downloads resume and are checked (SHA-256).")  # fmt: skip
+        note.setToolTip(models_folder)
         layout.addWidget(note)
         layout.addLayout(row)
         layout.addWidget(self.bar)
@@ -176,7 +184,7 @@ class WelcomeView(QScrollArea):
         self.try_button.clicked.connect(self.tryRequested)
         self.try_note = _note("A tiny model with random weights, made here in seconds: its "
                               "pictures are noise, but every step works.")  # fmt: skip
-        layout = QHBoxLayout(box)
+        layout = _tight(QHBoxLayout(box))
         layout.addWidget(self.try_button)
         layout.addWidget(self.try_note, 1)
         return box

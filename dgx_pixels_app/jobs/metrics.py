@@ -37,7 +37,7 @@ class JobMetrics:
 
     def summary(self) -> str:
         if not self.images and self.load_seconds:
-            return f"model loaded in {self.load_seconds:.1f} s (click to ready)"
+            return f"model ready in {self.load_seconds:.1f} s"
         parts = [f"{self.images} image{'s' if self.images != 1 else ''}"]
         if self.images:
             parts.append(f"{self.seconds_per_image:.2f} s/image")
