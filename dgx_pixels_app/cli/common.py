@@ -191,12 +191,12 @@ def cpu_defaults(args: argparse.Namespace, kind: str | None = None) -> None:
     sizes = ("width", "height", "resolution")
     if args.steps is not None or any(getattr(args, name, None) for name in sizes):
         return
-    backend = getattr(args, "backend", None) or load_settings().backend
-    if not runs_on_cpu(getattr(args, "device", "auto"), backend):
-        return
-    proposal, base = cpu_proposal(), kind_settings(kind)
+    proposal, base = cpu_proposal(), kind_settings(kind)  # a bad kind is said first
     width, height, steps = int(base["width"]), int(base["height"]), int(base["steps"])
     if width * height <= proposal.size**2 and steps <= proposal.steps:
+        return
+    backend = getattr(args, "backend", None) or load_settings().backend
+    if not runs_on_cpu(getattr(args, "device", "auto"), backend):  # imports torch: last
         return
     args.steps = min(steps, proposal.steps)
     if hasattr(args, "width"):
