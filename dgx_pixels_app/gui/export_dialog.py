@@ -61,6 +61,39 @@ class ExportDialog(QDialog):
         self.debounce = QTimer(self, singleShot=True, interval=100)
         self.debounce.timeout.connect(self.refresh)
 
+        form = self._build_form(spec, sprite)
+        self.preview = ImageView(placeholder="Preparing…")
+        self.numbers = QLabel()
+        self.numbers.setWordWrap(True)
+        preview_box = QGroupBox("Preview")
+        pv = QVBoxLayout(preview_box)
+        pv.addWidget(self.preview, 1)
+        pv.addWidget(self.numbers)
+
+        self.save_button = QPushButton("Save Sheet (PNG + JSON)…")
+        self.save_button.clicked.connect(self._choose_sheet)
+        bevy_box = self._build_bevy_box(spec)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        left = QVBoxLayout()
+        if bevy_only:  # the game first; the sheet's options below it
+            left.addWidget(bevy_box)
+        left.addLayout(form)
+        if not bevy_only:
+            left.addWidget(self.save_button)
+            left.addWidget(bevy_box)
+        left.addStretch(1)
+        left.addWidget(close)
+        self.save_button.setVisible(not bevy_only)
+        top = QHBoxLayout(self)
+        holder = QWidget()
+        holder.setLayout(left)
+        holder.setMaximumWidth(380)
+        top.addWidget(holder)
+        top.addWidget(preview_box, 1)
+        self.refresh()
+
+    def _build_form(self, spec: ExportSpec, sprite: Sprite) -> QFormLayout:
         o = spec.options
         self.layout_box = QComboBox()
         for label, value in (("By rows", "rows"), ("By columns", "columns"), ("Packed", "packed")):
@@ -102,37 +135,7 @@ class ExportDialog(QDialog):
             widget.valueChanged.connect(self.debounce.start)
         for widget in (self.trim, self.merge, self.pow2):
             widget.toggled.connect(self.debounce.start)
-
-        self.preview = ImageView(placeholder="Preparing…")
-        self.numbers = QLabel()
-        self.numbers.setWordWrap(True)
-        preview_box = QGroupBox("Preview")
-        pv = QVBoxLayout(preview_box)
-        pv.addWidget(self.preview, 1)
-        pv.addWidget(self.numbers)
-
-        self.save_button = QPushButton("Save Sheet (PNG + JSON)…")
-        self.save_button.clicked.connect(self._choose_sheet)
-        bevy_box = self._build_bevy_box(spec)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        left = QVBoxLayout()
-        if bevy_only:  # the game first; the sheet's options below it
-            left.addWidget(bevy_box)
-        left.addLayout(form)
-        if not bevy_only:
-            left.addWidget(self.save_button)
-            left.addWidget(bevy_box)
-        left.addStretch(1)
-        left.addWidget(close)
-        self.save_button.setVisible(not bevy_only)
-        top = QHBoxLayout(self)
-        holder = QWidget()
-        holder.setLayout(left)
-        holder.setMaximumWidth(380)
-        top.addWidget(holder)
-        top.addWidget(preview_box, 1)
-        self.refresh()
+        return form
 
     def _build_bevy_box(self, spec: ExportSpec) -> QGroupBox:
         self.bevy_dir = QLineEdit(spec.path if spec.kind == "bevy" else "")

@@ -58,14 +58,7 @@ class TrainDialog(QDialog):
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._choose)
         self.folder.editingFinished.connect(self._show_folder)
-        self.thumbs = QListWidget()
-        self.thumbs.setViewMode(QListView.ViewMode.IconMode)
-        self.thumbs.setIconSize(QSize(48, 48))
-        self.thumbs.setGridSize(QSize(76, 68))
-        self.thumbs.setResizeMode(QListView.ResizeMode.Adjust)
-        self.thumbs.setMovement(QListView.Movement.Static)
-        self.thumbs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.thumbs.setFixedHeight(150)  # two rows whatever the dialog's height
+        self.thumbs = _thumb_strip()
         self.summary = QLabel(
             "Choose a folder of 50–100 reference sprites (captions: same-name .txt)."
         )
@@ -331,6 +324,18 @@ class TrainDialog(QDialog):
             self.process.kill()
             self.process.waitForFinished(5000)
         super().closeEvent(event)
+
+
+def _thumb_strip() -> QListWidget:
+    thumbs = QListWidget()
+    thumbs.setViewMode(QListView.ViewMode.IconMode)
+    thumbs.setIconSize(QSize(48, 48))
+    thumbs.setGridSize(QSize(76, 68))
+    thumbs.setResizeMode(QListView.ResizeMode.Adjust)
+    thumbs.setMovement(QListView.Movement.Static)
+    thumbs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    thumbs.setFixedHeight(150)  # two rows whatever the dialog's height
+    return thumbs
 
 
 def _free_name(out: Path) -> Path:
