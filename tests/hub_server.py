@@ -22,6 +22,9 @@ class HubServer:
         self.drop_after: int | None = None  # one GET stops after this many bytes
         self.requests: list[tuple[str, str, str]] = []  # (method, path, Range header)
         self.slow = 0.0  # seconds between 1 MiB chunks
+        self.fail_next: list[int] = []  # statuses the next GETs answer with (503…)
+        self.etag: str | None = None  # an ETag other than the file's SHA-256 (a mirror's)
+        self.ignore_range = False  # answer a range request with the whole file
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,13 +68,24 @@ class HubServer:
             return
         data = self.files[key]
         sent = self.served.get(key, data)
+        if body and self.fail_next:
+            handler.send_response(self.fail_next.pop(0))
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         start = 0
         wanted = re.match(r"bytes=(\d+)-", handler.headers.get("Range", ""))
-        if wanted and body:
+        if wanted and body and not self.ignore_range:
             start = int(wanted[1])
+        if start >= len(sent) and start:
+            handler.send_response(416)
+            handler.send_header("Content-Range", f"bytes */{len(sent)}")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         handler.send_response(206 if start else 200)
         handler.send_header("X-Repo-Commit", COMMIT)
-        handler.send_header("ETag", f'"{hashlib.sha256(data).hexdigest()}"')
+        handler.send_header("ETag", self.etag or f'"{hashlib.sha256(data).hexdigest()}"')
         handler.send_header("X-Linked-Size", str(len(data)))
         handler.send_header("Accept-Ranges", "bytes")
         handler.send_header("Content-Length", str(len(sent) - start))

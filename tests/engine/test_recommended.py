@@ -111,3 +111,101 @@ def test_a_missing_file_and_no_server_are_errors_for_people(tmp_path, online, bl
 def test_offline_mode_is_named(tmp_path, blob):
     with pytest.raises(ModelError, match="HF_HUB_OFFLINE"):
         fetch(entry_for(blob), tmp_path, endpoint="http://127.0.0.1:9")
+
+
+def part_of(tmp_path, n, blob):
+    folder = tmp_path / "pixel--art"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "art.safetensors.part").write_bytes(blob[:n])
+    return folder / "art.safetensors.part"
+
+
+def gets(hub):
+    return [r for method, _p, r in hub.requests if method == "GET"]
+
+
+def test_a_passing_server_error_keeps_the_part_and_retries(tmp_path, online, blob):
+    entry = entry_for(blob)
+    part_of(tmp_path, 10 << 20, blob)
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        hub.fail_next = [503]
+        path = fetch(entry, tmp_path, endpoint=hub.endpoint)
+        assert gets(hub) == ["bytes=10485760-", "bytes=10485760-"]  # kept, asked again
+    assert path.read_bytes() == blob
+
+
+def test_a_complete_part_is_checked_without_a_download_and_a_too_long_one_restarts(
+    tmp_path, online, blob
+):
+    entry = entry_for(blob)
+    part_of(tmp_path, SIZE, blob)
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        assert fetch(entry, tmp_path, endpoint=hub.endpoint).read_bytes() == blob
+        assert gets(hub) == []
+    (tmp_path / "pixel--art" / "art.safetensors").unlink()
+    part_of(tmp_path, SIZE, blob + b"junk")  # longer than the file
+    (tmp_path / "pixel--art" / "art.safetensors.part").write_bytes(blob + b"junk")
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        assert fetch(entry, tmp_path, endpoint=hub.endpoint).read_bytes() == blob
+        assert gets(hub) == [""]
+
+
+def test_a_server_that_ignores_the_range_starts_the_file_over(tmp_path, online, blob):
+    entry = entry_for(blob)
+    part_of(tmp_path, 3 << 20, blob)
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        hub.ignore_range = True
+        assert fetch(entry, tmp_path, endpoint=hub.endpoint).read_bytes() == blob
+
+
+def test_no_sha256_anywhere_or_a_changed_one_is_refused_before_any_byte(tmp_path, online, blob):
+    entry = entry_for(blob)
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        hub.etag = '"abc123"'  # a mirror's own ETag, not a SHA-256
+        with pytest.raises(ModelError, match="neither this list nor the server gives a SHA-256"):
+            fetch(entry, tmp_path, endpoint=hub.endpoint)
+        hub.etag = None
+        pinned = replace(entry, sha256="0" * 64)  # the list names another file than the hub's
+        with pytest.raises(ModelError, match="no longer the file this list names"):
+            fetch(pinned, tmp_path, endpoint=hub.endpoint)
+        assert gets(hub) == []
+
+
+def test_free_space_counts_only_what_is_left(tmp_path, online, blob, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    entry = entry_for(blob)
+    part_of(tmp_path, SIZE - (1 << 20), blob)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(0, 0, (2 << 20) + (256 << 20)))
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        assert fetch(entry, tmp_path, endpoint=hub.endpoint).read_bytes() == blob
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(0, 0, 1 << 20))
+    files = {(entry.repo, "other.safetensors"): blob}
+    with HubServer(files) as hub, pytest.raises(ModelError, match="GB free"):
+        fetch(replace(entry, file="other.safetensors"), tmp_path, endpoint=hub.endpoint)
+
+
+def test_a_server_error_is_not_called_offline(tmp_path, online, blob):
+    entry = entry_for(blob)
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        hub.fail_next = [418]  # not a passing one: said at once
+        with pytest.raises(ModelError) as caught:
+            fetch(entry, tmp_path, endpoint=hub.endpoint)
+    assert "418" in str(caught.value) and "offline" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("size", '"170 MB"', "size is a whole number"), ("default", '"false"', "default is true"),
+    ("repo", '"../x/y"', "repo is owner/name"), ("file", '"a/../../b.safetensors"', "plain"),
+    ("sha256", '"' + "z" * 64 + '"', "64 hex"),
+])  # fmt: skip
+def test_hostile_entries_are_named(tmp_path, field, value, message):
+    good = {"id": '"x"', "role": '"base"', "name": '"n"', "about": '"a"', "repo": '"a/b"',
+            "file": '"f.safetensors"', "licence": '"l"', "licence_url": '"u"'}  # fmt: skip
+    good[field] = value
+    path = tmp_path / "set.toml"
+    path.write_text("[[models]]\n" + "".join(f"{k} = {v}\n" for k, v in good.items()))
+    with pytest.raises(FileFormatError, match=message):
+        recommended_set(path)
