@@ -181,28 +181,38 @@ def note_recipe(args: argparse.Namespace, request) -> None:
               file=sys.stderr)  # fmt: skip
 
 
-def cpu_defaults(args: argparse.Namespace, kind: str | None = None) -> None:
+def cpu_defaults(args: argparse.Namespace, kind: str | None = None) -> str:
     """On a CPU, when neither steps nor a size was given: the small size and few steps
-    of presets/generation.toml's [cpu] in place of the kind's, said on stderr."""
+    of presets/generation.toml's [cpu] in place of the kind's. Returns the note to say
+    once the command's own checks have passed ("" when nothing changed)."""
     from dgx_pixels_app.jobs.device_defaults import cpu_proposal, runs_on_cpu
     from dgx_pixels_app.jobs.requests import kind_settings
     from dgx_pixels_app.settings import load_settings
 
     sizes = ("width", "height", "resolution")
     if args.steps is not None or any(getattr(args, name, None) for name in sizes):
-        return
+        return ""
     proposal, base = cpu_proposal(), kind_settings(kind)  # a bad kind is said first
     width, height, steps = int(base["width"]), int(base["height"]), int(base["steps"])
-    if width * height <= proposal.size**2 and steps <= proposal.steps:
-        return
+    fast = getattr(args, "option_speed", None) not in (None, "quality")  # its recipe's steps
+    new_steps = steps if fast else min(steps, proposal.steps)
+    scale = min(1.0, proposal.size / max(width, height))
+    new_size = tuple(max(64, round(v * scale / 8) * 8) for v in (width, height))
+    if new_size == (width, height) and new_steps == steps:
+        return ""
     backend = getattr(args, "backend", None) or load_settings().backend
     if not runs_on_cpu(getattr(args, "device", "auto"), backend):  # imports torch: last
-        return
-    args.steps = min(steps, proposal.steps)
+        return ""
+    if new_steps != steps:
+        args.steps = new_steps
     if hasattr(args, "width"):
-        scale = min(1.0, proposal.size / max(width, height))
-        args.width, args.height = (max(64, round(v * scale / 8) * 8) for v in (width, height))
+        args.width, args.height = new_size
     else:
-        args.resolution = min(proposal.size, max(width, height))
-    print(f"note: {proposal.describe(width, height, steps)} Give --steps or a size to "
-          "choose yourself.", file=sys.stderr)  # fmt: skip
+        args.resolution = max(new_size)
+    return (f"note: {proposal.describe((width, height, steps), (*new_size, new_steps))} Give "
+            "--steps or a size to choose yourself.")  # fmt: skip
+
+
+def say(note: str) -> None:
+    if note:
+        print(note, file=sys.stderr)

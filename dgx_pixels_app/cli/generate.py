@@ -18,6 +18,7 @@ from dgx_pixels_app.cli.common import (
     parse_loras,
     request_options_from,
     resolve_model,
+    say,
 )
 from dgx_pixels_app.cli.progress import JobBar, add_quiet_option
 from dgx_pixels_app.core.errors import InvalidInputError
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.jobs.requests import Choices, build_request
 
     kind, subject = kind_and_prompt(args.words)
-    cpu_defaults(args, kind)
+    note = cpu_defaults(args, kind)
     references, controls = guides_from(args)
     request = build_request(Choices(
         subject, kind=kind, style=args.style, negative=args.negative, seed=args.seed,
@@ -98,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
     request, guides = prepare(request)  # models chosen, images read: before the model loads
     note_recipe(args, request)
     target = _target(args, subject)
+    say(note)  # the checks passed: now the CPU note is worth reading
     model = resolve_model(args.model)
     queue = make_queue(args)
     bar = JobBar(model, "image", args.count, args.quiet)

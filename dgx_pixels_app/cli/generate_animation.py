@@ -14,6 +14,7 @@ from dgx_pixels_app.cli.common import (
     print_bevy_files,
     request_options_from,
     resolve_model,
+    say,
 )
 from dgx_pixels_app.cli.progress import JobBar, add_quiet_option
 
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pose or args.reference or args.character:
         return _posed(args)
     args.size = 64 if args.size is None else args.size
-    cpu_defaults(args)
+    note = cpu_defaults(args)
     if not args.prompt:
         from dgx_pixels_app.core.errors import InvalidInputError
 
@@ -91,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         from dgx_pixels_app.formats.palettes import find_palette
 
         find_palette(options.palette)
+    say(note)  # the checks passed: now the CPU note is worth reading
     queue = make_queue(args)
     bar = JobBar(options.model, "frame", options.frames if options.method == "chain" else 1,
                  args.quiet)  # fmt: skip

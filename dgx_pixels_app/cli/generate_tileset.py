@@ -15,6 +15,7 @@ from dgx_pixels_app.cli.common import (
     print_bevy_files,
     request_options_from,
     resolve_model,
+    say,
 )
 from dgx_pixels_app.cli.progress import JobBar, add_quiet_option
 from dgx_pixels_app.core.words import counted
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.jobs.tileset import TilesetOptions, check_tile_size, prepare_tileset
 
     check_tile_size(args.size)
-    cpu_defaults(args, "tile")
+    note = cpu_defaults(args, "tile")
     options = TilesetOptions(
         prompt=args.prompt, model=resolve_model(args.model), size=args.size,
         variations=args.variations, seamless=args.seamless, palette=args.palette,
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite, options=request_options_from(args),
     )  # fmt: skip
     job = prepare_tileset(options)
+    say(note)  # the checks passed: now the CPU note is worth reading
     queue = make_queue(args)
     bar = JobBar(options.model, "tile", len(job.tasks), args.quiet)
     queue.subscribe(bar)

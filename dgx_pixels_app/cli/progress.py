@@ -16,11 +16,11 @@ class JobBar:
     def __init__(self, model: str, unit: str, total: int | None, quiet: bool = False) -> None:
         from tqdm import tqdm
 
-        self.unit = unit
+        words = unit if total == 1 else unit + "s"
         self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True,
                         disable=quiet, desc=f"loading {model.rstrip('/').rsplit('/', 1)[-1]}: ",
-                        bar_format="{desc}{n_fmt}/{total_fmt} {unit}s [{elapsed}<{remaining}"
-                        "{postfix}]")  # fmt: skip
+                        bar_format="{desc}{n_fmt}/{total_fmt} " + words +
+                        " [{elapsed}<{remaining}{postfix}]")  # fmt: skip
         self.quiet = quiet
         self._steps = ""
 
@@ -31,9 +31,9 @@ class JobBar:
             m = event.model
             self.write(f"loaded {m.path.name} ({m.kind}, {m.device}, {m.dtype}) in "
                        f"{m.load_seconds:.1f} s")  # fmt: skip
-            self.bar.set_description(self.unit + "s", refresh=False)
+            self.bar.set_description("generating", refresh=False)
         elif isinstance(event, JobProgress):
-            self.bar.set_description(self.unit + "s", refresh=False)
+            self.bar.set_description("generating", refresh=False)
             self.bar.set_postfix_str(f"step {event.step}/{event.total}")
         elif isinstance(event, ImageReady | ImageFailed):
             self.bar.update(1)

@@ -23,7 +23,10 @@ def cargo_bevy(root: Path) -> str | None:
         data = tomllib.loads(read_text(Path(root) / "Cargo.toml", MAX_CARGO_BYTES, "Cargo.toml"))
     except (DgxPixelsError, tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
         return None
-    for table in (data.get("dependencies"), (data.get("workspace") or {}).get("dependencies")):
+    targets = data.get("target") if isinstance(data.get("target"), dict) else {}
+    tables = [data.get("dependencies"), (data.get("workspace") or {}).get("dependencies")]
+    tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
+    for table in tables:
         if isinstance(table, dict) and "bevy" in table:
             return _requirement(table["bevy"], data)
     return ""
@@ -38,22 +41,20 @@ def _requirement(dep, data: dict) -> str:
         if dep.get("workspace") is True:
             inherited = ((data.get("workspace") or {}).get("dependencies") or {}).get("bevy")
             return _requirement(inherited, {}) if inherited else "workspace"
-        if "git" in dep:
-            return f"git {str(dep.get('rev') or dep.get('tag') or dep.get('branch') or '')}".strip()
+        if "git" in dep or "path" in dep:
+            return "git" if "git" in dep else "path"
     return "?"
 
 
 def version_note(root: Path) -> str:
-    """ "" when the game asks for the snippets' Bevy (or says nothing readable); else
-    what differs and what to change."""
+    """ "" when the game asks for the snippets' Bevy, or for something this cannot judge
+    (no bevy line, a workspace, a path or git dependency, a range); else what differs
+    and what to change."""
     wanted = cargo_bevy(root)
-    if wanted is None:
+    if not wanted or any(mark in wanted for mark in "<>*,") or not _VERSION.search(wanted):
         return ""
-    if wanted == "":
-        return (f"{Path(root).name}/Cargo.toml has no bevy dependency: is this the game's "
-                f"folder? The snippet is written for Bevy {BEVY_VERSION}.")  # fmt: skip
     match = _VERSION.search(wanted)
-    if match and f"{match[1]}.{match[2]}" == BEVY_VERSION:
+    if f"{match[1]}.{match[2]}" == BEVY_VERSION:
         return ""
     shown = wanted[:40]
     return (f"The game's Cargo.toml asks for bevy = \"{shown}\", but the snippet is written for "

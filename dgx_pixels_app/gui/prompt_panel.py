@@ -289,18 +289,16 @@ class PromptPanel(QWidget):
         except DgxPixelsError:
             return ""
         width, height = (int(v) for v in self.size.currentData().split("x"))
-        steps, changed = self.steps.value(), False
-        if width * height > cpu.size**2:
-            scale = cpu.size / max(width, height)
-            self.size.setCurrentIndex(self.add_size(*(max(64, round(v * scale / 8) * 8)
-                                                      for v in (width, height))))  # fmt: skip
-            changed = True
-        if steps > cpu.steps and self.steps.isEnabled():  # a speed recipe sets its own
-            self.steps.setValue(cpu.steps)
-            changed = True
-        if changed and self.count.value() > cpu.count:
-            self.count.setValue(cpu.count)
-        return cpu.describe(width, height, steps) + " Change them here." if changed else ""
+        steps = self.steps.value()
+        scale = min(1.0, cpu.size / max(width, height))
+        new = tuple(max(64, round(v * scale / 8) * 8) for v in (width, height))
+        new_steps = cpu.steps if steps > cpu.steps and self.steps.isEnabled() else steps
+        if new == (width, height) and new_steps == steps:
+            return ""
+        self.size.setCurrentIndex(self.add_size(*new))
+        self.steps.setValue(new_steps)
+        self.count.setValue(min(self.count.value(), cpu.count))
+        return cpu.describe((width, height, steps), (*new, new_steps)) + " Change them here."
 
     def request(self, draw_seed: bool = True) -> GenerationRequest:
         """The builder's request for what the fields say (checked later, by the job);

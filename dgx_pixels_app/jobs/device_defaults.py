@@ -17,10 +17,13 @@ class CpuProposal:
     count: int
     why: str
 
-    def describe(self, width: int, height: int, steps: int) -> str:
-        work = (width * height * steps) / max(1, self.size * self.size * self.steps)
-        return (f"On the CPU (no CUDA GPU): {self.size}×{self.size} at {self.steps} steps "
-                f"instead of {width}×{height} at {steps}, about {work:.0f}× less work; "
+    def describe(self, before: tuple[int, int, int], after: tuple[int, int, int]) -> str:
+        """What changed, as (width, height, steps) before and after."""
+        (w0, h0, s0), (w1, h1, s1) = before, after
+        work = (w0 * h0 * s0) / max(1, w1 * h1 * s1)
+        steps = f" at {s1} steps instead of {w0}×{h0} at {s0}" if s1 != s0 else (
+            f" instead of {w0}×{h0}")  # fmt: skip
+        return (f"On the CPU (no CUDA GPU): {w1}×{h1}{steps}, about {work:.0f}× less work; "
                 f"{self.why}.")  # fmt: skip
 
 

@@ -83,18 +83,18 @@ def test_long_commands_show_loading_then_a_bar_of_images(tmp_path, tiny_model, c
     assert "images" not in capsys.readouterr().err
 
 
-def test_on_a_cpu_the_kind_defaults_give_way_and_say_why(monkeypatch, tmp_path, tiny_model, capsys):
+def test_on_a_cpu_the_kind_defaults_give_way_and_say_why():
     import argparse
 
     from dgx_pixels_app.cli.common import cpu_defaults
 
     args = argparse.Namespace(steps=None, width=None, height=None, device="cpu", backend=None)
-    cpu_defaults(args, "character")
+    note = cpu_defaults(args, "character")
     assert (args.steps, args.width, args.height) == (8, 512, 512)
-    assert (
-        "On the CPU (no CUDA GPU): 512×512 at 8 steps instead of 1024×1024 at 25"
-        in capsys.readouterr().err
-    )
+    assert "On the CPU (no CUDA GPU): 512×512 at 8 steps instead of 1024×1024 at 25" in note
+    fast = argparse.Namespace(steps=None, width=None, height=None, device="cpu", backend=None,
+                              option_speed="turbo")  # fmt: skip
+    assert "at 8 steps" not in cpu_defaults(fast, "character") and fast.steps is None
     given = argparse.Namespace(steps=30, width=None, height=None, device="cpu", backend=None)
     cpu_defaults(given, "character")
     assert (given.steps, given.width) == (30, None)  # what the person gave stands
@@ -104,3 +104,10 @@ def test_on_a_cpu_the_kind_defaults_give_way_and_say_why(monkeypatch, tmp_path, 
     tiles = argparse.Namespace(steps=None, resolution=None, device="cpu", backend=None)
     cpu_defaults(tiles, "tile")
     assert tiles.steps == 8 and tiles.resolution <= 512
+
+
+def test_the_cpu_note_comes_only_after_the_checks_pass(tmp_path, capsys):
+    code = main(["generate", "gem", "--device", "cpu", "--model", str(tmp_path / "none"),
+                 "--count", "0", "-o", str(tmp_path / "g.png")])  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith("dgx-pixels: error:")

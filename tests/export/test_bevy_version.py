@@ -23,7 +23,8 @@ def game(tmp_path, cargo: str | bytes):
     ('[dependencies]\nbevy = { version = "^0.15.3", features = ["wav"] }\n', "^0.15.3"),
     ('[dependencies]\nbevy = { workspace = true }\n[workspace.dependencies]\nbevy = "0.14"\n', "0.14"),
     ('[dependencies.bevy]\nversion = "=0.17.2"\ndefault-features = false\n', "=0.17.2"),
-    ('[dependencies]\nbevy = { git = "https://github.com/bevyengine/bevy", rev = "abc" }\n', "git abc"),
+    ('[dependencies]\nbevy = { git = "https://github.com/bevyengine/bevy", rev = "abc" }\n', "git"),
+    ("[target.'cfg(unix)'.dependencies]\nbevy = \"0.15\"\n", "0.15"),
     ('[package]\nname = "g"\n', ""),
 ])  # fmt: skip
 def test_the_requirement_is_read(tmp_path, cargo, wanted):
@@ -37,7 +38,12 @@ def test_a_mismatch_says_what_to_change_and_a_match_says_nothing(tmp_path):
     same = tmp_path / "same"
     same.mkdir()
     assert version_note(game(same, f'[dependencies]\nbevy = "{BEVY_VERSION}.1"\n')) == ""
-    assert "no bevy dependency" in version_note(game(tmp_path / "none", "[package]\n"))
+    for unjudged in ("[package]\n", '[dependencies]\nbevy = { path = "../bevy" }\n',
+                     '[dependencies]\nbevy = ">=0.18, <0.20"\n',
+                     '[dependencies]\nbevy = { workspace = true }\n'):  # fmt: skip
+        root = tmp_path / f"u{abs(hash(unjudged))}"
+        root.mkdir()
+        assert version_note(game(root, unjudged)) == ""  # said only when surely another
 
 
 @pytest.mark.parametrize("cargo", [
@@ -60,7 +66,7 @@ def test_a_cargo_toml_that_is_not_a_file_is_not_read(tmp_path):
 
 
 def test_a_hostile_version_cannot_write_code_into_the_snippet(tmp_path):
-    root = game(tmp_path, '[dependencies]\nbevy = "0.16\\nfn evil() {}\\n*/"\n')
+    root = game(tmp_path, '[dependencies]\nbevy = "0.16\\nfn evil() {}\\n"\n')
     from tests.export.test_sheet import animated
 
     result = export_to_bevy(animated(), root, "hero")
