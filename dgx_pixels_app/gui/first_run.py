@@ -58,21 +58,25 @@ class FirstRunController(QObject):
     def scan(self) -> None:
         self.view.scan.setEnabled(False)
         self.status("Looking for SDXL models…", 0)
+        self.models.scan_models(self._found, lambda: self.view.scan.setEnabled(True))
 
-        def found(models) -> None:
-            self.view.scan.setEnabled(True)
-            self.view.set_found(models)
-
-        self.models.scan_models(found)
+    def _found(self, models) -> None:
+        self.view.scan.setEnabled(True)
+        self.view.set_found(models)
 
     def add_folder(self) -> None:
-        if self.models.add_models_folder():
-            self.scan()
+        self.models.add_models_folder(self._found)
 
-    def load(self, path: str) -> None:
+    def load(self, path: str, remember: bool = True) -> None:
         if path:
-            self.models.load_model(path)
+            self.models.load_model(path, remember)
             self.status(f"Loading {Path(path).name}… (the window stays usable)", 0)
+
+    def model_loaded(self, model) -> None:
+        """The welcome view's "Last time" follows what this session loaded."""
+        last = self.settings.last_model
+        if last:
+            self.view.set_last_model(last, self.settings.load_last_model)
 
     def _always(self, on: bool) -> None:
         self.documents.update_settings(lambda s: setattr(s, "load_last_model", on))
@@ -82,15 +86,24 @@ class FirstRunController(QObject):
         from dgx_pixels_app.engine.recommended import fetch
 
         entries = [e for e in self.view.entries if e.id in ids]
-        if not entries or self.runner.busy:
+        if not entries or self._busy_with("a download"):
             return
         self._stop.clear()
         folder, endpoint = app_settings.models_dir(), self.settings.hub_endpoint or None
         emit = self.bytes.progressed.emit
 
         def work() -> list[tuple]:
-            return [(e, fetch(e, folder, endpoint=endpoint, progress=emit,
-                              cancel=self._stop.is_set)) for e in entries]  # fmt: skip
+            """Each entry's file or its error: one failing never loses the others."""
+            done = []
+            for entry in entries:
+                try:
+                    done.append((entry, fetch(entry, folder, endpoint=endpoint, progress=emit,
+                                              cancel=self._stop.is_set)))  # fmt: skip
+                except CancelledError:
+                    raise
+                except DgxPixelsError as exc:
+                    done.append((entry, exc))
+            return done
 
         self.view.set_fetching(True, "Connecting…")
         self.runner.submit(work, self._fetched, self._fetch_failed)
@@ -99,9 +112,20 @@ class FirstRunController(QObject):
     def _on_bytes(self, what: str, done: int, total: int) -> None:
         self.view.show_bytes(what, done, total)
 
-    def _fetched(self, results: list) -> None:
+    def _busy_with(self, what: str) -> bool:
+        """True (and said) while the other long task runs: one at a time."""
+        if self.runner.busy:
+            self.status(f"Wait for the task in progress (or cancel it) before {what}.", 8000)
+        return self.runner.busy
+
+    def _fetched(self, outcome: list) -> None:
+        results = [(e, p) for e, p in outcome if not isinstance(p, BaseException)]
+        errors = [str(p) for _e, p in outcome if isinstance(p, BaseException)]
         names = ", ".join(entry.name for entry, _p in results)
-        self.view.set_fetching(False, f"Downloaded and checked: {names}.")
+        text = f"Downloaded and checked: {names}." if results else ""
+        self.view.set_fetching(False, " ".join([text, *errors]).strip())
+        if errors:
+            self.documents.error.emit(" ".join(errors))
         present = {lora.path for lora in self.loras.loras()}
         for entry, path in results:
             if entry.role == "style" and str(path) not in present:
@@ -122,6 +146,8 @@ class FirstRunController(QObject):
     def try_now(self) -> None:
         from dgx_pixels_app.engine.tiny import make_test_model
 
+        if self._busy_with("making the test model"):
+            return
         folder = app_settings.models_dir() / "tiny-test-model"
         self.view.set_trying(True, "Making the test model…")
 
@@ -141,7 +167,7 @@ class FirstRunController(QObject):
         panel.count.setValue(TRY_COUNT)
         if not panel.prompt.toPlainText().strip():
             panel.prompt.setPlainText(TRY_PROMPT)
-        self.load(str(folder))
+        self.load(str(folder), remember=False)  # random weights: never the CLI's default
         if self.documents.session is None:
             self.documents.new_document(TRY_SPRITE, TRY_SPRITE)
 

@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self._closing_after_save = False
         self.canvas = CanvasView()
         self.canvas_area = CanvasArea(self.canvas)
-        self.welcome = WelcomeView(_recommended(), str(app_settings.models_dir()))
+        self.welcome = WelcomeView(*_recommended(), str(app_settings.models_dir()))
         self.central = QStackedWidget()  # the welcome view until a sprite is open
         self.central.addWidget(self.welcome)
         self.central.addWidget(self.canvas_area)
@@ -365,11 +365,11 @@ class MainWindow(QMainWindow):
             self.documents.save_to(self.session.path, close_now)
 
 
-def _recommended() -> list:
-    """The recommended set for the welcome view; a damaged file leaves it empty."""
+def _recommended() -> tuple[list, str]:
+    """The recommended set for the welcome view, and what is wrong with a damaged file."""
     from dgx_pixels_app.engine.recommended import recommended_set
 
     try:
-        return recommended_set()
-    except DgxPixelsError:
-        return []
+        return recommended_set(), ""
+    except DgxPixelsError as exc:
+        return [], str(exc)

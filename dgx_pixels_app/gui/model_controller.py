@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.engine.discovery import find_checkpoints
 from dgx_pixels_app.engine.settings import EngineSettings
 from dgx_pixels_app.gui.document_controller import DocumentController
@@ -37,7 +38,9 @@ class ModelController(QObject):
         self.window = parent  # the parent of the dialogs this opens
         self.discovered: list = []
         self._warm_up_after_load = False
-        self._cpu_proposed = False
+        self._remember_load = True
+        # once per settings: a restored session's fields are the artist's own choice
+        self._cpu_proposed = bool(documents.settings.prompt_fields)
         self.train_dialog = None
         self._before_training: str | None = None
 
@@ -50,9 +53,12 @@ class ModelController(QObject):
         if path:
             self.load_model(path)
 
-    def load_model(self, path: str) -> None:
+    def load_model(self, path: str, remember: bool = True) -> None:
+        """The artist's load (``remember``: offered next start and the CLI's default;
+        not for the tiny test model)."""
         self.model_label.setText(f"Loading {Path(path).name}…")
         self._warm_up_after_load = True  # this load's, not a batch's or an agent's
+        self._remember_load = remember
         self.jobs.load_model(path)
 
     def unload_model(self) -> None:
@@ -74,7 +80,7 @@ class ModelController(QObject):
                                     "device); the Metrics dock gives the same figure.")  # fmt: skip
         self.prompt.set_model_loaded(True, name)
         self.update_memory()
-        if self._warm_up_after_load:  # the artist's load, not an agent's or training's
+        if self._warm_up_after_load and self._remember_load:  # the artist's, not an agent's
             self.remember(str(model.path))
             if model.device == "cpu" and not self._cpu_proposed:
                 self._cpu_proposed = True  # once: after that the fields are the artist's
@@ -96,6 +102,7 @@ class ModelController(QObject):
                     "model and size; cached for the next start)", 60000)  # fmt: skip
 
     def on_failed(self, message: str) -> None:
+        self._warm_up_after_load = False  # the next load (an agent's…) is not the artist's
         loaded = self.jobs.model
         self.model_label.setText(loaded.path.name if loaded else "No model")
         self.show_error(message)
@@ -129,28 +136,32 @@ class ModelController(QObject):
             action.triggered.connect(lambda _c=False, p=str(entry.path): self.load_model(p))
             menu.addAction(action)
 
-    def scan_models(self, then: Callable[[list], None] | None = None) -> None:
+    def scan_models(self, then: Callable[[list], None] | None = None,
+                    failed: Callable[[], None] | None = None) -> None:  # fmt: skip
         folders = list(self.settings.model_folders)
 
         def done(found) -> None:
             self.discovered = found
-            self.status(f"Found {len(found)} models", 5000)
+            self.status(f"Found {counted(len(found), 'model')}", 5000)
             if then is not None:
                 then(found)
 
-        self.documents.runner.submit(
-            lambda: find_checkpoints(folders), done, self.documents.report_failure
-        )
+        def error(exc: BaseException) -> None:
+            if failed is not None:
+                failed()
+            self.documents.report_failure(exc)
 
-    def add_models_folder(self) -> bool:
-        """True when a folder was added (and a scan started)."""
+        self.documents.runner.submit(lambda: find_checkpoints(folders), done, error)
+
+    def add_models_folder(self, then: Callable[[list], None] | None = None) -> bool:
+        """True when a folder was added (and a scan started, ``then`` given its finds)."""
         folder = self.prompter.models_folder()
         if not folder or folder in self.settings.model_folders:
             return False
         self.documents.update_settings(
             lambda s: s.model_folders.append(folder) if folder not in s.model_folders else None
         )
-        self.scan_models()
+        self.scan_models(then)
         return True
 
     def download_model(self) -> None:

@@ -61,7 +61,7 @@ class _Gallery(QListWidget):
     entered = Signal()
     deleted = Signal()
     KEYS = {Qt.Key.Key_Return: "entered", Qt.Key.Key_Enter: "entered",
-            Qt.Key.Key_Delete: "deleted", Qt.Key.Key_Backspace: "deleted"}  # fmt: skip
+            Qt.Key.Key_Delete: "deleted"}  # fmt: skip
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and event.key() in self.KEYS:

@@ -159,10 +159,10 @@ class SessionMemory(QObject):
 
     def save(self) -> None:
         self._timer.stop()
-        fields, loras = prompt_state(self.prompt), lora_state(self.loras)
+        self._latest = (prompt_state(self.prompt), lora_state(self.loras))
 
-        def change(settings) -> None:
-            settings.prompt_fields, settings.loras = fields, loras
+        def change(settings) -> None:  # the newest state when it runs: never an older one
+            settings.prompt_fields, settings.loras = self._latest
 
         self.update_settings(change)
 

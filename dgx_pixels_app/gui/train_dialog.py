@@ -224,9 +224,7 @@ class TrainDialog(QDialog):
         """ "new" (nothing there, or a free name was picked), "replace", or "cancel": an
         earlier run's LoRA, loss log or checkpoint is never replaced unasked."""
         out = Path(self.output.text()).expanduser()
-        stem = out.stem
-        earlier = [p for p in (out, out.with_name(stem + ".train.jsonl"),
-                               out.with_name(stem + ".checkpoint.pt")) if p.exists()]  # fmt: skip
+        earlier = [p for p in _run_files(out) if p.exists()]
         if not earlier:
             return "new"
         answer = self.ask_earlier_run(out.name, [p.name for p in earlier])
@@ -338,13 +336,18 @@ def _thumb_strip() -> QListWidget:
     return thumbs
 
 
+def _run_files(out: Path) -> list[Path]:
+    """What a run at ``out`` writes (training/config.py names the same)."""
+    stem = out.stem
+    return [out, out.with_name(stem + ".train.jsonl"), out.with_name(stem + ".checkpoint.pt"),
+            out.with_name(stem + "-samples")]  # fmt: skip
+
+
 def _free_name(out: Path) -> Path:
     """``name-2.safetensors``, ``name-3``…: the first with no run of its own."""
     for n in range(2, 1000):
         candidate = out.with_name(f"{out.stem}-{n}{out.suffix}")
-        stem = candidate.stem
-        if not any(p.exists() for p in (candidate, candidate.with_name(stem + ".train.jsonl"),
-                                          candidate.with_name(stem + ".checkpoint.pt"))):  # fmt: skip
+        if not any(p.exists() for p in _run_files(candidate)):
             return candidate
     return out.with_name(f"{out.stem}-new{out.suffix}")
 

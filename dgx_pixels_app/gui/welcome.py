@@ -56,9 +56,10 @@ class WelcomeView(QScrollArea):
     backRequested = Signal()
     alwaysLoadChanged = Signal(bool)
 
-    def __init__(self, entries: list, models_folder: str, parent: QWidget | None = None) -> None:
+    def __init__(self, entries: list, problem: str, models_folder: str,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self.entries = entries
+        self.entries, self.problem = entries, problem
         self.setObjectName("welcome")
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -211,6 +212,10 @@ class WelcomeView(QScrollArea):
                 if root.child(i).checkState(0) == Qt.CheckState.Checked]  # fmt: skip
 
     def _update_total(self) -> None:
+        if self.problem:  # a damaged list: why it is empty
+            self.total.setText(self.problem)
+            self.download.setEnabled(False)
+            return
         ids = set(self.chosen())
         size = sum(e.size for e in self.entries if e.id in ids)
         self.total.setText(f"{len(ids)} file{'s' * (len(ids) != 1)}, about {size_text(size)}")

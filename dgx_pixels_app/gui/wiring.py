@@ -120,6 +120,7 @@ def connect_signals(w) -> None:
     w.jobs.busyChanged.connect(prompt.set_busy)
     w.results_panel.addAsLayer.connect(w.generation.add_result_layer)
     w.results_panel.openAsSprite.connect(w.generation.open_result)
+    w.jobs.modelLoaded.connect(w.first_run.model_loaded)  # after the model's own slot
     w.welcome.newRequested.connect(w.new_sprite)
     w.welcome.openRequested.connect(w.open_file)
     w.welcome.backRequested.connect(lambda: w.show_welcome(False))

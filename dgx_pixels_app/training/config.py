@@ -84,7 +84,7 @@ class TrainConfig:
     def earlier_run(self) -> list[Path]:
         """What a new run here would replace: the LoRA, its loss log, its checkpoint."""
         out = Path(self.output).expanduser()
-        return [p for p in (out, self.log, self.checkpoint) if p.exists()]
+        return [p for p in (out, self.log, self.checkpoint, self.samples) if p.exists()]
 
     @property
     def checkpoint(self) -> Path:

@@ -174,8 +174,9 @@ class Trainer:
         c = self.config
         if c.resume:
             self._load_checkpoint()
-        else:
+        else:  # a new run (replacing an earlier one was asked for): its log and checkpoint go
             c.log.unlink(missing_ok=True)
+            c.checkpoint.unlink(missing_ok=True)
         smoothed = None
         started, first_step = time.perf_counter(), self.step
         while self.step < c.steps:

@@ -86,3 +86,28 @@ def test_damaged_memory_leaves_the_defaults(qtbot, tmp_path):
         assert "gone.safetensors" in win.statusBar().currentMessage()
     finally:
         close_window(win, qtbot)
+
+
+def test_restored_fields_are_not_replaced_by_the_cpu_proposal(qtbot, tiny_model):
+    update_settings(lambda s: setattr(s, "prompt_fields", {"size": "1024x1024", "steps": "25"}))
+    win = open_window(qtbot)
+    try:
+        win.models.load_model(str(tiny_model[0]))
+        qtbot.waitUntil(lambda: win.prompt_panel.generate.isEnabled(), timeout=60000)
+        assert win.prompt_panel.steps.value() == 25  # the artist's own, kept
+        assert win.prompt_panel.size.currentData() == "1024x1024"
+    finally:
+        close_window(win, qtbot)
+
+
+def test_a_failed_load_does_not_make_the_next_one_the_artists(qtbot, tiny_model, tmp_path):
+    win = open_window(qtbot)
+    try:
+        win.models.load_model(str(tmp_path / "missing.safetensors"))
+        qtbot.waitUntil(lambda: bool(win.prompter.errors), timeout=20000)
+        win.jobs.load_model(str(tiny_model[0]))  # as an agent's or a batch's load would
+        qtbot.waitUntil(lambda: win.jobs.model is not None, timeout=60000)
+        qtbot.wait(200)
+        assert load_settings().default_model == ""
+    finally:
+        close_window(win, qtbot)

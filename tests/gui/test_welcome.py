@@ -76,7 +76,9 @@ def test_the_recommended_set_downloads_into_the_loras_dock(window, qtbot, online
         loras = window.lora_panel.loras()
         assert [lr.path.rsplit("/", 1)[-1] for lr in loras] == ["pixel-art-xl.safetensors"]
 
-        # the base: its bytes here are not the published SHA-256's: refused, deleted
+        # the base from a mirror (its own ETag): the bytes are not the published SHA-256's,
+        # so the file is deleted, never loaded
+        hub.etag = '"mirror-etag"'
         pick(view, base.id)
         click(qtbot, view.download)
         qtbot.waitUntil(lambda: not window.first_run.runner.busy, timeout=20000)
@@ -109,6 +111,8 @@ def test_try_it_now_makes_and_loads_the_test_model(window, qtbot):
     assert window.session is not None and window.session.sprite.width == 64
     assert window.central.currentWidget() is window.canvas_area
     assert (app_settings.models_dir() / "tiny-test-model" / "model_index.json").is_file()
+    saved = app_settings.load_settings()
+    assert saved.default_model == "" and saved.last_model == ""  # random weights: not a default
 
 
 def test_the_last_model_is_offered_or_loaded_at_start(qtbot, tiny_model):
