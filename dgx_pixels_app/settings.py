@@ -92,7 +92,7 @@ def load_settings() -> Settings:
     secure_settings()
     try:
         data = json.loads(settings_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a hand-made or hostile file
         return Settings()
     if not isinstance(data, dict):
         return Settings()

@@ -85,3 +85,10 @@ def test_a_damaged_backend_setting_is_one_clear_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "The backend setting in" in err and "slurm://everywhere" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_deeply_nested_settings_file_gives_the_defaults():
+    path = app_settings.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[" * 100000 + "]" * 100000)
+    assert app_settings.load_settings() == app_settings.Settings()

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.words import counted
 
 
 def add_model_options(p: argparse.ArgumentParser, backend: bool = True) -> None:
@@ -144,10 +145,35 @@ def make_queue(args: argparse.Namespace):
     from dgx_pixels_app.engine.factory import make_backend
     from dgx_pixels_app.jobs.metrics import MetricsLog
     from dgx_pixels_app.jobs.queue import JobQueue
+    from dgx_pixels_app.settings import load_settings
 
+    chosen = getattr(args, "backend", None) or load_settings().backend
+    check_device(args.device, here=chosen == "local")
     backend = make_backend(getattr(args, "backend", None), workers=getattr(args, "workers", None),
                            device=args.device)  # fmt: skip
     return JobQueue(backend, MetricsLog())
+
+
+def check_device(device: str, here: bool = True) -> None:
+    """auto, cpu, cuda, cuda:N or mps — and, for jobs run ``here`` (not on a cluster's
+    workers), one this machine has: said before any work."""
+    import re
+
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d{1,2})?", device or ""):
+        raise InvalidInputError(f"--device is auto, cpu, cuda, cuda:N or mps, not '{device[:40]}'.")
+    if device in ("auto", "cpu") or not here:
+        return
+    import torch
+
+    if device.startswith("cuda"):
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        index = int(device.partition(":")[2] or 0)
+        if index >= count:
+            raise InvalidInputError(f"--device {device}: this machine has "
+                                    f"{counted(count, 'CUDA device')} visible. Use --device "
+                                    "cpu (or auto).")  # fmt: skip
+    elif not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise InvalidInputError("--device mps: no Apple GPU here. Use --device cpu (or auto).")
 
 
 def add_overwrite_option(p: argparse.ArgumentParser) -> None:

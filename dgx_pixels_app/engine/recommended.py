@@ -23,7 +23,8 @@ from dgx_pixels_app.core.errors import CancelledError, FileFormatError, ModelErr
 from dgx_pixels_app.resources import load_toml, resource_path
 
 ROLES = ("base", "style", "speed")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"[0-9a-f]{64}")  # used with fullmatch: no trailing newline slips in
+MAX_SIZE = 1 << 40
 _FIELDS = ("id", "role", "name", "about", "repo", "file", "licence", "licence_url")
 
 
@@ -57,9 +58,9 @@ def recommended_set(path: Path | None = None) -> list[Recommended]:
         if data["role"] not in ROLES or not data["file"].endswith(".safetensors"):
             raise FileFormatError(f"{where}: role is one of {ROLES}; files are .safetensors.")
         sha, size, default = data.get("sha256", ""), data.get("size", 0), data.get("default", False)
-        if not isinstance(sha, str) or (sha and not _HEX64.match(sha.lower())):
+        if not isinstance(sha, str) or (sha and not _HEX64.fullmatch(sha.lower())):
             raise FileFormatError(f"{where}: sha256 is 64 hex digits or empty.")
-        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_SIZE:
             raise FileFormatError(f"{where}: size is a whole number of bytes.")
         if not isinstance(default, bool):
             raise FileFormatError(f"{where}: default is true or false.")
@@ -72,14 +73,15 @@ def recommended_set(path: Path | None = None) -> list[Recommended]:
 ATTEMPTS = 5  # a dropped connection is resumed this many times in one call
 
 
+_REPO = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*", re.ASCII)
+_FILE = re.compile(r"[A-Za-z0-9][\w.-]*\.safetensors", re.ASCII)
+
+
 def _check_place(data: dict, where: str) -> None:
     """The repo is owner/name and the file a plain name: nothing leaves the models folder."""
-    if (
-        not re.match(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$", data["repo"])
-        or ".." in data["repo"]
-    ):
+    if not _REPO.fullmatch(data["repo"]) or ".." in data["repo"]:
         raise FileFormatError(f"{where}: repo is owner/name, not '{data['repo'][:60]}'.")
-    if not re.match(r"^[A-Za-z0-9][\w.-]*\.safetensors$", data["file"]) or ".." in data["file"]:
+    if not _FILE.fullmatch(data["file"]) or ".." in data["file"]:
         raise FileFormatError(
             f"{where}: file is a plain .safetensors name, not '{data['file'][:60]}'."
         )
@@ -101,10 +103,13 @@ def fetch(entry: Recommended, models_dir: Path, *, endpoint: str | None = None,
     if constants.HF_HUB_OFFLINE:
         raise ModelError("HF_HUB_OFFLINE is set: unset it to download models.")
     report = progress or (lambda *_a: None)
+    _check_place({"repo": entry.repo, "file": entry.file}, entry.name)  # a caller's own entry
     folder = models_dir / entry.folder_name
     target = folder / entry.file
     if target.is_file():
         return target  # fetched (and checked) before
+    if os.path.lexists(target):
+        raise ModelError(f"'{target}' is in the way (not a file): remove it and try again.")
     try:
         url = huggingface_hub.hf_hub_url(entry.repo, entry.file, endpoint=endpoint or None)
         meta = huggingface_hub.get_hf_file_metadata(url)
@@ -142,7 +147,7 @@ def _expected_sha(entry: Recommended, etag: str | None) -> str:
     """The SHA-256 to check: the published one, else the hub's own (an LFS file's ETag).
     Refused before any byte when there is none, or when the hub's differs from ours."""
     hub = (etag or "").strip('"').removeprefix("W/").strip('"').lower()
-    hub = hub if _HEX64.match(hub) else ""
+    hub = hub if _HEX64.fullmatch(hub) else ""
     if entry.sha256 and hub and hub != entry.sha256:
         raise ModelError(f"{entry.name}: the hub's {entry.file} is no longer the file this list "
                          "names (its SHA-256 changed), so it is not downloaded; a newer "
@@ -275,11 +280,15 @@ def _write(response, part: Path, have: _Bytes, size: int, name: str, report: Pro
         for chunk in response.iter_raw(1 << 20):
             if cancel is not None and cancel():
                 raise _Stop
+            if size:  # never past the announced length (a server that streams on)
+                chunk = chunk[: size - have.done]
             f.write(chunk)
             f.flush()
             have.digest.update(chunk)
             have.done += len(chunk)
             report(name, have.done, size)
+            if size and have.done >= size:
+                break
         os.fsync(f.fileno())
 
 

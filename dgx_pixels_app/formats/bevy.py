@@ -142,7 +142,10 @@ def export_to_bevy(
     if include_aseprite:
         files[ase] = aseprite.to_bytes(sprite)
     deployed = deploy(targets.root, files, overwrite)
-    note = version_note(targets.root)
+    try:
+        note = version_note(targets.root)
+    except Exception:  # noqa: BLE001 (a note never fails an export whose files are written)
+        note = ""
     snippet = rust_snippet(sheet, asset_path, stem)
     if note:
         snippet = "".join(f"// NOTE: {line}\n" for line in _wrap(note)) + snippet

@@ -21,15 +21,20 @@ def cargo_bevy(root: Path) -> str | None:
     names no bevy, None when it cannot be read."""
     try:
         data = tomllib.loads(read_text(Path(root) / "Cargo.toml", MAX_CARGO_BYTES, "Cargo.toml"))
-    except (DgxPixelsError, tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+    except (DgxPixelsError, tomllib.TOMLDecodeError, OSError, UnicodeDecodeError, RecursionError):
         return None
-    targets = data.get("target") if isinstance(data.get("target"), dict) else {}
-    tables = [data.get("dependencies"), (data.get("workspace") or {}).get("dependencies")]
-    tables += [t.get("dependencies") for t in targets.values() if isinstance(t, dict)]
+    tables = [_table(data, "dependencies"), _table(_table(data, "workspace"), "dependencies")]
+    tables += [_table(t, "dependencies") for t in _table(data, "target").values()]
     for table in tables:
-        if isinstance(table, dict) and "bevy" in table:
+        if "bevy" in table:
             return _requirement(table["bevy"], data)
     return ""
+
+
+def _table(data, key: str) -> dict:
+    """``data[key]`` when both are tables; {} for anything else a hand-made file holds."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def _requirement(dep, data: dict) -> str:
@@ -39,7 +44,7 @@ def _requirement(dep, data: dict) -> str:
         if isinstance(dep.get("version"), str):
             return dep["version"]
         if dep.get("workspace") is True:
-            inherited = ((data.get("workspace") or {}).get("dependencies") or {}).get("bevy")
+            inherited = _table(_table(data, "workspace"), "dependencies").get("bevy")
             return _requirement(inherited, {}) if inherited else "workspace"
         if "git" in dep or "path" in dep:
             return "git" if "git" in dep else "path"
@@ -56,7 +61,7 @@ def version_note(root: Path) -> str:
     match = _VERSION.search(wanted)
     if f"{match[1]}.{match[2]}" == BEVY_VERSION:
         return ""
-    shown = wanted[:40]
+    shown = re.sub(r"[^\x20-\x7e]", "?", wanted[:40])  # no control or line-breaking characters
     return (f"The game's Cargo.toml asks for bevy = \"{shown}\", but the snippet is written for "
             f"Bevy {BEVY_VERSION} (API checked against {BEVY_VERSION}.1). Either set "
             f"bevy = \"{BEVY_VERSION}\" in Cargo.toml and run `cargo update -p bevy`, or adapt "

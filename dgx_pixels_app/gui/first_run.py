@@ -103,6 +103,8 @@ class FirstRunController(QObject):
                     raise
                 except DgxPixelsError as exc:
                     done.append((entry, exc))
+                except Exception as exc:  # noqa: BLE001 (said, and the others go on)
+                    done.append((entry, DgxPixelsError(f"{entry.name}: {exc}")))
             return done
 
         self.view.set_fetching(True, "Connecting…")

@@ -21,6 +21,8 @@ from dgx_pixels_app.gui.lora_panel import LoraPanel
 from dgx_pixels_app.gui.prompt_panel import PromptPanel, field_value
 
 SAVE_DELAY_MS = 800  # a burst of changes (a weight dragged) is written once
+MAX_TEXT = 8000  # a restored prompt longer than this is left out (a hand-edited file…)
+MAX_SIDE = 4096
 
 
 def prompt_state(panel: PromptPanel) -> dict[str, str]:
@@ -47,14 +49,16 @@ def restore_prompt(panel: PromptPanel, state: dict[str, str]) -> None:
     if "speed" in options:
         _set_field(options["speed"][1], state.get("option:speed"))
     _combo_data(panel.style, state.get("style"))
-    panel.prompt.setPlainText(state.get("prompt", ""))
-    panel.negative.setPlainText(state.get("negative", ""))
-    if state.get("size"):
-        try:
-            width, height = (int(v) for v in state["size"].split("x"))
-            panel.size.setCurrentIndex(panel.add_size(width, height))
-        except ValueError:
-            pass
+    for field, key in ((panel.prompt, "prompt"), (panel.negative, "negative")):
+        text = state.get(key, "")
+        if isinstance(text, str) and len(text) <= MAX_TEXT:
+            field.setPlainText(text)
+    try:
+        width, height = (int(v) for v in str(state.get("size", "")).split("x"))
+    except ValueError:
+        width = height = 0
+    if 64 <= width <= MAX_SIDE and 64 <= height <= MAX_SIDE and not (width % 8 or height % 8):
+        panel.size.setCurrentIndex(panel.add_size(width, height))
     for name in ("steps", "cfg", "seed", "count", "strength"):
         _set_number(getattr(panel, name), state.get(name))
     if state.get("scheduler") and panel.scheduler.findText(state["scheduler"]) >= 0:
@@ -76,10 +80,10 @@ def _set_number(field, text: str | None) -> None:
     if not text:
         return
     try:
-        value = min(max(float(text), field.minimum()), field.maximum())  # nan, inf: refused
+        value = min(max(float(text), field.minimum()), field.maximum())  # inf: clamped
     except (ValueError, OverflowError):
         return
-    if value == value:
+    if value == value:  # NaN is left out
         field.setValue(int(value) if isinstance(field.value(), int) else value)
 
 
@@ -109,7 +113,9 @@ def restore_loras(panel: LoraPanel, entries: list[str]) -> list[str]:
         try:
             data = json.loads(entry)
             path, weight = str(data["path"]), float(data.get("weight", 1.0))
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, RecursionError):
+            continue
+        if weight != weight or len(path) > MAX_TEXT:  # NaN, or no path anyone typed
             continue
         if not Path(path).is_file():
             missing.append(Path(path).name)

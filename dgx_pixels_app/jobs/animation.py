@@ -135,7 +135,9 @@ def _check_chain_steps(options: AnimationOptions, chosen: dict) -> None:
     strength = options.strength if options.strength is not None else float(
         chosen.get("strength", default))  # fmt: skip
     steps = options.steps or int(kind_settings("character")["steps"])
-    if strength > 0 and int(steps * strength) < 1:
+    if not 0 < strength <= 1:  # inf, nan, 0 and past 1: said, never an overflow
+        raise OptionError("strength", f"must be above 0 and at most 1, not {strength:g}")
+    if int(steps * strength) < 1:
         raise OptionError("steps", f"{steps} at strength {strength:g} denoise nothing in the "
                           f"chained frames: use at least {math.ceil(1 / strength)}")  # fmt: skip
 

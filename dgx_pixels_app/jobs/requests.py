@@ -78,7 +78,7 @@ def build_request(choices: Choices, count: int = 1, check: bool = True) -> Gener
     request = GenerationRequest(
         prompt=prompt, negative_prompt=", ".join(n for n in (negative, c.negative.strip()) if n),
         seed=c.seed, model=str(Path(c.model).expanduser().resolve()) if c.model else "",
-        loras=list(c.loras), steps=int(c.steps or base["steps"]),
+        loras=list(c.loras), steps=int(c.steps if c.steps is not None else base["steps"]),
         cfg=float(c.cfg if c.cfg is not None else base["cfg"]),
         width=int(c.width or c.resolution or base["width"]),
         height=int(c.height or c.resolution or base["height"]),

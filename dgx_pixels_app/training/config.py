@@ -56,6 +56,8 @@ class TrainConfig:
             raise InvalidInputError(f"The output must be a .safetensors file, not '{self.output}'.")
         if not out.parent.is_dir():
             raise InvalidInputError(f"The folder '{out.parent}' does not exist.")
+        if out.is_dir():
+            raise InvalidInputError(f"'{out}' is a folder: give a .safetensors file name.")
         _check_writable(out.parent)
 
     def preflight(self) -> None:

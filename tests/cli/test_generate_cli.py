@@ -111,3 +111,15 @@ def test_the_cpu_note_comes_only_after_the_checks_pass(tmp_path, capsys):
                  "--count", "0", "-o", str(tmp_path / "g.png")])  # fmt: skip
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and err[0].startswith("dgx-pixels: error:")
+
+
+def test_bad_devices_steps_and_strengths_are_one_line(tmp_path, capsys):
+    model = str(tmp_path / "m")
+    for argv in (["generate", "x", "--device", "nonsense"], ["generate", "x", "--device", "cuda:9"],
+                 ["generate", "x", "--steps", "0"],
+                 ["generate-animation", "--prompt", "x", "--method", "chain", "--strength", "inf",
+                  "--steps", "8"]):  # fmt: skip
+        code = main([*argv, "--model", model, "-o", str(tmp_path / "out.png" if argv[0] == "generate"
+                                                        else tmp_path / "anim")])  # fmt: skip
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1 and err[0].startswith("dgx-pixels: error:"), (argv, err)

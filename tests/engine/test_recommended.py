@@ -199,7 +199,8 @@ def test_a_server_error_is_not_called_offline(tmp_path, online, blob):
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("size", '"170 MB"', "size is a whole number"), ("default", '"false"', "default is true"),
     ("repo", '"../x/y"', "repo is owner/name"), ("file", '"a/../../b.safetensors"', "plain"),
-    ("sha256", '"' + "z" * 64 + '"', "64 hex"),
+    ("sha256", '"' + "z" * 64 + '"', "64 hex"), ("sha256", '"' + "a" * 64 + '\\n"', "64 hex"),
+    ("repo", '"a/b\\n"', "repo is owner/name"), ("size", "99999999999999999999", "whole number"),
 ])  # fmt: skip
 def test_hostile_entries_are_named(tmp_path, field, value, message):
     good = {"id": '"x"', "role": '"base"', "name": '"n"', "about": '"a"', "repo": '"a/b"',
@@ -209,3 +210,25 @@ def test_hostile_entries_are_named(tmp_path, field, value, message):
     path.write_text("[[models]]\n" + "".join(f"{k} = {v}\n" for k, v in good.items()))
     with pytest.raises(FileFormatError, match=message):
         recommended_set(path)
+
+
+def test_a_server_that_streams_on_past_the_length_stops_there(tmp_path, online, blob):
+    entry = entry_for(blob)
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        hub.served[(entry.repo, entry.file)] = blob + b"x" * (8 << 20)  # more than announced
+        path = fetch(entry, tmp_path, endpoint=hub.endpoint)
+    assert path.stat().st_size == SIZE and path.read_bytes() == blob
+
+
+def test_a_folder_where_the_file_goes_is_said_before_any_byte(tmp_path, online, blob):
+    entry = entry_for(blob)
+    (tmp_path / "pixel--art" / "art.safetensors").mkdir(parents=True)
+    with HubServer({(entry.repo, entry.file): blob}) as hub:
+        with pytest.raises(ModelError, match="in the way"):
+            fetch(entry, tmp_path, endpoint=hub.endpoint)
+        assert gets(hub) == []
+
+
+def test_an_entry_made_by_a_caller_is_confined_too(tmp_path, online, blob):
+    with pytest.raises(FileFormatError, match="plain"):
+        fetch(replace(entry_for(blob), file="../../x.safetensors"), tmp_path, endpoint="http://x")

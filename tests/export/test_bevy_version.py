@@ -73,3 +73,16 @@ def test_a_hostile_version_cannot_write_code_into_the_snippet(tmp_path):
     assert result.version_note
     notes = [line for line in result.snippet.splitlines() if "evil" in line]
     assert notes and all(line.startswith("// NOTE: ") for line in notes)
+
+
+@pytest.mark.parametrize("cargo", [
+    "workspace = 5\n[dependencies]\nbevy = { workspace = true }\n",
+    "target = 3\n", "[dependencies]\nbevy = 7\n", "x = " + "[" * 3000 + "]" * 3000 + "\n",
+    '[dependencies]\nbevy = "0.16\\u001b[31m\\u2028\\r"\n',
+])  # fmt: skip
+def test_odd_cargo_files_never_fail_an_export_nor_bring_control_characters(tmp_path, cargo):
+    from tests.export.test_sheet import animated
+
+    result = export_to_bevy(animated(), game(tmp_path, cargo), "hero")
+    assert result.image.is_file()
+    assert not any(ch in result.snippet for ch in "\x1b\u2028\r")

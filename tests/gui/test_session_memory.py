@@ -111,3 +111,22 @@ def test_a_failed_load_does_not_make_the_next_one_the_artists(qtbot, tiny_model,
         assert load_settings().default_model == ""
     finally:
         close_window(win, qtbot)
+
+
+def test_hostile_memory_opens_at_once_and_leaves_it_out(qtbot, tmp_path):
+    import time
+
+    def damage(s):
+        s.prompt_fields = {"prompt": "x" * 2_000_000, "size": "-8x-8", "count": "nan"}
+        s.loras = ["[" * 5000 + "]" * 5000, '{"path": "/dev/null", "weight": NaN}']
+
+    update_settings(damage)
+    started = time.perf_counter()
+    win = open_window(qtbot)
+    try:
+        assert time.perf_counter() - started < 20  # not minutes
+        assert win.prompt_panel.prompt.toPlainText() == ""
+        assert win.prompt_panel.size.findData("-8x-8") < 0
+        assert win.lora_panel.loras() == []
+    finally:
+        close_window(win, qtbot)
