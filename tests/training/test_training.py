@@ -307,3 +307,11 @@ def test_an_earlier_run_is_never_replaced_unasked(tmp_path, tiny_model, capsys):
     assert (tmp_path / "style.train.jsonl").read_text().startswith('{"step": 1')
     assert main([*base, "--overwrite"]) == 0
     assert out.is_file()
+
+
+def test_an_output_that_is_a_folder_is_said(tmp_path, tiny_model, capsys):
+    folder = make_dataset(tmp_path / "refs")
+    (tmp_path / "out.safetensors").mkdir()
+    code = main(["train-lora", str(folder), "-o", str(tmp_path / "out.safetensors"), "--model",
+                 str(tiny_model[0]), "--steps", "1", "--resolution", "128", "--overwrite"])  # fmt: skip
+    assert code == 2 and "is a folder" in capsys.readouterr().err
