@@ -1,0 +1,146 @@
+"""Sprite-wide touch-up operations (Aseprite's Edit ▸ FX and Sprite menu): outline,
+replace colour, hue/saturation/lightness, brightness/contrast — on one cel, all frames
+of a layer, all layers of a frame, or everything — and canvas size, sprite size and
+trim. Each is a plain function on RGBA arrays wrapped in one undoable command, so the
+app, the command line and agents do the same thing. Locked layers are left alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from dgx_pixels_app.core.commands import Group, patch_between
+from dgx_pixels_app.core.document import Sprite
+from dgx_pixels_app.core.errors import InvalidInputError, OptionError
+
+SCOPES = ("cel", "layer", "frame", "all")  # this cel, all frames of a layer, a frame, all
+
+
+def targets(sprite: Sprite, scope: str, layer_id: int, frame_id: int) -> list[tuple[int, int]]:
+    """The (layer, frame) keys of the cels an operation touches."""
+    if scope not in SCOPES:
+        raise OptionError("scope", f"must be one of {', '.join(SCOPES)}, not '{scope}'")
+    locked = {layer.id for layer in sprite.layers if layer.locked}
+    keys = [key for key in sprite.cels if key[0] not in locked]
+    keep = {
+        "cel": lambda k: k == (layer_id, frame_id), "layer": lambda k: k[0] == layer_id,
+        "frame": lambda k: k[1] == frame_id, "all": lambda k: True,
+    }[scope]  # fmt: skip
+    return sorted(k for k in keys if keep(k))
+
+
+def pixels_command(sprite: Sprite, keys: list[tuple[int, int]],
+                   fn: Callable[[np.ndarray], np.ndarray], label: str,
+                   mask: np.ndarray | None = None) -> Group | None:  # fmt: skip
+    """``fn`` on each cel (inside ``mask`` only, when given) as one undo step; None
+    when nothing changes."""
+    steps = []
+    for layer_id, frame_id in keys:
+        before = sprite.cels[(layer_id, frame_id)].image
+        after = fn(before)
+        if mask is not None:
+            after = np.where(mask[..., None], after, before)
+        step = patch_between(sprite, layer_id, frame_id, before, after, label)
+        if step is not None:
+            steps.append(step)
+    return Group(steps, label) if steps else None
+
+
+def _rgba(color) -> np.ndarray:
+    try:
+        values = np.asarray(color, dtype=np.int64).ravel()
+    except (TypeError, ValueError, OverflowError):
+        values = np.zeros(0, np.int64)
+    if values.size not in (3, 4) or (values < 0).any() or (values > 255).any():
+        raise InvalidInputError(f"A colour is 3 or 4 numbers from 0 to 255, not {color!r}.")
+    return np.append(values, 255)[:4].astype(np.uint8)
+
+
+def _grow(mask: np.ndarray, diagonal: bool) -> np.ndarray:
+    """The mask and its 4- (or 8-) connected neighbours."""
+    padded = np.pad(mask, 1)
+    out = mask.copy()
+    shifts = [(0, 1), (0, -1), (1, 0), (-1, 0)]
+    if diagonal:
+        shifts += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+    h, w = mask.shape
+    for dy, dx in shifts:
+        out |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    return out
+
+
+def outline(image: np.ndarray, color, outside: bool = True, diagonal: bool = False) -> np.ndarray:
+    """Aseprite's Outline: the ring of transparent pixels around the shape (``outside``)
+    or the shape's own edge pixels (inside), in ``color``; 4- or 8-connected."""
+    opaque = image[..., 3] > 0
+    ring = _grow(opaque, diagonal) & ~opaque if outside else opaque & _grow(~opaque, diagonal)
+    out = image.copy()
+    out[ring] = _rgba(color)
+    return out
+
+
+def replace_color(image: np.ndarray, old, new, tolerance: int = 0) -> np.ndarray:
+    """Every pixel within ``tolerance`` (0–255, per channel) of ``old`` becomes ``new``."""
+    if not 0 <= tolerance <= 255:
+        raise OptionError("tolerance", f"must be 0 to 255, not {tolerance}")
+    source, target = _rgba(old).astype(np.int16), _rgba(new)
+    near = (np.abs(image.astype(np.int16) - source) <= tolerance).all(axis=2)
+    out = image.copy()
+    out[near] = target
+    return out
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:  # NaN fails too
+        raise OptionError(name, f"must be {low:g} to {high:g}, not {value}")
+
+
+def hue_saturation(image: np.ndarray, hue: float = 0.0, saturation: float = 0.0,
+                   lightness: float = 0.0) -> np.ndarray:  # fmt: skip
+    """Shift hue (degrees, -180..180), saturation and lightness (-100..100 %) of the
+    opaque pixels in HSL, as Aseprite's Hue/Saturation; alpha is kept."""
+    _check_range("hue", hue, -180, 180)
+    _check_range("saturation", saturation, -100, 100)
+    _check_range("lightness", lightness, -100, 100)
+    rgb = image[..., :3].astype(np.float64) / 255
+    high, low = rgb.max(axis=2), rgb.min(axis=2)
+    light = (high + low) / 2
+    delta = high - low
+    sat = np.where(delta == 0, 0, delta / np.maximum(1e-12, 1 - np.abs(2 * light - 1)))
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    safe = np.maximum(delta, 1e-12)
+    h = np.select([high == r, high == g], [((g - b) / safe) % 6, (b - r) / safe + 2],
+                  (r - g) / safe + 4) * 60  # fmt: skip
+    h = (np.where(delta == 0, 0, h) + hue) % 360
+    sat = np.clip(sat * (1 + saturation / 100), 0, 1)
+    light = np.clip(light + lightness / 100 * np.where(lightness > 0, 1 - light, light), 0, 1)
+    out = image.copy()
+    out[..., :3] = np.round(_hsl_to_rgb(h, sat, light) * 255).astype(np.uint8)
+    return np.where((image[..., 3] > 0)[..., None], out, image)
+
+
+def _hsl_to_rgb(h: np.ndarray, s: np.ndarray, light: np.ndarray) -> np.ndarray:
+    c = (1 - np.abs(2 * light - 1)) * s
+    x = c * (1 - np.abs((h / 60) % 2 - 1))
+    m = light - c / 2
+    sector = (h // 60).astype(int) % 6
+    zero = np.zeros_like(c)
+    table = [(c, x, zero), (x, c, zero), (zero, c, x), (zero, x, c), (x, zero, c), (c, zero, x)]
+    rgb = np.zeros((*h.shape, 3))
+    for i, parts in enumerate(table):
+        rgb[sector == i] = np.stack(parts, axis=-1)[sector == i]
+    return rgb + m[..., None]
+
+
+def brightness_contrast(image: np.ndarray, brightness: float = 0.0,
+                        contrast: float = 0.0) -> np.ndarray:  # fmt: skip
+    """Brightness and contrast (-100..100 each) of the opaque pixels; alpha is kept."""
+    _check_range("brightness", brightness, -100, 100)
+    _check_range("contrast", contrast, -100, 100)
+    rgb = image[..., :3].astype(np.float64)
+    factor = (100 + contrast) / 100 if contrast <= 0 else 100 / max(1e-6, 100 - contrast)
+    rgb = (rgb - 128) * factor + 128 + brightness * 2.55
+    out = image.copy()
+    out[..., :3] = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+    return np.where((image[..., 3] > 0)[..., None], out, image)

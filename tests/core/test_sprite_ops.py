@@ -1,0 +1,159 @@
+"""Sprite-wide touch-up operations: what each does to real pixels, that one undo puts
+everything back, scopes and locked layers, and bad values said before any change."""
+
+import numpy as np
+import pytest
+
+from dgx_pixels_app.core.canvas_ops import canvas_size_command, sprite_size_command, trim_command
+from dgx_pixels_app.core.document import Sprite
+from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.core.frame_commands import duplicate_frame_command
+from dgx_pixels_app.core.history import History
+from dgx_pixels_app.core.sprite_ops import (
+    brightness_contrast,
+    hue_saturation,
+    outline,
+    pixels_command,
+    replace_color,
+    targets,
+)
+
+RED, BLUE, BLACK = (200, 30, 30, 255), (30, 30, 200, 255), (0, 0, 0, 255)
+
+
+def knight(w=8, h=8):
+    sprite = Sprite.new(w, h)
+    history = History(sprite)
+    image = np.zeros((h, w, 4), np.uint8)
+    image[2:6, 3:5] = RED
+    layer, frame = sprite.layers[0], sprite.frames[0]
+    from dgx_pixels_app.core.commands import SetCel
+    from dgx_pixels_app.core.document import Cel
+
+    history.push(SetCel(layer.id, frame.id, Cel(image)))
+    history.push(duplicate_frame_command(sprite, frame.id))
+    return sprite, history
+
+
+def images(sprite):
+    return {key: cel.image.copy() for key, cel in sprite.cels.items()}
+
+
+def test_outline_outside_and_inside_four_and_eight_connected():
+    sprite, _ = knight()
+    image = next(iter(sprite.cels.values())).image
+    ring4 = outline(image, BLACK)
+    assert (ring4[1, 3:5] == BLACK).all() and (ring4[1, 2] == 0).all()  # no corners at 4
+    ring8 = outline(image, BLACK, diagonal=True)
+    assert (ring8[1, 2] == BLACK).all()
+    inner = outline(image, BLACK, outside=False)
+    assert (inner[2, 3] == BLACK).all() and (inner[1, 3] == 0).all()
+    assert (ring4[2:6, 3:5] == RED).all()  # the shape itself untouched outside
+
+
+def test_one_undo_puts_every_frame_back_and_scopes_choose_the_cels():
+    sprite, history = knight()
+    before = images(sprite)
+    layer, first = sprite.layers[0].id, sprite.frames[0].id
+    assert len(targets(sprite, "all", layer, first)) == 2
+    assert targets(sprite, "cel", layer, first) == [(layer, first)]
+    command = pixels_command(sprite, targets(sprite, "layer", layer, first),
+                             lambda im: outline(im, BLACK), "Outline")  # fmt: skip
+    history.push(command)
+    assert all((im[1, 3] == BLACK).all() for im in images(sprite).values())
+    history.undo()
+    assert all(np.array_equal(before[k], im) for k, im in images(sprite).items())
+
+
+def test_locked_layers_are_left_alone_and_nothing_changing_is_no_command():
+    sprite, _ = knight()
+    sprite.layers[0].locked = True
+    assert targets(sprite, "all", sprite.layers[0].id, sprite.frames[0].id) == []
+    sprite.layers[0].locked = False
+    keys = targets(sprite, "all", sprite.layers[0].id, sprite.frames[0].id)
+    assert pixels_command(sprite, keys, lambda im: im.copy(), "Nothing") is None
+
+
+def test_replace_color_with_tolerance_and_a_selection_mask():
+    sprite, _ = knight()
+    image = next(iter(sprite.cels.values())).image.copy()
+    image[2, 3] = (205, 35, 25, 255)
+    exact = replace_color(image, RED, BLUE)
+    assert (exact[2, 3] != BLUE).any() and (exact[3, 3] == BLUE).all()
+    near = replace_color(image, RED, BLUE, tolerance=6)
+    assert (near[2, 3] == BLUE).all()
+    mask = np.zeros(image.shape[:2], bool)
+    mask[:4] = True
+    keys = [next(iter(sprite.cels))]
+    command = pixels_command(sprite, keys, lambda im: replace_color(im, RED, BLUE), "Replace",
+                             mask=mask)  # fmt: skip
+    command.apply(sprite)
+    changed = sprite.cels[keys[0]].image
+    assert (changed[3, 3] == BLUE).all() and (changed[4, 3] == RED).all()
+
+
+def test_hue_shift_turns_red_blue_and_keeps_alpha_and_transparency():
+    image = np.zeros((2, 2, 4), np.uint8)
+    image[0, 0] = (255, 0, 0, 255)
+    image[0, 1] = (255, 0, 0, 128)
+    shifted = hue_saturation(image, hue=-120)
+    assert tuple(shifted[0, 0]) == (0, 0, 255, 255) and shifted[0, 1, 3] == 128
+    assert (shifted[1] == 0).all()
+    grey = hue_saturation(image, saturation=-100)
+    assert grey[0, 0, 0] == grey[0, 0, 1] == grey[0, 0, 2]
+    assert (hue_saturation(image, lightness=100)[0, 0, :3] == 255).all()
+    brighter = brightness_contrast(image, brightness=20)
+    assert brighter[0, 0, 1] == 51 and brighter[1, 1, 3] == 0
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda im: hue_saturation(im, hue=float("nan")), "hue"),
+    (lambda im: hue_saturation(im, saturation=101), "saturation"),
+    (lambda im: brightness_contrast(im, contrast=-1e9), "contrast"),
+    (lambda im: replace_color(im, (1, 2), BLUE), "colour"),
+    (lambda im: replace_color(im, RED, (0, 0, 300)), "colour"),
+    (lambda im: replace_color(im, RED, BLUE, tolerance=-1), "tolerance"),
+    (lambda im: outline(im, "black"), "colour"),
+])  # fmt: skip
+def test_bad_values_are_said(call, message):
+    with pytest.raises(InvalidInputError, match=message):
+        call(np.zeros((4, 4, 4), np.uint8))
+
+
+def test_canvas_size_anchors_and_undo():
+    sprite, history = knight()
+    before = images(sprite)
+    history.push(canvas_size_command(sprite, 12, 10, "bottom-right"))
+    assert (sprite.width, sprite.height) == (12, 10)
+    image = next(iter(sprite.cels.values())).image
+    assert (image[4:8, 7:9] == RED).all()  # moved by (4, 2)
+    history.undo()
+    assert (sprite.width, sprite.height) == (8, 8) and all(
+        np.array_equal(before[k], im) for k, im in images(sprite).items())  # fmt: skip
+    history.push(canvas_size_command(sprite, 4, 4, "center"))  # a crop
+    assert (next(iter(sprite.cels.values())).image[0:4, 1:3] == RED).all()
+
+
+def test_sprite_size_is_nearest_and_trim_cuts_to_every_frames_content():
+    sprite, history = knight()
+    history.push(sprite_size_command(sprite, 16, 16))
+    image = next(iter(sprite.cels.values())).image
+    assert (image[4:12, 6:10] == RED).all() and len(np.unique(image.reshape(-1, 4), axis=0)) == 2
+    history.undo()
+    history.push(trim_command(sprite))
+    assert (sprite.width, sprite.height) == (2, 4)
+    assert trim_command(sprite) is None  # already tight
+
+
+@pytest.mark.parametrize("size", [(0, 8), (8, -1), (100000, 8)])
+def test_impossible_sizes_change_nothing(size):
+    sprite, _ = knight()
+    for build in (canvas_size_command, sprite_size_command):
+        with pytest.raises(InvalidInputError):
+            build(sprite, *size)
+    assert (sprite.width, sprite.height) == (8, 8)
+
+
+def test_an_empty_sprite_cannot_be_trimmed():
+    with pytest.raises(InvalidInputError, match="Nothing to trim"):
+        trim_command(Sprite.new(8, 8))
