@@ -36,6 +36,7 @@ COMMANDS = (
     "batch",
     "pixelize",
     "export",
+    "recolor",
     "train_lora",
     "mcp",
     "benchmark",

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from dgx_pixels_app.core.words import counted
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("inspect", help="list a sprite file's layers, frames and tags")
     p.add_argument("file", help="an .aseprite or image file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--colors", action="store_true", help="also list the colours the cels use")
     p.set_defaults(handler=run)
 
 
@@ -32,13 +35,20 @@ def run(args: argparse.Namespace) -> int:
         "palette_colors": len(sprite.palette),
         "generated_cels": sum(1 for cel in sprite.cels.values() if cel.generation is not None),
     }
+    if args.colors:
+        from dgx_pixels_app.jobs.recolor import colors_in
+
+        summary["colors"] = ["#" + bytes(c).hex() for c in sorted(colors_in(sprite))]
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
     print(
-        f"{args.file}: {sprite.width}x{sprite.height}, {len(sprite.frames)} frames "
-        f"({', '.join(f'{d} ms' for d in summary['frames'])}), {len(sprite.palette)} colours"
+        f"{args.file}: {sprite.width}x{sprite.height}, {counted(len(sprite.frames), 'frame')} "
+        f"({', '.join(f'{d} ms' for d in summary['frames'])}), "
+        f"{counted(len(sprite.palette), 'colour')} in the palette"
     )
+    if args.colors:
+        print("  colours used: " + " ".join(summary["colors"]))
     for layer in summary["layers"]:
         flags = [k for k in ("visible", "locked") if layer[k]]
         print(f"  layer {layer['name']!r} opacity {layer['opacity']} {' '.join(flags)}")
