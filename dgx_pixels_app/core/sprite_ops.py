@@ -35,13 +35,20 @@ def pixels_command(sprite: Sprite, keys: list[tuple[int, int]],
                    mask: np.ndarray | None = None) -> Group | None:  # fmt: skip
     """``fn`` on each cel (inside ``mask`` only, when given) as one undo step; None
     when nothing changes."""
+    after = {key: fn(sprite.cels[key].image) for key in keys}
+    return results_command(sprite, after, label, mask)
+
+
+def results_command(sprite: Sprite, after: dict[tuple[int, int], np.ndarray], label: str,
+                    mask: np.ndarray | None = None) -> Group | None:  # fmt: skip
+    """The cels' new pixels (computed elsewhere, e.g. on a worker from a snapshot) as
+    one undo step holding only what differs; None when nothing does."""
     steps = []
-    for layer_id, frame_id in keys:
+    for (layer_id, frame_id), image in after.items():
         before = sprite.cels[(layer_id, frame_id)].image
-        after = fn(before)
         if mask is not None:
-            after = np.where(mask[..., None], after, before)
-        step = patch_between(sprite, layer_id, frame_id, before, after, label)
+            image = np.where(mask[..., None], image, before)
+        step = patch_between(sprite, layer_id, frame_id, before, image, label)
         if step is not None:
             steps.append(step)
     return Group(steps, label) if steps else None

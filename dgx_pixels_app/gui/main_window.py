@@ -185,7 +185,9 @@ class MainWindow(QMainWindow):
         )
         for action in (
             self.save_action, self.save_as_action, self.pixelize_action, self.export_action,
-            self.export_bevy_action,
+            self.export_bevy_action, self.outline_action, self.replace_color_action,
+            self.hue_action, self.brightness_action, self.canvas_size_action,
+            self.sprite_size_action, self.trim_action,
             self.repeat_export_action, self.snap_action, self.export_anim_action,
         ):  # fmt: skip
             action.setEnabled(session is not None)

@@ -128,6 +128,13 @@ class Prompter:
         path, _ = QFileDialog.getOpenFileName(self.parent, "Open Sprite", folder, OPEN_FILTER)
         return path or None
 
+    def touchup(self, title: str, fields: list, source=None, apply=None) -> dict | None:
+        """A Sprite-menu operation's values (with a live preview of ``source``), or None."""
+        from dgx_pixels_app.gui.touchup_dialog import TouchupDialog
+
+        dialog = TouchupDialog(title, fields, source, apply, self.parent)
+        return dialog.values() if dialog.exec() else None
+
     def results_folder(self) -> str | None:
         """A new or empty folder for the Results gallery's images and manifest."""
         folder = QFileDialog.getExistingDirectory(

@@ -14,6 +14,7 @@ from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.model_controller import ModelController
 from dgx_pixels_app.gui.results_controller import ResultsController
 from dgx_pixels_app.gui.session_memory import SessionMemory
+from dgx_pixels_app.gui.touchup_controller import TouchupController
 
 
 def make_controllers(w) -> None:
@@ -68,6 +69,10 @@ def make_controllers(w) -> None:
     w.result_actions = ResultsController(
         results=w.results_panel, documents=docs, prompter=w.prompter, prompt=w.prompt_panel,
         add_layer=w.generation.add_result_layer, status=status, parent=w,
+    )  # fmt: skip
+    w.touchups = TouchupController(
+        documents=docs, prompter=w.prompter, canvas=w.canvas, status=status,
+        show_error=w.show_error, parent=w,
     )  # fmt: skip
     w.exports = ExportController(
         documents=docs, prompter=w.prompter, status_bar=w.statusBar(),

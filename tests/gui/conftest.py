@@ -19,6 +19,7 @@ class FakePrompter:
         self.batch_answer = None
         self.agent_root_answer = None
         self.results_folder_answer = None
+        self.touchup_answer = None  # a dict of values, or a function of the field defaults
         self.replace_answer = False
         self.snippets: list[str] = []
         self.asked: list[str] = []
@@ -60,6 +61,12 @@ class FakePrompter:
 
     def animation_path(self, suggestion):
         return self.animation_answer
+
+    def touchup(self, title, fields, source=None, apply=None):
+        self.asked.append(f"touchup:{title}")
+        defaults = {field.key: field.default for field in fields}
+        answer = self.touchup_answer
+        return answer(defaults) if callable(answer) else answer
 
     def results_folder(self):
         self.asked.append("results-folder")

@@ -1,0 +1,153 @@
+"""The Sprite menu's touch-up operations: each asks its values (a TouchupDialog, with a
+live preview for pixel operations), computes on the task runner from a snapshot, and
+pushes one undoable command from the core (core/sprite_ops.py, core/canvas_ops.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject
+
+from dgx_pixels_app.core.canvas_ops import (
+    ANCHORS,
+    canvas_size_command,
+    sprite_size_command,
+    trim_command,
+)
+from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.limits import MAX_SIDE
+from dgx_pixels_app.core.sprite_ops import (
+    brightness_contrast,
+    hue_saturation,
+    outline,
+    replace_color,
+    results_command,
+    targets,
+)
+from dgx_pixels_app.core.words import counted
+from dgx_pixels_app.gui.touchup_dialog import SCOPE_CHOICES, Field
+
+
+def _pixel_ops(primary, secondary) -> dict:
+    """name: (title, fields, what the values do to one cel's pixels)."""
+    scope = Field("scope", "Apply to", "choice", "cel", choices=tuple(SCOPE_CHOICES))
+    return {
+        "outline": ("Outline", [
+            Field("color", "Colour", "color", primary),
+            Field("place", "Place", "choice", "outside",
+                  choices=(("outside", "Outside the shape"), ("inside", "Inside its edge"))),
+            Field("diagonal", "Corners too (8-connected)", "bool", False), scope],
+            lambda im, v: outline(im, v["color"], v["place"] == "outside", v["diagonal"])),
+        "replace_color": ("Replace Colour", [
+            Field("old", "From", "color", primary), Field("new", "To", "color", secondary),
+            Field("tolerance", "Tolerance", "int", 0, 0, 255), scope],
+            lambda im, v: replace_color(im, v["old"], v["new"], v["tolerance"])),
+        "hue_saturation": ("Hue/Saturation", [
+            Field("hue", "Hue (°)", "float", 0, -180, 180),
+            Field("saturation", "Saturation (%)", "float", 0, -100, 100),
+            Field("lightness", "Lightness (%)", "float", 0, -100, 100), scope],
+            lambda im, v: hue_saturation(im, v["hue"], v["saturation"], v["lightness"])),
+        "brightness_contrast": ("Brightness/Contrast", [
+            Field("brightness", "Brightness", "float", 0, -100, 100),
+            Field("contrast", "Contrast", "float", 0, -100, 100), scope],
+            lambda im, v: brightness_contrast(im, v["brightness"], v["contrast"])),
+    }  # fmt: skip
+
+
+class TouchupController(QObject):
+    def __init__(self, *, documents, prompter, canvas, status: Callable[[str, int], None],
+                 show_error: Callable[[str], None], parent: QObject) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.documents, self.prompter, self.canvas = documents, prompter, canvas
+        self.status, self.show_error = status, show_error
+
+    # -- pixel operations ------------------------------------------------------------------
+    def pixel_op(self, name: str) -> None:
+        session = self.documents.session
+        if session is None:
+            return
+        title, fields, fn = _pixel_ops(self.canvas.primary, self.canvas.secondary)[name]
+        sprite, layer, frame = session.sprite, session.layer, session.frame
+        cel = sprite.cel(layer.id, frame.id)
+        source = cel.image.copy() if cel is not None else None
+        values = self.prompter.touchup(title, fields, source, fn)
+        if values is None:
+            return
+        keys = targets(sprite, values["scope"], layer.id, frame.id)
+        if not keys:
+            self.show_error(f"{title}: nothing to change — the cels there are empty or on "
+                            "locked layers.")  # fmt: skip
+            return
+        before = {key: sprite.cels[key].image.copy() for key in keys}
+        mask = session.selection.mask.copy() if session.selection is not None else None
+        self.status(f"{title}…", 0)
+
+        def done(after: dict) -> None:
+            changed = any(not np.array_equal(sprite.cels[k].image, before[k]) for k in keys
+                          if k in sprite.cels)  # fmt: skip
+            gone = any(k not in sprite.cels for k in keys)
+            if self.documents.session is not session or changed or gone:
+                self.show_error(f"{title}: the sprite changed meanwhile; try again.")
+                return
+            command = results_command(sprite, after, title, mask)
+            self._push(session, command, f"{title}: {counted(len(command.commands), 'cel')} changed"
+                       if command else f"{title}: nothing changed")  # fmt: skip
+
+        self.documents.runner.submit(
+            lambda: {k: fn(image, values) for k, image in before.items()},
+            done,
+            self.documents.report_failure,
+        )
+
+    # -- canvas operations -----------------------------------------------------------------
+    def canvas_size(self) -> None:
+        session = self.documents.session
+        if session is None:
+            return
+        s = session.sprite
+        values = self.prompter.touchup("Canvas Size", [
+            Field("width", "Width", "int", s.width, 1, MAX_SIDE),
+            Field("height", "Height", "int", s.height, 1, MAX_SIDE),
+            Field("anchor", "Anchor", "choice", "center",
+                  choices=tuple((a, a.replace("-", " ").capitalize()) for a in ANCHORS))])  # fmt: skip
+        if values is not None:
+            self._build(session, lambda: canvas_size_command(s, values["width"], values["height"],
+                                                             values["anchor"]))  # fmt: skip
+
+    def sprite_size(self) -> None:
+        session = self.documents.session
+        if session is None:
+            return
+        s = session.sprite
+        values = self.prompter.touchup("Sprite Size", [
+            Field("width", "Width", "int", s.width, 1, MAX_SIDE),
+            Field("height", "Height", "int", s.height, 1, MAX_SIDE)])  # fmt: skip
+        if values is not None:
+            self._build(session, lambda: sprite_size_command(s, values["width"], values["height"]))
+
+    def trim(self) -> None:
+        session = self.documents.session
+        if session is not None:
+            self._build(session, lambda: trim_command(session.sprite), "Trim: already tight")
+
+    def _build(self, session, make, nothing: str = "Nothing changed") -> None:
+        try:
+            command = make()
+        except DgxPixelsError as exc:
+            self.show_error(str(exc))
+            return
+        sprite = session.sprite
+        self._push(session, command, f"{command.label}: {sprite.width}×{sprite.height} → "
+                   f"{command.width}×{command.height}" if command else nothing)  # fmt: skip
+        if command is not None:
+            self.canvas.fit()
+
+    def _push(self, session, command, message: str) -> None:
+        if command is not None:
+            try:
+                session.history.push(command)
+            except DgxPixelsError as exc:
+                self.show_error(str(exc))
+                return
+        self.status(message, 6000)

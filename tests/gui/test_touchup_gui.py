@@ -1,0 +1,97 @@
+"""The Sprite menu's touch-up operations from the window: a generated-looking knight gets
+an outline, a colour swap, a hue shift inside a selection, a 48×48 canvas with the
+knight centred, and a trim — each one undo step, each refused clearly when it can't."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from dgx_pixels_app.core.commands import SetCel
+from dgx_pixels_app.core.document import Cel
+from dgx_pixels_app.core.selection import Selection
+from dgx_pixels_app.gui.touchup_controller import _pixel_ops
+from dgx_pixels_app.gui.touchup_dialog import TouchupDialog
+
+RED = (200, 30, 30, 255)
+
+
+def knight(window, qtbot):
+    window.documents.new_document(16, 16)
+    session = window.session
+    image = np.zeros((16, 16, 4), np.uint8)
+    image[4:12, 6:10] = RED
+    session.history.push(SetCel(session.layer.id, session.frame.id, Cel(image)))
+    return session
+
+
+def pixels(session):
+    return session.sprite.cel(session.layer.id, session.frame.id).image
+
+
+def wait_status(window, qtbot, text):
+    qtbot.waitUntil(lambda: text in window.statusBar().currentMessage(), timeout=10000)
+
+
+def test_outline_then_undo_from_the_menu_and_keys(window, qtbot):
+    session = knight(window, qtbot)
+    window.prompter.touchup_answer = lambda d: {**d, "color": (0, 0, 0, 255)}
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
+    wait_status(window, qtbot, "Outline: 1 cel changed")
+    assert (pixels(session)[3, 6:10] == (0, 0, 0, 255)).all()
+    assert (pixels(session)[3, 5] == 0).all()  # 4-connected: no corner
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (pixels(session)[3, 6:10] == 0).all()
+
+
+def test_replace_colour_and_a_hue_shift_inside_the_selection(window, qtbot):
+    session = knight(window, qtbot)
+    window.prompter.touchup_answer = lambda d: {**d, "old": RED, "new": (30, 30, 200, 255)}
+    window.replace_color_action.trigger()
+    wait_status(window, qtbot, "Replace Colour: 1 cel changed")
+    assert (pixels(session)[5, 7] == (30, 30, 200, 255)).all()
+    window.canvas.set_selection(Selection.rect(0, 0, 16, 8, 16, 16))
+    window.prompter.touchup_answer = lambda d: {**d, "hue": 120}
+    window.hue_action.trigger()
+    wait_status(window, qtbot, "Hue/Saturation: 1 cel changed")
+    top, bottom = pixels(session)[5, 7], pixels(session)[9, 7]
+    assert tuple(bottom) == (30, 30, 200, 255) and tuple(top) != tuple(bottom)
+
+
+def test_canvas_size_centres_and_trim_cuts_back(window, qtbot):
+    session = knight(window, qtbot)
+    window.prompter.touchup_answer = lambda d: {**d, "width": 48, "height": 48}
+    window.canvas_size_action.trigger()
+    assert (session.sprite.width, session.sprite.height) == (48, 48)
+    assert (pixels(session)[20:28, 22:26] == RED).all()  # centred: moved by 16
+    window.trim_action.trigger()
+    assert (session.sprite.width, session.sprite.height) == (4, 8)
+    window.undo()
+    window.undo()
+    assert (session.sprite.width, session.sprite.height) == (16, 16)
+
+
+def test_refusals_are_said_and_change_nothing(window, qtbot):
+    session = knight(window, qtbot)
+    session.layer.locked = True
+    window.prompter.touchup_answer = lambda d: d
+    window.outline_action.trigger()
+    assert "locked" in window.prompter.errors[-1]
+    session.layer.locked = False
+    window.prompter.touchup_answer = lambda d: {**d, "width": 100000}
+    window.canvas_size_action.trigger()
+    assert "too large" in window.prompter.errors[-1] and session.sprite.width == 16
+    window.prompter.touchup_answer = None  # cancelled
+    window.sprite_size_action.trigger()
+    assert session.sprite.width == 16
+
+
+def test_the_dialog_previews_each_value(qtbot):
+    image = np.zeros((8, 8, 4), np.uint8)
+    image[2:6, 2:6] = RED
+    title, fields, fn = _pixel_ops((0, 0, 0, 255), (255, 255, 255, 255))["hue_saturation"]
+    dialog = TouchupDialog(title, fields, image, fn)
+    qtbot.addWidget(dialog)
+    first = dialog.preview._data.copy()
+    dialog.widgets["hue"].setValue(120)
+    assert not np.array_equal(first, dialog.preview._data)
+    assert dialog.ok.isEnabled() and dialog.values()["scope"] == "cel"
