@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dgx_pixels_app.core import raster
+from dgx_pixels_app.core.errors import OptionError
 
 
 @dataclass
@@ -128,3 +129,53 @@ def paste(image: np.ndarray, clip: np.ndarray, x: int, y: int) -> tuple[np.ndarr
         out[y0:y1, x0:x1][opaque] = part[opaque]
         mask[y0:y1, x0:x1] = opaque
     return out, mask
+
+
+# -- Select menu (Aseprite's Select ▸ Inverse, Modify, Color Range) -------------------
+def _shift_any(mask: np.ndarray, reach: int) -> np.ndarray:
+    """Every pixel within ``reach`` (Chebyshev: squares, as Aseprite) of the mask."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    padded = np.pad(mask, reach)
+    window = sliding_window_view(padded, (2 * reach + 1, 2 * reach + 1))
+    return window.any(axis=(2, 3))
+
+
+def inverse(selection: Selection | None, width: int, height: int) -> Selection | None:
+    """Everything but the selection (no selection: everything); None when that is empty."""
+    mask = np.ones((height, width), bool) if selection is None else ~selection.mask
+    return Selection(mask) if mask.any() else None
+
+
+def expand(selection: Selection, by: int) -> Selection:
+    """Grown by ``by`` pixels (1–100) on every side, clipped to the sprite."""
+    _check_by(by)
+    return Selection(_shift_any(selection.mask, by))
+
+
+def contract(selection: Selection, by: int) -> Selection | None:
+    """Shrunk by ``by`` pixels (1–100); None when nothing is left."""
+    _check_by(by)
+    mask = ~_shift_any(~selection.mask, by)
+    return Selection(mask) if mask.any() else None
+
+
+def border(selection: Selection, by: int) -> Selection | None:
+    """A band ``by`` pixels wide along the inside of the selection's edge."""
+    inner = contract(selection, by)
+    mask = selection.mask & ~(inner.mask if inner is not None else False)
+    return Selection(mask) if mask.any() else None
+
+
+def color_range(image: np.ndarray, rgba, tolerance: int = 0) -> Selection | None:
+    """Every pixel of the cel within ``tolerance`` of ``rgba`` (not only touching ones)."""
+    if not 0 <= tolerance <= 255:
+        raise OptionError("tolerance", f"must be 0 to 255, not {tolerance}")
+    target = np.asarray(rgba, dtype=np.int16)[:4]
+    mask = (np.abs(image.astype(np.int16) - target) <= tolerance).all(axis=2)
+    return Selection(mask) if mask.any() else None
+
+
+def _check_by(by: int) -> None:
+    if not 1 <= by <= 100:
+        raise OptionError("pixels", f"must be 1 to 100, not {by}")

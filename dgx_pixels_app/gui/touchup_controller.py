@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject
 
+from dgx_pixels_app.core import selection
 from dgx_pixels_app.core.canvas_ops import (
     ANCHORS,
     canvas_size_command,
@@ -130,6 +131,44 @@ class TouchupController(QObject):
         session = self.documents.session
         if session is not None:
             self._build(session, lambda: trim_command(session.sprite), "Trim: already tight")
+
+    # -- selection (Select ▸ Inverse, Modify, Color Range) --------------------------------
+    def select_inverse(self) -> None:
+        session = self.documents.session
+        if session is not None:
+            s = session.sprite
+            self.canvas.set_selection(selection.inverse(session.selection, s.width, s.height))
+
+    def select_modify(self, how: str) -> None:
+        """Expand, contract or border the selection by N pixels (asked)."""
+        session = self.documents.session
+        if session is None or session.selection is None:
+            self.show_error("Select something first (M, W, or Ctrl+A).")
+            return
+        values = self.prompter.touchup(f"{how.capitalize()} Selection",
+                                       [Field("by", "Pixels", "int", 1, 1, 100)])  # fmt: skip
+        if values is None:
+            return
+        made = getattr(selection, how)(session.selection, values["by"])
+        self.canvas.set_selection(made)
+        if made is None:
+            self.status(f"{how.capitalize()}: nothing is left selected", 5000)
+
+    def select_color_range(self) -> None:
+        """Every pixel of the cel near the primary colour, touching or not."""
+        session = self.documents.session
+        if session is None:
+            return
+        cel = session.sprite.cel(session.layer.id, session.frame.id)
+        values = self.prompter.touchup("Colour Range", [
+            Field("color", "Colour", "color", self.canvas.primary),
+            Field("tolerance", "Tolerance", "int", 0, 0, 255)])  # fmt: skip
+        if values is None or cel is None:
+            return
+        made = selection.color_range(cel.image, values["color"], values["tolerance"])
+        self.canvas.set_selection(made)
+        self.status("Colour range: " + (f"{counted(int(made.mask.sum()), 'pixel')} selected"
+                                        if made else "no pixel of that colour"), 5000)  # fmt: skip
 
     def _build(self, session, make, nothing: str = "Nothing changed") -> None:
         try:

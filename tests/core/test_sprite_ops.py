@@ -157,3 +157,24 @@ def test_impossible_sizes_change_nothing(size):
 def test_an_empty_sprite_cannot_be_trimmed():
     with pytest.raises(InvalidInputError, match="Nothing to trim"):
         trim_command(Sprite.new(8, 8))
+
+
+def test_selection_inverse_expand_contract_border_and_colour_range():
+    from dgx_pixels_app.core import selection as sel
+
+    box = sel.Selection.rect(2, 2, 4, 4, 8, 8)
+    inverse = sel.inverse(box, 8, 8)
+    assert int(inverse.mask.sum()) == 64 - 16 and sel.inverse(None, 8, 8).mask.all()
+    assert sel.inverse(sel.Selection(np.ones((8, 8), bool)), 8, 8) is None
+    assert sel.expand(box, 1) == (1, 1, 6, 6)
+    assert sel.contract(box, 1) == (3, 3, 2, 2) and sel.contract(box, 2) is None
+    assert int(sel.border(box, 1).mask.sum()) == 16 - 4
+    sprite, _ = knight()
+    image = next(iter(sprite.cels.values())).image.copy()
+    image[0, 0] = RED  # not touching the shape: still in the range
+    picked = sel.color_range(image, RED)
+    assert picked.mask[0, 0] and int(picked.mask.sum()) == 9
+    assert sel.color_range(image, (1, 2, 3, 255)) is None
+    for bad in (0, 101):
+        with pytest.raises(InvalidInputError, match="pixels"):
+            sel.expand(box, bad)

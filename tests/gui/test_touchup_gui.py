@@ -95,3 +95,21 @@ def test_the_dialog_previews_each_value(qtbot):
     dialog.widgets["hue"].setValue(120)
     assert not np.array_equal(first, dialog.preview._data)
     assert dialog.ok.isEnabled() and dialog.values()["scope"] == "cel"
+
+
+def test_select_menu_inverse_contract_and_colour_range(window, qtbot):
+    knight(window, qtbot)
+    window.canvas.primary = RED
+    window.prompter.touchup_answer = lambda d: d
+    window.touchups.select_color_range()
+    assert window.session.selection == (6, 4, 4, 8)
+    window.prompter.touchup_answer = lambda d: {**d, "by": 1}
+    window.touchups.select_modify("contract")
+    assert window.session.selection == (7, 5, 2, 6)
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_I,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    assert int(window.session.selection.mask.sum()) == 256 - 12
+    window.canvas.set_selection(None)
+    window.touchups.select_modify("expand")
+    assert "Select something first" in window.prompter.errors[-1]
