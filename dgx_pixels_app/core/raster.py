@@ -263,3 +263,20 @@ def resize_nearest(image: np.ndarray, width: int, height: int) -> np.ndarray:
     ys = np.clip(((np.arange(height) + 0.5) * h / height).astype(int), 0, h - 1)
     xs = np.clip(((np.arange(width) + 0.5) * w / width).astype(int), 0, w - 1)
     return image[ys[:, None], xs[None, :]]
+
+
+def shade(pixels: np.ndarray, palette: list, step: int) -> np.ndarray:
+    """Aseprite's shading ink: each opaque pixel whose colour is in the palette becomes
+    the palette entry ``step`` places on (clamped at the ends); others stay as they are.
+    ``pixels`` is (n, 4) RGBA; the result is a new array."""
+    out = pixels.copy()
+    if not palette:
+        return out
+    colors = np.asarray([c[:3] for c in palette], dtype=np.uint8)
+    alphas = np.asarray([c[3] for c in palette], dtype=np.uint8)
+    match = (pixels[:, None, :3] == colors[None, :, :]).all(axis=2) & (pixels[:, None, 3] > 0)
+    found = match.any(axis=1)
+    index = np.clip(match.argmax(axis=1) + step, 0, len(palette) - 1)
+    out[found, :3] = colors[index[found]]
+    out[found, 3] = alphas[index[found]]
+    return out

@@ -99,6 +99,12 @@ class ToolBar(QToolBar):
             ("mirror_h", "Mirror H", "Mirror drawing left-right"),
             ("mirror_v", "Mirror V", "Mirror drawing top-bottom"),
             ("dither", "Dither", "Paint a checkerboard of the two colours"),
+            (
+                "shading",
+                "Shading",
+                "Pencil shading ink: each pixel one palette step on "
+                "(left click: the next entry, right click: the previous)",
+            ),
         ):
             box = QCheckBox(text)
             box.setToolTip(tip)

@@ -7,8 +7,6 @@ costs its dirty rectangle. The pixel work itself is in core.raster / core.select
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -18,6 +16,7 @@ from dgx_pixels_app.core.commands import patch_between
 from dgx_pixels_app.core.document import Cel
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.selection import Selection
+from dgx_pixels_app.gui.tool_options import ToolOptions
 
 TOOLS = {
     "pencil": ("Pencil", "B"),
@@ -32,18 +31,6 @@ TOOLS = {
     "move": ("Move", "V"),
 }
 TRANSPARENT = (0, 0, 0, 0)
-
-
-@dataclass
-class ToolOptions:
-    brush: int = 1  # 1..8
-    pixel_perfect: bool = False
-    contiguous: bool = True
-    tolerance: int = 0
-    filled: bool = False
-    mirror_h: bool = False
-    mirror_v: bool = False
-    dither: bool = False
 
 
 class ToolController(QObject):
@@ -240,7 +227,12 @@ class ToolController(QObject):
         coords = self._limit(
             raster.stamp(new_points, sprite.width, sprite.height, self.options.brush, self.wrap)
         )
-        raster.paint_coords(cel.image, coords, color, secondary, dither)
+        if self.options.shading and self.tool == "pencil":  # from the stroke's start: once
+            step = -1 if drag["right"] else 1
+            palette = self.session.sprite.palette.colors
+            cel.image[coords] = raster.shade(drag["base"][coords], palette, step)
+        else:
+            raster.paint_coords(cel.image, coords, color, secondary, dither)
         boxes.append(raster.coords_box(coords))
         box = None
         for b in boxes:

@@ -178,3 +178,15 @@ def test_selection_inverse_expand_contract_border_and_colour_range():
     for bad in (0, 101):
         with pytest.raises(InvalidInputError, match="pixels"):
             sel.expand(box, bad)
+
+
+def test_shade_steps_along_the_palette_and_clamps_at_its_ends():
+    from dgx_pixels_app.core.raster import shade
+
+    ramp = [(10, 10, 10, 255), (20, 20, 20, 255), (30, 30, 30, 255)]
+    pixels = np.array([[10, 10, 10, 255], [30, 30, 30, 255], [99, 1, 1, 255], [10, 10, 10, 0]],
+                      np.uint8)  # fmt: skip
+    up = shade(pixels, ramp, 1)
+    assert [tuple(p) for p in up] == [ramp[1], ramp[2], (99, 1, 1, 255), (10, 10, 10, 0)]
+    assert tuple(shade(pixels, ramp, -1)[0]) == ramp[0]
+    assert np.array_equal(shade(pixels, [], 1), pixels)

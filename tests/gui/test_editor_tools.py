@@ -250,3 +250,23 @@ def test_scrollbars_follow_and_pan(editor, qtbot):
     canvas.offset = QPointF(-100, -20)
     canvas.update()
     assert area.hbar.value() == 100 and area.vbar.value() == 20
+
+
+def test_shading_ink_moves_each_pixel_one_palette_step_once_per_stroke(editor, qtbot):
+    from dgx_pixels_app.core.palette import Palette
+
+    window, canvas = editor
+    ramp = [(40, 0, 0, 255), (120, 0, 0, 255), (200, 0, 0, 255), (255, 80, 80, 255)]
+    window.session.sprite.palette = Palette(ramp)
+    canvas.primary = ramp[1]
+    drag(qtbot, canvas, [(1, 1), (6, 1)])  # a row of the second ramp colour
+    window.toolbar.checks["shading"].setChecked(True)
+    drag(qtbot, canvas, [(1, 1), (3, 1), (1, 1), (3, 1)])  # back and forth: one step only
+    row = pixels(window)[1]
+    assert [tuple(row[x]) for x in (1, 3, 4)] == [ramp[2], ramp[2], ramp[1]]
+    drag(qtbot, canvas, [(5, 1)], Qt.MouseButton.RightButton)  # the previous entry
+    assert tuple(pixels(window)[1, 5]) == ramp[0]
+    drag(qtbot, canvas, [(8, 8)])  # a transparent pixel: shading leaves it
+    assert pixels(window)[8, 8, 3] == 0
+    window.undo_action.trigger()  # the stroke on nothing was no step: this undoes the click
+    assert tuple(pixels(window)[1, 5]) == ramp[1]
