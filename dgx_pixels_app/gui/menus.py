@@ -96,6 +96,12 @@ MENUS = (
         Item("&Sprite Size…", "touchups.sprite_size", "Ctrl+Alt+I", name="sprite_size_action"),
         Item("&Trim", "touchups.trim", name="trim_action",
              tip="Cut the canvas to the content of every frame and layer"),
+        SEPARATOR,
+        Item("Add Colour R&amp…", "touchups.palette_ramp", name="ramp_action",
+             tip="A ramp from the primary to the secondary colour, hue bending on the way"),
+        Item("Sort Palette by &Lightness", "touchups.palette_sort", args=("lightness",)),
+        Item("Sort Palette by H&ue", "touchups.palette_sort", args=("hue",)),
+        Item("&Palette from Sprite", "touchups.palette_from_sprite"),
     )),
     ("&Layer", (
         Item("&Pixelize…", "pixelize_layer", "Ctrl+Shift+P", name="pixelize_action",

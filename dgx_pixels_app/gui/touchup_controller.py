@@ -9,15 +9,17 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject
 
-from dgx_pixels_app.core import selection
+from dgx_pixels_app.core import palette_ops, selection
 from dgx_pixels_app.core.canvas_ops import (
     ANCHORS,
     canvas_size_command,
     sprite_size_command,
     trim_command,
 )
+from dgx_pixels_app.core.commands import SetPalette
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.limits import MAX_SIDE
+from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.sprite_ops import (
     brightness_contrast,
     hue_saturation,
@@ -131,6 +133,47 @@ class TouchupController(QObject):
         session = self.documents.session
         if session is not None:
             self._build(session, lambda: trim_command(session.sprite), "Trim: already tight")
+
+    # -- palette -------------------------------------------------------------------------
+    def palette_ramp(self) -> None:
+        """A ramp from the primary to the secondary colour, added to the palette."""
+        session = self.documents.session
+        if session is None:
+            return
+        values = self.prompter.touchup("Add Colour Ramp", [
+            Field("dark", "From", "color", self.canvas.primary),
+            Field("light", "To", "color", self.canvas.secondary),
+            Field("steps", "Steps", "int", 5, 2, 64),
+            Field("hue_shift", "Hue shift (°)", "float", 20, -90, 90)])  # fmt: skip
+        if values is None:
+            return
+        try:
+            colors = palette_ops.ramp(values["dark"], values["light"], values["steps"],
+                                      values["hue_shift"])  # fmt: skip
+            palette = Palette(
+                session.sprite.palette.colors + colors, name=session.sprite.palette.name
+            )
+        except DgxPixelsError as exc:
+            self.show_error(str(exc))
+            return
+        self._push(session, SetPalette(palette, label="Add Ramp"),
+                   f"Added a ramp of {counted(len(colors), 'colour')} to the palette")  # fmt: skip
+
+    def palette_sort(self, by: str) -> None:
+        session = self.documents.session
+        if session is not None:
+            old = session.sprite.palette
+            palette = Palette(palette_ops.sort_colors(old.colors, by), name=old.name)
+            self._push(
+                session, SetPalette(palette, label="Sort Palette"), f"Palette sorted by {by}"
+            )
+
+    def palette_from_sprite(self) -> None:
+        session = self.documents.session
+        if session is not None:
+            palette = palette_ops.from_sprite(session.sprite)
+            self._push(session, SetPalette(palette, label="Palette from Sprite"),
+                       f"Palette: the sprite's {counted(len(palette), 'colour')}")  # fmt: skip
 
     # -- selection (Select ▸ Inverse, Modify, Color Range) --------------------------------
     def select_inverse(self) -> None:

@@ -190,3 +190,25 @@ def test_shade_steps_along_the_palette_and_clamps_at_its_ends():
     assert [tuple(p) for p in up] == [ramp[1], ramp[2], (99, 1, 1, 255), (10, 10, 10, 0)]
     assert tuple(shade(pixels, ramp, -1)[0]) == ramp[0]
     assert np.array_equal(shade(pixels, [], 1), pixels)
+
+
+def test_palette_ramp_sort_and_from_sprite():
+    from dgx_pixels_app.core.palette_ops import from_sprite, ramp, sort_colors
+
+    steps = ramp((20, 20, 60, 255), (240, 220, 160, 255), 5, hue_shift=30)
+    assert len(steps) == 5 and steps[0] == (20, 20, 60, 255) and steps[-1] == (240, 220, 160, 255)
+    lights = [sum(c[:3]) for c in steps]
+    assert lights == sorted(lights)  # dark to light
+    straight = ramp((20, 20, 60, 255), (240, 220, 160, 255), 5)
+    assert steps[2] != straight[2]  # the hue shift bends the middle
+    assert sort_colors([(255, 255, 255, 255), (0, 0, 0, 255)]) == [
+        (0, 0, 0, 255),
+        (255, 255, 255, 255),
+    ]
+    sprite, _ = knight()
+    palette = from_sprite(sprite)
+    assert palette.colors == [RED]
+    for bad in (lambda: ramp(RED, BLUE, 1), lambda: ramp(RED, BLUE, 4, 400),
+                lambda: sort_colors([], "size"), lambda: from_sprite(sprite, 0)):  # fmt: skip
+        with pytest.raises(InvalidInputError):
+            bad()

@@ -113,3 +113,20 @@ def test_select_menu_inverse_contract_and_colour_range(window, qtbot):
     window.canvas.set_selection(None)
     window.touchups.select_modify("expand")
     assert "Select something first" in window.prompter.errors[-1]
+
+
+def test_palette_ramp_sort_and_from_sprite(window, qtbot):
+    session = knight(window, qtbot)
+    before = len(session.sprite.palette)
+    window.canvas.primary, window.canvas.secondary = (20, 20, 60, 255), (240, 220, 160, 255)
+    window.prompter.touchup_answer = lambda d: {**d, "steps": 4}
+    window.touchups.palette_ramp()
+    colors = session.sprite.palette.colors
+    assert len(colors) == before + 4 and colors[-1] == (240, 220, 160, 255)
+    window.touchups.palette_from_sprite()
+    assert session.sprite.palette.colors == [RED]
+    window.undo()
+    assert len(session.sprite.palette) == before + 4
+    window.touchups.palette_sort("lightness")
+    lights = [sum(c[:3]) for c in session.sprite.palette.colors]
+    assert lights[0] <= lights[-1]
