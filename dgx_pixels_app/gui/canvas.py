@@ -57,6 +57,8 @@ class CanvasView(SessionObserver, QWidget):
         self._rgba = np.zeros((1, 1, 4), np.uint8)
         self._image = QImage()
         self._checker = checker_brush()
+        self.reference: QImage | None = None  # Layer ▸ Reference Image: scaled to the sprite
+        self.reference_opacity = 0.5
         self._pan_from: QPointF | None = None
         self._space = False
         self.onion_frames = 0  # 0 = off; else frames shown before and after
@@ -218,6 +220,10 @@ class CanvasView(SessionObserver, QWidget):
         area = target.intersected(event.rect())
         painter.setBrushOrigin(target.topLeft())
         painter.fillRect(area, self._checker)
+        if self.reference is not None:  # a tracing guide under the sprite, never exported
+            painter.setOpacity(self.reference_opacity)
+            painter.drawImage(target, self.reference)
+            painter.setOpacity(1.0)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setClipRect(area)
         for image in onion_images(

@@ -106,6 +106,12 @@ MENUS = (
     ("&Layer", (
         Item("&Pixelize…", "pixelize_layer", "Ctrl+Shift+P", name="pixelize_action",
              tip="Turn SDXL-style pixel art into true pixel art"),
+        SEPARATOR,
+        Item("&Reference Image…", "touchups.reference_from_file", name="reference_action",
+             tip="An image under the sprite to trace over (never saved or exported)"),
+        Item("Selected Result as Re&ference", "touchups.reference_from_result"),
+        Item("Reference &Opacity…", "touchups.reference_opacity"),
+        Item("&Clear Reference", "touchups.clear_reference"),
     )),
     ("&View", (
         Item("Zoom &In", "canvas.zoom_by", "+", args=(2,)),

@@ -135,6 +135,12 @@ class Prompter:
         dialog = TouchupDialog(title, fields, source, apply, self.parent)
         return dialog.values() if dialog.exec() else None
 
+    def reference_path(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent, "Reference Image", "", "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)"
+        )
+        return path or None
+
     def results_folder(self) -> str | None:
         """A new or empty folder for the Results gallery's images and manifest."""
         folder = QFileDialog.getExistingDirectory(

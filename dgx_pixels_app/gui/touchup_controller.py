@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QImage
 
 from dgx_pixels_app.core import palette_ops, selection
 from dgx_pixels_app.core.canvas_ops import (
@@ -59,10 +60,12 @@ def _pixel_ops(primary, secondary) -> dict:
 
 
 class TouchupController(QObject):
-    def __init__(self, *, documents, prompter, canvas, status: Callable[[str, int], None],
-                 show_error: Callable[[str], None], parent: QObject) -> None:  # fmt: skip
+    def __init__(self, *, documents, prompter, canvas, results,
+                 status: Callable[[str, int], None], show_error: Callable[[str], None],
+                 parent: QObject) -> None:  # fmt: skip
         super().__init__(parent)
         self.documents, self.prompter, self.canvas = documents, prompter, canvas
+        self.results = results
         self.status, self.show_error = status, show_error
 
     # -- pixel operations ------------------------------------------------------------------
@@ -133,6 +136,47 @@ class TouchupController(QObject):
         session = self.documents.session
         if session is not None:
             self._build(session, lambda: trim_command(session.sprite), "Trim: already tight")
+
+    # -- reference image (a tracing guide under the sprite, never saved or exported) --------
+    def reference_from_file(self) -> None:
+        from dgx_pixels_app.formats.images import read_rgba
+
+        path = self.prompter.reference_path()
+        if path:
+            self.documents.runner.submit(lambda: read_rgba(path), self.set_reference,
+                                         self.documents.report_failure)  # fmt: skip
+
+    def reference_from_result(self) -> None:
+        item = self.results.current()
+        if item is None:
+            self.show_error("Pick a result in the Results gallery first.")
+        else:
+            self.set_reference(item.image)
+
+    def set_reference(self, image: np.ndarray | None) -> None:
+        if self.documents.session is None and image is not None:
+            self.show_error("Open or make a sprite first: the reference lies under it.")
+            return
+        self._reference = None if image is None else np.ascontiguousarray(image)  # kept alive
+        if image is None:
+            self.canvas.reference = None
+        else:
+            h, w = self._reference.shape[:2]
+            self.canvas.reference = QImage(self._reference.data, w, h, w * 4,
+                                           QImage.Format.Format_RGBA8888)  # fmt: skip
+            self.status(f"Reference {w}×{h} under the sprite at "
+                        f"{self.canvas.reference_opacity:.0%} (Layer ▸ Reference Opacity…)", 6000)  # fmt: skip
+        self.canvas.update()
+
+    def reference_opacity(self) -> None:
+        values = self.prompter.touchup("Reference Opacity", [
+            Field("opacity", "Opacity (%)", "int", round(self.canvas.reference_opacity * 100), 5, 100)])  # fmt: skip
+        if values is not None:
+            self.canvas.reference_opacity = values["opacity"] / 100
+            self.canvas.update()
+
+    def clear_reference(self) -> None:
+        self.set_reference(None)
 
     # -- palette -------------------------------------------------------------------------
     def palette_ramp(self) -> None:

@@ -71,8 +71,8 @@ def make_controllers(w) -> None:
         add_layer=w.generation.add_result_layer, status=status, parent=w,
     )  # fmt: skip
     w.touchups = TouchupController(
-        documents=docs, prompter=w.prompter, canvas=w.canvas, status=status,
-        show_error=w.show_error, parent=w,
+        documents=docs, prompter=w.prompter, canvas=w.canvas, results=w.results_panel,
+        status=status, show_error=w.show_error, parent=w,
     )  # fmt: skip
     w.exports = ExportController(
         documents=docs, prompter=w.prompter, status_bar=w.statusBar(),
@@ -83,6 +83,7 @@ def make_controllers(w) -> None:
 def connect_signals(w) -> None:
     docs = w.documents
     docs.sessionChanged.connect(w._on_session)
+    docs.sessionChanged.connect(lambda _s: w.touchups.clear_reference())  # one sprite's guide
     docs.stateChanged.connect(w._update_title)
     docs.message.connect(lambda text: w.statusBar().showMessage(text, 5000))
     docs.error.connect(w.show_error)

@@ -19,7 +19,8 @@ class FakePrompter:
         self.batch_answer = None
         self.agent_root_answer = None
         self.results_folder_answer = None
-        self.touchup_answer = None  # a dict of values, or a function of the field defaults
+        self.touchup_answer = None
+        self.reference_answer = None  # a dict of values, or a function of the field defaults
         self.replace_answer = False
         self.snippets: list[str] = []
         self.asked: list[str] = []
@@ -67,6 +68,9 @@ class FakePrompter:
         defaults = {field.key: field.default for field in fields}
         answer = self.touchup_answer
         return answer(defaults) if callable(answer) else answer
+
+    def reference_path(self):
+        return self.reference_answer
 
     def results_folder(self):
         self.asked.append("results-folder")

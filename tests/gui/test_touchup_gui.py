@@ -130,3 +130,36 @@ def test_palette_ramp_sort_and_from_sprite(window, qtbot):
     window.touchups.palette_sort("lightness")
     lights = [sum(c[:3]) for c in session.sprite.palette.colors]
     assert lights[0] <= lights[-1]
+
+
+def test_a_reference_image_lies_under_the_sprite_and_is_never_saved(window, qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from dgx_pixels_app.formats.documents import open_document
+    from dgx_pixels_app.formats.images import write_png
+
+    session = knight(window, qtbot)
+    raw = np.zeros((64, 64, 4), np.uint8)
+    raw[..., 1] = 255
+    raw[..., 3] = 255
+    write_png(tmp_path / "raw.png", raw)
+    window.prompter.reference_answer = str(tmp_path / "raw.png")
+    window.reference_action.trigger()
+    qtbot.waitUntil(lambda: window.canvas.reference is not None, timeout=5000)
+    shot = window.canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGBA8888)
+    corner = window.canvas.widget_pos(0, 0)  # a transparent sprite pixel: green shows through
+    assert shot.pixelColor(corner).green() > shot.pixelColor(corner).red()
+    window.prompter.touchup_answer = {"opacity": 20}
+    window.touchups.reference_opacity()
+    assert window.canvas.reference_opacity == 0.2
+    window.prompter.save_as_answer = str(tmp_path / "k.aseprite")
+    window.save()
+    qtbot.waitUntil(lambda: (tmp_path / "k.aseprite").is_file(), timeout=5000)
+    saved = open_document(tmp_path / "k.aseprite")
+    assert len(saved.layers) == len(session.sprite.layers) == 1  # not part of the sprite
+    (tmp_path / "bad.png").write_bytes(b"not an image")
+    window.prompter.reference_answer = str(tmp_path / "bad.png")
+    window.reference_action.trigger()
+    qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=5000)
+    window.touchups.clear_reference()
+    assert window.canvas.reference is None
