@@ -114,7 +114,8 @@ class ToolBar(QToolBar):
             self.checks[attr] = box
         self.tolerance = QSpinBox()
         self.tolerance.setRange(0, 255)
-        self.tolerance.setPrefix("Tolerance ")
+        self.tolerance.setPrefix("Tol. ")
+        self.tolerance.setToolTip("Tolerance (0–255) of the bucket and the magic wand")
         self.tolerance.valueChanged.connect(lambda v: setattr(tools.options, "tolerance", v))
         self.addWidget(self.tolerance)
         self.addWidget(QLabel(" Tile grid "))
