@@ -80,6 +80,8 @@ MENUS = (
         Item("Flip &Horizontal", "canvas.tools.flip", "Shift+H", args=(True,)),
         Item("Flip &Vertical", "canvas.tools.flip", "Shift+V", args=(False,)),
         Item("Rotate 90° &Clockwise", "canvas.tools.rotate", "Ctrl+Alt+R", args=(True,)),
+        Item("Rotate by &Angle… (RotSprite)", "touchups.pixel_op", args=("rotate",),
+             name="rotate_angle_action", tip="Any angle, keeping pixel-art edges, no new colours"),
         Item("Rotate 90° C&ounterclockwise", "canvas.tools.rotate", "Ctrl+Alt+Shift+R",
              args=(False,)),
     )),

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QImage
 
-from dgx_pixels_app.core import palette_ops, selection
+from dgx_pixels_app.core import palette_ops, rotsprite, selection
 from dgx_pixels_app.core.canvas_ops import (
     ANCHORS,
     canvas_size_command,
@@ -56,6 +56,9 @@ def _pixel_ops(primary, secondary) -> dict:
             Field("brightness", "Brightness", "float", 0, -100, 100),
             Field("contrast", "Contrast", "float", 0, -100, 100), scope],
             lambda im, v: brightness_contrast(im, v["brightness"], v["contrast"])),
+        "rotate": ("Rotate", [
+            Field("angle", "Angle (° clockwise)", "float", 15, -180, 180), scope],
+            lambda im, v: rotsprite.rotate(im, v["angle"])),
     }  # fmt: skip
 
 
@@ -86,7 +89,8 @@ class TouchupController(QObject):
                             "locked layers.")  # fmt: skip
             return
         before = {key: sprite.cels[key].image.copy() for key in keys}
-        mask = session.selection.mask.copy() if session.selection is not None else None
+        selected = session.selection is not None and name != "rotate"  # a turn moves pixels
+        mask = session.selection.mask.copy() if selected else None
         self.status(f"{title}…", 0)
 
         def done(after: dict) -> None:

@@ -212,3 +212,21 @@ def test_palette_ramp_sort_and_from_sprite():
                 lambda: sort_colors([], "size"), lambda: from_sprite(sprite, 0)):  # fmt: skip
         with pytest.raises(InvalidInputError):
             bad()
+
+
+def test_rotsprite_keeps_colours_and_right_angles_exact():
+    from dgx_pixels_app.core.rotsprite import rotate, scale2x
+
+    image = np.zeros((16, 16, 4), np.uint8)
+    image[4:12, 6:10] = RED
+    image[4:6, 6:10] = BLUE
+    assert np.array_equal(rotate(image, 90), np.rot90(image, -1))
+    assert np.array_equal(rotate(image, 0), image)
+    turned = rotate(image, 30)
+    colours = {tuple(c) for c in turned.reshape(-1, 4)}
+    assert colours <= {tuple(c) for c in image.reshape(-1, 4)}  # no new colour
+    assert abs(int((turned[..., 3] > 0).sum()) - 32) <= 6  # about the same area
+    big = scale2x(np.array([[RED, BLUE], [BLUE, BLUE]], np.uint8))
+    assert big.shape == (4, 4, 4) and tuple(big[1, 1]) == BLUE  # the corner rounds off
+    with pytest.raises(InvalidInputError, match="angle"):
+        rotate(image, float("nan"))

@@ -163,3 +163,11 @@ def test_a_reference_image_lies_under_the_sprite_and_is_never_saved(window, qtbo
     qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=5000)
     window.touchups.clear_reference()
     assert window.canvas.reference is None
+
+
+def test_rotate_by_an_angle_from_the_edit_menu(window, qtbot):
+    session = knight(window, qtbot)
+    window.prompter.touchup_answer = lambda d: {**d, "angle": 90}
+    window.rotate_angle_action.trigger()
+    wait_status(window, qtbot, "Rotate: 1 cel changed")
+    assert (pixels(session)[6:10, 4:12] == RED).all()  # the 8×4 bar now lies across
