@@ -75,6 +75,7 @@ class Settings:
     engine_switches: list = field(default_factory=list)  # engine options switched on
     max_batch: int = 8  # images per UNet call at most (fewer when memory is short)
     last_model: str = ""  # the model the app loaded last (offered, or loaded, at start)
+    app_default: str = ""  # the default_model the app set (one the user sets is kept)
     load_last_model: bool = False  # load it at start without asking
     prompt_fields: dict = field(default_factory=dict)  # the Prompt dock's fields, as text
     loras: list = field(default_factory=list)  # the LoRAs dock: JSON {path, weight, enabled}

@@ -85,10 +85,11 @@ class ExportController(QObject):
         def done(result) -> None:
             message, bevy = result
             if bevy is not None and bevy.version_note:
-                message += " — check the Bevy version (see the snippet)"
-            self.status_bar.showMessage(message, 8000)
+                message += " — the game asks for another Bevy: see the snippet"
+            self.status_bar.showMessage(message, 10000)
             if bevy is not None:
-                self.prompter.show_snippet(f"Bevy snippet — {bevy.asset_path}", bevy.snippet)
+                self.prompter.show_snippet(f"Exported to assets/{bevy.asset_path} — Bevy snippet",
+                                           bevy.snippet)  # fmt: skip
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, DeployConflict) and not spec.overwrite:

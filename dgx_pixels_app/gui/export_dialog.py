@@ -163,8 +163,8 @@ class ExportDialog(QDialog):
         bf.addRow("Name", self.bevy_name)
         bf.addRow("assets/", self.bevy_sub)
         bf.addRow("", self.with_ase)
-        bf.addRow("", self.bevy_note)
         bf.addRow("", self.bevy_button)
+        bf.addRow("", self.bevy_note)  # below: the button never moves under the cursor
         self._check_project()
         return bevy_box
 

@@ -70,13 +70,16 @@ class FirstRunController(QObject):
     def load(self, path: str, remember: bool = True) -> None:
         if path:
             self.models.load_model(path, remember)
-            self.status(f"Loading {Path(path).name}… (the window stays usable)", 0)
+            self.status(f"Loading {Path(path).name}… (the window stays usable)", 15000)
 
     def model_loaded(self, model) -> None:
         """The welcome view's "Last time" follows what this session loaded."""
         last = self.settings.last_model
         if last:
             self.view.set_last_model(last, self.settings.load_last_model)
+        if Path(model.path).name == "tiny-test-model":
+            self.view.set_trying(False, "The test model is loaded: press Generate (Ctrl+Enter) "
+                                        "in the Prompt dock.")  # fmt: skip
 
     def _always(self, on: bool) -> None:
         self.documents.update_settings(lambda s: setattr(s, "load_last_model", on))
@@ -125,9 +128,8 @@ class FirstRunController(QObject):
         errors = [str(p) for _e, p in outcome if isinstance(p, BaseException)]
         names = ", ".join(entry.name for entry, _p in results)
         text = f"Downloaded and checked: {names}." if results else ""
-        self.view.set_fetching(False, " ".join([text, *errors]).strip())
-        if errors:
-            self.documents.error.emit(" ".join(errors))
+        hint = " Without a network: 3 · Try it now works offline." if errors else ""
+        self.view.set_fetching(False, " ".join([text, *errors]).strip() + hint)
         present = {lora.path for lora in self.loras.loras()}
         for entry, path in results:
             if entry.role == "style" and str(path) not in present:
@@ -140,9 +142,7 @@ class FirstRunController(QObject):
 
     def _fetch_failed(self, exc: BaseException) -> None:
         text = str(exc) if isinstance(exc, DgxPixelsError) else f"Download failed: {exc}"
-        self.view.set_fetching(False, text)
-        if not isinstance(exc, CancelledError):
-            self.documents.error.emit(text)
+        self.view.set_fetching(False, text)  # said on the page, where the person looks
 
     # -- 3: the tiny test model -----------------------------------------------------------
     def try_now(self) -> None:

@@ -28,7 +28,7 @@ class ModelController(QObject):
                  prompt: PromptPanel, loras: LoraPanel, model_label: QLabel,
                  memory_label: QLabel, status: Callable[[str, int], None],
                  show_error: Callable[[str], None], add_result_layer: Callable,
-                 remember: Callable[[str], None], parent: QWidget) -> None:  # fmt: skip
+                 remember: Callable[[str, bool], None], parent: QWidget) -> None:  # fmt: skip
         super().__init__(parent)
         self.jobs, self.documents, self.prompter = jobs, documents, prompter
         self.prompt, self.loras = prompt, loras
@@ -80,8 +80,8 @@ class ModelController(QObject):
                                     "device); the Metrics dock gives the same figure.")  # fmt: skip
         self.prompt.set_model_loaded(True, name)
         self.update_memory()
-        if self._warm_up_after_load and self._remember_load:  # the artist's, not an agent's
-            self.remember(str(model.path))
+        if self._warm_up_after_load:  # the artist's load, not an agent's or training's
+            self.remember(str(model.path), self._remember_load)
             if model.device == "cpu" and not self._cpu_proposed:
                 self._cpu_proposed = True  # once: after that the fields are the artist's
                 proposal = self.prompt.propose_for_cpu()
@@ -126,7 +126,7 @@ class ModelController(QObject):
     def fill_models(self, menu: QMenu) -> None:
         menu.clear()
         rescan = QAction("Rescan", menu)
-        rescan.triggered.connect(self.scan_models)
+        rescan.triggered.connect(lambda _checked=False: self.scan_models())
         menu.addAction(rescan)
         menu.addSeparator()
         if not self.discovered:

@@ -172,13 +172,15 @@ class SessionMemory(QObject):
 
         self.update_settings(change)
 
-    def model_loaded(self, path: str) -> None:
-        """The app's model becomes the CLI's and the agents' default, unless the default
-        is one the user chose (it differs from the model the app loaded before)."""
+    def model_loaded(self, path: str, as_default: bool = True) -> None:
+        """The model offered next start; with ``as_default`` (not the tiny test model) also
+        the CLI's and the agents' default, unless the default is one the user chose (it
+        differs from the model the app loaded before)."""
 
         def change(settings) -> None:
-            if not settings.default_model or settings.default_model == settings.last_model:
-                settings.default_model = path
+            # the default follows the app while it is the one the app set (or none)
+            if as_default and settings.default_model in ("", settings.app_default):
+                settings.default_model = settings.app_default = path
             settings.last_model = path
 
         self.update_settings(change)

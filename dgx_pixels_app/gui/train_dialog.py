@@ -93,7 +93,12 @@ class TrainDialog(QDialog):
         form.addRow("References", row)
         form.addRow("", self.thumbs)
         form.addRow("", self.summary)
-        form.addRow("LoRA file", self.output)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.output, 1)
+        save_as = QPushButton("Save As…")
+        save_as.clicked.connect(self._choose_output)
+        out_row.addWidget(save_as)
+        form.addRow("LoRA file", out_row)
         form.addRow("Trigger word", self.trigger)
         form.addRow("Rank", self.rank)
         form.addRow("Steps", self.steps)
@@ -196,6 +201,10 @@ class TrainDialog(QDialog):
 
     def start_training(self) -> None:
         resume = self.state == "paused"
+        problem = self._missing()
+        if problem:
+            self.status.setText(problem)
+            return
         overwrite = False
         if not resume:
             answer = self._earlier_run()
@@ -212,6 +221,21 @@ class TrainDialog(QDialog):
         self.process.start(sys.executable, self.arguments(resume) + ["--overwrite"] * overwrite)
         self._set_state("running")
         self.status.setText("Resuming…" if resume else "Preparing the references and the model…")
+
+    def _missing(self) -> str:
+        """What must be given before a start (said in the dialog, nothing started)."""
+        folder, out = self.folder.text().strip(), self.output.text().strip()
+        if not folder or not Path(folder).expanduser().is_dir():
+            return "Choose the folder of reference sprites first (Browse…)."
+        if not out.endswith(".safetensors") or not Path(out).name.removesuffix(".safetensors"):
+            return "Give the LoRA file a name ending in .safetensors (Save As…)."
+        return ""
+
+    def _choose_output(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "LoRA file", self.output.text(),
+                                              "LoRA (*.safetensors)")  # fmt: skip
+        if path:
+            self.output.setText(path if path.endswith(".safetensors") else path + ".safetensors")
 
     def _clean_slate(self) -> None:
         """A new run starts with an empty bar, plot and sample."""

@@ -116,7 +116,7 @@ def test_the_recovery_copy_and_its_note(tmp_path_factory, meta, damage):
 SETTING_KEYS = ["recent_files", "model_folders", "new_sprite_width", "new_sprite_height",
                 "autosave_seconds", "default_palette", "bevy_projects", "default_model",
                 "mcp_token", "mcp_port", "agent_roots", "last_model", "load_last_model",
-                "prompt_fields", "loras", "hub_endpoint"]  # fmt: skip
+                "prompt_fields", "loras", "hub_endpoint", "app_default"]  # fmt: skip
 
 
 @given(shaped(SETTING_KEYS))

@@ -150,4 +150,4 @@ def test_export_to_bevy_has_its_own_dialog_and_warns_of_another_bevy(window, qtb
     assert window.prompter.snippets[0].startswith(
         '// NOTE: The game\'s Cargo.toml asks for bevy = "0.16"'
     )
-    assert "check the Bevy version" in window.statusBar().currentMessage()
+    assert "asks for another Bevy" in window.statusBar().currentMessage()
