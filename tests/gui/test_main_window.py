@@ -20,7 +20,16 @@ def menu_titles(window):
 
 
 def test_window_opens_with_docks_and_menus(window):
-    assert menu_titles(window) == ["File", "Edit", "Layer", "View", "Model", "Animation", "Help"]
+    assert menu_titles(window) == [
+        "File",
+        "Edit",
+        "Sprite",
+        "Layer",
+        "View",
+        "Model",
+        "Animation",
+        "Help",
+    ]
     assert set(window.docks) == {
         "Prompt",
         "LoRAs",
