@@ -103,6 +103,26 @@ def _check_range(name: str, value: float, low: float, high: float) -> None:
         raise OptionError(name, f"must be {low:g} to {high:g}, not {value}")
 
 
+def per_color(image: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``fn`` (a pixel-wise colour change) computed once per distinct colour and mapped
+    back: pixel art has a few dozen colours, so a 1024² cel costs a table lookup, not a
+    million colour conversions. Exactly what ``fn(image)`` gives."""
+    flat = np.ascontiguousarray(image).view(np.uint32).reshape(-1)
+    colors = np.unique(flat[:: max(1, flat.size // 4096)])  # most colours, from a sample
+    for _ in range(2):  # then every colour the sample missed
+        index = np.minimum(np.searchsorted(colors, flat), colors.size - 1)
+        missing = colors[index] != flat
+        if not missing.any():
+            break
+        colors = np.union1d(colors, flat[missing])
+        if colors.size * 4 > flat.size:  # hardly repeating (a photo): directly
+            return fn(image)
+    else:
+        index = np.searchsorted(colors, flat)
+    table = fn(colors.view(np.uint8).reshape(-1, 1, 4)).reshape(-1, 4)
+    return table[index].reshape(image.shape)
+
+
 def hue_saturation(image: np.ndarray, hue: float = 0.0, saturation: float = 0.0,
                    lightness: float = 0.0) -> np.ndarray:  # fmt: skip
     """Shift hue (degrees, -180..180), saturation and lightness (-100..100 %) of the
@@ -110,6 +130,10 @@ def hue_saturation(image: np.ndarray, hue: float = 0.0, saturation: float = 0.0,
     _check_range("hue", hue, -180, 180)
     _check_range("saturation", saturation, -100, 100)
     _check_range("lightness", lightness, -100, 100)
+    return per_color(image, lambda im: _hsl_shift(im, hue, saturation, lightness))
+
+
+def _hsl_shift(image: np.ndarray, hue: float, saturation: float, lightness: float) -> np.ndarray:
     rgb = image[..., :3].astype(np.float64) / 255
     high, low = rgb.max(axis=2), rgb.min(axis=2)
     light = (high + low) / 2
@@ -145,6 +169,10 @@ def brightness_contrast(image: np.ndarray, brightness: float = 0.0,
     """Brightness and contrast (-100..100 each) of the opaque pixels; alpha is kept."""
     _check_range("brightness", brightness, -100, 100)
     _check_range("contrast", contrast, -100, 100)
+    return per_color(image, lambda im: _levels(im, brightness, contrast))
+
+
+def _levels(image: np.ndarray, brightness: float, contrast: float) -> np.ndarray:
     rgb = image[..., :3].astype(np.float64)
     factor = (100 + contrast) / 100 if contrast <= 0 else 100 / max(1e-6, 100 - contrast)
     rgb = (rgb - 128) * factor + 128 + brightness * 2.55

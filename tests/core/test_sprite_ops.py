@@ -230,3 +230,17 @@ def test_rotsprite_keeps_colours_and_right_angles_exact():
     assert big.shape == (4, 4, 4) and tuple(big[1, 1]) == BLUE  # the corner rounds off
     with pytest.raises(InvalidInputError, match="angle"):
         rotate(image, float("nan"))
+
+
+def test_per_colour_work_gives_exactly_the_direct_result():
+    from dgx_pixels_app.core.sprite_ops import _hsl_shift, _levels, per_color
+
+    rng = np.random.default_rng(3)
+    palette = rng.integers(0, 256, (12, 4), dtype=np.uint8)
+    few = palette[rng.integers(0, 12, (40, 40))]
+    many = rng.integers(0, 256, (40, 40, 4), dtype=np.uint8)  # a photo: the direct path
+    for image in (few, many):
+        assert np.array_equal(per_color(image, lambda im: _hsl_shift(im, 70, 20, -10)),
+                              _hsl_shift(image, 70, 20, -10))  # fmt: skip
+        assert np.array_equal(per_color(image, lambda im: _levels(im, 15, -30)),
+                              _levels(image, 15, -30))  # fmt: skip
