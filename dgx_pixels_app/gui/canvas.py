@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from dgx_pixels_app.core.events import Change, ChangeKind
@@ -57,7 +57,7 @@ class CanvasView(SessionObserver, QWidget):
         self._rgba = np.zeros((1, 1, 4), np.uint8)
         self._image = QImage()
         self._checker = checker_brush()
-        self.reference: QImage | None = None  # Layer ▸ Reference Image: scaled to the sprite
+        self.reference: QPixmap | None = None  # Layer ▸ Reference Image: scaled to the sprite
         self.reference_opacity = 0.5
         self._pan_from: QPointF | None = None
         self._space = False
@@ -222,7 +222,7 @@ class CanvasView(SessionObserver, QWidget):
         painter.fillRect(area, self._checker)
         if self.reference is not None:  # a tracing guide under the sprite, never exported
             painter.setOpacity(self.reference_opacity)
-            painter.drawImage(target, self.reference)
+            painter.drawPixmap(target, self.reference)
             painter.setOpacity(1.0)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setClipRect(area)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPixmap
 
 from dgx_pixels_app.core import palette_ops, rotsprite, selection
 from dgx_pixels_app.core.canvas_ops import (
@@ -112,29 +112,26 @@ class TouchupController(QObject):
 
     # -- canvas operations -----------------------------------------------------------------
     def canvas_size(self) -> None:
-        session = self.documents.session
-        if session is None:
-            return
-        s = session.sprite
-        values = self.prompter.touchup("Canvas Size", [
-            Field("width", "Width", "int", s.width, 1, MAX_SIDE),
-            Field("height", "Height", "int", s.height, 1, MAX_SIDE),
-            Field("anchor", "Anchor", "choice", "center",
-                  choices=tuple((a, a.replace("-", " ").capitalize()) for a in ANCHORS))])  # fmt: skip
-        if values is not None:
-            self._build(session, lambda: canvas_size_command(s, values["width"], values["height"],
-                                                             values["anchor"]))  # fmt: skip
+        anchor = Field("anchor", "Anchor", "choice", "center",
+                       choices=tuple((a, a.replace("-", " ").capitalize()) for a in ANCHORS))  # fmt: skip
+        self._resize("Canvas Size", [anchor],
+                     lambda s, v: canvas_size_command(s, v["width"], v["height"], v["anchor"]))  # fmt: skip
 
     def sprite_size(self) -> None:
+        self._resize("Sprite Size", [],
+                     lambda s, v: sprite_size_command(s, v["width"], v["height"]))  # fmt: skip
+
+    def _resize(self, title: str, more: list, make) -> None:
+        """Ask a new width and height (and ``more``), then build and push the command."""
         session = self.documents.session
         if session is None:
             return
         s = session.sprite
-        values = self.prompter.touchup("Sprite Size", [
+        values = self.prompter.touchup(title, [
             Field("width", "Width", "int", s.width, 1, MAX_SIDE),
-            Field("height", "Height", "int", s.height, 1, MAX_SIDE)])  # fmt: skip
+            Field("height", "Height", "int", s.height, 1, MAX_SIDE), *more])  # fmt: skip
         if values is not None:
-            self._build(session, lambda: sprite_size_command(s, values["width"], values["height"]))
+            self._build(session, lambda: make(s, values))
 
     def trim(self) -> None:
         session = self.documents.session
@@ -161,13 +158,13 @@ class TouchupController(QObject):
         if self.documents.session is None and image is not None:
             self.show_error("Open or make a sprite first: the reference lies under it.")
             return
-        self._reference = None if image is None else np.ascontiguousarray(image)  # kept alive
         if image is None:
             self.canvas.reference = None
-        else:
-            h, w = self._reference.shape[:2]
-            self.canvas.reference = QImage(self._reference.data, w, h, w * 4,
-                                           QImage.Format.Format_RGBA8888)  # fmt: skip
+        else:  # converted once here, not on every paint
+            data = np.ascontiguousarray(image)
+            h, w = data.shape[:2]
+            self.canvas.reference = QPixmap.fromImage(
+                QImage(data.data, w, h, w * 4, QImage.Format.Format_RGBA8888))  # fmt: skip
             self.status(f"Reference {w}×{h} under the sprite at "
                         f"{self.canvas.reference_opacity:.0%} (Layer ▸ Reference Opacity…)", 6000)  # fmt: skip
         self.canvas.update()
