@@ -21,6 +21,7 @@ from dgx_pixels_app.core.document import (
 )
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.events import Change, ChangeKind
+from dgx_pixels_app.core.indexed import check_palette, conform, remap
 from dgx_pixels_app.core.palette import Palette
 
 
@@ -106,6 +107,8 @@ class PatchPixels(Command):
             cel = sprite.cels.get(key)
             if cel is None:
                 cel = sprite.cels[key] = Cel(sprite.blank())
+            if sprite.indexed:
+                pixels = conform(pixels, sprite.palette)
             cel.image[self.y : self.y + h, self.x : self.x + w] = pixels
         sprite.events.emit(
             Change(ChangeKind.PIXELS, self.layer_id, self.frame_id, (self.x, self.y, w, h))
@@ -149,6 +152,8 @@ class SetCel(Command):
         else:
             if self.cel.image.shape != (sprite.height, sprite.width, 4):
                 raise InvalidInputError("A cel's image must cover the whole sprite.")
+            if sprite.indexed:
+                self.cel.image[...] = conform(self.cel.image, sprite.palette)
             sprite.cels[key] = self.cel
         sprite.events.emit(Change(ChangeKind.PIXELS, self.layer_id, self.frame_id))
 
@@ -171,14 +176,31 @@ class SetPalette(Command):
     label: str = "Palette"
     _old: Palette | None = field(default=None, repr=False)
 
+    _old_cels: dict | None = field(default=None, repr=False)
+
     def apply(self, sprite: Sprite) -> None:
+        """On an indexed sprite the pixels keep their indices: a changed entry
+        recolours every pixel that used it (undo restores the pixels)."""
         self._old = sprite.palette
+        if sprite.indexed:
+            check_palette(self.palette)
+            if not any(c[3] == 0 for c in self.palette.colors):
+                raise InvalidInputError(
+                    "An indexed sprite's palette keeps a transparent entry (alpha 0)."
+                )
+            self._old_cels = dict(sprite.cels)
+            sprite.cels = relink(sprite.cels, lambda im: remap(im, self._old, self.palette))
         sprite.palette = self.palette.copy()
         sprite.events.emit(Change(ChangeKind.PALETTE))
+        if self._old_cels is not None:
+            sprite.events.emit(Change(ChangeKind.LAYERS))
 
     def revert(self, sprite: Sprite) -> None:
         assert self._old is not None
         sprite.palette = self._old
+        if self._old_cels is not None:
+            sprite.cels = self._old_cels
+            sprite.events.emit(Change(ChangeKind.LAYERS))
         sprite.events.emit(Change(ChangeKind.PALETTE))
 
 
@@ -206,6 +228,9 @@ class ReplaceCanvas(Command):
         self._old = (sprite.width, sprite.height, sprite.cels)
         sprite.width, sprite.height = self.width, self.height
         sprite.cels = dict(self.cels)
+        if sprite.indexed:
+            for cel in {id(c): c for c in self.cels.values()}.values():
+                cel.image[...] = conform(cel.image, sprite.palette)
         sprite.events.emit(Change(ChangeKind.LAYERS))
 
     def revert(self, sprite: Sprite) -> None:
@@ -238,3 +263,14 @@ def patch_between(
     x0, x1, y0, y1 = int(cols[0]), int(cols[-1]) + 1, int(rows[0]), int(rows[-1]) + 1
     old = None if before is None else before[y0:y1, x0:x1].copy()
     return PatchPixels(layer_id, frame_id, x0, y0, old, after[y0:y1, x0:x1].copy(), label)
+
+
+def relink(cels: dict[tuple[int, int], Cel], fn) -> dict[tuple[int, int], Cel]:
+    """New cels with ``fn`` applied to each image once; linked cels stay linked."""
+    done: dict[int, Cel] = {}
+    out = {}
+    for key, cel in cels.items():
+        if id(cel) not in done:
+            done[id(cel)] = Cel(fn(cel.image), cel.generation)
+        out[key] = done[id(cel)]
+    return out

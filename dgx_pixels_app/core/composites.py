@@ -54,16 +54,23 @@ class CompositeCache:
         if change.kind in (ChangeKind.PALETTE, ChangeKind.TAGS):
             return
         if change.kind == ChangeKind.PIXELS and change.frame_id is not None:
-            cached = self._frames.get(change.frame_id)
-            if cached is None:
-                return
-            if change.rect is None:
-                del self._frames[change.frame_id]
-                return
-            x, y, w, h = change.rect
-            index = self.sprite.frame_index(change.frame_id)
-            cached.flags.writeable = True
-            cached[y : y + h, x : x + w] = self.sprite.composite(index, change.rect)
-            cached.flags.writeable = False
+            frames = [change.frame_id]
+            if change.layer_id is not None:  # a linked cel changes every frame it is on
+                frames = self.sprite.linked(change.layer_id, change.frame_id)
+            for frame_id in frames:
+                self._update(frame_id, change.rect)
             return
         self._frames.clear()  # layers (visibility, opacity, order), frames, size
+
+    def _update(self, frame_id: int, rect) -> None:
+        cached = self._frames.get(frame_id)
+        if cached is None:
+            return
+        if rect is None:
+            del self._frames[frame_id]
+            return
+        x, y, w, h = rect
+        index = self.sprite.frame_index(frame_id)
+        cached.flags.writeable = True
+        cached[y : y + h, x : x + w] = self.sprite.composite(index, rect)
+        cached.flags.writeable = False

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from dgx_pixels_app.core.blend import blend_over
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.events import EventHub
 from dgx_pixels_app.core.generation import GenerationRequest
@@ -40,6 +41,11 @@ class Layer:
     # the canvas's unit square, None where hidden), drawn over the canvas and used as
     # a pose control. None: an ordinary layer.
     pose: dict[int, list] | None = None
+    blend: str = "normal"  # a name from core.blend.MODES
+    # Groups, as Aseprite keeps them: a group layer is followed (above it in this
+    # bottom-to-top list) by its children, whose ``level`` is one deeper.
+    group: bool = False
+    level: int = 0
 
 
 @dataclass
@@ -83,6 +89,7 @@ class Sprite:
         self.frames: list[Frame] = []
         self.cels: dict[tuple[int, int], Cel] = {}  # (layer id, frame id)
         self.tags: list[Tag] = []
+        self.indexed = False  # indexed colour mode: see core.indexed
         self.events = EventHub()
 
     @classmethod
@@ -125,35 +132,75 @@ class Sprite:
     def cel_at(self, layer_index: int, frame_index: int) -> Cel | None:
         return self.cel(self.layers[layer_index].id, self.frames[frame_index].id)
 
+    def group_end(self, index: int) -> int:
+        """One past the last layer inside the group at ``index`` (``index + 1`` for a
+        plain layer)."""
+        level, end = self.layers[index].level, index + 1
+        while end < len(self.layers) and self.layers[end].level > level:
+            end += 1
+        return end
+
+    def parents(self, index: int) -> list[Layer]:
+        """The groups that hold the layer at ``index``, innermost first."""
+        found, level = [], self.layers[index].level
+        for layer in reversed(self.layers[:index]):
+            if layer.group and layer.level < level:
+                found.append(layer)
+                level = layer.level
+        return found
+
+    def display_order(self) -> list[int]:
+        """Layer indices as a timeline lists them: top first, each group above its
+        children (the list itself keeps a group below them, as Aseprite's file does)."""
+        order: list[int] = []
+
+        def siblings(start: int, stop: int) -> None:
+            heads, index = [], start
+            while index < stop:
+                heads.append(index)
+                index = self.group_end(index)
+            for head in reversed(heads):
+                order.append(head)
+                if self.layers[head].group:
+                    siblings(head + 1, self.group_end(head))
+
+        siblings(0, len(self.layers))
+        return order
+
+    def shown(self, index: int) -> bool:
+        """Visible, with every group around it visible."""
+        return self.layers[index].visible and all(g.visible for g in self.parents(index))
+
     # -- rendering ----------------------------------------------------------
     def composite(
         self, frame_index: int, rect: tuple[int, int, int, int] | None = None
     ) -> np.ndarray:
-        """The visible layers of one frame blended bottom to top (straight RGBA).
+        """The visible layers of one frame blended bottom to top (straight RGBA),
+        each group flattened first and then laid with its own opacity and mode.
 
         ``rect`` (x, y, w, h) limits the work to a region, so a stroke's repaint
         costs its dirty rectangle rather than the canvas.
         """
-        x, y, w, h = rect if rect is not None else (0, 0, self.width, self.height)
-        frame_id = self.frames[frame_index].id
-        out = np.zeros((h, w, 4), dtype=np.uint8)
-        for layer in self.layers:
-            cel = self.cels.get((layer.id, frame_id))
-            if cel is None or not layer.visible or layer.opacity == 0:
-                continue
-            src = cel.image[y : y + h, x : x + w]
-            alpha = src[..., 3]
-            if layer.opacity == 255:
-                # pixel art is mostly fully opaque or fully clear: copy those, blend the rest
-                opaque = alpha == 255
-                out[opaque] = src[opaque]
-                partial = (alpha > 0) & ~opaque
-            else:
-                partial = alpha > 0
-            if partial.any():
-                _blend(out, src, partial, layer.opacity)
+        box = rect if rect is not None else (0, 0, self.width, self.height)
+        out = np.zeros((box[3], box[2], 4), dtype=np.uint8)
+        self._paint(out, 0, len(self.layers), self.frames[frame_index].id, box)
         out[out[..., 3] == 0] = 0
         return out
+
+    def _paint(self, out: np.ndarray, start: int, stop: int, frame_id: int, box) -> None:
+        x, y, w, h = box
+        index = start
+        while index < stop:
+            layer = self.layers[index]
+            end = self.group_end(index)
+            if layer.visible and layer.opacity > 0:
+                if layer.group:
+                    inner = np.zeros_like(out)
+                    self._paint(inner, index + 1, end, frame_id, box)
+                    _lay(out, inner, layer.opacity, layer.blend)
+                elif (cel := self.cels.get((layer.id, frame_id))) is not None:
+                    _lay(out, cel.image[y : y + h, x : x + w], layer.opacity, layer.blend)
+            index = end
 
     # -- snapshots ----------------------------------------------------------
     def snapshot(self) -> Sprite:
@@ -162,22 +209,31 @@ class Sprite:
         clone.layers = [copy.copy(layer) for layer in self.layers]
         clone.frames = [copy.copy(frame) for frame in self.frames]
         clone.tags = [copy.copy(tag) for tag in self.tags]
-        clone.cels = {
-            key: Cel(cel.image.copy(), copy.deepcopy(cel.generation))
-            for key, cel in self.cels.items()
-        }
+        clone.indexed = self.indexed
+        copies: dict[int, Cel] = {}  # linked cels stay linked in the copy
+        for key, cel in self.cels.items():
+            if id(cel) not in copies:
+                copies[id(cel)] = Cel(cel.image.copy(), copy.deepcopy(cel.generation))
+            clone.cels[key] = copies[id(cel)]
         return clone
 
+    def linked(self, layer_id: int, frame_id: int) -> list[int]:
+        """The frames (ids, in order) whose cel on this layer is the same image as
+        this one's, itself included; one frame when the cel is not linked."""
+        cel = self.cels.get((layer_id, frame_id))
+        if cel is None:
+            return [frame_id]
+        return [f.id for f in self.frames if self.cels.get((layer_id, f.id)) is cel]
 
-def _blend(out: np.ndarray, src: np.ndarray, where: np.ndarray, opacity: int) -> None:
-    """Straight-alpha "over" of ``src`` (scaled by ``opacity``) onto ``out``, in place."""
-    s = src[where].astype(np.float32)
-    d = out[where].astype(np.float32)
-    a = s[:, 3:4] * (opacity / (255.0 * 255.0))
-    keep = d[:, 3:4] / 255.0 * (1.0 - a)
-    new_a = a + keep
-    rgb = np.where(new_a > 0, (s[:, :3] * a + d[:, :3] * keep) / np.maximum(new_a, 1e-12), 0.0)
-    result = np.empty_like(s)
-    result[:, :3] = rgb
-    result[:, 3:4] = new_a * 255.0
-    out[where] = np.clip(result + 0.5, 0, 255).astype(np.uint8)
+
+def _lay(out: np.ndarray, src: np.ndarray, opacity: int, mode: str) -> None:
+    alpha = src[..., 3]
+    if opacity == 255 and mode == "normal":
+        # pixel art is mostly fully opaque or fully clear: copy those, blend the rest
+        opaque = alpha == 255
+        out[opaque] = src[opaque]
+        partial = (alpha > 0) & ~opaque
+    else:
+        partial = alpha > 0
+    if partial.any():
+        blend_over(out, src, partial, opacity, mode)

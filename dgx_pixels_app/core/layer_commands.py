@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, replace
 
+from dgx_pixels_app.core.blend import check_mode
 from dgx_pixels_app.core.commands import Command, Group, SetCel
 from dgx_pixels_app.core.document import (
     Cel,
@@ -44,26 +45,37 @@ class InsertLayer(Command):
 
 @dataclass
 class RemoveLayer(Command):
+    """Delete a layer; a group goes with everything inside it."""
+
     layer_id: int
     label: str = "Delete Layer"
-    _undo: InsertLayer | None = field(default=None, repr=False)
+    _undo: list | None = field(default=None, repr=False)
 
     def apply(self, sprite: Sprite) -> None:
-        if len(sprite.layers) <= 1:
+        start = sprite.layer_index(self.layer_id)
+        end = sprite.group_end(start)
+        rest = sprite.layers[:start] + sprite.layers[end:]
+        if not any(not layer.group for layer in rest):
             raise InvalidInputError("A sprite needs at least one layer.")
-        index = sprite.layer_index(self.layer_id)
-        layer = sprite.layers[index]
-        cels = {fid: c for (lid, fid), c in sprite.cels.items() if lid == self.layer_id}
-        self._undo = InsertLayer(index, layer, cels)
-        self._undo.revert(sprite)
+        self._undo = []
+        for index in range(end - 1, start - 1, -1):
+            layer = sprite.layers[index]
+            cels = {fid: c for (lid, fid), c in sprite.cels.items() if lid == layer.id}
+            undo = InsertLayer(index, layer, cels)
+            undo.revert(sprite)
+            self._undo.append(undo)
 
     def revert(self, sprite: Sprite) -> None:
         assert self._undo is not None
-        self._undo.apply(sprite)
+        for undo in reversed(self._undo):
+            undo.apply(sprite)
 
     @property
     def nbytes(self) -> int:
-        return self._undo.nbytes if self._undo else 64
+        return sum(u.nbytes for u in self._undo) if self._undo else 64
+
+
+_PROPERTIES = ("name", "visible", "locked", "opacity", "blend")
 
 
 @dataclass
@@ -73,6 +85,7 @@ class SetLayerProperties(Command):
     visible: bool | None = None
     locked: bool | None = None
     opacity: int | None = None
+    blend: str | None = None
     label: str = "Layer Properties"
     _old: Layer | None = field(default=None, repr=False)
 
@@ -81,7 +94,9 @@ class SetLayerProperties(Command):
         self._old = replace(layer)
         if self.opacity is not None and not 0 <= self.opacity <= 255:
             raise InvalidInputError("Layer opacity must be between 0 and 255.")
-        for name in ("name", "visible", "locked", "opacity"):
+        if self.blend is not None:
+            self.blend = check_mode(self.blend)
+        for name in _PROPERTIES:
             value = getattr(self, name)
             if value is not None:
                 setattr(layer, name, value)
@@ -90,34 +105,53 @@ class SetLayerProperties(Command):
     def revert(self, sprite: Sprite) -> None:
         layer = sprite.layer(self.layer_id)
         assert self._old is not None
-        for name in ("name", "visible", "locked", "opacity"):
+        for name in _PROPERTIES:
             setattr(layer, name, getattr(self._old, name))
         sprite.events.emit(Change(ChangeKind.LAYERS, self.layer_id))
 
 
 @dataclass
 class MoveLayer(Command):
+    """Move a layer (a group with everything in it) so that it lands at ``to_index``;
+    it joins the group it lands in."""
+
     layer_id: int
     to_index: int
     label: str = "Move Layer"
-    _from: int = field(default=0, repr=False)
+    _old: list | None = field(default=None, repr=False)
 
     def apply(self, sprite: Sprite) -> None:
         if not 0 <= self.to_index < len(sprite.layers):
             raise InvalidInputError(f"Layer position {self.to_index} is out of range.")
-        self._from = sprite.layer_index(self.layer_id)
-        sprite.layers.insert(self.to_index, sprite.layers.pop(self._from))
+        start = sprite.layer_index(self.layer_id)
+        end = sprite.group_end(start)
+        self._old = [(layer, layer.level) for layer in sprite.layers]
+        block = sprite.layers[start:end]
+        rest = sprite.layers[:start] + sprite.layers[end:]
+        at = min(self.to_index, len(rest))
+        below = rest[at - 1] if at > 0 else None
+        level = 0 if below is None else below.level + (1 if below.group else 0)
+        shift = level - block[0].level
+        for layer in block:
+            layer.level += shift
+        sprite.layers = rest[:at] + block + rest[at:]
         sprite.events.emit(Change(ChangeKind.LAYERS, self.layer_id))
 
     def revert(self, sprite: Sprite) -> None:
-        sprite.layers.insert(self._from, sprite.layers.pop(sprite.layer_index(self.layer_id)))
+        assert self._old is not None
+        for layer, level in self._old:
+            layer.level = level
+        sprite.layers = [layer for layer, _level in self._old]
         sprite.events.emit(Change(ChangeKind.LAYERS, self.layer_id))
 
 
 def duplicate_layer_command(sprite: Sprite, layer_id: int) -> InsertLayer:
     index = sprite.layer_index(layer_id)
     source = sprite.layers[index]
-    layer = Layer(f"{source.name} copy", source.visible, False, source.opacity)
+    if source.group:
+        raise InvalidInputError(f"'{source.name}' is a group: duplicate the layers inside it.")
+    layer = Layer(f"{source.name} copy", source.visible, False, source.opacity,
+                  blend=source.blend, level=source.level)  # fmt: skip
     cels = {
         fid: Cel(cel.image.copy(), copy.deepcopy(cel.generation))
         for (lid, fid), cel in sprite.cels.items()
@@ -132,6 +166,8 @@ def merge_down_command(sprite: Sprite, layer_id: int) -> Group:
     if index == 0:
         raise InvalidInputError("There is no layer below to merge into.")
     top, below = sprite.layers[index], sprite.layers[index - 1]
+    if top.group or below.group or top.level != below.level:
+        raise InvalidInputError("Merge Down joins two layers side by side, not groups.")
     if below.locked:
         raise InvalidInputError(f"Layer '{below.name}' is locked.")
     commands: list[Command] = []
@@ -142,7 +178,7 @@ def merge_down_command(sprite: Sprite, layer_id: int) -> Group:
         lower = sprite.cel(below.id, frame.id)
         probe = Sprite(sprite.width, sprite.height)
         probe.frames = [Frame()]
-        probe.layers = [Layer("b", True, False, 255), Layer("t", True, False, top.opacity)]
+        probe.layers = [Layer("b"), Layer("t", opacity=top.opacity, blend=top.blend)]
         if lower is not None:
             probe.cels[(probe.layers[0].id, probe.frames[0].id)] = Cel(lower.image)
         probe.cels[(probe.layers[1].id, probe.frames[0].id)] = Cel(upper.image)

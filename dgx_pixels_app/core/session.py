@@ -36,3 +36,14 @@ class Session:
     def frame(self):
         self.frame_index = min(self.frame_index, len(self.sprite.frames) - 1)
         return self.sprite.frames[self.frame_index]
+
+    def cannot_draw(self) -> str | None:
+        """Why the current layer takes no pixels (locked, hidden, a group), or None."""
+        layer, index = self.layer, self.layer_index
+        if layer.group:
+            return f"'{layer.name}' is a group: pick a layer inside it to draw."
+        if layer.locked:
+            return f"Layer '{layer.name}' is locked: unlock it to draw."
+        if not self.sprite.shown(index):
+            return f"Layer '{layer.name}' is hidden (or in a hidden group): show it to draw."
+        return None

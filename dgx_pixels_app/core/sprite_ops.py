@@ -21,7 +21,7 @@ def targets(sprite: Sprite, scope: str, layer_id: int, frame_id: int) -> list[tu
     """The (layer, frame) keys of the cels an operation touches."""
     if scope not in SCOPES:
         raise OptionError("scope", f"must be one of {', '.join(SCOPES)}, not '{scope}'")
-    locked = {layer.id for layer in sprite.layers if layer.locked}
+    locked = {layer.id for layer in sprite.layers if layer.locked or layer.group}
     keys = [key for key in sprite.cels if key[0] not in locked]
     keep = {
         "cel": lambda k: k == (layer_id, frame_id), "layer": lambda k: k[0] == layer_id,

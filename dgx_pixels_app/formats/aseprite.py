@@ -1,46 +1,46 @@
 """Read and write Aseprite ``.aseprite``/``.ase`` files, our native project format.
 
 Follows Aseprite's published file specification (docs/ase-file-specs.md in its
-repository). We write RGBA sprites with layers, frames and durations, zlib cels
-cropped to their content, tags (direction and colour), the palette, and each
-cel's generation metadata as JSON in the cel's user-data chunk, so files open in
-Aseprite, LibreSprite and bevy_aseprite_ultra and round-trip losslessly here.
+repository); the writer is ``aseprite_write``. Files open in Aseprite, LibreSprite
+and bevy_aseprite_ultra and round-trip losslessly here: layers with blend modes
+and groups, linked cels, indexed colour, tags, the palette and generation data.
 
-We read RGBA, grayscale and indexed files from Aseprite. Group layers are
-flattened (their image layers are kept in order); tilemap layers are refused.
-Every size is checked before anything is allocated.
+We read RGBA, grayscale and indexed files from Aseprite; tilemap layers are
+refused. Every size is checked before anything is allocated.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
-import struct
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from dgx_pixels_app.core.atomic import atomic_write_bytes
-from dgx_pixels_app.core.document import MAX_DURATION_MS, Cel, Direction, Frame, Layer, Sprite, Tag
+from dgx_pixels_app.core.blend import BY_CODE
+from dgx_pixels_app.core.document import Cel, Direction, Frame, Layer, Sprite, Tag
 from dgx_pixels_app.core.errors import DgxPixelsError, FileFormatError
 from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.generation import SCHEMA, GenerationRequest
 from dgx_pixels_app.core.limits import MAX_FILE_BYTES, MAX_FRAMES, MAX_LAYERS, check_size
 from dgx_pixels_app.core.palette import Palette
-from dgx_pixels_app.formats.binary import Reader, pack_string
-from dgx_pixels_app.formats.pose_data import POSE_SCHEMA, pose_text, read_pose_text
+from dgx_pixels_app.formats.aseprite_write import (
+    CHUNK_CEL,
+    CHUNK_LAYER,
+    CHUNK_PALETTE,
+    CHUNK_TAGS,
+    CHUNK_USER_DATA,
+    FRAME_MAGIC,
+    HEADER_MAGIC,
+    save,
+    to_bytes,
+)
+from dgx_pixels_app.formats.binary import Reader
+from dgx_pixels_app.formats.pose_data import POSE_SCHEMA, read_pose_text
 
-HEADER_MAGIC = 0xA5E0
-FRAME_MAGIC = 0xF1FA
+__all__ = ["from_bytes", "load", "save", "to_bytes"]
 CHUNK_OLD_PALETTE = 0x0004
-CHUNK_LAYER = 0x2004
-CHUNK_CEL = 0x2005
-CHUNK_COLOR_PROFILE = 0x2007
-CHUNK_TAGS = 0x2018
-CHUNK_PALETTE = 0x2019
-CHUNK_USER_DATA = 0x2020
 
 _DIRECTIONS = {
     0: Direction.FORWARD,
@@ -48,99 +48,6 @@ _DIRECTIONS = {
     2: Direction.PINGPONG,
     3: Direction.PINGPONG,
 }
-_DIRECTION_CODES = {Direction.FORWARD: 0, Direction.REVERSE: 1, Direction.PINGPONG: 2}
-
-
-# -- writing -------------------------------------------------------------------
-def _chunk(kind: int, payload: bytes) -> bytes:
-    return struct.pack("<IH", len(payload) + 6, kind) + payload
-
-
-def _bbox(alpha: np.ndarray) -> tuple[int, int, int, int] | None:
-    rows = np.flatnonzero(alpha.any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero(alpha.any(axis=0))
-    return int(cols[0]), int(rows[0]), int(cols[-1] + 1), int(rows[-1] + 1)
-
-
-def _cel_chunks(layer_index: int, cel: Cel) -> list[bytes]:
-    box = _bbox(cel.image[..., 3] > 0)
-    if box is None and cel.generation is None:
-        return []
-    x0, y0, x1, y1 = box or (0, 0, 1, 1)
-    pixels = np.ascontiguousarray(cel.image[y0:y1, x0:x1])
-    payload = struct.pack("<HhhBHh5x", layer_index, x0, y0, 255, 2, 0)
-    payload += struct.pack("<HH", x1 - x0, y1 - y0) + zlib.compress(pixels.tobytes(), 6)
-    chunks = [_chunk(CHUNK_CEL, payload)]
-    if cel.generation is not None:
-        text = pack_string(cel.generation.to_json())
-        chunks.append(_chunk(CHUNK_USER_DATA, struct.pack("<I", 1) + text))
-    return chunks
-
-
-def _palette_chunk(palette: Palette) -> bytes:
-    payload = struct.pack("<III8x", len(palette), 0, len(palette) - 1)
-    for color, name in zip(palette.colors, palette.names, strict=True):
-        payload += struct.pack("<H4B", 1 if name else 0, *color)
-        if name:
-            payload += pack_string(name)
-    return _chunk(CHUNK_PALETTE, payload)
-
-
-def _first_frame_chunks(sprite: Sprite) -> list[bytes]:
-    chunks = [_chunk(CHUNK_COLOR_PROFILE, struct.pack("<HHI8x", 1, 0, 0))]
-    if len(sprite.palette):
-        chunks.append(_palette_chunk(sprite.palette))
-    for layer in sprite.layers:
-        flags = (1 if layer.visible else 0) | (0 if layer.locked else 2)
-        payload = struct.pack("<HHHHHHB3x", flags, 0, 0, 0, 0, 0, layer.opacity)
-        chunks.append(_chunk(CHUNK_LAYER, payload + pack_string(layer.name)))
-        if layer.pose is not None:  # a pose layer's skeletons: the layer's user data
-            text = pack_string(pose_text(layer.pose, [f.id for f in sprite.frames]))
-            chunks.append(_chunk(CHUNK_USER_DATA, struct.pack("<I", 1) + text))
-    if sprite.tags:
-        payload = struct.pack("<H8x", len(sprite.tags))
-        for tag in sprite.tags:
-            payload += struct.pack(
-                "<HHBH6x3Bx", tag.start, tag.end, _DIRECTION_CODES[tag.direction], 0, *tag.color
-            )
-            payload += pack_string(tag.name)
-        chunks.append(_chunk(CHUNK_TAGS, payload))
-        for tag in sprite.tags:  # Aseprite 1.3 keeps tag colours in user data
-            chunks.append(_chunk(CHUNK_USER_DATA, struct.pack("<I4B", 2, *tag.color, 255)))
-    return chunks
-
-
-def to_bytes(sprite: Sprite) -> bytes:
-    """Encode ``sprite`` as an ``.aseprite`` file."""
-    out = io.BytesIO()
-    for index, frame in enumerate(sprite.frames):
-        chunks = _first_frame_chunks(sprite) if index == 0 else []
-        for layer_index, layer in enumerate(sprite.layers):
-            cel = sprite.cels.get((layer.id, frame.id))
-            if cel is not None:
-                chunks.extend(_cel_chunks(layer_index, cel))
-        body = b"".join(chunks)
-        duration = min(max(frame.duration_ms, 1), MAX_DURATION_MS)
-        header = struct.pack(
-            "<IHHH2xI", 16 + len(body), FRAME_MAGIC, min(len(chunks), 0xFFFF), duration, len(chunks)
-        )
-        out.write(header + body)
-    frames = out.getvalue()
-    n_colors = len(sprite.palette) if 0 < len(sprite.palette) <= 256 else 0
-    header = struct.pack(
-        "<IHHHHHIHIIB3xHBBhhHH84x",
-        128 + len(frames), HEADER_MAGIC, len(sprite.frames), sprite.width, sprite.height,
-        32, 1, 100, 0, 0, 0, n_colors, 1, 1, 0, 0, 16, 16,
-    )  # fmt: skip
-    assert len(header) == 128
-    return header + frames
-
-
-def save(sprite: Sprite, path: str | os.PathLike[str]) -> None:
-    """Write atomically: the previous file survives a crash mid-save."""
-    atomic_write_bytes(path, to_bytes(sprite))
 
 
 # -- reading -------------------------------------------------------------------
@@ -150,7 +57,7 @@ class _State:
         self.width = width
         self.height = height
         self.transparent = transparent
-        self.layers: list[tuple[int, Layer | None, bool]] = []  # (type, layer, background)
+        self.layers: list[tuple[int, Layer, bool]] = []  # (type, layer, background)
         self.palette = Palette()
         self.old_palette: Palette | None = None
         self.tags: list[Tag] = []
@@ -184,6 +91,7 @@ def from_bytes(data: bytes) -> Sprite:
         raise FileFormatError(f"the file claims {n_frames} frames.")
     state = _State(depth, width, height, transparent)
     sprite = Sprite(width, height)
+    sprite.indexed = depth == 8
     raw_cels: list[list[tuple]] = []
     for _ in range(n_frames):
         frame_start = r.pos
@@ -226,21 +134,25 @@ def _read_chunk(kind: int, body: Reader, state: _State, cels: list, header_flags
 
 
 def _read_layer(body: Reader, state: _State, header_flags: int) -> None:
-    lflags, ltype, _level, _w, _h, _blend, opacity = body.unpack("HHHHHHB")
+    lflags, ltype, level, _w, _h, blend, opacity = body.unpack("HHHHHHB")
     body.skip(3)
     name = body.string()
-    if ltype == 2:
+    if ltype not in (0, 1):
         raise FileFormatError(f"layer '{name}' is a tilemap layer, which is not supported yet.")
     if len(state.layers) >= MAX_LAYERS:
         raise FileFormatError(f"the file has more than {MAX_LAYERS} layers.")
-    layer = None
-    if ltype == 0:
-        layer = Layer(
-            name=name,
-            visible=bool(lflags & 1),
-            locked=not lflags & 2,
-            opacity=opacity if header_flags & 1 else 255,
-        )
+    before = state.layers[-1][1] if state.layers else None
+    deepest = 0 if before is None else before.level + (1 if before.group else 0)
+    group_valid = ltype == 0 or header_flags & 2
+    layer = Layer(
+        name=name,
+        visible=bool(lflags & 1),
+        locked=not lflags & 2,
+        opacity=opacity if header_flags & 1 and group_valid else 255,
+        blend=BY_CODE.get(blend, "normal") if group_valid else "normal",
+        group=ltype == 1,
+        level=min(level, deepest),  # a damaged level must not detach a layer
+    )
     state.layers.append((ltype, layer, bool(lflags & 8)))
     state.user_data_target = layer
 
@@ -351,8 +263,10 @@ def _to_rgba(w: int, h: int, pixels: bytes, state: _State, background: bool) -> 
 def _assemble(sprite: Sprite, state: _State, raw_cels: list[list[dict]]) -> None:
     """Turn the chunks read into document objects (image layers only, full-canvas cels)."""
     sprite.palette = state.palette if len(state.palette) else (state.old_palette or Palette())
-    sprite.layers = [layer for _type, layer, _bg in state.layers if layer is not None]
-    if not sprite.layers:
+    if sprite.indexed:
+        _mark_transparent(sprite.palette, state)
+    sprite.layers = [layer for _type, layer, _bg in state.layers]
+    if not any(not layer.group for layer in sprite.layers):
         raise FileFormatError("the file has no image layers.")
     n = len(sprite.frames)
     sprite.tags = [t for t in state.tags if 0 <= t.start <= t.end < n]
@@ -366,13 +280,13 @@ def _assemble(sprite: Sprite, state: _State, raw_cels: list[list[dict]]) -> None
             if entry["layer"] >= len(state.layers):
                 raise FileFormatError("a cel refers to a layer that does not exist.")
             _type, layer, background = state.layers[entry["layer"]]
-            if layer is None:
+            if layer.group:
                 continue
             if "link" in entry:
                 source = images.get((entry["layer"], entry["link"]))
                 if source is None:
                     continue
-                cel = Cel(source.image.copy(), source.generation)
+                cel = source  # linked: the same image on both frames
             else:
                 w, h = entry["size"]
                 rgba = _to_rgba(w, h, entry["pixels"], state, background)
@@ -393,3 +307,13 @@ def _place(rgba: np.ndarray, x: int, y: int, sprite: Sprite) -> np.ndarray:
     if x0 < x1 and y0 < y1:
         canvas[y0:y1, x0:x1] = rgba[y0 - y : y1 - y, x0 - x : x1 - x]
     return canvas
+
+
+def _mark_transparent(palette: Palette, state: _State) -> None:
+    """In an indexed file the transparent index is the mask colour of every layer but
+    the background; give that entry alpha 0 so indexed edits keep it clear."""
+    has_background = any(background for _t, _l, background in state.layers)
+    clear = any(c[3] == 0 for c in palette.colors)
+    if not clear and not has_background and state.transparent < len(palette):
+        r, g, b, _a = palette.colors[state.transparent]
+        palette.colors[state.transparent] = (r, g, b, 0)

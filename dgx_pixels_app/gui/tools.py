@@ -93,12 +93,10 @@ class ToolController(QObject):
         if self.tool in ("select", "wand"):
             self._select_press(x, y, modifiers)
             return
-        layer = self.session.layer
-        if layer.locked or not layer.visible:
-            self.errorRaised.emit(
-                f"Layer '{layer.name}' is {'locked' if layer.locked else 'hidden'}: unlock or show it to draw."
-            )
+        if (why := self.session.cannot_draw()) is not None:
+            self.errorRaised.emit(why)
             return
+        layer = self.session.layer
         sprite = self.session.sprite
         key = (layer.id, self.session.frame.id)
         cel = sprite.cels.get(key)
@@ -313,8 +311,8 @@ class ToolController(QObject):
     def _layer_image(self):
         sprite = self.session.sprite
         layer = self.session.layer
-        if layer.locked:
-            self.errorRaised.emit(f"Layer '{layer.name}' is locked.")
+        if layer.locked or layer.group:
+            self.errorRaised.emit(self.session.cannot_draw() or f"Layer '{layer.name}' is locked.")
             return None, None
         cel = sprite.cel(layer.id, self.session.frame.id)
         return (cel.image if cel is not None else None), (layer.id, self.session.frame.id)
