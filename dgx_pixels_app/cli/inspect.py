@@ -24,7 +24,15 @@ def run(args: argparse.Namespace) -> int:
         "width": sprite.width,
         "height": sprite.height,
         "layers": [
-            {"name": la.name, "visible": la.visible, "locked": la.locked, "opacity": la.opacity}
+            {
+                "name": la.name,
+                "visible": la.visible,
+                "locked": la.locked,
+                "opacity": la.opacity,
+                "blend": la.blend,
+                "group": la.group,
+                "level": la.level,
+            }
             for la in sprite.layers
         ],
         "frames": [f.duration_ms for f in sprite.frames],
@@ -32,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
             {"name": t.name, "from": t.start, "to": t.end, "direction": str(t.direction)}
             for t in sprite.tags
         ],
+        "color_mode": "indexed" if sprite.indexed else "rgb",
+        "linked_cels": len(sprite.cels) - len({id(c) for c in sprite.cels.values()}),
         "palette_colors": len(sprite.palette),
         "generated_cels": sum(1 for cel in sprite.cels.values() if cel.generation is not None),
     }
@@ -45,13 +55,17 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{args.file}: {sprite.width}x{sprite.height}, {counted(len(sprite.frames), 'frame')} "
         f"({', '.join(f'{d} ms' for d in summary['frames'])}), "
-        f"{counted(len(sprite.palette), 'colour')} in the palette"
+        f"{counted(len(sprite.palette), 'colour')} in the palette, {summary['color_mode']}"
     )
     if args.colors:
         print("  colours used: " + " ".join(summary["colors"]))
     for layer in summary["layers"]:
-        flags = [k for k in ("visible", "locked") if layer[k]]
-        print(f"  layer {layer['name']!r} opacity {layer['opacity']} {' '.join(flags)}")
+        flags = [k for k in ("group", "visible", "locked") if layer[k]]
+        blend = "" if layer["blend"] == "normal" else f" {layer['blend']}"
+        print(
+            f"  {'  ' * layer['level']}layer {layer['name']!r} opacity {layer['opacity']}"
+            f"{blend} {' '.join(flags)}"
+        )
     for tag in summary["tags"]:
         print(f"  tag {tag['name']!r} frames {tag['from']}-{tag['to']} {tag['direction']}")
     return 0

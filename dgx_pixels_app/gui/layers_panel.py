@@ -1,11 +1,13 @@
-"""Layers dock: top layer first. Tick to show; double-click to rename; drag to reorder;
-lock, opacity, new, duplicate, delete and merge down, all undoable."""
+"""Layers dock: top layer first, each group above its indented layers. Tick to show;
+double-click to rename; drag to reorder; lock, opacity, blend mode, new, duplicate,
+delete and merge down, all undoable."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dgx_pixels_app.core.blend import MODES
 from dgx_pixels_app.core.document import Layer
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.events import Change, ChangeKind
@@ -55,9 +58,15 @@ class LayersPanel(SessionObserver, QWidget):
         self.lock.setCheckable(True)
         self.lock.setToolTip("Lock the layer against edits")
         self.lock.toggled.connect(self._on_lock)
+        self.blend = QComboBox()
+        self.blend.setToolTip("Blend mode: how the layer mixes with what is below it")
+        for mode in MODES:
+            self.blend.addItem(mode.title(), mode)
+        self.blend.activated.connect(self._on_blend)
         row = QHBoxLayout()
         row.addWidget(self.lock)
         row.addWidget(self.opacity, 1)
+        row.addWidget(self.blend)
         buttons = QHBoxLayout()
         buttons.setSpacing(2)
         for text, tip, slot in (
@@ -82,39 +91,48 @@ class LayersPanel(SessionObserver, QWidget):
         if change.kind == ChangeKind.LAYERS:
             self.rebuild()
 
+    def _order(self) -> list[int]:
+        return self.session.sprite.display_order() if self.session is not None else []
+
     def rebuild(self) -> None:
         self._updating = True
         self.list.clear()
         if self.session is not None:
             layers = self.session.sprite.layers
-            for layer in reversed(layers):
-                item = QListWidgetItem(layer.name)
-                item.setFlags(
-                    item.flags()
-                    | Qt.ItemFlag.ItemIsUserCheckable
-                    | Qt.ItemFlag.ItemIsEditable
-                    | Qt.ItemFlag.ItemIsDragEnabled
-                )
-                item.setCheckState(
-                    Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked
-                )
-                item.setData(Qt.ItemDataRole.UserRole, layer.id)
-                extras = [
-                    "locked" if layer.locked else "",
-                    f"{round(layer.opacity / 2.55)}%" if layer.opacity < 255 else "",
-                ]
-                item.setToolTip(
-                    " · ".join(e for e in extras if e)
-                    or "Tick to show, double-click to rename, drag to reorder"
-                )
-                if layer.locked:
-                    item.setText(f"{layer.name}  [locked]")
-                self.list.addItem(item)
-            self.list.setCurrentRow(len(layers) - 1 - self.session.layer_index)
-            current = self.session.layer
-            self.opacity.setValue(current.opacity)
-            self.lock.setChecked(current.locked)
+            for index in self._order():
+                self.list.addItem(self._item(layers[index]))
+            current = self.session.sprite.layer_index(self.session.layer.id)  # clamped
+            self.list.setCurrentRow(self._order().index(current))
+            self._show_current()
         self._updating = False
+
+    def _item(self, layer: Layer) -> QListWidgetItem:
+        item = QListWidgetItem(_label(layer))
+        item.setFlags(
+            item.flags()
+            | Qt.ItemFlag.ItemIsUserCheckable
+            | Qt.ItemFlag.ItemIsEditable
+            | Qt.ItemFlag.ItemIsDragEnabled
+        )
+        item.setCheckState(Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
+        item.setData(Qt.ItemDataRole.UserRole, layer.id)
+        extras = [
+            "group" if layer.group else "",
+            "locked" if layer.locked else "",
+            f"{round(layer.opacity / 2.55)}%" if layer.opacity < 255 else "",
+            layer.blend.title() if layer.blend != "normal" else "",
+        ]
+        item.setToolTip(
+            " · ".join(e for e in extras if e)
+            or "Tick to show, double-click to rename, drag to reorder"
+        )
+        return item
+
+    def _show_current(self) -> None:
+        current = self.session.layer
+        self.opacity.setValue(current.opacity)
+        self.lock.setChecked(current.locked)
+        self.blend.setCurrentIndex(max(0, self.blend.findData(current.blend)))
 
     def _layer_id(self, item: QListWidgetItem) -> int:
         return item.data(Qt.ItemDataRole.UserRole)
@@ -124,7 +142,7 @@ class LayersPanel(SessionObserver, QWidget):
             return
         layer = self.session.sprite.layer(self._layer_id(item))
         visible = item.checkState() == Qt.CheckState.Checked
-        name = item.text().replace("  [locked]", "").strip()
+        name = _name(item.text())
         if layer.visible != visible:
             self._push(SetLayerProperties(layer.id, visible=visible, label="Layer Visibility"))
         elif name and name != layer.name:
@@ -135,22 +153,26 @@ class LayersPanel(SessionObserver, QWidget):
     def _on_rows_moved(self, _parent, start: int, _end: int, _dest, row: int) -> None:
         if self._updating or self.session is None:
             return
-        count = len(self.session.sprite.layers)
+        order = self._order()
         to_row = row - 1 if row > start else row
-        layer_id = self.session.sprite.layers[count - 1 - start].id
-        self.session.layer_index = count - 1 - to_row
-        self._push(MoveLayer(layer_id, count - 1 - to_row))
+        layer_id = self.session.sprite.layers[order[start]].id
+        self._push(MoveLayer(layer_id, order[to_row]))
+        self.session.layer_index = self.session.sprite.layer_index(layer_id)
+        self.rebuild()
 
     def _on_row_changed(self, row: int) -> None:
         if self._updating or self.session is None or row < 0:
             return
-        self.session.layer_index = len(self.session.sprite.layers) - 1 - row
-        layer = self.session.layer
+        self.session.layer_index = self._order()[row]
         self._updating = True
-        self.opacity.setValue(layer.opacity)
-        self.lock.setChecked(layer.locked)
+        self._show_current()
         self._updating = False
         self.currentLayerChanged.emit()
+
+    def _on_blend(self, _index: int) -> None:
+        mode = self.blend.currentData()
+        if self.session is not None and not self._updating and mode != self.session.layer.blend:
+            self._push(SetLayerProperties(self.session.layer.id, blend=mode, label="Blend Mode"))
 
     def _on_opacity(self) -> None:
         if (
@@ -178,17 +200,22 @@ class LayersPanel(SessionObserver, QWidget):
         if self.session is None:
             return
         index = self.session.layer_index + 1
+        current = self.session.layer  # the new layer goes beside it (first inside a group)
+        level = current.level + (1 if current.group else 0)
         self.session.layer_index = index
-        self._push(InsertLayer(index, Layer(f"Layer {len(self.session.sprite.layers) + 1}")))
+        name = f"Layer {sum(not la.group for la in self.session.sprite.layers) + 1}"
+        self._push(InsertLayer(index, Layer(name, level=level)))
 
     def duplicate_layer(self) -> None:
-        if self.session is not None:
-            self.session.layer_index += 1
-            self._push(
-                duplicate_layer_command(
-                    self.session.sprite, self.session.sprite.layers[self.session.layer_index - 1].id
-                )
-            )
+        if self.session is None:
+            return
+        try:
+            command = duplicate_layer_command(self.session.sprite, self.session.layer.id)
+        except DgxPixelsError as exc:
+            self.errorRaised.emit(str(exc))
+            return
+        self.session.layer_index += 1
+        self._push(command)
 
     def merge_down(self) -> None:
         if self.session is None:
@@ -206,3 +233,13 @@ class LayersPanel(SessionObserver, QWidget):
             layer_id = self.session.layer.id
             self.session.layer_index = max(0, self.session.layer_index - 1)
             self._push(RemoveLayer(layer_id))
+
+
+def _label(layer: Layer) -> str:
+    indent = "    " * layer.level
+    text = f"{indent}▾ {layer.name}" if layer.group else f"{indent}{layer.name}"
+    return f"{text}  [locked]" if layer.locked else text
+
+
+def _name(text: str) -> str:
+    return text.replace("  [locked]", "").strip().removeprefix("▾ ").strip()

@@ -67,6 +67,17 @@ class Prompter:
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
 
+    def choose(self, title: str, text: str, options: list[tuple[str, str]]) -> str | None:
+        """One of ``options`` (key, button text), or None for Cancel."""
+        box = QMessageBox(self.parent)
+        box.setWindowTitle(title)
+        box.setText(text)
+        buttons = {box.addButton(label, QMessageBox.ButtonRole.AcceptRole): key
+                   for key, label in options}  # fmt: skip
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return buttons.get(box.clickedButton())
+
     def error(self, message: str) -> None:
         QMessageBox.warning(self.parent, "DGX-Pixels", message)
 

@@ -4,18 +4,14 @@ Every change is a core command."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QSlider,
     QSpinBox,
     QTableWidget,
@@ -37,80 +33,29 @@ from dgx_pixels_app.core.frame_commands import (
 )
 from dgx_pixels_app.core.session import Session
 from dgx_pixels_app.gui.observer import SessionObserver
+from dgx_pixels_app.gui.tag_widgets import TAG_COLORS, TagBar, run_tag_dialog
 from dgx_pixels_app.gui.thumbnails import thumbnail
 
 CELL = 30  # a frame cell: 3 layer rows in view at the default dock height
-TAG_COLORS = [(240, 120, 40), (40, 160, 240), (90, 200, 90), (220, 80, 160), (200, 200, 60)]
+LINKED = QColor(60, 100, 150)  # the cells of a linked cel
 
 
-class TagBar(QWidget):
-    """Coloured bars with names over the frame columns they cover."""
-
-    def __init__(self, table: QTableWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.table = table
-        self.tags: list[Tag] = []
-        self.setFixedHeight(18)
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        header = self.table.horizontalHeader()
-        x0 = self.table.verticalHeader().width() + self.table.frameWidth()
-        for tag in self.tags:
-            if tag.end >= self.table.columnCount():
-                continue
-            left = x0 + header.sectionViewportPosition(tag.start)
-            right = x0 + header.sectionViewportPosition(tag.end) + header.sectionSize(tag.end)
-            rect = QRect(left + 1, 1, right - left - 2, 16)
-            painter.fillRect(rect, QColor(*tag.color))
-            painter.setPen(QColor(0, 0, 0))
-            arrow = {"forward": "→", "reverse": "←", "pingpong": "↔"}[str(tag.direction)]
-            painter.drawText(
-                rect.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, f"{tag.name} {arrow}"
-            )
-
-
-class TagDialog(QDialog):
-    def __init__(self, tag: Tag, frame_count: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Tag")
-        self.name = QLineEdit(tag.name)
-        self.start = QSpinBox()
-        self.end = QSpinBox()
-        for box, value in ((self.start, tag.start), (self.end, tag.end)):
-            box.setRange(1, frame_count)
-            box.setValue(value + 1)
-        self.direction = QComboBox()
-        for d in Direction:
-            self.direction.addItem(d.value, d)
-        self.direction.setCurrentIndex(list(Direction).index(tag.direction))
-        self.color = QComboBox()
-        for c in TAG_COLORS:
-            self.color.addItem(f"#{c[0]:02x}{c[1]:02x}{c[2]:02x}", c)
-        index = TAG_COLORS.index(tuple(tag.color)) if tuple(tag.color) in TAG_COLORS else 0
-        self.color.setCurrentIndex(index)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow("Name", self.name)
-        form.addRow("From frame", self.start)
-        form.addRow("To frame", self.end)
-        form.addRow("Direction", self.direction)
-        form.addRow("Colour", self.color)
-        form.addRow(buttons)
-
-    def tag(self) -> Tag:
-        start, end = sorted((self.start.value() - 1, self.end.value() - 1))
-        return Tag(
-            self.name.text().strip() or "tag",
-            start,
-            end,
-            self.direction.currentData(),
-            self.color.currentData(),
-        )
+def _cel_item(sprite, layer_id: int, frame_id: int) -> QTableWidgetItem:
+    """A cel's thumbnail (a dot when empty), tinted when linked to other frames."""
+    cel = sprite.cel(layer_id, frame_id)
+    item = QTableWidgetItem()
+    if cel is not None and cel.image[..., 3].any():
+        item.setIcon(QIcon(thumbnail(cel.image, CELL - 6)))
+        item.setToolTip(cel.generation.prompt if cel.generation else "")
+    else:
+        item.setText("·")
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    links = sprite.linked(layer_id, frame_id)
+    if len(links) > 1:
+        item.setBackground(LINKED)
+        shown = ", ".join(str(sprite.frame_index(f) + 1) for f in links)
+        item.setToolTip(f"Linked with frames {shown} (Animation ▸ Unlink Cel)")
+    return item
 
 
 class Timeline(SessionObserver, QWidget):
@@ -123,7 +68,7 @@ class Timeline(SessionObserver, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session: Session | None = None
-        self.ask_tag = lambda tag, count: _run_tag_dialog(self, tag, count)  # replaceable in tests
+        self.ask_tag = lambda tag, count: run_tag_dialog(self, tag, count)  # replaceable in tests
         self.table = QTableWidget()
         self.table.setIconSize(QSize(CELL - 6, CELL - 6))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -191,6 +136,7 @@ class Timeline(SessionObserver, QWidget):
         layout.addWidget(self.tag_bar)
         layout.addWidget(self.table, 1)
         self._updating = False
+        self._order: list[int] = []  # layer indices by row: see Sprite.display_order
 
     def _frame_buttons(self, set_duration: QToolButton) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -240,9 +186,14 @@ class Timeline(SessionObserver, QWidget):
         self.table.setHorizontalHeaderLabels(
             [f"{i + 1}\n{f.duration_ms}ms" for i, f in enumerate(sprite.frames)]
         )
-        self.table.setVerticalHeaderLabels([layer.name for layer in reversed(sprite.layers)])
+        self._order = sprite.display_order()
+        self.table.setVerticalHeaderLabels(
+            ["  " * sprite.layers[i].level + ("▾ " if sprite.layers[i].group else "")
+             + sprite.layers[i].name for i in self._order]
+        )  # fmt: skip
         self._refresh_cells(None, None)
-        self.table.setCurrentCell(len(sprite.layers) - 1 - session.layer_index, session.frame_index)
+        current = sprite.layer_index(session.layer.id)  # clamped
+        self.table.setCurrentCell(self._order.index(current), session.frame_index)
         self.duration.setValue(session.frame.duration_ms)
         self.tag_bar.tags = list(sprite.tags)
         self.tag_bar.update()
@@ -250,21 +201,17 @@ class Timeline(SessionObserver, QWidget):
 
     def _refresh_cells(self, layer_id, frame_id) -> None:
         sprite = self.session.sprite
+        frames = None if frame_id is None else {frame_id}
+        if layer_id is not None and frame_id is not None:  # a linked cel shows on each frame
+            frames = set(sprite.linked(layer_id, frame_id))
         for fi, frame in enumerate(sprite.frames):
-            if frame_id is not None and frame.id != frame_id:
+            if frames is not None and frame.id not in frames:
                 continue
-            for row, layer in enumerate(reversed(sprite.layers)):
+            for row, index in enumerate(self._order):
+                layer = sprite.layers[index]
                 if layer_id is not None and layer.id != layer_id:
                     continue
-                cel = sprite.cel(layer.id, frame.id)
-                item = QTableWidgetItem()
-                if cel is not None and cel.image[..., 3].any():
-                    item.setIcon(QIcon(thumbnail(cel.image, CELL - 6)))
-                    item.setToolTip(cel.generation.prompt if cel.generation else "")
-                else:
-                    item.setText("·")
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(row, fi, item)
+                self.table.setItem(row, fi, _cel_item(sprite, layer.id, frame.id))
 
     def selected_frames(self) -> list[int]:
         columns = sorted({index.column() for index in self.table.selectedIndexes()})
@@ -274,7 +221,7 @@ class Timeline(SessionObserver, QWidget):
     def _on_cell(self, row: int, column: int, *_args) -> None:
         if self._updating or self.session is None or row < 0 or column < 0:
             return
-        self.session.layer_index = len(self.session.sprite.layers) - 1 - row
+        self.session.layer_index = self._order[row]
         if column != self.session.frame_index:
             self.session.frame_index = column
             self.frameSelected.emit(column)
@@ -382,8 +329,3 @@ class Timeline(SessionObserver, QWidget):
             tags = list(self.session.sprite.tags)
             del tags[i]
             self._push(SetTags(tags, label="Delete Tag"))
-
-
-def _run_tag_dialog(parent, tag: Tag, count: int) -> Tag | None:
-    dialog = TagDialog(tag, count, parent)
-    return dialog.tag() if dialog.exec() else None

@@ -19,6 +19,7 @@ from dgx_pixels_app.core.canvas_ops import (
 )
 from dgx_pixels_app.core.commands import SetPalette
 from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.indexed import conform
 from dgx_pixels_app.core.limits import MAX_SIDE
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.sprite_ops import (
@@ -62,6 +63,10 @@ def _pixel_ops(primary, secondary) -> dict:
     }  # fmt: skip
 
 
+def _on_palette(fn, palette: Palette):
+    return lambda image, values: conform(fn(image, values), palette)
+
+
 class TouchupController(QObject):
     def __init__(self, *, documents, prompter, canvas, results,
                  status: Callable[[str, int], None], show_error: Callable[[str], None],
@@ -78,6 +83,8 @@ class TouchupController(QObject):
             return
         title, fields, fn = _pixel_ops(self.canvas.primary, self.canvas.secondary)[name]
         sprite, layer, frame = session.sprite, session.layer, session.frame
+        if sprite.indexed:  # the preview and the result stay on the palette
+            fn = _on_palette(fn, sprite.palette.copy())
         cel = sprite.cel(layer.id, frame.id)
         source = cel.image.copy() if cel is not None else None
         values = self.prompter.touchup(title, fields, source, fn)

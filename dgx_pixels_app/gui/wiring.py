@@ -14,6 +14,7 @@ from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.model_controller import ModelController
 from dgx_pixels_app.gui.results_controller import ResultsController
 from dgx_pixels_app.gui.session_memory import SessionMemory
+from dgx_pixels_app.gui.structure_controller import StructureController
 from dgx_pixels_app.gui.touchup_controller import TouchupController
 
 
@@ -74,6 +75,9 @@ def make_controllers(w) -> None:
         documents=docs, prompter=w.prompter, canvas=w.canvas, results=w.results_panel,
         status=status, show_error=w.show_error, parent=w,
     )  # fmt: skip
+    w.structure = StructureController(
+        documents=docs, prompter=w.prompter, status=status, show_error=w.show_error, parent=w
+    )
     w.exports = ExportController(
         documents=docs, prompter=w.prompter, status_bar=w.statusBar(),
         confirm_discard=w._confirm_discard, parent=w,

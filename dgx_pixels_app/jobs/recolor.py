@@ -6,13 +6,14 @@ DGX-Pixels did not write unless asked."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from dgx_pixels_app.core.commands import relink
 from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
+from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.sprite_ops import hue_saturation, replace_color
 
 MAX_VARIANTS = 32
@@ -61,9 +62,15 @@ def colors_in(sprite: Sprite) -> set[tuple[int, int, int]]:
 
 
 def variant(sprite: Sprite, fn) -> Sprite:
-    """A copy of ``sprite`` with ``fn`` applied to every cel's pixels."""
+    """A copy of ``sprite`` with ``fn`` applied to every cel's pixels and to the palette
+    alike (an indexed sprite's variant is a palette swap: its pixels stay on the new
+    palette); linked cels stay linked."""
     copy = sprite.snapshot()
-    copy.cels = {key: replace(cel, image=fn(cel.image)) for key, cel in copy.cels.items()}
+    copy.cels = relink(copy.cels, fn)
+    if len(copy.palette):
+        colors = fn(copy.palette.as_array().reshape(1, -1, 4))[0]
+        copy.palette = Palette([tuple(c) for c in colors.tolist()], copy.palette.names,
+                               copy.palette.name)  # fmt: skip
     return copy
 
 

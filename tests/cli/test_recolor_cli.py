@@ -48,3 +48,19 @@ def test_bad_input_is_one_line_and_writes_nothing(slime, tmp_path, capsys, argv,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_an_indexed_sprite_gets_palette_swaps_that_stay_indexed_and_linked(tmp_path):
+    from tests.formats.test_aseprite_structure import indexed_sprite
+    from tests.helpers import read_with_ase_parser
+
+    sprite = indexed_sprite()
+    source = tmp_path / "gem.aseprite"
+    aseprite.save(sprite, source)
+    assert main(["recolor", str(source), "--hue-shift", "120", "-o", str(tmp_path / "v")]) == 0
+    variant = aseprite.load(tmp_path / "v" / "gem-hue120.aseprite")
+    assert variant.indexed
+    assert variant.palette.colors[1:] == [(0, 200, 0, 255), (200, 0, 0, 255), (0, 255, 255, 255)]
+    assert variant.composite(0)[1, :2].tolist() == [[0, 200, 0, 255], [200, 0, 0, 255]]
+    parsed = read_with_ase_parser(tmp_path / "v" / "gem-hue120.aseprite")
+    assert parsed["colorDepth"] == 8

@@ -20,6 +20,8 @@ class FakePrompter:
         self.agent_root_answer = None
         self.results_folder_answer = None
         self.touchup_answer = None
+        self.choose_answer = None  # a key of the options offered
+        self.choices: list = []  # the options each choose() offered
         self.reference_answer = None  # a dict of values, or a function of the field defaults
         self.replace_answer = False
         self.snippets: list[str] = []
@@ -68,6 +70,11 @@ class FakePrompter:
         defaults = {field.key: field.default for field in fields}
         answer = self.touchup_answer
         return answer(defaults) if callable(answer) else answer
+
+    def choose(self, title, text, options):
+        self.asked.append(f"choose:{title}:{text}")
+        self.choices.append(options)
+        return self.choose_answer
 
     def reference_path(self):
         return self.reference_answer
