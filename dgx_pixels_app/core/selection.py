@@ -179,3 +179,24 @@ def color_range(image: np.ndarray, rgba, tolerance: int = 0) -> Selection | None
 def _check_by(by: int) -> None:
     if not 1 <= by <= 100:
         raise OptionError("pixels", f"must be 1 to 100, not {by}")
+
+
+def ellipse(a: tuple[int, int], b: tuple[int, int], width: int, height: int) -> Selection:
+    """The elliptical marquee: the filled ellipse inside the box a–b (clipped)."""
+    mask = np.zeros((height, width), bool)
+    ys, xs = raster.shape_coords("ellipse", a, b, width, height, filled=True)
+    mask[ys, xs] = True
+    return Selection(mask)
+
+
+def lasso(points: list[tuple[int, int]], width: int, height: int) -> Selection:
+    """The lasso: the polygon through ``points`` (pixel centres), its edge included."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("1", (width, height), 0)
+    draw = ImageDraw.Draw(image)
+    if len(points) >= 3:
+        draw.polygon(points, fill=1, outline=1)
+    else:
+        draw.line(points, fill=1)
+    return Selection(np.array(image, dtype=bool))

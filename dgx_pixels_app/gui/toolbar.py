@@ -18,7 +18,8 @@ from dgx_pixels_app.gui.tools import TOOLS, ToolController
 
 SYMBOLS = {
     "pencil": "✎", "eraser": "⌫", "bucket": "◧", "line": "╱", "rectangle": "▭", "ellipse": "◯",
-    "eyedropper": "⊙", "select": "⬚", "wand": "✦", "move": "✥",
+    "eyedropper": "⊙", "select": "⬚", "ellipse_select": "◌", "lasso": "∿", "wand": "✦",
+    "move": "✥",
 }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from dgx_pixels_app.core.commands import patch_between
 from dgx_pixels_app.core.document import Cel
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.selection import Selection
+from dgx_pixels_app.gui.marquee import MARQUEES, MarqueeDrag
 from dgx_pixels_app.gui.tool_options import ToolOptions
 
 TOOLS = {
@@ -27,6 +28,8 @@ TOOLS = {
     "ellipse": ("Ellipse", "Shift+U"),
     "eyedropper": ("Eyedropper", "I"),
     "select": ("Rectangular Marquee", "M"),
+    "ellipse_select": ("Elliptical Marquee", "Shift+M"),
+    "lasso": ("Lasso", "Q"),
     "wand": ("Magic Wand", "W"),
     "move": ("Move", "V"),
 }
@@ -87,10 +90,11 @@ class ToolController(QObject):
             "move",
         ):
             x, y = self._wrapped(x, y)  # single-point tools act on the tile under the cursor
-        if self.tool == "eyedropper" or modifiers & Qt.KeyboardModifier.AltModifier:
+        alt = modifiers & Qt.KeyboardModifier.AltModifier and self.tool not in MARQUEES
+        if self.tool == "eyedropper" or alt:  # Alt: the eyedropper, or subtract on a marquee
             self.pick(x, y, primary=not right)
             return
-        if self.tool in ("select", "wand"):
+        if self.tool in ("wand", *MARQUEES):
             self._select_press(x, y, modifiers)
             return
         if (why := self.session.cannot_draw()) is not None:
@@ -288,24 +292,12 @@ class ToolController(QObject):
                 mask |= self.session.selection.mask
             self.canvas.set_selection(Selection(mask) if mask.any() else None)
             return
-        self._select_from = (x, y)
+        self._select_from = MarqueeDrag(self.tool, x, y, modifiers, self.session.selection)
         self._select_move(x, y)
 
     def _select_move(self, x: int, y: int) -> None:
         sprite = self.session.sprite
-        x0, y0 = self._select_from
-        left, right = sorted((x0, x))
-        top, bottom = sorted((y0, y))
-        left, top = max(0, left), max(0, top)
-        right, bottom = min(sprite.width - 1, right), min(sprite.height - 1, bottom)
-        if right < left or bottom < top:
-            self.canvas.set_selection(None)
-        else:
-            self.canvas.set_selection(
-                Selection.rect(
-                    left, top, right - left + 1, bottom - top + 1, sprite.width, sprite.height
-                )
-            )
+        self.canvas.set_selection(self._select_from.at(x, y, sprite.width, sprite.height))
 
     # -- whole-selection operations (menus and keys) -------------------------------------------
     def _layer_image(self):
