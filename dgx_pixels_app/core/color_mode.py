@@ -19,7 +19,7 @@ from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.core.palette_ops import from_sprite
 
 # how colours that are not in the palette are brought in when converting
-REDUCE = ("none", "nearest", "sprite")
+REDUCE = ("none", "nearest", "add", "sprite")
 
 
 @dataclass
@@ -72,8 +72,9 @@ def sprite_color_count(sprite: Sprite) -> int:
 
 def to_indexed(sprite: Sprite, reduce: str = "none") -> SetColorMode:
     """The command that makes ``sprite`` indexed. ``reduce``: "none" (every colour must
-    be in the palette), "nearest" (map to the palette's nearest colours) or "sprite"
-    (the palette becomes the sprite's own colours, at most 255 plus transparent)."""
+    be in the palette), "nearest" (map to the palette's nearest colours), "add" (the
+    colours missing from the palette are appended to it) or "sprite" (the palette
+    becomes the sprite's own colours); at most 255 colours plus transparent."""
     if reduce not in REDUCE:
         raise OptionError("reduce", f"must be one of {', '.join(REDUCE)}, not '{reduce}'")
     if sprite.indexed:
@@ -85,6 +86,17 @@ def to_indexed(sprite: Sprite, reduce: str = "none") -> SetColorMode:
                 "(Pixelize with a palette size, or map them to the nearest palette colours)."
             )
         return SetColorMode(True, from_sprite(sprite), label="Indexed Colour")
+    if reduce == "add":
+        palette = with_transparent(sprite.palette)
+        images = [c.image for c in {id(c): c for c in sprite.cels.values()}.values()]
+        extra = [tuple(c) for c in missing_colors(images, palette).tolist()]
+        if len(palette) + len(extra) > MAX_INDEXED:
+            raise InvalidInputError(
+                f"The palette ({len(palette)}) and the {len(extra)} colours missing from it make "
+                f"more than {MAX_INDEXED}: map them to the nearest palette colours instead."
+            )
+        return SetColorMode(True, Palette([*palette.colors, *extra], palette.names,
+                                          palette.name), label="Indexed Colour")  # fmt: skip
     if not len(sprite.palette):
         raise InvalidInputError("The sprite has no palette: take the palette from the sprite.")
     return SetColorMode(True, None, snap=reduce == "nearest", label="Indexed Colour")

@@ -94,6 +94,8 @@ class StructureController(QObject):
         if missing == 0:
             return "none"
         options = [("nearest", "Map to Nearest Palette Colours")] if missing > 0 else []
+        if missing > 0 and len(palette) + missing <= MAX_INDEXED:
+            options.append(("add", f"Add the {counted(missing, 'Colour')} to the Palette"))
         colors = sprite_color_count(sprite)
         if colors < MAX_INDEXED:
             options.append(("sprite", f"Use the Sprite's {counted(colors, 'Colour')}"))

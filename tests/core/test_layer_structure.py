@@ -247,3 +247,15 @@ def test_drawing_is_refused_on_a_group_and_inside_a_hidden_group():
     assert session.cannot_draw() is None
     sprite.layers[0].visible = False
     assert "hidden group" in session.cannot_draw()
+
+
+def test_indexed_can_append_the_missing_colours_to_the_palette_keeping_its_order():
+    sprite, history = knight(palette_colors=((9, 9, 9, 255), (200, 0, 0, 255)))
+    history.push(to_indexed(sprite, reduce="add"))
+    assert sprite.palette.colors == [(0, 0, 0, 0), (9, 9, 9, 255), (200, 0, 0, 255),
+                                     (0, 0, 200, 255)]  # fmt: skip
+    assert sprite.composite(0)[4, 2].tolist() == [0, 0, 200, 255]  # nothing was mapped
+    history.undo()
+    sprite.palette = Palette([(i, i, 0, 255) for i in range(255)])
+    with pytest.raises(InvalidInputError, match="more than 256: map them"):
+        history.push(to_indexed(sprite, reduce="add"))

@@ -106,7 +106,7 @@ def test_indexed_colour_asks_how_to_bring_in_stray_colours_and_keeps_drawing_on_
     window.prompter.choose_answer = None  # Cancel: nothing changes
     window.indexed_action.trigger()
     assert "1 colour of the sprite is not in the palette" in window.prompter.asked[-1]
-    assert [k for k, _ in window.prompter.choices[-1]] == ["nearest", "sprite"]
+    assert [k for k, _ in window.prompter.choices[-1]] == ["nearest", "add", "sprite"]
     assert not session.sprite.indexed
     window.prompter.choose_answer = "sprite"
     window.indexed_action.trigger()
