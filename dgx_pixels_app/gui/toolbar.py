@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
     QComboBox,
-    QLabel,
     QSpinBox,
     QToolBar,
     QWidget,
@@ -119,9 +118,9 @@ class ToolBar(QToolBar):
         self.tolerance.setToolTip("Tolerance (0–255) of the bucket and the magic wand")
         self.tolerance.valueChanged.connect(lambda v: setattr(tools.options, "tolerance", v))
         self.addWidget(self.tolerance)
-        self.addWidget(QLabel(" Tile grid "))
-        self.tile_grid = QComboBox()
-        for label, value in (("off", 0), ("8 px", 8), ("16 px", 16), ("32 px", 32)):
+        self.tile_grid = QComboBox()  # its items name it: the bar fits 1280 px with it
+        self.tile_grid.setToolTip("Tile grid: lines every N pixels over the canvas")
+        for label, value in (("Grid off", 0), ("Grid 8", 8), ("Grid 16", 16), ("Grid 32", 32)):
             self.tile_grid.addItem(label, value)
         self.addWidget(self.tile_grid)
 
