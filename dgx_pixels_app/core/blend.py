@@ -60,7 +60,7 @@ _SEPARABLE = {
     "exclusion": lambda b, s: b + s - 2 * b * s,
     "addition": lambda b, s: np.minimum(1.0, b + s),
     "subtract": lambda b, s: np.maximum(0.0, b - s),
-    "divide": lambda b, s: np.where(s <= 0, 1.0, np.minimum(1.0, _safe_div(b, s))),
+    "divide": lambda b, s: np.where(b <= 0, 0.0, np.where(b >= s, 1.0, _safe_div(b, s))),
 }
 
 

@@ -16,7 +16,6 @@ from dgx_pixels_app.core.indexed import (
     with_transparent,
 )
 from dgx_pixels_app.core.palette import Palette
-from dgx_pixels_app.core.palette_ops import from_sprite
 
 # how colours that are not in the palette are brought in when converting
 REDUCE = ("none", "nearest", "add", "sprite")
@@ -66,8 +65,15 @@ def _refuse_missing(sprite: Sprite, palette: Palette) -> None:
         )
 
 
+def _sprite_colors(sprite: Sprite):
+    """The distinct visible RGBA colours of the cels (alpha kept: a half-clear pixel is
+    its own entry)."""
+    images = [cel.image for cel in {id(c): c for c in sprite.cels.values()}.values()]
+    return missing_colors(images, Palette())
+
+
 def sprite_color_count(sprite: Sprite) -> int:
-    return len(from_sprite(sprite, limit=MAX_INDEXED + 1))
+    return len(_sprite_colors(sprite))
 
 
 def to_indexed(sprite: Sprite, reduce: str = "none") -> SetColorMode:
@@ -85,7 +91,8 @@ def to_indexed(sprite: Sprite, reduce: str = "none") -> SetColorMode:
                 f"The sprite has more than {MAX_INDEXED - 1} colours: reduce them first "
                 "(Pixelize with a palette size, or map them to the nearest palette colours)."
             )
-        return SetColorMode(True, from_sprite(sprite), label="Indexed Colour")
+        own = [tuple(c) for c in _sprite_colors(sprite).tolist()]
+        return SetColorMode(True, Palette(own, name="From sprite"), label="Indexed Colour")
     if reduce == "add":
         palette = with_transparent(sprite.palette)
         images = [c.image for c in {id(c): c for c in sprite.cels.values()}.values()]

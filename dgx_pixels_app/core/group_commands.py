@@ -95,6 +95,8 @@ class LinkCels(Command):
         layer = sprite.layer(self.layer_id)
         if layer.group:
             raise InvalidInputError(f"'{layer.name}' is a group: its cels are its layers'.")
+        if layer.locked:
+            raise InvalidInputError(f"Layer '{layer.name}' is locked.")
         if len(self.frame_ids) < 2:
             raise InvalidInputError("Pick two frames or more to link.")
         frames = sorted(self.frame_ids, key=sprite.frame_index)

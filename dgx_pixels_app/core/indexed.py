@@ -38,11 +38,18 @@ def with_transparent(palette: Palette) -> Palette:
 
 
 def check_palette(palette: Palette) -> None:
+    """``palette`` includes its transparent entry (added when it had none)."""
     if not 1 <= len(palette) <= MAX_INDEXED:
         raise InvalidInputError(
-            f"Indexed colour needs a palette of 1 to {MAX_INDEXED} colours; this one has "
-            f"{len(palette)}. Reduce it first (Palette from Sprite, or a smaller palette)."
+            f"Indexed colour needs a palette of at most {MAX_INDEXED} entries, one of them "
+            f"transparent; this one would have {len(palette)}. Reduce it first (Palette from "
+            "Sprite, or a smaller palette)."
         )
+
+
+def can_save_indexed(palette: Palette) -> bool:
+    """An 8-bit file can hold it: a clear entry (the mask) and at most 256 entries."""
+    return 1 <= len(palette) <= MAX_INDEXED and any(c[3] == 0 for c in palette.colors)
 
 
 def missing_colors(images: list[np.ndarray], palette: Palette) -> np.ndarray:
@@ -56,17 +63,23 @@ def missing_colors(images: list[np.ndarray], palette: Palette) -> np.ndarray:
     if not found:
         return np.zeros((0, 4), dtype=np.uint8)
     colors = np.unique(np.concatenate(found))
+    if not len(palette):
+        return colors.view(np.uint8).reshape(-1, 4)
     return colors[~np.isin(colors, known)].view(np.uint8).reshape(-1, 4)
 
 
 def nearest(colors: np.ndarray, palette: Palette) -> np.ndarray:
-    """The index of the nearest palette entry (RGB, then alpha) for each (n, 4) colour."""
+    """The index of the nearest palette entry (RGB, then alpha) for each (n, 4) colour;
+    a visible colour never takes a clear entry (drawing must not erase)."""
     table = palette.as_array().astype(np.int32)
-    out = np.empty(len(colors), dtype=np.int64)
+    visible = np.flatnonzero(table[:, 3] > 0)
+    out = np.zeros(len(colors), dtype=np.int64)
+    if visible.size == 0:
+        return out
     for start in range(0, len(colors), 4096):
         chunk = colors[start : start + 4096].astype(np.int32)
-        distance = ((chunk[:, None, :] - table[None, :, :]) ** 2).sum(axis=2)
-        out[start : start + 4096] = distance.argmin(axis=1)
+        distance = ((chunk[:, None, :] - table[None, visible, :]) ** 2).sum(axis=2)
+        out[start : start + 4096] = visible[distance.argmin(axis=1)]
     return out
 
 
@@ -110,9 +123,12 @@ def remap(rgba: np.ndarray, old: Palette, new: Palette) -> np.ndarray:
     """An indexed image after its palette changed from ``old`` to ``new``: each pixel
     keeps its index (indices past the new palette take the nearest new colour)."""
     indices = to_indices(rgba, old)
+    clear = rgba[..., 3] == 0
     if len(new) < len(old):
         spill = indices >= len(new)
         if spill.any():
             colors = old.as_array()[indices[spill]]
             indices[spill] = nearest(colors, new).astype(np.uint8)
-    return from_indices(indices, new)
+    out = from_indices(indices, new)
+    out[clear] = 0  # clear stays clear wherever the transparent entry moved
+    return out

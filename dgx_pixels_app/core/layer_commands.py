@@ -118,6 +118,7 @@ class MoveLayer(Command):
     layer_id: int
     to_index: int
     label: str = "Move Layer"
+    level: int | None = None  # where it may go either way: inside the group below or not
     _old: list | None = field(default=None, repr=False)
 
     def apply(self, sprite: Sprite) -> None:
@@ -130,7 +131,11 @@ class MoveLayer(Command):
         rest = sprite.layers[:start] + sprite.layers[end:]
         at = min(self.to_index, len(rest))
         below = rest[at - 1] if at > 0 else None
-        level = 0 if below is None else below.level + (1 if below.group else 0)
+        deepest = 0 if below is None else below.level + (1 if below.group else 0)
+        above = rest[at] if at < len(rest) else None  # must not be left outside any group
+        shallowest = 0 if above is None else max(0, above.level - (1 if block[0].group else 0))
+        wanted = deepest if self.level is None else self.level
+        level = max(shallowest, min(deepest, wanted))
         shift = level - block[0].level
         for layer in block:
             layer.level += shift

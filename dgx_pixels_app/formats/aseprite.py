@@ -23,6 +23,7 @@ from dgx_pixels_app.core.document import Cel, Direction, Frame, Layer, Sprite, T
 from dgx_pixels_app.core.errors import DgxPixelsError, FileFormatError
 from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.generation import SCHEMA, GenerationRequest
+from dgx_pixels_app.core.indexed import can_save_indexed
 from dgx_pixels_app.core.limits import MAX_FILE_BYTES, MAX_FRAMES, MAX_LAYERS, check_size
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.formats.aseprite_write import (
@@ -195,10 +196,12 @@ def _read_palette(body: Reader, state: _State) -> None:
 def _read_old_palette(body: Reader, state: _State) -> None:
     packets = body.word()
     colors: list = []
-    for _ in range(packets):
+    for _ in range(packets):  # an old palette has at most 256 colours
         skip, n = body.byte(), body.byte() or 256
         colors.extend([(0, 0, 0, 255)] * skip)
         colors.extend((*body.unpack("3B"), 255) for _ in range(n))
+        if len(colors) >= 256:
+            break
     state.old_palette = Palette(colors[:65536])
 
 
@@ -265,6 +268,9 @@ def _assemble(sprite: Sprite, state: _State, raw_cels: list[list[dict]]) -> None
     sprite.palette = state.palette if len(state.palette) else (state.old_palette or Palette())
     if sprite.indexed:
         _mark_transparent(sprite.palette, state)
+        opacities = [e["opacity"] for cels in raw_cels for e in cels if "opacity" in e]
+        # kept as indexed only where editing and saving again cannot lose a pixel
+        sprite.indexed = can_save_indexed(sprite.palette) and all(o == 255 for o in opacities)
     sprite.layers = [layer for _type, layer, _bg in state.layers]
     if not any(not layer.group for layer in sprite.layers):
         raise FileFormatError("the file has no image layers.")

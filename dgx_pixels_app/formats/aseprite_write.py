@@ -19,7 +19,7 @@ import numpy as np
 from dgx_pixels_app.core.atomic import atomic_write_bytes
 from dgx_pixels_app.core.blend import MODES
 from dgx_pixels_app.core.document import MAX_DURATION_MS, Cel, Direction, Sprite
-from dgx_pixels_app.core.indexed import to_indices, transparent_index
+from dgx_pixels_app.core.indexed import can_save_indexed, to_indices, transparent_index
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.formats.binary import pack_string
 from dgx_pixels_app.formats.pose_data import pose_text
@@ -49,13 +49,13 @@ def _bbox(alpha: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(cols[0]), int(rows[0]), int(cols[-1] + 1), int(rows[-1] + 1)
 
 
-def _cel_chunks(layer_index: int, cel: Cel, sprite: Sprite) -> list[bytes]:
+def _cel_chunks(layer_index: int, cel: Cel, sprite: Sprite, indexed: bool) -> list[bytes]:
     box = _bbox(cel.image[..., 3] > 0)
     if box is None and cel.generation is None:
         return []
     x0, y0, x1, y1 = box or (0, 0, 1, 1)
     crop = cel.image[y0:y1, x0:x1]
-    if sprite.indexed:
+    if indexed:
         pixels = np.ascontiguousarray(to_indices(crop, sprite.palette))
     else:
         pixels = np.ascontiguousarray(crop)
@@ -116,7 +116,9 @@ def _first_frame_chunks(sprite: Sprite) -> list[bytes]:
     return chunks
 
 
-def _frame_cels(sprite: Sprite, frame_index: int, written: dict[int, tuple]) -> list[bytes]:
+def _frame_cels(
+    sprite: Sprite, frame_index: int, written: dict[int, tuple], indexed: bool
+) -> list[bytes]:
     """One frame's cels; ``written`` maps a cel already written (by identity) to the
     frame and place that hold it, so a linked cel becomes a link."""
     chunks: list[bytes] = []
@@ -128,7 +130,7 @@ def _frame_cels(sprite: Sprite, frame_index: int, written: dict[int, tuple]) -> 
         if id(cel) in written:
             chunks.append(_link_chunk(layer_index, written[id(cel)]))
             continue
-        cel_chunks = _cel_chunks(layer_index, cel, sprite)
+        cel_chunks = _cel_chunks(layer_index, cel, sprite, indexed)
         if cel_chunks:
             x, y = struct.unpack_from("<hh", cel_chunks[0], 8)
             written[id(cel)] = (frame_index, x, y)
@@ -137,12 +139,14 @@ def _frame_cels(sprite: Sprite, frame_index: int, written: dict[int, tuple]) -> 
 
 
 def to_bytes(sprite: Sprite) -> bytes:
-    """Encode ``sprite`` as an ``.aseprite`` file."""
+    """Encode ``sprite`` as an ``.aseprite`` file (8-bit when indexed and its palette
+    fits a file: a clear entry and at most 256; otherwise RGBA, never losing a pixel)."""
     out = io.BytesIO()
     written: dict[int, tuple] = {}
+    indexed = sprite.indexed and can_save_indexed(sprite.palette)
     for index, frame in enumerate(sprite.frames):
         chunks = _first_frame_chunks(sprite) if index == 0 else []
-        chunks.extend(_frame_cels(sprite, index, written))
+        chunks.extend(_frame_cels(sprite, index, written, indexed))
         body = b"".join(chunks)
         duration = min(max(frame.duration_ms, 1), MAX_DURATION_MS)
         header = struct.pack(
@@ -151,8 +155,8 @@ def to_bytes(sprite: Sprite) -> bytes:
         out.write(header + body)
     frames = out.getvalue()
     n_colors = len(sprite.palette) if 0 < len(sprite.palette) <= 256 else 0
-    depth = 8 if sprite.indexed else 32
-    transparent = transparent_index(sprite.palette) if sprite.indexed else 0
+    depth = 8 if indexed else 32
+    transparent = transparent_index(sprite.palette) if indexed else 0
     header = struct.pack(
         "<IHHHHHIHIIB3xHBBhhHH84x",
         128 + len(frames), HEADER_MAGIC, len(sprite.frames), sprite.width, sprite.height,

@@ -153,10 +153,16 @@ class LayersPanel(SessionObserver, QWidget):
     def _on_rows_moved(self, _parent, start: int, _end: int, _dest, row: int) -> None:
         if self._updating or self.session is None:
             return
-        order = self._order()
+        sprite, order = self.session.sprite, self._order()
         to_row = row - 1 if row > start else row
-        layer_id = self.session.sprite.layers[order[start]].id
-        self._push(MoveLayer(layer_id, order[to_row]))
+        moved, target = order[start], order[to_row]
+        layer_id = sprite.layers[moved].id
+        size = sprite.group_end(moved) - moved
+        if to_row < start:  # up: just above the row dropped on (above a whole group)
+            at = sprite.group_end(target) - (size if target > moved else 0)
+        else:  # down: just below it
+            at = target - (size if target > moved else 0)
+        self._push(MoveLayer(layer_id, at, level=sprite.layers[target].level))
         self.session.layer_index = self.session.sprite.layer_index(layer_id)
         self.rebuild()
 

@@ -214,7 +214,7 @@ def test_indexed_refuses_more_than_255_colours_and_a_big_palette():
     with pytest.raises(InvalidInputError, match="more than 255 colours: reduce them first"):
         history.push(to_indexed(sprite, reduce="sprite"))
     sprite.palette = Palette([(i % 256, i // 256, 0, 255) for i in range(300)])
-    with pytest.raises(InvalidInputError, match="palette of 1 to 256"):
+    with pytest.raises(InvalidInputError, match="at most 256 entries, one of them transparent"):
         history.push(to_indexed(sprite, reduce="nearest"))
     assert not sprite.indexed and np.array_equal(sprite.cels[(sprite.layers[0].id,
                                                               sprite.frames[0].id)].image, image)  # fmt: skip
@@ -259,3 +259,39 @@ def test_indexed_can_append_the_missing_colours_to_the_palette_keeping_its_order
     sprite.palette = Palette([(i, i, 0, 255) for i in range(255)])
     with pytest.raises(InvalidInputError, match="more than 256: map them"):
         history.push(to_indexed(sprite, reduce="add"))
+
+
+def test_a_layer_can_go_above_a_topmost_group_or_into_it_and_never_detaches_others():
+    sprite = Sprite.new(1, 1, layers=2)
+    history = History(sprite)
+    a = sprite.layers[0]
+    history.push(GroupLayer(sprite.layers[1].id, "G"))  # [A, G, child]
+    history.push(MoveLayer(a.id, 2, level=0))
+    assert [(la.name, la.level) for la in sprite.layers] == [
+        ("G", 0), ("Layer 2", 1), ("Layer 1", 0)]  # fmt: skip
+    history.undo()
+    history.push(MoveLayer(a.id, 2))  # no level asked: it joins the group below
+    assert a.level == 1
+    history.undo()
+    history.push(MoveLayer(a.id, 1, level=0))  # between G and its child: inside, or the
+    assert a.level == 1  # child would be left outside any group
+
+
+def test_indexed_snapping_never_erases_and_a_moved_clear_entry_keeps_clear_pixels():
+    sprite, history = knight(palette_colors=((255, 255, 255, 255), (200, 0, 0, 255),
+                                             (0, 0, 200, 255)))  # fmt: skip
+    history.push(to_indexed(sprite))
+    lid, fid = sprite.layers[0].id, sprite.frames[0].id
+    history.push(set_pixel(sprite, lid, fid, 0, 0, (0, 0, 0, 255)))  # nearest: not the clear
+    assert sprite.composite(0)[0, 0, 3] == 255
+    moved = Palette([(200, 0, 0, 255), (1, 1, 1, 255), (0, 0, 0, 0), (0, 0, 200, 255)])
+    history.push(SetPalette(moved))
+    assert sprite.composite(0)[5, 5].tolist() == [0, 0, 0, 0]  # a clear pixel stays clear
+
+
+def test_semi_clear_pixels_get_their_own_entries_from_the_sprite():
+    sprite, history = knight()
+    sprite.cels[(sprite.layers[0].id, sprite.frames[0].id)].image[0, 0] = (200, 0, 0, 128)
+    history.push(to_indexed(sprite, reduce="sprite"))
+    assert (200, 0, 0, 128) in sprite.palette.colors
+    assert sprite.composite(0)[0, 0].tolist() == [200, 0, 0, 128]

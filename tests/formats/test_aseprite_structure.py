@@ -118,3 +118,11 @@ def test_a_damaged_child_level_cannot_detach_a_layer(tmp_path):
     back = aseprite.from_bytes(aseprite.to_bytes(sprite))
     assert [la.level for la in back.layers] == [0, 0]
     assert back.composite(0)[0, 0].tolist() == [255, 255, 255, 255]
+
+
+def test_divide_of_black_by_black_is_black_as_in_aseprite():
+    sprite = Sprite.new(1, 1, layers=2)
+    for layer in sprite.layers:
+        sprite.cels[(layer.id, sprite.frames[0].id)] = Cel(np.array([[[0, 0, 0, 255]]], np.uint8))
+    sprite.layers[1].blend = "divide"
+    assert sprite.composite(0)[0, 0].tolist() == [0, 0, 0, 255]
