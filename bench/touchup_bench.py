@@ -5,8 +5,10 @@ one command): 8 layers × 8 frames of random opaque-and-transparent pixels at 25
 
     python bench/touchup_bench.py [--sizes 256,1024] [--repeat 3]
 
-RotSprite scales each cel 8× before turning it, so it runs on one cel only (its row
-says so). Numbers are medians of ``--repeat`` runs.
+The operations run their cels on every core (``core/parallel.py``), as the app does;
+the baseline is one thread. "push + undo" is the part the UI thread does: writing the
+changed pixels into the cels and back. RotSprite scales each cel 8× before turning it;
+its every-cel row is one run. Numbers are medians of ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -81,6 +83,11 @@ def rows(sprite: Sprite, repeat: int) -> list[tuple[str, float]]:
     out.append(("trim", timed(lambda: trim_command(sprite), repeat)))
     one = sprite.cels[keys[0]].image
     out.append(("rotate 30° RotSprite (one cel)", timed(lambda: rotate(one, 30), repeat)))
+    out.append(("rotate 30° RotSprite (every cel)", timed(
+        lambda: pixels_command(sprite, keys, lambda im: rotate(im, 30), "Rotate"), 1)))  # fmt: skip
+    outline_command = pixels_command(sprite, keys, ops["outline"], "Outline")
+    out.append(("outline: push + undo (UI thread)", timed(
+        lambda: (outline_command.apply(sprite), outline_command.revert(sprite)), repeat)))  # fmt: skip
     return out
 
 

@@ -33,6 +33,7 @@ Listener = Callable[[Change], None]
 class EventHub:
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        self.count = 0  # changes so far: work done off the UI thread compares it after
 
     def connect(self, listener: Listener) -> None:
         if listener not in self._listeners:
@@ -43,5 +44,6 @@ class EventHub:
             self._listeners.remove(listener)
 
     def emit(self, change: Change) -> None:
+        self.count += 1
         for listener in list(self._listeners):
             listener(change)

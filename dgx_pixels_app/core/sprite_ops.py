@@ -7,12 +7,14 @@ app, the command line and agents do the same thing. Locked layers are left alone
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
-from dgx_pixels_app.core.commands import Group, patch_between
+from dgx_pixels_app.core.commands import Group, PatchPixels, patch_between
 from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
+from dgx_pixels_app.core.parallel import Progress, map_cels
 
 SCOPES = ("cel", "layer", "frame", "all")  # this cel, all frames of a layer, a frame, all
 
@@ -32,17 +34,34 @@ def targets(sprite: Sprite, scope: str, layer_id: int, frame_id: int) -> list[tu
 
 def pixels_command(sprite: Sprite, keys: list[tuple[int, int]],
                    fn: Callable[[np.ndarray], np.ndarray], label: str,
-                   mask: np.ndarray | None = None) -> Group | None:  # fmt: skip
-    """``fn`` on each cel (inside ``mask`` only, when given) as one undo step; None
-    when nothing changes."""
-    after = {key: fn(sprite.cels[key].image) for key in keys}
-    return results_command(sprite, after, label, mask)
+                   mask: np.ndarray | None = None,
+                   progress: Progress | None = None) -> Group | None:  # fmt: skip
+    """``fn`` on each cel (inside ``mask`` only, when given) as one undo step holding only
+    what differs; None when nothing changes. The cels run on every core; a linked cel
+    once. It reads the cels as they are: a caller off the UI thread checks afterwards
+    that nothing changed meanwhile (``sprite.events.count``)."""
+    unique = {id(sprite.cels[key]): key for key in keys}
+
+    def one(key: tuple[int, int]) -> PatchPixels | None:
+        before = sprite.cels[key].image
+        image = fn(before)
+        if mask is not None:
+            image = np.where(mask[..., None], image, before)
+        return patch_between(sprite, *key, before, image, label)
+
+    patches = dict(zip(unique.values(), map_cels(one, unique.values(), progress), strict=True))
+    steps = []
+    for key in keys:  # each linked key gets its patch too: writing it twice is harmless
+        patch = patches.get(unique[id(sprite.cels[key])])
+        if patch is not None:
+            steps.append(replace(patch, layer_id=key[0], frame_id=key[1]))
+    return Group(steps, label) if steps else None
 
 
 def results_command(sprite: Sprite, after: dict[tuple[int, int], np.ndarray], label: str,
                     mask: np.ndarray | None = None) -> Group | None:  # fmt: skip
-    """The cels' new pixels (computed elsewhere, e.g. on a worker from a snapshot) as
-    one undo step holding only what differs; None when nothing does."""
+    """The cels' new pixels (computed elsewhere) as one undo step holding only what
+    differs; None when nothing does."""
     steps = []
     for (layer_id, frame_id), image in after.items():
         before = sprite.cels[(layer_id, frame_id)].image
@@ -82,8 +101,13 @@ def outline(image: np.ndarray, color, outside: bool = True, diagonal: bool = Fal
     or the shape's own edge pixels (inside), in ``color``; 4- or 8-connected."""
     opaque = image[..., 3] > 0
     ring = _grow(opaque, diagonal) & ~opaque if outside else opaque & _grow(~opaque, diagonal)
-    out = image.copy()
-    out[ring] = _rgba(color)
+    return _paint(image, ring, _rgba(color))
+
+
+def _paint(image: np.ndarray, where: np.ndarray, color: np.ndarray) -> np.ndarray:
+    """A copy of ``image`` with ``color`` where ``where`` (one 32-bit write per pixel)."""
+    out = np.ascontiguousarray(image).copy()
+    np.putmask(out.view(np.uint32).reshape(where.shape), where, color.view(np.uint32)[0])
     return out
 
 
@@ -91,11 +115,17 @@ def replace_color(image: np.ndarray, old, new, tolerance: int = 0) -> np.ndarray
     """Every pixel within ``tolerance`` (0–255, per channel) of ``old`` becomes ``new``."""
     if not 0 <= tolerance <= 255:
         raise OptionError("tolerance", f"must be 0 to 255, not {tolerance}")
-    source, target = _rgba(old).astype(np.int16), _rgba(new)
-    near = (np.abs(image.astype(np.int16) - source) <= tolerance).all(axis=2)
-    out = image.copy()
-    out[near] = target
-    return out
+    source, target = _rgba(old), _rgba(new)
+    if tolerance == 0:  # one 32-bit comparison per pixel
+        flat = np.ascontiguousarray(image).view(np.uint32).reshape(image.shape[:2])
+        return _paint(image, flat == source.view(np.uint32)[0], target)
+    wide = source.astype(np.int16)
+
+    def swap(colors: np.ndarray) -> np.ndarray:
+        near = (np.abs(colors.astype(np.int16) - wide) <= tolerance).all(axis=2)
+        return _paint(colors, near, target)
+
+    return per_color(image, swap)  # the test once per distinct colour
 
 
 def _check_range(name: str, value: float, low: float, high: float) -> None:
@@ -119,8 +149,8 @@ def per_color(image: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.n
             return fn(image)
     else:
         index = np.searchsorted(colors, flat)
-    table = fn(colors.view(np.uint8).reshape(-1, 1, 4)).reshape(-1, 4)
-    return table[index].reshape(image.shape)
+    table = np.ascontiguousarray(fn(colors.view(np.uint8).reshape(-1, 1, 4)))
+    return table.view(np.uint32).reshape(-1).take(index).view(np.uint8).reshape(image.shape)
 
 
 def hue_saturation(image: np.ndarray, hue: float = 0.0, saturation: float = 0.0,

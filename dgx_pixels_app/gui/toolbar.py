@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 from dgx_pixels_app.gui.tools import TOOLS, ToolController
 
 SYMBOLS = {
-    "pencil": "✎", "eraser": "⌫", "bucket": "◧", "line": "╱", "rectangle": "▭", "ellipse": "◯",
-    "eyedropper": "⊙", "select": "⬚", "ellipse_select": "◌", "lasso": "∿", "wand": "✦",
-    "move": "✥",
+    "pencil": "✎", "eraser": "⌫", "bucket": "◧", "gradient": "▤", "line": "╱", "rectangle": "▭",
+    "ellipse": "◯", "eyedropper": "⊙", "select": "⬚", "ellipse_select": "◌", "lasso": "∿",
+    "wand": "✦", "move": "✥",
 }  # fmt: skip
 
 

@@ -15,8 +15,10 @@ from dgx_pixels_app.core import selection as sel
 from dgx_pixels_app.core.commands import patch_between
 from dgx_pixels_app.core.document import Cel
 from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.gradient import gradient
 from dgx_pixels_app.core.selection import Selection
 from dgx_pixels_app.gui.marquee import MARQUEES, MarqueeDrag
+from dgx_pixels_app.gui.selection_actions import SelectionActions
 from dgx_pixels_app.gui.tool_options import ToolOptions
 
 TOOLS = {
@@ -26,6 +28,7 @@ TOOLS = {
     "line": ("Line", "L"),
     "rectangle": ("Rectangle", "U"),
     "ellipse": ("Ellipse", "Shift+U"),
+    "gradient": ("Gradient", "Shift+G"),
     "eyedropper": ("Eyedropper", "I"),
     "select": ("Rectangular Marquee", "M"),
     "ellipse_select": ("Elliptical Marquee", "Shift+M"),
@@ -36,7 +39,7 @@ TOOLS = {
 TRANSPARENT = (0, 0, 0, 0)
 
 
-class ToolController(QObject):
+class ToolController(SelectionActions, QObject):
     toolChanged = Signal(str)
     colorsChanged = Signal()
     errorRaised = Signal(str)
@@ -55,6 +58,11 @@ class ToolController(QObject):
     @property
     def session(self):
         return self.canvas.session
+
+    @property
+    def busy(self) -> bool:
+        """A stroke or drag is under way (its pixels are in the cel, not yet a command)."""
+        return self._drag is not None
 
     def set_tool(self, tool: str) -> None:
         self.tool = tool
@@ -135,6 +143,9 @@ class ToolController(QObject):
             return
         sprite = self.session.sprite
         w, h = sprite.width, sprite.height
+        if self.tool == "gradient":
+            self._gradient_to(x, y)
+            return
         if self.tool == "move":
             dx, dy = x - drag["start"][0], y - drag["start"][1]
             mask = drag["mask"] if drag["mask"] is not None else np.ones((h, w), bool)
@@ -256,6 +267,20 @@ class ToolController(QObject):
         if box is not None:
             self.canvas.refresh(box)
 
+    def _gradient_to(self, x: int, y: int) -> None:
+        """Fill the selection (or the cel) with the gradient from the press to (x, y):
+        left drag primary → secondary, right drag the other way; ordered dithering of
+        the two colours with Dither on, a smooth blend with it off."""
+        drag, sprite = self._drag, self.session.sprite
+        first, second = (self.secondary, self.primary) if drag["right"] else \
+            (self.primary, self.secondary)  # fmt: skip
+        (x0, y0), dither = drag["start"], "bayer4" if self.options.dither else "none"
+        fill = gradient(sprite.width, sprite.height, (x0 + 0.5, y0 + 0.5), (x + 0.5, y + 0.5),
+                        first, second, dither)  # fmt: skip
+        selection = self.session.selection
+        inside = selection.mask[..., None] if selection is not None else True
+        self._write_full(np.where(inside, fill, drag["base"]))
+
     def _write_full(self, work: np.ndarray) -> None:
         drag = self._drag
         cel = self.session.sprite.cels[drag["key"]]
@@ -298,85 +323,3 @@ class ToolController(QObject):
     def _select_move(self, x: int, y: int) -> None:
         sprite = self.session.sprite
         self.canvas.set_selection(self._select_from.at(x, y, sprite.width, sprite.height))
-
-    # -- whole-selection operations (menus and keys) -------------------------------------------
-    def _layer_image(self):
-        sprite = self.session.sprite
-        layer = self.session.layer
-        if layer.locked or layer.group:
-            self.errorRaised.emit(self.session.cannot_draw() or f"Layer '{layer.name}' is locked.")
-            return None, None
-        cel = sprite.cel(layer.id, self.session.frame.id)
-        return (cel.image if cel is not None else None), (layer.id, self.session.frame.id)
-
-    def _apply(self, fn, label: str) -> None:
-        if self.session is None:
-            return
-        before, key = self._layer_image()
-        if key is None:
-            return
-        base = before if before is not None else self.session.sprite.blank()
-        mask = self.session.selection.mask if self.session.selection is not None else None
-        after, new_mask = fn(base, mask)
-        command = patch_between(
-            self.session.sprite, *key, None if before is None else before.copy(), after, label
-        )
-        if command is not None:
-            self._push(command)
-        if new_mask is not None:
-            self.canvas.set_selection(Selection(new_mask) if new_mask.any() else None)
-
-    def nudge(self, dx: int, dy: int) -> None:
-        sprite = self.session.sprite if self.session else None
-        if sprite is None:
-            return
-        full = np.ones((sprite.height, sprite.width), bool)
-
-        def fn(image, mask):
-            out, new_mask = sel.move(image, mask if mask is not None else full, dx, dy)
-            return out, (new_mask if mask is not None else None)
-
-        self._apply(fn, "Move")
-
-    def flip(self, horizontal: bool) -> None:
-        self._apply(
-            lambda image, mask: sel.flip(image, mask, horizontal),
-            "Flip Horizontal" if horizontal else "Flip Vertical",
-        )
-
-    def rotate(self, clockwise: bool) -> None:
-        self._apply(
-            lambda image, mask: sel.rotate90(image, mask, clockwise),
-            "Rotate 90° CW" if clockwise else "Rotate 90° CCW",
-        )
-
-    def copy(self) -> None:
-        if self.session is None:
-            return
-        before, key = self._layer_image()
-        if key is None:
-            return
-        image = before if before is not None else self.session.sprite.blank()
-        mask = self.session.selection.mask if self.session.selection is not None else None
-        self.clipboard = sel.copy(image, mask)
-
-    def cut(self) -> None:
-        self.copy()
-        if self.clipboard is None:
-            return
-
-        def clear(image, mask):
-            out = image.copy()
-            out[mask if mask is not None else np.ones(image.shape[:2], bool)] = 0
-            return out, mask
-
-        self._apply(clear, "Cut")
-
-    def paste(self) -> None:
-        if self.session is None or self.clipboard is None:
-            return
-        box = self.session.selection.bbox if self.session.selection is not None else None
-        x, y = (box[0], box[1]) if box else (0, 0)
-        clip = self.clipboard
-        self._apply(lambda image, _mask: sel.paste(image, clip, x, y), "Paste")
-        self.set_tool("move")

@@ -22,12 +22,13 @@ from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.indexed import conform
 from dgx_pixels_app.core.limits import MAX_SIDE
 from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.core.parallel import Progress
 from dgx_pixels_app.core.sprite_ops import (
     brightness_contrast,
     hue_saturation,
     outline,
+    pixels_command,
     replace_color,
-    results_command,
     targets,
 )
 from dgx_pixels_app.core.words import counted
@@ -68,10 +69,11 @@ def _on_palette(fn, palette: Palette):
 
 
 class TouchupController(QObject):
-    def __init__(self, *, documents, prompter, canvas, results,
+    def __init__(self, *, documents, prompter, canvas, results, progress,
                  status: Callable[[str, int], None], show_error: Callable[[str], None],
                  parent: QObject) -> None:  # fmt: skip
         super().__init__(parent)
+        self.progress = progress
         self.documents, self.prompter, self.canvas = documents, prompter, canvas
         self.results = results
         self.status, self.show_error = status, show_error
@@ -95,27 +97,41 @@ class TouchupController(QObject):
             self.show_error(f"{title}: nothing to change — the cels there are empty or on "
                             "locked layers.")  # fmt: skip
             return
-        before = {key: sprite.cels[key].image.copy() for key in keys}
         selected = session.selection is not None and name != "rotate"  # a turn moves pixels
         mask = session.selection.mask.copy() if selected else None
+        progress = Progress()
         self.status(f"{title}…", 0)
+        self._off_thread(session, title, progress,
+                         lambda: pixels_command(sprite, keys, lambda im: fn(im, values), title,
+                                                mask, progress),
+                         lambda command: f"{title}: {counted(len(command.commands), 'cel')} "
+                         "changed" if command else f"{title}: nothing changed")  # fmt: skip
 
-        def done(after: dict) -> None:
-            changed = any(not np.array_equal(sprite.cels[k].image, before[k]) for k in keys
-                          if k in sprite.cels)  # fmt: skip
-            gone = any(k not in sprite.cels for k in keys)
-            if self.documents.session is not session or changed or gone:
+    def _off_thread(self, session, title: str, progress, make, message) -> None:
+        """``make()`` (reading the cels as they are) on the task runner; its command is
+        pushed only if nothing changed the sprite meanwhile and no stroke is under way."""
+        token = session.sprite.events.count
+        if progress is not None:
+            self.progress.track(title, progress)
+
+        def done(command) -> None:
+            self.progress.finish()
+            moved = session.sprite.events.count != token or self.canvas.tools.busy
+            if self.documents.session is not session or moved:
                 self.show_error(f"{title}: the sprite changed meanwhile; try again.")
                 return
-            command = results_command(sprite, after, title, mask)
-            self._push(session, command, f"{title}: {counted(len(command.commands), 'cel')} changed"
-                       if command else f"{title}: nothing changed")  # fmt: skip
+            self._push(session, command, message(command))
+            if command is not None and hasattr(command, "width"):
+                self.canvas.fit()
 
-        self.documents.runner.submit(
-            lambda: {k: fn(image, values) for k, image in before.items()},
-            done,
-            self.documents.report_failure,
-        )
+        def failed(exc) -> None:
+            self.progress.finish()
+            if isinstance(exc, DgxPixelsError):
+                self.show_error(str(exc))
+            else:
+                self.documents.report_failure(exc)
+
+        self.documents.runner.submit(make, done, failed)
 
     # -- canvas operations -----------------------------------------------------------------
     def canvas_size(self) -> None:
@@ -266,16 +282,11 @@ class TouchupController(QObject):
                                         if made else "no pixel of that colour"), 5000)  # fmt: skip
 
     def _build(self, session, make, nothing: str = "Nothing changed") -> None:
-        try:
-            command = make()
-        except DgxPixelsError as exc:
-            self.show_error(str(exc))
-            return
+        """A canvas operation: built on the task runner, pushed when the sprite is as it was."""
         sprite = session.sprite
-        self._push(session, command, f"{command.label}: {sprite.width}×{sprite.height} → "
-                   f"{command.width}×{command.height}" if command else nothing)  # fmt: skip
-        if command is not None:
-            self.canvas.fit()
+        size = f"{sprite.width}×{sprite.height}"
+        self._off_thread(session, "Canvas", None, make,
+                         lambda c: f"{c.label}: {size} → {c.width}×{c.height}" if c else nothing)  # fmt: skip
 
     def _push(self, session, command, message: str) -> None:
         if command is not None:

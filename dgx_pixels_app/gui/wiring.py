@@ -12,6 +12,7 @@ from dgx_pixels_app.gui.export_controller import ExportController
 from dgx_pixels_app.gui.first_run import FirstRunController
 from dgx_pixels_app.gui.generation_controller import GenerationController
 from dgx_pixels_app.gui.model_controller import ModelController
+from dgx_pixels_app.gui.op_progress import OpProgress
 from dgx_pixels_app.gui.results_controller import ResultsController
 from dgx_pixels_app.gui.session_memory import SessionMemory
 from dgx_pixels_app.gui.structure_controller import StructureController
@@ -73,6 +74,7 @@ def make_controllers(w) -> None:
     )  # fmt: skip
     w.touchups = TouchupController(
         documents=docs, prompter=w.prompter, canvas=w.canvas, results=w.results_panel,
+        progress=OpProgress(w.statusBar(), w),
         status=status, show_error=w.show_error, parent=w,
     )  # fmt: skip
     w.structure = StructureController(

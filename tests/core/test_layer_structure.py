@@ -295,3 +295,31 @@ def test_semi_clear_pixels_get_their_own_entries_from_the_sprite():
     history.push(to_indexed(sprite, reduce="sprite"))
     assert (200, 0, 0, 128) in sprite.palette.colors
     assert sprite.composite(0)[0, 0].tolist() == [200, 0, 0, 128]
+
+
+def test_a_sprite_wide_operation_on_every_core_equals_cel_by_cel_and_runs_a_link_once():
+    from dgx_pixels_app.core.parallel import Progress
+    from dgx_pixels_app.core.sprite_ops import outline, pixels_command, targets
+
+    rng = np.random.default_rng(3)
+    sprite = Sprite.new(24, 24, layers=3, frames=4)
+    for layer in sprite.layers:
+        for frame in sprite.frames:
+            image = np.zeros((24, 24, 4), np.uint8)
+            image[rng.random((24, 24)) < 0.3] = (200, 40, 40, 255)
+            sprite.cels[(layer.id, frame.id)] = Cel(image)
+    layer = sprite.layers[0].id
+    History(sprite).push(LinkCels(layer, [f.id for f in sprite.frames]))
+    expected = {k: outline(c.image, (0, 0, 0, 255)) for k, c in sprite.cels.items()}
+    calls, progress = [], Progress()
+
+    def counted_outline(image):
+        calls.append(1)
+        return outline(image, (0, 0, 0, 255))
+
+    keys = targets(sprite, "all", layer, sprite.frames[0].id)
+    History(sprite).push(pixels_command(sprite, keys, counted_outline, "Outline", None, progress))
+    assert len(calls) == 2 * 4 + 1 and progress.done == progress.total == 9  # the link once
+    for key, image in expected.items():
+        assert np.array_equal(sprite.cels[key].image, image)
+    assert sprite.linked(layer, sprite.frames[0].id) == [f.id for f in sprite.frames]

@@ -60,10 +60,12 @@ def test_replace_colour_and_a_hue_shift_inside_the_selection(window, qtbot):
 def test_canvas_size_centres_and_trim_cuts_back(window, qtbot):
     session = knight(window, qtbot)
     window.prompter.touchup_answer = lambda d: {**d, "width": 48, "height": 48}
-    window.canvas_size_action.trigger()
+    window.canvas_size_action.trigger()  # built on the task runner
+    qtbot.waitUntil(lambda: session.sprite.width == 48, timeout=10000)
     assert (session.sprite.width, session.sprite.height) == (48, 48)
     assert (pixels(session)[20:28, 22:26] == RED).all()  # centred: moved by 16
     window.trim_action.trigger()
+    qtbot.waitUntil(lambda: session.sprite.width == 4, timeout=10000)
     assert (session.sprite.width, session.sprite.height) == (4, 8)
     window.undo()
     window.undo()
@@ -79,7 +81,8 @@ def test_refusals_are_said_and_change_nothing(window, qtbot):
     session.layer.locked = False
     window.prompter.touchup_answer = lambda d: {**d, "width": 100000}
     window.canvas_size_action.trigger()
-    assert "too large" in window.prompter.errors[-1] and session.sprite.width == 16
+    qtbot.waitUntil(lambda: "too large" in window.prompter.errors[-1], timeout=10000)
+    assert session.sprite.width == 16
     window.prompter.touchup_answer = None  # cancelled
     window.sprite_size_action.trigger()
     assert session.sprite.width == 16
@@ -171,3 +174,32 @@ def test_rotate_by_an_angle_from_the_edit_menu(window, qtbot):
     window.rotate_angle_action.trigger()
     wait_status(window, qtbot, "Rotate: 1 cel changed")
     assert (pixels(session)[6:10, 4:12] == RED).all()  # the 8×4 bar now lies across
+
+
+def test_a_long_operation_shows_progress_and_is_dropped_if_the_sprite_changed_meanwhile(
+    window, qtbot, monkeypatch
+):
+    import time
+
+    from dgx_pixels_app.core import sprite_ops
+    from dgx_pixels_app.core.commands import set_pixel
+    from dgx_pixels_app.gui import touchup_controller
+
+    def slow(*args, **kwargs):
+        time.sleep(0.8)  # a 1024² sprite of 64 cels on a small machine
+        return sprite_ops.pixels_command(*args, **kwargs)
+
+    monkeypatch.setattr(touchup_controller, "pixels_command", slow)
+    session = knight(window, qtbot)
+    window.prompter.touchup_answer = lambda d: {**d, "color": (0, 0, 0, 255)}
+    bar = window.touchups.progress.bar
+    window.outline_action.trigger()
+    qtbot.waitUntil(bar.isVisible, timeout=5000)  # after 0.3 s, not before
+    session.history.push(set_pixel(session.sprite, session.layer.id, session.frame.id, 0, 0,
+                                   (9, 9, 9, 255)))  # fmt: skip
+    qtbot.waitUntil(lambda: "changed meanwhile" in " ".join(window.prompter.errors), timeout=5000)
+    assert not bar.isVisible()
+    assert (pixels(session)[3, 6:10] == 0).all()  # no outline was pushed over the new edit
+    window.outline_action.trigger()  # and again, untouched: it lands
+    wait_status(window, qtbot, "Outline: 1 cel changed")
+    assert (pixels(session)[3, 6:10] == (0, 0, 0, 255)).all()

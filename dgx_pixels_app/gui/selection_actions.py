@@ -1,0 +1,96 @@
+"""The editor's whole-selection operations (Edit menu and keys): nudge, flip, rotate
+90°, cut, copy and paste, each one undoable patch of the current cel. A mixin of the
+ToolController, which provides ``session``, ``canvas``, ``clipboard``, ``_push`` and
+``errorRaised``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dgx_pixels_app.core import selection as sel
+from dgx_pixels_app.core.commands import patch_between
+from dgx_pixels_app.core.selection import Selection
+
+
+class SelectionActions:
+    # -- whole-selection operations (menus and keys) -------------------------------------------
+    def _layer_image(self):
+        sprite = self.session.sprite
+        layer = self.session.layer
+        if layer.locked or layer.group:
+            self.errorRaised.emit(self.session.cannot_draw() or f"Layer '{layer.name}' is locked.")
+            return None, None
+        cel = sprite.cel(layer.id, self.session.frame.id)
+        return (cel.image if cel is not None else None), (layer.id, self.session.frame.id)
+
+    def _apply(self, fn, label: str) -> None:
+        if self.session is None:
+            return
+        before, key = self._layer_image()
+        if key is None:
+            return
+        base = before if before is not None else self.session.sprite.blank()
+        mask = self.session.selection.mask if self.session.selection is not None else None
+        after, new_mask = fn(base, mask)
+        command = patch_between(
+            self.session.sprite, *key, None if before is None else before.copy(), after, label
+        )
+        if command is not None:
+            self._push(command)
+        if new_mask is not None:
+            self.canvas.set_selection(Selection(new_mask) if new_mask.any() else None)
+
+    def nudge(self, dx: int, dy: int) -> None:
+        sprite = self.session.sprite if self.session else None
+        if sprite is None:
+            return
+        full = np.ones((sprite.height, sprite.width), bool)
+
+        def fn(image, mask):
+            out, new_mask = sel.move(image, mask if mask is not None else full, dx, dy)
+            return out, (new_mask if mask is not None else None)
+
+        self._apply(fn, "Move")
+
+    def flip(self, horizontal: bool) -> None:
+        self._apply(
+            lambda image, mask: sel.flip(image, mask, horizontal),
+            "Flip Horizontal" if horizontal else "Flip Vertical",
+        )
+
+    def rotate(self, clockwise: bool) -> None:
+        self._apply(
+            lambda image, mask: sel.rotate90(image, mask, clockwise),
+            "Rotate 90° CW" if clockwise else "Rotate 90° CCW",
+        )
+
+    def copy(self) -> None:
+        if self.session is None:
+            return
+        before, key = self._layer_image()
+        if key is None:
+            return
+        image = before if before is not None else self.session.sprite.blank()
+        mask = self.session.selection.mask if self.session.selection is not None else None
+        self.clipboard = sel.copy(image, mask)
+
+    def cut(self) -> None:
+        self.copy()
+        if self.clipboard is None:
+            return
+
+        def clear(image, mask):
+            out = image.copy()
+            out[mask if mask is not None else np.ones(image.shape[:2], bool)] = 0
+            return out, mask
+
+        self._apply(clear, "Cut")
+
+    def paste(self) -> None:
+        if self.session is None or self.clipboard is None:
+            return
+        box = self.session.selection.bbox if self.session.selection is not None else None
+        x, y = (box[0], box[1]) if box else (0, 0)
+        clip = self.clipboard
+        self._apply(lambda image, _mask: sel.paste(image, clip, x, y), "Paste")
+        self.set_tool("move")
