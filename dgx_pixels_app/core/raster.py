@@ -228,14 +228,22 @@ def shape_coords(
 
 
 def mirror_coords(
-    coords: Coords, width: int, height: int, horizontal: bool, vertical: bool
-) -> Coords:
+    coords: Coords, width: int, height: int, horizontal: bool, vertical: bool,
+    axis: tuple[float | None, float | None] = (None, None),
+) -> Coords:  # fmt: skip
+    """The coordinates and their mirror images across the symmetry axes: a vertical line
+    at x = ``axis[0]`` (mirror left-right) and a horizontal one at y = ``axis[1]``, in
+    pixel edges (the centre by default; 3.5 is the middle of pixel 3). Mirror images
+    that fall off the canvas are dropped."""
     ys, xs = coords
+    ax = width / 2 if axis[0] is None else axis[0]
+    ay = height / 2 if axis[1] is None else axis[1]
     if horizontal:
-        ys, xs = np.concatenate([ys, ys]), np.concatenate([xs, width - 1 - xs])
+        ys, xs = np.concatenate([ys, ys]), np.concatenate([xs, int(round(2 * ax)) - 1 - xs])
     if vertical:
-        ys, xs = np.concatenate([ys, height - 1 - ys]), np.concatenate([xs, xs])
-    return ys, xs
+        ys, xs = np.concatenate([ys, int(round(2 * ay)) - 1 - ys]), np.concatenate([xs, xs])
+    keep = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+    return ys[keep], xs[keep]
 
 
 def coords_box(coords: Coords) -> tuple[int, int, int, int] | None:

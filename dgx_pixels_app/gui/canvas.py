@@ -19,6 +19,7 @@ from dgx_pixels_app.gui.canvas_paint import (
     checker_brush,
     grid_brush,
     onion_images,
+    paint_axes,
     paint_grid,
     paint_selection,
     paint_tiles,
@@ -249,6 +250,7 @@ class CanvasView(SessionObserver, QWidget):
         painter.setClipping(False)
         self.poses.paint(painter, target)
         paint_selection(self, painter)
+        paint_axes(self, painter, target)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
         painter.drawRect(target.adjusted(-1, -1, 0, 0))
 

@@ -116,3 +116,18 @@ def paint_selection(view, painter: QPainter) -> None:
     painter.drawRect(rect)
     painter.setPen(QPen(QColor(0, 0, 0), 1, Qt.PenStyle.DashLine))
     painter.drawRect(rect)
+
+
+def paint_axes(view, painter: QPainter, target: QRect) -> None:
+    """The symmetry axes while mirror drawing is on (Aseprite's symmetry lines)."""
+    options = view.tools.options
+    sprite = view.session.sprite
+    painter.setPen(QPen(QColor(255, 80, 200, 200), 1, Qt.PenStyle.DashLine))
+    if options.mirror_h:
+        x = target.left() + (sprite.width / 2 if options.axis_x is None else options.axis_x) \
+            * view.zoom  # fmt: skip
+        painter.drawLine(int(x), target.top(), int(x), target.bottom())
+    if options.mirror_v:
+        y = target.top() + (sprite.height / 2 if options.axis_y is None else options.axis_y) \
+            * view.zoom  # fmt: skip
+        painter.drawLine(target.left(), int(y), target.right(), int(y))

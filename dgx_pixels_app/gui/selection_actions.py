@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from dgx_pixels_app.core import selection as sel
+from dgx_pixels_app.core.brush import from_selection
 from dgx_pixels_app.core.commands import patch_between
+from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.selection import Selection
 
 
@@ -94,3 +96,27 @@ class SelectionActions:
         clip = self.clipboard
         self._apply(lambda image, _mask: sel.paste(image, clip, x, y), "Paste")
         self.set_tool("move")
+
+    # -- custom brush (Edit ▸ New Brush, Ctrl+B) ----------------------------------------
+    def new_brush(self) -> None:
+        if self.session is None:
+            return
+        sprite, selection = self.session.sprite, self.session.selection
+        cel = sprite.cel(self.session.layer.id, self.session.frame.id)
+        image = cel.image if cel is not None else sprite.blank()
+        try:
+            self.brush = from_selection(image, selection.mask if selection is not None else None)
+        except DgxPixelsError as exc:
+            self.errorRaised.emit(str(exc))
+            return
+        self.set_tool("pencil")
+        w, h = self.brush.size
+        self.messageRaised.emit(f"Brush: {w}×{h} from the selection; the pencil stamps it "
+                                "(Edit ▸ Clear Brush for the round one)")  # fmt: skip
+
+    def clear_brush(self) -> None:
+        self.brush = None
+        self.messageRaised.emit("Brush: the round one again")
+
+    def brush_in_current_color(self, on: bool) -> None:
+        self.brush_own_colors = not on

@@ -14,5 +14,7 @@ class ToolOptions:
     filled: bool = False
     mirror_h: bool = False
     mirror_v: bool = False
+    axis_x: float | None = None  # the symmetry axes in pixel edges; None: the centre
+    axis_y: float | None = None
     dither: bool = False
     shading: bool = False  # pencil: one palette step (left: next entry, right: previous)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from dgx_pixels_app.core import raster
 from dgx_pixels_app.core import selection as sel
+from dgx_pixels_app.core.brush import check_fits, stamp_mirrored
 from dgx_pixels_app.core.commands import patch_between
 from dgx_pixels_app.core.document import Cel
 from dgx_pixels_app.core.errors import DgxPixelsError
@@ -43,6 +44,7 @@ class ToolController(SelectionActions, QObject):
     toolChanged = Signal(str)
     colorsChanged = Signal()
     errorRaised = Signal(str)
+    messageRaised = Signal(str)  # for the status bar
 
     def __init__(self, canvas) -> None:
         super().__init__(canvas)
@@ -52,6 +54,8 @@ class ToolController(SelectionActions, QObject):
         self.primary = (0, 0, 0, 255)
         self.secondary = TRANSPARENT
         self.clipboard: np.ndarray | None = None
+        self.brush = None  # a custom brush (core.brush.Brush) for the pencil, or None
+        self.brush_own_colors = True
         self._drag: dict | None = None
 
     # -- state --------------------------------------------------------------------
@@ -108,6 +112,12 @@ class ToolController(SelectionActions, QObject):
         if (why := self.session.cannot_draw()) is not None:
             self.errorRaised.emit(why)
             return
+        if self.brush is not None and self.tool == "pencil":
+            try:
+                check_fits(self.brush, self.session.sprite.width, self.session.sprite.height)
+            except DgxPixelsError as exc:
+                self.errorRaised.emit(str(exc))
+                return
         layer = self.session.layer
         sprite = self.session.sprite
         key = (layer.id, self.session.frame.id)
@@ -191,8 +201,9 @@ class ToolController(SelectionActions, QObject):
     def _limit(self, coords):
         """Mirror drawing, then keep to the selection (as Aseprite does)."""
         sprite = self.session.sprite
+        o = self.options
         ys, xs = raster.mirror_coords(
-            coords, sprite.width, sprite.height, self.options.mirror_h, self.options.mirror_v
+            coords, sprite.width, sprite.height, o.mirror_h, o.mirror_v, (o.axis_x, o.axis_y)
         )
         if self.session.selection is not None and self.tool != "move":
             keep = self.session.selection.mask[ys, xs]
@@ -216,6 +227,9 @@ class ToolController(SelectionActions, QObject):
         )
         drag["started"] = True
         if not new_points:
+            return
+        if self.brush is not None and self.tool == "pencil":
+            self._stamp(cel, new_points)
             return
         restore = []
         if self.options.pixel_perfect:
@@ -250,6 +264,17 @@ class ToolController(SelectionActions, QObject):
         box = None
         for b in boxes:
             box = raster.union_box(box, b)
+        if box is not None:
+            self.canvas.refresh(box)
+
+    def _stamp(self, cel, points) -> None:
+        """The custom brush along the stroke (mirrored too), in its own colours or the
+        stroke's colour, kept to the selection."""
+        o, selection = self.options, self.session.selection
+        color = None if self.brush_own_colors else self._drag["color"]
+        box = stamp_mirrored(cel.image, self.brush, points, color,
+                             selection.mask if selection is not None else None,
+                             (o.mirror_h, o.mirror_v), (o.axis_x, o.axis_y))  # fmt: skip
         if box is not None:
             self.canvas.refresh(box)
 

@@ -133,6 +133,23 @@ class TouchupController(QObject):
 
         self.documents.runner.submit(make, done, failed)
 
+    def symmetry_axis(self) -> None:
+        """Where Mirror H / Mirror V reflect, in pixel edges (x.5: through a pixel)."""
+        session = self.documents.session
+        if session is None:
+            return
+        sprite, options = session.sprite, self.canvas.tools.options
+        x = sprite.width / 2 if options.axis_x is None else options.axis_x
+        y = sprite.height / 2 if options.axis_y is None else options.axis_y
+        values = self.prompter.touchup("Symmetry Axis", [
+            Field("x", "Vertical axis at x (Mirror H)", "float", x, 0, sprite.width),
+            Field("y", "Horizontal axis at y (Mirror V)", "float", y, 0, sprite.height)])  # fmt: skip
+        if values is None:
+            return
+        options.axis_x, options.axis_y = (round(values[k] * 2) / 2 for k in ("x", "y"))
+        self.canvas.update()
+        self.status(f"Symmetry axes at x = {options.axis_x:g}, y = {options.axis_y:g}", 5000)
+
     # -- canvas operations -----------------------------------------------------------------
     def canvas_size(self) -> None:
         anchor = Field("anchor", "Anchor", "choice", "center",

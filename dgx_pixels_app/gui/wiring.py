@@ -97,6 +97,7 @@ def connect_signals(w) -> None:
     for panel in (w.canvas, w.layers_panel, w.timeline, w.palette_panel, w.guides_panel):
         panel.errorRaised.connect(w.show_error)
     w.canvas.hovered.connect(w._on_hover)
+    w.canvas.tools.messageRaised.connect(status_message(w))
     w.canvas.zoomChanged.connect(lambda z: w.zoom_label.setText(f"{z * 100:g}%"))
     w.palette_panel.colorPicked.connect(w._on_color_picked)
     timeline = w.timeline
@@ -136,3 +137,7 @@ def connect_signals(w) -> None:
     w.welcome.newRequested.connect(w.new_sprite)
     w.welcome.openRequested.connect(w.open_file)
     w.welcome.backRequested.connect(lambda: w.show_welcome(False))
+
+
+def status_message(w):
+    return lambda text: w.statusBar().showMessage(text, 6000)

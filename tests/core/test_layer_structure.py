@@ -323,3 +323,13 @@ def test_a_sprite_wide_operation_on_every_core_equals_cel_by_cel_and_runs_a_link
     for key, image in expected.items():
         assert np.array_equal(sprite.cels[key].image, image)
     assert sprite.linked(layer, sprite.frames[0].id) == [f.id for f in sprite.frames]
+
+
+def test_mirror_coordinates_across_a_moved_axis_drop_what_leaves_the_canvas():
+    from dgx_pixels_app.core import raster
+
+    ys, xs = raster.mirror_coords((np.array([0, 0]), np.array([1, 7])), 8, 1, True, False,
+                                  (2.0, None))  # fmt: skip
+    assert sorted(xs.tolist()) == [1, 2, 7]  # 1 ↔ 2 across x = 2; 7's mirror (-4) is off
+    ys, xs = raster.mirror_coords((np.array([0]), np.array([1])), 8, 1, True, False)
+    assert sorted(xs.tolist()) == [1, 6]  # the centre by default
