@@ -173,21 +173,27 @@ class Sprite:
 
     # -- rendering ----------------------------------------------------------
     def composite(
-        self, frame_index: int, rect: tuple[int, int, int, int] | None = None
+        self,
+        frame_index: int,
+        rect: tuple[int, int, int, int] | None = None,
+        override: dict[int, np.ndarray] | None = None,
     ) -> np.ndarray:
         """The visible layers of one frame blended bottom to top (straight RGBA),
         each group flattened first and then laid with its own opacity and mode.
 
         ``rect`` (x, y, w, h) limits the work to a region, so a stroke's repaint
-        costs its dirty rectangle rather than the canvas.
+        costs its dirty rectangle rather than the canvas. ``override`` (layer id → a
+        whole-canvas image) shows other pixels for some layers without changing the
+        sprite (a transform's preview).
         """
         box = rect if rect is not None else (0, 0, self.width, self.height)
         out = np.zeros((box[3], box[2], 4), dtype=np.uint8)
-        self._paint(out, 0, len(self.layers), self.frames[frame_index].id, box)
+        self._paint(out, 0, len(self.layers), self.frames[frame_index].id, box, override or {})
         out[out[..., 3] == 0] = 0
         return out
 
-    def _paint(self, out: np.ndarray, start: int, stop: int, frame_id: int, box) -> None:
+    def _paint(self, out: np.ndarray, start: int, stop: int, frame_id: int, box,
+               override: dict) -> None:  # fmt: skip
         x, y, w, h = box
         index = start
         while index < stop:
@@ -196,11 +202,17 @@ class Sprite:
             if layer.visible and layer.opacity > 0:
                 if layer.group:
                     inner = np.zeros_like(out)
-                    self._paint(inner, index + 1, end, frame_id, box)
+                    self._paint(inner, index + 1, end, frame_id, box, override)
                     _lay(out, inner, layer.opacity, layer.blend)
-                elif (cel := self.cels.get((layer.id, frame_id))) is not None:
-                    _lay(out, cel.image[y : y + h, x : x + w], layer.opacity, layer.blend)
+                elif (image := self._image(layer.id, frame_id, override)) is not None:
+                    _lay(out, image[y : y + h, x : x + w], layer.opacity, layer.blend)
             index = end
+
+    def _image(self, layer_id: int, frame_id: int, override: dict) -> np.ndarray | None:
+        if layer_id in override:
+            return override[layer_id]
+        cel = self.cels.get((layer_id, frame_id))
+        return None if cel is None else cel.image
 
     # -- snapshots ----------------------------------------------------------
     def snapshot(self) -> Sprite:

@@ -27,6 +27,7 @@ from dgx_pixels_app.gui.canvas_paint import (
 from dgx_pixels_app.gui.observer import SessionObserver
 from dgx_pixels_app.gui.pose_overlay import PoseOverlay
 from dgx_pixels_app.gui.tools import TOOLS, ToolController
+from dgx_pixels_app.gui.transform_overlay import TransformOverlay
 
 MIN_ZOOM, MAX_ZOOM = 1 / 16, 64
 ZOOM_LEVELS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, *range(1, 65)]  # below 100 %: halvings only
@@ -54,7 +55,9 @@ class CanvasView(SessionObserver, QWidget):
         self.tile_mode = False  # Aseprite's tiled mode: 3x3 copies, strokes wrap at the edges
         self.tools = ToolController(self)
         self.poses = PoseOverlay(self)  # the pose layer's skeleton and its joints
+        self.transform = TransformOverlay(self)  # Edit ▸ Transform's box and handles
         self.tools.errorRaised.connect(self.errorRaised)
+        self.transform.errorRaised.connect(self.errorRaised)
         self._rgba = np.zeros((1, 1, 4), np.uint8)
         self._image = QImage()
         self._checker = checker_brush()
@@ -114,6 +117,15 @@ class CanvasView(SessionObserver, QWidget):
         x, y, w, h = rect
         self._rgba[y : y + h, x : x + w] = sprite.composite(self.session.frame_index, rect)
         self.update(self._screen_rect(x, y, w, h).adjusted(-1, -1, 1, 1))
+
+    def show_floating(self, layer_id: int, image) -> None:
+        """Show ``image`` as the current cel of ``layer_id`` without changing the sprite
+        (a transform's preview); ``refresh()`` shows the sprite again."""
+        sprite = self.session.sprite
+        self._rgba = sprite.composite(self.session.frame_index, override={layer_id: image})
+        h, w = self._rgba.shape[:2]
+        self._image = QImage(self._rgba.data, w, h, w * 4, QImage.Format.Format_RGBA8888)
+        self.update()
 
     def _on_change(self, change: Change) -> None:
         if self.session is None:
@@ -251,6 +263,7 @@ class CanvasView(SessionObserver, QWidget):
         self.poses.paint(painter, target)
         paint_selection(self, painter)
         paint_axes(self, painter, target)
+        self.transform.paint(painter)
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
         painter.drawRect(target.adjusted(-1, -1, 0, 0))
 
@@ -271,6 +284,10 @@ class CanvasView(SessionObserver, QWidget):
         ):
             self._pan_from = event.position()
             return
+        if event.button() == Qt.MouseButton.LeftButton and self.transform.press(
+            event.position(), self._sprite_rect(), event.modifiers()
+        ):
+            return
         if event.button() == Qt.MouseButton.LeftButton and self.poses.press(
             event.position(), self._sprite_rect()
         ):
@@ -288,6 +305,8 @@ class CanvasView(SessionObserver, QWidget):
         self.hovered.emit(
             x, y, tuple(int(v) for v in self._rgba[y, x]) if self._inside(x, y) else None
         )
+        if self.transform.move(event.position(), event.modifiers()):
+            return
         if self.poses.move(event.position(), self._sprite_rect()):
             return
         if event.buttons() & (Qt.MouseButton.LeftButton | Qt.MouseButton.RightButton):
@@ -300,7 +319,7 @@ class CanvasView(SessionObserver, QWidget):
         ):
             self._pan_from = None
             return
-        if self.poses.release():
+        if self.transform.release() or self.poses.release():
             return
         self.tools.release()
         self.update()
@@ -313,7 +332,11 @@ class CanvasView(SessionObserver, QWidget):
             Qt.Key.Key_Up: (0, -1),
             Qt.Key.Key_Down: (0, 1),
         }
-        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
+        if self.transform.showing and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.transform.commit()
+        elif self.transform.showing and key == Qt.Key.Key_Escape:
+            self.transform.cancel()
+        elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.setCursor(Qt.CursorShape.OpenHandCursor)
         elif (

@@ -226,12 +226,23 @@ class MainWindow(QMainWindow):
             self.documents.save_to(path)
 
     def undo(self) -> None:
-        if self.session is not None:
+        if self.canvas.transform.showing:  # undo first puts an unapplied transform back
+            self.canvas.transform.cancel()
+        elif self.session is not None:
             self.session.history.undo()
 
     def redo(self) -> None:
-        if self.session is not None:
+        if self.session is not None and not self.canvas.transform.showing:
             self.session.history.redo()
+
+    def enter_key(self) -> None:
+        if self.canvas.transform.showing:
+            self.canvas.transform.commit()
+        else:
+            self.timeline.play.toggle()
+
+    def _set_every_frame(self, on: bool) -> None:
+        self.canvas.transform.every_frame = on
 
     def pixelize_layer(self) -> None:
         session = self.session
