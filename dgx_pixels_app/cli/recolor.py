@@ -22,39 +22,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dgx_pixels_app.core.errors import InvalidInputError
-    from dgx_pixels_app.formats import aseprite
-    from dgx_pixels_app.formats.deploy import guard, remember
     from dgx_pixels_app.formats.documents import open_document
     from dgx_pixels_app.jobs.batch import check_output
-    from dgx_pixels_app.jobs.recolor import (
-        MAX_VARIANTS,
-        hue_variant,
-        mapped_variant,
-        parse_hue_shifts,
-        parse_mapping,
-        variant_paths,
-    )
+    from dgx_pixels_app.jobs.recolor import parse_hue_shifts, parse_mapping
+    from dgx_pixels_app.jobs.variants import named_variants, write_files
 
-    shifts = parse_hue_shifts(args.hue_shift) if args.hue_shift else []
-    maps = [parse_mapping(text) for text in args.map]
-    if not shifts and not maps:
+    if not args.hue_shift and not args.map:
         raise InvalidInputError(
             "Give --hue-shift DEGREES[,…] or --map '#rrggbb=#rrggbb' (or both)."
         )
-    if len(shifts) + len(maps) > MAX_VARIANTS:
-        raise InvalidInputError(f"At most {MAX_VARIANTS} variants at once.")
-    sprite = open_document(args.sprite)
+    if args.hue_shift:
+        parse_hue_shifts(args.hue_shift)  # its errors before the sprite is read
+    for text in args.map:
+        parse_mapping(text)
     folder = Path(args.output).expanduser()
     check_output(folder)
-    paths = variant_paths(folder, Path(args.sprite).stem, shifts, len(maps))
-    variants = [hue_variant(sprite, s) for s in shifts] + [mapped_variant(sprite, m) for m in maps]
-    folder.mkdir(parents=True, exist_ok=True)
-    guard(folder, paths, args.overwrite)  # refused before anything is written
-    replaced = guard(folder, paths, args.overwrite, keep=True)
-    for path, made in zip(paths, variants, strict=True):
-        aseprite.save(made, path)
+    sprite = open_document(args.sprite)
+    named = named_variants(sprite, args.hue_shift or "", args.map)
+    written, replaced = write_files(named, folder, Path(args.sprite).stem, args.overwrite)
+    for path in written:
         print(f"wrote {path}")
-    remember(folder, paths)
     for path, kept in replaced:
         print(f"replaced {path} (the old one is kept at {kept})")
     return 0

@@ -118,6 +118,8 @@ MENUS = (
         Item("Sort Palette by &Lightness", "touchups.palette_sort", args=("lightness",)),
         Item("Sort Palette by H&ue", "touchups.palette_sort", args=("hue",)),
         Item("&Palette from Sprite", "touchups.palette_from_sprite"),
+        Item("Colour &Variants…", "structure.color_variants", name="variants_action",
+             tip="Hue-shifted or remapped copies as new frames or files (blue slime, red slime)"),
         SEPARATOR,
         Item("&Indexed Colour…", "structure.color_mode", args=(True,), name="indexed_action",
              tip="Every pixel one of the palette's colours; saved as indices"),

@@ -15,6 +15,7 @@ from dgx_pixels_app.core.group_commands import LinkCels, Ungroup, UnlinkCel, gro
 from dgx_pixels_app.core.indexed import MAX_INDEXED, missing_colors, with_transparent
 from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.gui.touchup_dialog import Field
+from dgx_pixels_app.jobs.variants import as_frames_command, named_variants, write_files
 
 
 class StructureController(QObject):
@@ -108,3 +109,51 @@ class StructureController(QObject):
                "in the palette." if missing > 0 else
                f"The palette has more than {MAX_INDEXED} colours.")  # fmt: skip
         return self.prompter.choose("Indexed Colour", why, options)
+
+    # -- colour variants -------------------------------------------------------------------
+    def color_variants(self) -> None:
+        """Sprite ▸ Colour Variants…: hue shifts and/or a mapping, as frames or files."""
+        session = self.documents.session
+        if session is None:
+            return
+        values = self.prompter.touchup("Colour Variants", [
+            Field("hues", "Hue shifts (°)", "text", "120, 240"),
+            Field("mapping", "Colour mapping", "text", ""),
+            Field("place", "Put them", "choice", "frames", choices=(
+                ("frames", "As new frames (a tag each)"),
+                ("files", "As .aseprite files beside the sprite")))])  # fmt: skip
+        if values is None:
+            return
+        sprite, path = session.sprite, session.path
+        if values["place"] == "files" and path is None:
+            self.show_error("Save the sprite first: its variants go beside it.")
+            return
+        snapshot, token = sprite.snapshot(), sprite.events.count
+        hues, maps = values["hues"].replace(" ", ""), [values["mapping"]]
+
+        def make():
+            named = named_variants(snapshot, hues, maps)
+            if values["place"] == "files":
+                return write_files(named, path.parent, path.stem)
+            return as_frames_command(sprite, named)
+
+        self.documents.runner.submit(make, lambda made: self._variants_done(session, made, token),
+                                     self._failed)  # fmt: skip
+
+    def _variants_done(self, session, made, token: int) -> None:
+        if isinstance(made, tuple):
+            written = made[0]
+            self.status(f"Wrote {counted(len(written), 'variant')}: "
+                        + ", ".join(p.name for p in written), 8000)  # fmt: skip
+            return
+        if self.documents.session is not session or session.sprite.events.count != token:
+            self.show_error("Colour variants: the sprite changed meanwhile; try again.")
+            return
+        self._push(lambda s: made, f"Colour variants: {counted(len(made.commands) - 1, 'frame')}"
+                   " added, a tag each (Animation ▸ the tag box to play one)")  # fmt: skip
+
+    def _failed(self, exc) -> None:
+        if isinstance(exc, DgxPixelsError):
+            self.show_error(str(exc))
+        else:
+            self.documents.report_failure(exc)

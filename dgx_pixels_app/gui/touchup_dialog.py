@@ -37,7 +37,7 @@ SCOPE_CHOICES = [("cel", "This cel"), ("layer", "All frames of this layer"),
 class Field:
     key: str
     label: str
-    kind: str  # int, float, choice, color, bool
+    kind: str  # int, float, choice, color, bool, text
     default: object = None
     low: float = 0
     high: float = 100
@@ -98,6 +98,10 @@ class TouchupDialog(QDialog):
             widget = QCheckBox()
             widget.setChecked(bool(field.default))
             widget.toggled.connect(self.refresh)
+        elif field.kind == "text":
+            widget = QLineEdit(str(field.default or ""))
+            widget.setMaxLength(400)
+            widget.textChanged.connect(self.refresh)
         else:  # a colour as #rrggbb (the primary or secondary colour by default)
             widget = QLineEdit(QColor(*field.default[:3]).name() if field.default else "#000000")
             widget.setInputMask("\\#HHHHHH")
@@ -114,6 +118,8 @@ class TouchupDialog(QDialog):
                 out[field.key] = widget.currentData()
             elif field.kind == "bool":
                 out[field.key] = widget.isChecked()
+            elif field.kind == "text":
+                out[field.key] = widget.text()
             else:
                 color = QColor(widget.text())
                 out[field.key] = (color.red(), color.green(), color.blue(), 255)

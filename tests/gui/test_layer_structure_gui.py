@@ -120,3 +120,54 @@ def test_indexed_colour_asks_how_to_bring_in_stray_colours_and_keeps_drawing_on_
     assert not session.sprite.indexed
     window.undo()
     assert session.sprite.indexed
+
+
+def test_colour_variants_as_tagged_frames_in_one_undo_step(window, qtbot):
+    session = sprite_with(window, frames=2)
+    window.prompter.touchup_answer = lambda d: {**d, "hues": "120, 240", "place": "frames"}
+    window.variants_action.trigger()
+    qtbot.waitUntil(lambda: len(session.sprite.frames) == 6, timeout=10000)
+    assert [(t.name, t.start, t.end) for t in session.sprite.tags] == [
+        ("hue120", 2, 3), ("hue240", 4, 5)]  # fmt: skip
+    assert session.sprite.composite(2)[3, 3].tolist() == [30, 200, 30, 255]  # red → green
+    assert session.sprite.composite(4)[3, 3].tolist() == [30, 30, 200, 255]  # red → blue
+    assert "4 frames added" in window.statusBar().currentMessage()
+    window.undo()
+    assert len(session.sprite.frames) == 2 and not session.sprite.tags
+
+
+def test_colour_variants_as_files_beside_the_sprite_never_over_a_hand_made_one(
+    window, qtbot, tmp_path
+):
+    session = sprite_with(window)
+    session.path = tmp_path / "slime.aseprite"
+    aseprite.save(session.sprite, session.path)
+    (tmp_path / "slime-map1.aseprite").write_bytes(b"made by hand")
+    window.prompter.touchup_answer = lambda d: {**d, "hues": "", "mapping": "#c81e1e=#1e1ec8",
+                                                "place": "files"}  # fmt: skip
+    window.variants_action.trigger()
+    qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=10000)
+    assert "slime-map1.aseprite" in window.prompter.errors[-1]
+    assert (tmp_path / "slime-map1.aseprite").read_bytes() == b"made by hand"
+    window.prompter.touchup_answer = lambda d: {**d, "hues": "180", "place": "files"}
+    window.variants_action.trigger()
+    qtbot.waitUntil(lambda: "Wrote 1 variant" in window.statusBar().currentMessage(),
+                    timeout=10000)  # fmt: skip
+    made = aseprite.load(tmp_path / "slime-hue180.aseprite")
+    assert made.composite(0)[3, 3].tolist() == [30, 200, 200, 255]
+    assert read_with_ase_parser(tmp_path / "slime-hue180.aseprite")["numFrames"] == 1
+
+
+def test_colour_variants_refuse_bad_input_and_indexed_frames(window, qtbot):
+    session = sprite_with(window, palette=[RED])
+    window.prompter.touchup_answer = lambda d: {**d, "hues": "red", "place": "frames"}
+    window.variants_action.trigger()
+    qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=10000)
+    assert "degrees separated by commas" in window.prompter.errors[-1]
+    window.prompter.choose_answer = "none"
+    window.indexed_action.trigger()
+    assert session.sprite.indexed
+    window.prompter.touchup_answer = lambda d: {**d, "place": "frames"}
+    window.variants_action.trigger()
+    qtbot.waitUntil(lambda: "one palette" in window.prompter.errors[-1], timeout=10000)
+    assert len(session.sprite.frames) == 1
