@@ -60,6 +60,16 @@ class Cel:
     generation: GenerationRequest | None = None
 
 
+@dataclass
+class Reference:
+    """Aseprite's reference layer: an image (any size, shown scaled to the canvas) to
+    trace over, at its own opacity. Saved in the ``.aseprite``; never composited or
+    exported."""
+
+    image: np.ndarray  # (h, w, 4) RGBA, never changed in place
+    opacity: int = 128
+
+
 class Direction(StrEnum):
     FORWARD = "forward"
     REVERSE = "reverse"
@@ -90,6 +100,7 @@ class Sprite:
         self.cels: dict[tuple[int, int], Cel] = {}  # (layer id, frame id)
         self.tags: list[Tag] = []
         self.indexed = False  # indexed colour mode: see core.indexed
+        self.reference: Reference | None = None  # a tracing guide under the canvas
         self.events = EventHub()
 
     @classmethod
@@ -222,6 +233,7 @@ class Sprite:
         clone.frames = [copy.copy(frame) for frame in self.frames]
         clone.tags = [copy.copy(tag) for tag in self.tags]
         clone.indexed = self.indexed
+        clone.reference = copy.copy(self.reference)  # the image itself is never changed
         copies: dict[int, Cel] = {}  # linked cels stay linked in the copy
         for key, cel in self.cels.items():
             if id(cel) not in copies:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dgx_pixels_app.core.commands import Command
-from dgx_pixels_app.core.document import Cel, Layer, Sprite
+from dgx_pixels_app.core.document import Cel, Layer, Reference, Sprite
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.events import Change, ChangeKind
+from dgx_pixels_app.core.limits import check_size
 
 
 @dataclass
@@ -139,3 +140,28 @@ class UnlinkCel(Command):
         assert self._old is not None
         sprite.cels[(self.layer_id, self.frame_id)] = self._old
         sprite.events.emit(Change(ChangeKind.PIXELS, self.layer_id, self.frame_id))
+
+
+@dataclass
+class SetReference(Command):
+    """Set, change or clear (None) the sprite's reference layer."""
+
+    reference: Reference | None
+    label: str = "Reference Layer"
+    _old: Reference | None = field(default=None, repr=False)
+
+    def apply(self, sprite: Sprite) -> None:
+        if self.reference is not None:
+            image = self.reference.image
+            if image.ndim != 3 or image.shape[2] != 4 or image.dtype.name != "uint8":
+                raise InvalidInputError("A reference is an RGBA image.")
+            check_size(image.shape[1], image.shape[0], what="Reference image")
+            if not 0 <= self.reference.opacity <= 255:
+                raise InvalidInputError("A reference's opacity is 0 to 255.")
+        self._old = sprite.reference
+        sprite.reference = self.reference
+        sprite.events.emit(Change(ChangeKind.LAYERS))
+
+    def revert(self, sprite: Sprite) -> None:
+        sprite.reference = self._old
+        sprite.events.emit(Change(ChangeKind.LAYERS))

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from dgx_pixels_app.core.blend import BY_CODE
-from dgx_pixels_app.core.document import Cel, Direction, Frame, Layer, Sprite, Tag
+from dgx_pixels_app.core.document import Cel, Direction, Frame, Layer, Reference, Sprite, Tag
 from dgx_pixels_app.core.errors import DgxPixelsError, FileFormatError
 from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.generation import SCHEMA, GenerationRequest
@@ -64,6 +64,7 @@ class _State:
         self.tags: list[Tag] = []
         self.user_data_target: object = None
         self.tag_cursor = 0
+        self.reference_layers: set[int] = set()
 
 
 def load(path: str | os.PathLike[str]) -> Sprite:
@@ -154,6 +155,9 @@ def _read_layer(body: Reader, state: _State, header_flags: int) -> None:
         group=ltype == 1,
         level=min(level, deepest),  # a damaged level must not detach a layer
     )
+    if lflags & 64:  # Aseprite's reference layer: the sprite's tracing guide
+        state.reference_layers.add(len(state.layers))
+        layer.level = 0
     state.layers.append((ltype, layer, bool(lflags & 8)))
     state.user_data_target = layer
 
@@ -271,7 +275,8 @@ def _assemble(sprite: Sprite, state: _State, raw_cels: list[list[dict]]) -> None
         opacities = [e["opacity"] for cels in raw_cels for e in cels if "opacity" in e]
         # kept as indexed only where editing and saving again cannot lose a pixel
         sprite.indexed = can_save_indexed(sprite.palette) and all(o == 255 for o in opacities)
-    sprite.layers = [layer for _type, layer, _bg in state.layers]
+    sprite.layers = [la for i, (_t, la, _bg) in enumerate(state.layers)
+                     if i not in state.reference_layers]  # fmt: skip
     if not any(not layer.group for layer in sprite.layers):
         raise FileFormatError("the file has no image layers.")
     n = len(sprite.frames)
@@ -286,6 +291,9 @@ def _assemble(sprite: Sprite, state: _State, raw_cels: list[list[dict]]) -> None
             if entry["layer"] >= len(state.layers):
                 raise FileFormatError("a cel refers to a layer that does not exist.")
             _type, layer, background = state.layers[entry["layer"]]
+            if entry["layer"] in state.reference_layers:
+                _reference(sprite, layer, entry, state)
+                continue
             if layer.group:
                 continue
             if "link" in entry:
@@ -323,3 +331,11 @@ def _mark_transparent(palette: Palette, state: _State) -> None:
     if not clear and not has_background and state.transparent < len(palette):
         r, g, b, _a = palette.colors[state.transparent]
         palette.colors[state.transparent] = (r, g, b, 0)
+
+
+def _reference(sprite: Sprite, layer: Layer, entry: dict, state: _State) -> None:
+    """The first cel of a reference layer becomes the sprite's reference image."""
+    if sprite.reference is None and "pixels" in entry:
+        w, h = entry["size"]
+        image = _to_rgba(w, h, entry["pixels"], state, False)
+        sprite.reference = Reference(image, layer.opacity)

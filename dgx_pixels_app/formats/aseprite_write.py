@@ -28,6 +28,7 @@ HEADER_MAGIC = 0xA5E0
 FRAME_MAGIC = 0xF1FA
 CHUNK_LAYER = 0x2004
 CHUNK_CEL = 0x2005
+CHUNK_CEL_EXTRA = 0x2006
 CHUNK_COLOR_PROFILE = 0x2007
 CHUNK_TAGS = 0x2018
 CHUNK_PALETTE = 0x2019
@@ -35,6 +36,7 @@ CHUNK_USER_DATA = 0x2020
 _DIRECTION_CODES = {Direction.FORWARD: 0, Direction.REVERSE: 1, Direction.PINGPONG: 2}
 # header flags: layer opacity is valid; groups are composited on their own first
 HEADER_FLAGS = 1 | 2
+LAYER_REFERENCE = 64  # Aseprite's reference layer: shown, never exported
 
 
 def _chunk(kind: int, payload: bytes) -> bytes:
@@ -83,8 +85,26 @@ def _palette_chunk(palette: Palette) -> bytes:
     return _chunk(CHUNK_PALETTE, payload)
 
 
+def _reference_chunks(sprite: Sprite) -> list[bytes]:
+    """The reference layer, below every other (layer 0)."""
+    ref = sprite.reference
+    payload = struct.pack("<HHHHHHB3x", 1 | LAYER_REFERENCE, 0, 0, 0, 0, 0, ref.opacity)
+    return [_chunk(CHUNK_LAYER, payload + pack_string("Reference"))]
+
+
+def _reference_cel(sprite: Sprite, indexed: bool) -> list[bytes]:
+    """Its image at its own size, with Aseprite's precise bounds: the whole canvas."""
+    image = sprite.reference.image
+    h, w = image.shape[:2]
+    pixels = to_indices(image, sprite.palette) if indexed else np.ascontiguousarray(image)
+    payload = struct.pack("<HhhBHh5xHH", 0, 0, 0, 255, 2, 0, w, h)
+    bounds = struct.pack("<IiiII16x", 1, 0, 0, sprite.width << 16, sprite.height << 16)
+    return [_chunk(CHUNK_CEL, payload + zlib.compress(pixels.tobytes(), 6)),
+            _chunk(CHUNK_CEL_EXTRA, bounds)]  # fmt: skip
+
+
 def _layer_chunks(sprite: Sprite) -> list[bytes]:
-    chunks = []
+    chunks = _reference_chunks(sprite) if sprite.reference is not None else []
     for layer in sprite.layers:
         flags = (1 if layer.visible else 0) | (0 if layer.locked else 2)
         payload = struct.pack(
@@ -123,7 +143,10 @@ def _frame_cels(
     frame and place that hold it, so a linked cel becomes a link."""
     chunks: list[bytes] = []
     frame = sprite.frames[frame_index]
-    for layer_index, layer in enumerate(sprite.layers):
+    first = 0 if sprite.reference is None else 1  # the reference layer is layer 0
+    if first and frame_index == 0:
+        chunks.extend(_reference_cel(sprite, indexed))
+    for layer_index, layer in enumerate(sprite.layers, start=first):
         cel = sprite.cels.get((layer.id, frame.id))
         if cel is None or layer.group:
             continue

@@ -61,8 +61,7 @@ class CanvasView(SessionObserver, QWidget):
         self._rgba = np.zeros((1, 1, 4), np.uint8)
         self._image = QImage()
         self._checker = checker_brush()
-        self.reference: QPixmap | None = None  # Layer ▸ Reference Image: scaled to the sprite
-        self.reference_opacity = 0.5
+        self._reference: tuple | None = None  # (the sprite's reference image, its QPixmap)
         self._pan_from: QPointF | None = None
         self._space = False
         self.onion_frames = 0  # 0 = off; else frames shown before and after
@@ -117,6 +116,18 @@ class CanvasView(SessionObserver, QWidget):
         x, y, w, h = rect
         self._rgba[y : y + h, x : x + w] = sprite.composite(self.session.frame_index, rect)
         self.update(self._screen_rect(x, y, w, h).adjusted(-1, -1, 1, 1))
+
+    def _reference_pixmap(self) -> QPixmap | None:
+        """The sprite's reference layer as a pixmap, made once per image (not per paint)."""
+        reference = self.session.sprite.reference if self.session is not None else None
+        if reference is None:
+            return None
+        if self._reference is None or self._reference[0] is not reference.image:
+            data = np.ascontiguousarray(reference.image)
+            h, w = data.shape[:2]
+            image = QImage(data.data, w, h, w * 4, QImage.Format.Format_RGBA8888)
+            self._reference = (reference.image, QPixmap.fromImage(image))
+        return self._reference[1]
 
     def show_floating(self, layer_id: int, image) -> None:
         """Show ``image`` as the current cel of ``layer_id`` without changing the sprite
@@ -233,9 +244,9 @@ class CanvasView(SessionObserver, QWidget):
         area = target.intersected(event.rect())
         painter.setBrushOrigin(target.topLeft())
         painter.fillRect(area, self._checker)
-        if self.reference is not None:  # a tracing guide under the sprite, never exported
-            painter.setOpacity(self.reference_opacity)
-            painter.drawPixmap(target, self.reference)
+        if (pixmap := self._reference_pixmap()) is not None:  # traced over, never exported
+            painter.setOpacity(sprite.reference.opacity / 255)
+            painter.drawPixmap(target, pixmap)
             painter.setOpacity(1.0)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setClipRect(area)

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QImage, QPixmap
 
 from dgx_pixels_app.core import palette_ops, rotsprite, selection
 from dgx_pixels_app.core.canvas_ops import (
@@ -18,7 +17,9 @@ from dgx_pixels_app.core.canvas_ops import (
     trim_command,
 )
 from dgx_pixels_app.core.commands import SetPalette
+from dgx_pixels_app.core.document import Reference
 from dgx_pixels_app.core.errors import DgxPixelsError
+from dgx_pixels_app.core.group_commands import SetReference
 from dgx_pixels_app.core.indexed import conform
 from dgx_pixels_app.core.limits import MAX_SIDE
 from dgx_pixels_app.core.palette import Palette
@@ -178,7 +179,7 @@ class TouchupController(QObject):
         if session is not None:
             self._build(session, lambda: trim_command(session.sprite), "Trim: already tight")
 
-    # -- reference image (a tracing guide under the sprite, never saved or exported) --------
+    # -- reference layer (a tracing guide under the sprite, saved, never exported) ----------
     def reference_from_file(self) -> None:
         from dgx_pixels_app.formats.images import read_rgba
 
@@ -195,29 +196,36 @@ class TouchupController(QObject):
             self.set_reference(item.image)
 
     def set_reference(self, image: np.ndarray | None) -> None:
-        if self.documents.session is None and image is not None:
-            self.show_error("Open or make a sprite first: the reference lies under it.")
+        session = self.documents.session
+        if session is None:
+            if image is not None:
+                self.show_error("Open or make a sprite first: the reference lies under it.")
             return
-        if image is None:
-            self.canvas.reference = None
-        else:  # converted once here, not on every paint
-            data = np.ascontiguousarray(image)
-            h, w = data.shape[:2]
-            self.canvas.reference = QPixmap.fromImage(
-                QImage(data.data, w, h, w * 4, QImage.Format.Format_RGBA8888))  # fmt: skip
-            self.status(f"Reference {w}×{h} under the sprite at "
-                        f"{self.canvas.reference_opacity:.0%} (Layer ▸ Reference Opacity…)", 6000)  # fmt: skip
-        self.canvas.update()
+        old = session.sprite.reference
+        opacity = old.opacity if old is not None else 128
+        reference = None if image is None else Reference(np.ascontiguousarray(image), opacity)
+        message = "Reference cleared" if image is None else (
+            f"Reference {image.shape[1]}×{image.shape[0]} under the sprite at {opacity / 2.55:.0f}%"
+            " (Layer ▸ Reference Opacity…); saved with the sprite, never exported")  # fmt: skip
+        self._push(session, SetReference(reference, label="Reference Layer"), message)
 
     def reference_opacity(self) -> None:
+        session = self.documents.session
+        reference = session.sprite.reference if session is not None else None
+        if reference is None:
+            self.show_error("There is no reference: Layer ▸ Reference Image… first.")
+            return
         values = self.prompter.touchup("Reference Opacity", [
-            Field("opacity", "Opacity (%)", "int", round(self.canvas.reference_opacity * 100), 5, 100)])  # fmt: skip
+            Field("opacity", "Opacity (%)", "int", round(reference.opacity / 2.55), 5, 100)])  # fmt: skip
         if values is not None:
-            self.canvas.reference_opacity = values["opacity"] / 100
-            self.canvas.update()
+            changed = Reference(reference.image, round(values["opacity"] * 2.55))
+            self._push(session, SetReference(changed, label="Reference Opacity"),
+                       f"Reference at {values['opacity']}%")  # fmt: skip
 
     def clear_reference(self) -> None:
-        self.set_reference(None)
+        session = self.documents.session
+        if session is not None and session.sprite.reference is not None:
+            self.set_reference(None)
 
     # -- palette -------------------------------------------------------------------------
     def palette_ramp(self) -> None:

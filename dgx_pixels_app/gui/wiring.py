@@ -89,7 +89,6 @@ def make_controllers(w) -> None:
 def connect_signals(w) -> None:
     docs = w.documents
     docs.sessionChanged.connect(w._on_session)
-    docs.sessionChanged.connect(lambda _s: w.touchups.clear_reference())  # one sprite's guide
     docs.stateChanged.connect(w._update_title)
     docs.message.connect(lambda text: w.statusBar().showMessage(text, 5000))
     docs.error.connect(w.show_error)

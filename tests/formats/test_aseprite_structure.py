@@ -126,3 +126,23 @@ def test_divide_of_black_by_black_is_black_as_in_aseprite():
         sprite.cels[(layer.id, sprite.frames[0].id)] = Cel(np.array([[[0, 0, 0, 255]]], np.uint8))
     sprite.layers[1].blend = "divide"
     assert sprite.composite(0)[0, 0].tolist() == [0, 0, 0, 255]
+
+
+def test_a_reference_layer_round_trips_below_the_others_and_stays_out_of_the_picture(tmp_path):
+    from dgx_pixels_app.core.document import Reference
+
+    sprite = structured_sprite()
+    raw = np.zeros((40, 50, 4), np.uint8)
+    raw[..., 0] = 200
+    raw[..., 3] = 255
+    sprite.reference = Reference(raw, 90)
+    path = tmp_path / "traced.aseprite"
+    aseprite.save(sprite, path)
+    back = aseprite.load(path)
+    assert np.array_equal(back.reference.image, raw) and back.reference.opacity == 90
+    assert [la.name for la in back.layers] == [la.name for la in sprite.layers]
+    for index in range(3):
+        assert np.array_equal(back.composite(index), sprite.composite(index))
+    parsed = read_with_ase_parser(path)
+    assert parsed["layers"][0]["flags"]["reference"] and parsed["layers"][0]["opacity"] == 90
+    assert [c["layer"] for c in parsed["frames"][1]["cels"]] == [1, 3, 4]  # the others: 1 on

@@ -135,11 +135,14 @@ def test_palette_ramp_sort_and_from_sprite(window, qtbot):
     assert lights[0] <= lights[-1]
 
 
-def test_a_reference_image_lies_under_the_sprite_and_is_never_saved(window, qtbot, tmp_path):
+def test_a_reference_layer_lies_under_the_sprite_is_saved_and_never_exported(
+    window, qtbot, tmp_path
+):
     from PySide6.QtGui import QImage
 
     from dgx_pixels_app.formats.documents import open_document
     from dgx_pixels_app.formats.images import write_png
+    from tests.helpers import read_with_ase_parser
 
     session = knight(window, qtbot)
     raw = np.zeros((64, 64, 4), np.uint8)
@@ -148,24 +151,31 @@ def test_a_reference_image_lies_under_the_sprite_and_is_never_saved(window, qtbo
     write_png(tmp_path / "raw.png", raw)
     window.prompter.reference_answer = str(tmp_path / "raw.png")
     window.reference_action.trigger()
-    qtbot.waitUntil(lambda: window.canvas.reference is not None, timeout=5000)
+    qtbot.waitUntil(lambda: session.sprite.reference is not None, timeout=5000)
     shot = window.canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGBA8888)
     corner = window.canvas.widget_pos(0, 0)  # a transparent sprite pixel: green shows through
     assert shot.pixelColor(corner).green() > shot.pixelColor(corner).red()
+    assert session.sprite.composite(0)[0, 0, 3] == 0  # not part of the picture
     window.prompter.touchup_answer = {"opacity": 20}
     window.touchups.reference_opacity()
-    assert window.canvas.reference_opacity == 0.2
+    assert session.sprite.reference.opacity == 51
     window.prompter.save_as_answer = str(tmp_path / "k.aseprite")
     window.save()
     qtbot.waitUntil(lambda: (tmp_path / "k.aseprite").is_file(), timeout=5000)
     saved = open_document(tmp_path / "k.aseprite")
-    assert len(saved.layers) == len(session.sprite.layers) == 1  # not part of the sprite
+    assert len(saved.layers) == 1 and saved.reference.image.shape == (64, 64, 4)
+    assert saved.reference.opacity == 51 and saved.composite(0)[0, 0, 3] == 0
+    parsed = read_with_ase_parser(tmp_path / "k.aseprite")
+    assert parsed["layers"][0]["name"] == "Reference" and parsed["layers"][0]["flags"]["reference"]
+    assert (parsed["frames"][0]["cels"][0]["w"], parsed["frames"][0]["cels"][0]["h"]) == (64, 64)
+    window.undo()  # the opacity, then the reference itself: each one undo step
+    window.undo()
+    assert session.sprite.reference is None
     (tmp_path / "bad.png").write_bytes(b"not an image")
     window.prompter.reference_answer = str(tmp_path / "bad.png")
     window.reference_action.trigger()
     qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=5000)
-    window.touchups.clear_reference()
-    assert window.canvas.reference is None
+    assert session.sprite.reference is None
 
 
 def test_rotate_by_an_angle_from_the_edit_menu(window, qtbot):
