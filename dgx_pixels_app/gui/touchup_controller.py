@@ -44,8 +44,10 @@ def _pixel_ops(primary, secondary) -> dict:
             Field("color", "Colour", "color", primary),
             Field("place", "Place", "choice", "outside",
                   choices=(("outside", "Outside the shape"), ("inside", "Inside its edge"))),
-            Field("diagonal", "Corners too (8-connected)", "bool", False), scope],
-            lambda im, v: outline(im, v["color"], v["place"] == "outside", v["diagonal"])),
+            Field("diagonal", "Corners too (8-connected)", "bool", False),
+            Field("shade", "A darker shade of the pixel beside it", "bool", False), scope],
+            lambda im, v: outline(im, v["color"], v["place"] == "outside", v["diagonal"],
+                                  v["shade"])),
         "replace_color": ("Replace Colour", [
             Field("old", "From", "color", primary), Field("new", "To", "color", secondary),
             Field("tolerance", "Tolerance", "int", 0, 0, 255), scope],
@@ -63,6 +65,22 @@ def _pixel_ops(primary, secondary) -> dict:
             Field("angle", "Angle (° clockwise)", "float", 15, -180, 180), scope],
             lambda im, v: rotsprite.rotate(im, v["angle"])),
     }  # fmt: skip
+
+
+def _canvas_size(sprite, v: dict):
+    left, top, right, bottom = (v.get(k, 0) for k in ("left", "top", "right", "bottom"))
+    if left or top or right or bottom:
+        return canvas_size_command(sprite, sprite.width + left + right,
+                                   sprite.height + top + bottom, offset=(left, top))  # fmt: skip
+    return canvas_size_command(sprite, v["width"], v["height"], v["anchor"])
+
+
+def _sprite_size(sprite, v: dict):
+    percent = v.get("percent", 100)
+    if percent != 100:
+        return sprite_size_command(sprite, max(1, round(sprite.width * percent / 100)),
+                                   max(1, round(sprite.height * percent / 100)))  # fmt: skip
+    return sprite_size_command(sprite, v["width"], v["height"])
 
 
 def _on_palette(fn, palette: Palette):
@@ -153,14 +171,17 @@ class TouchupController(QObject):
 
     # -- canvas operations -----------------------------------------------------------------
     def canvas_size(self) -> None:
+        """A new size at an anchor, or margins added (negative: cut) on each side."""
         anchor = Field("anchor", "Anchor", "choice", "center",
                        choices=tuple((a, a.replace("-", " ").capitalize()) for a in ANCHORS))  # fmt: skip
-        self._resize("Canvas Size", [anchor],
-                     lambda s, v: canvas_size_command(s, v["width"], v["height"], v["anchor"]))  # fmt: skip
+        sides = [Field(k, f"Or add {k} (px)", "int", 0, -MAX_SIDE, MAX_SIDE)
+                 for k in ("left", "top", "right", "bottom")]  # fmt: skip
+        self._resize("Canvas Size", [anchor, *sides], _canvas_size)
 
     def sprite_size(self) -> None:
-        self._resize("Sprite Size", [],
-                     lambda s, v: sprite_size_command(s, v["width"], v["height"]))  # fmt: skip
+        """Nearest neighbour, to a size in pixels or by a percentage."""
+        self._resize("Sprite Size", [Field("percent", "Or scale (%)", "int", 100, 1, 3200)],
+                     _sprite_size)  # fmt: skip
 
     def _resize(self, title: str, more: list, make) -> None:
         """Ask a new width and height (and ``more``), then build and push the command."""

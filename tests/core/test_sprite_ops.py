@@ -244,3 +244,17 @@ def test_per_colour_work_gives_exactly_the_direct_result():
                               _hsl_shift(image, 70, 20, -10))  # fmt: skip
         assert np.array_equal(per_color(image, lambda im: _levels(im, 15, -30)),
                               _levels(image, 15, -30))  # fmt: skip
+
+
+def test_outline_in_a_darker_shade_of_the_pixel_beside_it():
+    from dgx_pixels_app.core.sprite_ops import outline
+
+    image = np.zeros((5, 5, 4), np.uint8)
+    image[2, 1] = (200, 100, 50, 255)
+    image[2, 2] = (100, 200, 250, 255)
+    ring = outline(image, (0, 0, 0, 255), shade=True)
+    assert tuple(ring[2, 0]) == (120, 60, 30, 255)  # left of the orange pixel: 60 % of it
+    assert tuple(ring[2, 3]) == (60, 120, 150, 255)  # right of the blue one
+    assert tuple(ring[1, 2]) == (60, 120, 150, 255)
+    inside = outline(image, (0, 0, 0, 255), outside=False, shade=True)
+    assert tuple(inside[2, 1]) == (120, 60, 30, 255)  # the edge pixel itself, darker

@@ -213,3 +213,21 @@ def test_a_long_operation_shows_progress_and_is_dropped_if_the_sprite_changed_me
     window.outline_action.trigger()  # and again, untouched: it lands
     wait_status(window, qtbot, "Outline: 1 cel changed")
     assert (pixels(session)[3, 6:10] == (0, 0, 0, 255)).all()
+
+
+def test_canvas_size_by_margins_and_sprite_size_by_percent(window, qtbot):
+    session = knight(window, qtbot)
+    window.prompter.touchup_answer = lambda d: {**d, "left": 4, "top": -2, "right": 0,
+                                                "bottom": 6}  # fmt: skip
+    window.canvas_size_action.trigger()
+    qtbot.waitUntil(lambda: session.sprite.width == 20, timeout=10000)
+    assert session.sprite.height == 20
+    assert (pixels(session)[2:10, 10:14] == RED).all()  # moved right 4, up 2
+    window.prompter.touchup_answer = lambda d: {**d, "percent": 200}
+    window.sprite_size_action.trigger()
+    qtbot.waitUntil(lambda: session.sprite.width == 40, timeout=10000)
+    assert (pixels(session)[4:20, 20:28] == RED).all()  # whole pixels doubled
+    window.prompter.touchup_answer = lambda d: {**d, "left": -40}  # nothing would be left
+    window.canvas_size_action.trigger()
+    qtbot.waitUntil(lambda: "empty" in " ".join(window.prompter.errors), timeout=10000)
+    assert session.sprite.width == 40
