@@ -37,6 +37,7 @@ COMMANDS = (
     "pixelize",
     "export",
     "recolor",
+    "edit",
     "train_lora",
     "mcp",
     "benchmark",

@@ -51,6 +51,18 @@ def _rgb(hex6: str) -> tuple[int, int, int]:
     return tuple(int(hex6[i : i + 2], 16) for i in (0, 2, 4))
 
 
+_HEX_RGBA = re.compile(r"#?([0-9a-fA-F]{6})([0-9a-fA-F]{2})?")
+
+
+def parse_color(value, option: str = "color") -> tuple[int, int, int, int]:
+    """'#rrggbb' or '#rrggbbaa' → an RGBA tuple."""
+    match = _HEX_RGBA.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise OptionError(option, f"is a colour as '#rrggbb' or '#rrggbbaa', not {value!r:.40}")
+    alpha = int(match[2], 16) if match[2] else 255
+    return (*_rgb(match[1]), alpha)
+
+
 def colors_in(sprite: Sprite) -> set[tuple[int, int, int]]:
     """The RGB colours of the opaque pixels of every cel."""
     found: set[tuple[int, int, int]] = set()

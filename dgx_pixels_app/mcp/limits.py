@@ -31,7 +31,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "colors": (1, 256),
 }
 CELL = (1.0, 512.0)  # pixelize's cell size, px
-WHOLE = {"size", "count", "steps", "frames", "variations", "seed", "colors"}  # JSON integers
+WHOLE = {"size", "count", "steps", "frames", "variations", "seed", "colors", "frame"}  # integers
 NUMBERS = {"cell"}
 BOOLEANS = {"into_document", "keep_background", "overwrite"}
 METHODS = ["strip", "chain"]

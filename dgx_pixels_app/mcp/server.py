@@ -17,6 +17,7 @@ from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.jobs.queue import JobQueue
 from dgx_pixels_app.mcp.base import ServerConfig
 from dgx_pixels_app.mcp.characters import CharacterTools
+from dgx_pixels_app.mcp.editing import EditTools
 from dgx_pixels_app.mcp.files import FileTools
 from dgx_pixels_app.mcp.generation import GenerationTools
 from dgx_pixels_app.mcp.limits import MAX_PROMPT, RANGES
@@ -54,6 +55,11 @@ TOOLS = (
      ".tsx; returns each tile's seed and seam score and the sheet as an image."),
     ("pixelize_image", "Turn an image into true pixel art (grid, palette, background); writes a PNG."),
     ("inspect_sprite", "Size, layers, frames, durations and tags of a sprite file."),
+    ("edit_sprite", "Touch up a sprite file as the app's Sprite menu does and save it as a new "
+     ".aseprite (output, or NAME-OPERATION.aseprite beside it): outline, replace-color, "
+     "hue-saturation, brightness-contrast, rotate (RotSprite), canvas-size, sprite-size "
+     "(nearest neighbour), trim, indexed, rgb; on every cel, or one layer (by name) and/or "
+     "frame (1 = first). Returns what changed and the first frame as an image."),
     ("export_to_bevy", "Export a sprite or animation file into a Bevy project's assets/ (sheet, "
      "JSON, layout RON, .aseprite) and return the Rust snippet that uses it. A file there that "
      "DGX-Pixels did not write is never replaced unless overwrite is true (the old one is then "
@@ -64,7 +70,7 @@ TOOLS = (
 )  # fmt: skip
 
 
-class Tools(GenerationTools, CharacterTools, FileTools):
+class Tools(GenerationTools, CharacterTools, FileTools, EditTools):
     """Every tool, bound to one queue, configuration and set of roots."""
 
 

@@ -21,6 +21,7 @@ BASE = {  # fast valid calls: the hostile value replaces one argument at a time
     "generate_tileset": {"prompt": "floor", "size": 8, "variations": 1, "steps": 1, "seed": 1},
     "pixelize_image": {"path": "in.png"},
     "inspect_sprite": {"path": "hero.aseprite"},
+    "edit_sprite": {"path": "hero.aseprite", "operation": "outline"},
     "export_to_bevy": {"source": "hero.aseprite", "project": "slime_game"},
     "generate_and_deploy": {"prompt": "bat", "bevy_project": "slime_game", "size": 16, "steps": 1},
     "generate_character": {

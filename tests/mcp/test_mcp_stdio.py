@@ -17,7 +17,8 @@ from dgx_pixels_app.formats.images import read_rgba
 from tests.mcp.conftest import data_of, image_of, server_args, stdio_session, text_of
 
 TOOLS = {"list_models", "list_loras", "list_presets", "generate_sprite", "generate_animation",
-         "generate_tileset", "generate_character", "pixelize_image", "inspect_sprite", "export_to_bevy", "generate_and_deploy"}  # fmt: skip
+         "generate_tileset", "generate_character", "pixelize_image", "inspect_sprite", "edit_sprite",
+         "export_to_bevy", "generate_and_deploy"}  # fmt: skip
 
 
 def test_an_agent_session(project, tiny_model, tmp_path):
