@@ -42,6 +42,13 @@ def run(args: argparse.Namespace) -> int:
         ],
         "color_mode": "indexed" if sprite.indexed else "rgb",
         "linked_cels": len(sprite.cels) - len({id(c) for c in sprite.cels.values()}),
+        "reference": None
+        if sprite.reference is None
+        else {
+            "width": int(sprite.reference.image.shape[1]),
+            "height": int(sprite.reference.image.shape[0]),
+            "opacity": sprite.reference.opacity,
+        },
         "palette_colors": len(sprite.palette),
         "generated_cels": sum(1 for cel in sprite.cels.values() if cel.generation is not None),
     }
@@ -66,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
             f"  {'  ' * layer['level']}layer {layer['name']!r} opacity {layer['opacity']}"
             f"{blend} {' '.join(flags)}"
         )
+    if (ref := summary["reference"]) is not None:
+        print(f"  reference layer {ref['width']}x{ref['height']} at opacity {ref['opacity']}")
     for tag in summary["tags"]:
         print(f"  tag {tag['name']!r} frames {tag['from']}-{tag['to']} {tag['direction']}")
     return 0

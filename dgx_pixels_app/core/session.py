@@ -22,6 +22,12 @@ class Session:
         self.frame_index = 0
         self.selection: tuple[int, int, int, int] | None = None  # x, y, w, h in sprite pixels
         self.last_export = None  # what File > Repeat Last Export (Ctrl+E) does again
+        sprite.events.connect(self._keep_in_range)  # first: before any view reads them
+
+    def _keep_in_range(self, _change) -> None:
+        """An undo that takes away the frame or layer in view steps back to one that is."""
+        self.frame_index = max(0, min(self.frame_index, len(self.sprite.frames) - 1))
+        self.layer_index = max(0, min(self.layer_index, len(self.sprite.layers) - 1))
 
     @property
     def title(self) -> str:

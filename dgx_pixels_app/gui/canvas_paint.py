@@ -121,6 +121,8 @@ def paint_selection(view, painter: QPainter) -> None:
 def paint_axes(view, painter: QPainter, target: QRect) -> None:
     """The symmetry axes while mirror drawing is on (Aseprite's symmetry lines)."""
     options = view.tools.options
+    if not (options.mirror_h or options.mirror_v):
+        return
     sprite = view.session.sprite
     painter.setPen(QPen(QColor(255, 80, 200, 200), 1, Qt.PenStyle.DashLine))
     if options.mirror_h:

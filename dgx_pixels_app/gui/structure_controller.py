@@ -20,8 +20,10 @@ from dgx_pixels_app.jobs.variants import as_frames_command, named_variants, writ
 
 class StructureController(QObject):
     def __init__(self, *, documents, prompter, status: Callable[[str, int], None],
-                 show_error: Callable[[str], None], parent: QObject) -> None:  # fmt: skip
+                 show_error: Callable[[str], None], go_to_frame: Callable[[int], None],
+                 parent: QObject) -> None:  # fmt: skip
         super().__init__(parent)
+        self.go_to_frame = go_to_frame  # a step from the current frame
         self.documents, self.prompter = documents, prompter
         self.status, self.show_error = status, show_error
 
@@ -118,7 +120,7 @@ class StructureController(QObject):
             return
         values = self.prompter.touchup("Colour Variants", [
             Field("hues", "Hue shifts (°)", "text", "120, 240"),
-            Field("mapping", "Colour mapping", "text", ""),
+            Field("mapping", "Colour mapping (#from=#to, …)", "text", ""),
             Field("place", "Put them", "choice", "frames", choices=(
                 ("frames", "As new frames (a tag each)"),
                 ("files", "As .aseprite files beside the sprite")))])  # fmt: skip
@@ -149,8 +151,11 @@ class StructureController(QObject):
         if self.documents.session is not session or session.sprite.events.count != token:
             self.show_error("Colour variants: the sprite changed meanwhile; try again.")
             return
-        self._push(lambda s: made, f"Colour variants: {counted(len(made.commands) - 1, 'frame')}"
-                   " added, a tag each (Animation ▸ the tag box to play one)")  # fmt: skip
+        first = len(session.sprite.frames)
+        if self._push(lambda s: made, f"Colour variants: {counted(len(made.commands) - 1, 'frame')}"
+                      " added, a tag each (the timeline's tag box plays one)"):  # fmt: skip
+            session.frame_index = first - 1
+            self.go_to_frame(1)  # the first variant, in view
 
     def _failed(self, exc) -> None:
         if isinstance(exc, DgxPixelsError):

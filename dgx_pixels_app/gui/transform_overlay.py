@@ -216,6 +216,11 @@ class TransformOverlay(QObject):
     def paint(self, painter) -> None:
         if not self.showing:
             return
+        painter.save()  # the canvas paints on after this: leave its pen and brush as found
+        self._paint_box(painter)
+        painter.restore()
+
+    def _paint_box(self, painter) -> None:
         x, y, w, h = self._frame()
         top_left, bottom_right = self._screen(x, y), self._screen(x + w, y + h)
         painter.setPen(QPen(QColor(255, 200, 0), 1, Qt.PenStyle.DashLine))

@@ -78,8 +78,9 @@ def make_controllers(w) -> None:
         status=status, show_error=w.show_error, parent=w,
     )  # fmt: skip
     w.structure = StructureController(
-        documents=docs, prompter=w.prompter, status=status, show_error=w.show_error, parent=w
-    )
+        documents=docs, prompter=w.prompter, status=status, show_error=w.show_error,
+        go_to_frame=w.animation.step_frame, parent=w,
+    )  # fmt: skip
     w.exports = ExportController(
         documents=docs, prompter=w.prompter, status_bar=w.statusBar(),
         confirm_discard=w._confirm_discard, parent=w,

@@ -158,3 +158,14 @@ def test_ai_strip_and_next_frame_add_frames(window, qtbot, tiny_model):
     assert sprite.cel_at(0, 1).generation.mode == "img2img"
     window.undo_action.trigger()
     assert len(sprite.frames) == 5
+
+
+def test_undoing_the_frame_in_view_steps_back_to_one_that_is(window, qtbot):
+    window.documents.new_document(8, 8)
+    session = window.session
+    window.timeline.add_frame()
+    session.frame_index = 1  # the new frame, in view
+    window.canvas.refresh()
+    window.undo()  # the frame goes: the view must not reach past the end
+    assert session.frame_index == 0 and len(session.sprite.frames) == 1
+    window.canvas.repaint()

@@ -132,6 +132,7 @@ def test_colour_variants_as_tagged_frames_in_one_undo_step(window, qtbot):
     assert session.sprite.composite(2)[3, 3].tolist() == [30, 200, 30, 255]  # red → green
     assert session.sprite.composite(4)[3, 3].tolist() == [30, 30, 200, 255]  # red → blue
     assert "4 frames added" in window.statusBar().currentMessage()
+    assert session.frame_index == 2  # the first variant in view
     window.undo()
     assert len(session.sprite.frames) == 2 and not session.sprite.tags
 

@@ -48,6 +48,9 @@ def test_move_then_enter_is_one_undo_step(editor, qtbot):
     block(window)
     qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert canvas.transform.showing and "Enter applies" in window.statusBar().currentMessage()
+    shot = canvas.grab().toImage()  # the box and handles over the sprite, not over a blank
+    assert shot.pixelColor(canvas.widget_pos(2, 2)).blue() == 255  # the blue pixel
+    assert shot.pixelColor(canvas.widget_pos(12, 12)).red() != 255  # still the checkerboard
     before = pixels(window).copy()
     grab(qtbot, canvas, canvas.widget_pos(3, 2), canvas.widget_pos(9, 8))
     assert np.array_equal(pixels(window), before)  # only a preview until Enter
