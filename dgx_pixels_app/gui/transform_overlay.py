@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QPen, QPolygonF
 
 from dgx_pixels_app.core import raster
 from dgx_pixels_app.core.commands import patch_between
@@ -140,9 +140,21 @@ class TransformOverlay(QObject):
         p = (QPointF(pos) - self.canvas.offset) / self.canvas.zoom
         return p.x(), p.y()
 
+    def _turn(self, px: float, py: float, degrees: float, centre=None) -> tuple[float, float]:
+        """(px, py) turned ``degrees`` clockwise about ``centre`` (the box's, by default)."""
+        if centre is None:
+            x, y, w, h = self._frame()
+            centre = (x + w / 2, y + h / 2)
+        cx, cy = centre
+        a = math.radians(degrees)
+        dx, dy = px - cx, py - cy
+        return cx + dx * math.cos(a) - dy * math.sin(a), cy + dx * math.sin(a) + dy * math.cos(a)
+
     def _handles(self) -> dict[str, QPointF]:
+        """The eight handles, on the turned box."""
         x, y, w, h = self._frame()
-        return {name: self._screen(x + (ex + 1) / 2 * w, y + (ey + 1) / 2 * h)
+        return {name: self._screen(*self._turn(x + (ex + 1) / 2 * w, y + (ey + 1) / 2 * h,
+                                               self.t.angle))
                 for name, (ex, ey) in EDGES.items()}  # fmt: skip
 
     # -- mouse (widget coordinates) --------------------------------------------------------
@@ -156,7 +168,8 @@ class TransformOverlay(QObject):
                 return True
         x, y, w, h = self._frame()
         px, py = self._sprite(pos)
-        inside = x <= px <= x + w and y <= py <= y + h
+        lx, ly = self._turn(px, py, -self.t.angle)  # in the box's own axes
+        inside = x <= lx <= x + w and y <= ly <= y + h
         self._grab = ("move" if inside else "turn", (px, py), self.t)
         self._held = modifiers  # Shift at the press keeps snapping the turn
         return True
@@ -189,22 +202,27 @@ class TransformOverlay(QObject):
         return round(angle / 15) * 15 if modifiers & Qt.KeyboardModifier.ShiftModifier else angle
 
     def _scaled(self, name: str, px: float, py: float, t0: Transform) -> Transform:
-        """The handle follows the pointer; the opposite side stays put."""
+        """The handle follows the pointer; the opposite side stays put (in the box's own
+        axes when it is turned)."""
         ex, ey = EDGES[name]
         bx, by, bw, bh = self.box
-        cx0, cy0 = bx + bw / 2 + t0.dx, by + bh / 2 + t0.dy
-        sx, sy, dx, dy = t0.sx, t0.sy, t0.dx, t0.dy
+        centre = (bx + bw / 2 + t0.dx, by + bh / 2 + t0.dy)  # as at the press
+        lx, ly = self._turn(px, py, -t0.angle, centre)
+        sx, sy, ox, oy = t0.sx, t0.sy, 0.0, 0.0
         if ex:
-            fixed = cx0 - ex * bw * abs(t0.sx) / 2
-            span = round(px - fixed) * ex
+            fixed = centre[0] - ex * bw * abs(t0.sx) / 2
+            span = round(lx - fixed) * ex
             sx = (span if span else 1) / bw * (1 if t0.sx > 0 else -1)
-            dx = fixed + ex * span / 2 - (bx + bw / 2)
+            ox = fixed + ex * span / 2 - centre[0]
         if ey:
-            fixed = cy0 - ey * bh * abs(t0.sy) / 2
-            span = round(py - fixed) * ey
+            fixed = centre[1] - ey * bh * abs(t0.sy) / 2
+            span = round(ly - fixed) * ey
             sy = (span if span else 1) / bh * (1 if t0.sy > 0 else -1)
-            dy = fixed + ey * span / 2 - (by + bh / 2)
-        return Transform(dx, dy, sx, sy, t0.angle)
+            oy = fixed + ey * span / 2 - centre[1]
+        a = math.radians(t0.angle)  # the centre's shift, back in the sprite's axes
+        dx = ox * math.cos(a) - oy * math.sin(a)
+        dy = ox * math.sin(a) + oy * math.cos(a)
+        return Transform(t0.dx + dx, t0.dy + dy, sx, sy, t0.angle)
 
     def release(self) -> bool:
         if not self.showing:
@@ -222,10 +240,12 @@ class TransformOverlay(QObject):
 
     def _paint_box(self, painter) -> None:
         x, y, w, h = self._frame()
-        top_left, bottom_right = self._screen(x, y), self._screen(x + w, y + h)
+        corners = [self._screen(*self._turn(cx, cy, self.t.angle))
+                   for cx, cy in ((x, y), (x + w, y), (x + w, y + h), (x, y + h))]  # fmt: skip
         painter.setPen(QPen(QColor(255, 200, 0), 1, Qt.PenStyle.DashLine))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(QRectF(top_left, bottom_right))
+        painter.drawPolygon(QPolygonF(corners))
+        bottom_right = max(corners, key=lambda p: (p.x(), p.y()))
         painter.setPen(QPen(QColor(0, 0, 0), 1))
         painter.setBrush(QColor(255, 255, 255))
         for point in self._handles().values():

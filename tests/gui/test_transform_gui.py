@@ -127,3 +127,18 @@ def test_nothing_to_transform_and_an_edit_meanwhile_are_said(editor, qtbot):
     session.history.push(set_pixel(session.sprite, session.layer.id, session.frame.id, 15, 15, RED))
     assert not canvas.transform.showing
     assert "put away" in window.statusBar().currentMessage()
+
+
+def test_a_turned_box_scales_along_its_own_axes(editor, qtbot):
+    window, canvas = editor
+    block(window)
+    window.transform_action.trigger()
+    centre = QPoint(int(canvas.offset.x() + 4 * 8), int(canvas.offset.y() + 3 * 8))
+    grab(qtbot, canvas, centre + QPoint(60, 0), centre + QPoint(6, 60),
+         Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    east = handle(canvas, "e")  # the bar's right end, now at the bottom
+    assert east.y() > centre.y() + 8 and abs(east.x() - centre.x()) <= 1
+    grab(qtbot, canvas, east, east + QPoint(0, 4 * 8))  # 4 px longer, along the bar
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    xs, ys = zip(*opaque(window), strict=True)
+    assert (max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) == (2, 8)
