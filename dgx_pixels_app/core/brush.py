@@ -50,13 +50,14 @@ def stamp(target: np.ndarray, brush: Brush, points, color=None, allowed=None,
     pixels = brush.pixels[:, ::-1] if flip[0] else brush.pixels
     pixels = pixels[::-1] if flip[1] else pixels
     if color is not None:
-        pixels = np.where(pixels[..., 3:4] > 0, np.asarray(color, np.uint8), 0).astype(np.uint8)
+        rgba = np.append(np.asarray(color, np.uint8).ravel(), 255)[:4]
+        pixels = np.where(pixels[..., 3:4] > 0, rgba, 0).astype(np.uint8)
     on = pixels[..., 3] > 0
     bh, bw = on.shape
     height, width = target.shape[:2]
     box = None
     for px, py in points:
-        x0, y0 = px - bw // 2, py - bh // 2
+        x0, y0 = int(px) - bw // 2, int(py) - bh // 2
         sx0, sy0 = max(0, -x0), max(0, -y0)
         sx1, sy1 = min(bw, width - x0), min(bh, height - y0)
         if sx0 >= sx1 or sy0 >= sy1:
@@ -75,8 +76,8 @@ def stamp_mirrored(target: np.ndarray, brush: Brush, points, color, allowed,
     """``stamp`` at the points and at their mirror images across the symmetry axes
     (the brush flipped with them), as mirror drawing does for the round brush."""
     height, width = target.shape[:2]
-    ax = width / 2 if axis[0] is None else axis[0]
-    ay = height / 2 if axis[1] is None else axis[1]
+    ax = axis[0] if axis[0] is not None and 0 <= axis[0] <= width else width / 2
+    ay = axis[1] if axis[1] is not None and 0 <= axis[1] <= height else height / 2
     box = None
     for flip_x in (False, True) if mirror[0] else (False,):
         for flip_y in (False, True) if mirror[1] else (False,):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dgx_pixels_app.core.commands import Command, relink
-from dgx_pixels_app.core.document import Sprite
+from dgx_pixels_app.core.document import Reference, Sprite
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.indexed import (
@@ -33,7 +33,7 @@ class SetColorMode(Command):
     _old: tuple | None = field(default=None, repr=False)
 
     def apply(self, sprite: Sprite) -> None:
-        self._old = (sprite.indexed, sprite.palette, sprite.cels)
+        self._old = (sprite.indexed, sprite.palette, sprite.cels, sprite.reference)
         if not self.indexed:
             sprite.indexed = False
         else:
@@ -43,12 +43,15 @@ class SetColorMode(Command):
                 _refuse_missing(sprite, palette)
             sprite.cels = relink(sprite.cels, lambda image: conform(image, palette))
             sprite.palette, sprite.indexed = palette, True
+            if sprite.reference is not None:  # shown as an 8-bit file will keep it
+                ref = sprite.reference
+                sprite.reference = Reference(conform(ref.image, palette), ref.opacity)
         sprite.events.emit(Change(ChangeKind.PALETTE))
         sprite.events.emit(Change(ChangeKind.LAYERS))
 
     def revert(self, sprite: Sprite) -> None:
         assert self._old is not None
-        sprite.indexed, sprite.palette, sprite.cels = self._old
+        sprite.indexed, sprite.palette, sprite.cels, sprite.reference = self._old
         sprite.events.emit(Change(ChangeKind.PALETTE))
         sprite.events.emit(Change(ChangeKind.LAYERS))
 

@@ -17,6 +17,7 @@ from dgx_pixels_app.core.document import (
 )
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.events import Change, ChangeKind
+from dgx_pixels_app.core.limits import MAX_FRAMES
 
 
 @dataclass
@@ -32,6 +33,8 @@ class InsertFrame(Command):
     def apply(self, sprite: Sprite) -> None:
         if not 0 <= self.index <= len(sprite.frames):
             raise InvalidInputError(f"Frame position {self.index} is out of range.")
+        if len(sprite.frames) >= MAX_FRAMES:
+            raise InvalidInputError(f"A sprite holds at most {MAX_FRAMES} frames.")
         self._tags = copy.deepcopy(sprite.tags)
         sprite.frames.insert(self.index, self.frame)
         for layer_id, cel in self.cels.items():

@@ -14,6 +14,7 @@ from dgx_pixels_app.core.commands import Command
 from dgx_pixels_app.core.document import Cel, Layer, Reference, Sprite
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.events import Change, ChangeKind
+from dgx_pixels_app.core.indexed import conform
 from dgx_pixels_app.core.limits import check_size
 
 
@@ -159,6 +160,9 @@ class SetReference(Command):
             if not 0 <= self.reference.opacity <= 255:
                 raise InvalidInputError("A reference's opacity is 0 to 255.")
         self._old = sprite.reference
+        if self.reference is not None and sprite.indexed:  # an 8-bit file holds no others
+            self.reference = Reference(conform(self.reference.image, sprite.palette),
+                                       self.reference.opacity)  # fmt: skip
         sprite.reference = self.reference
         sprite.events.emit(Change(ChangeKind.LAYERS))
 

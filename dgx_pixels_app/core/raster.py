@@ -236,8 +236,8 @@ def mirror_coords(
     pixel edges (the centre by default; 3.5 is the middle of pixel 3). Mirror images
     that fall off the canvas are dropped."""
     ys, xs = coords
-    ax = width / 2 if axis[0] is None else axis[0]
-    ay = height / 2 if axis[1] is None else axis[1]
+    ax = axis[0] if axis[0] is not None and 0 <= axis[0] <= width else width / 2
+    ay = axis[1] if axis[1] is not None and 0 <= axis[1] <= height else height / 2
     if horizontal:
         ys, xs = np.concatenate([ys, ys]), np.concatenate([xs, int(round(2 * ax)) - 1 - xs])
     if vertical:

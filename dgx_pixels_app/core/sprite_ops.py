@@ -80,7 +80,8 @@ def _rgba(color) -> np.ndarray:
         values = np.zeros(0, np.int64)
     if values.size not in (3, 4) or (values < 0).any() or (values > 255).any():
         raise InvalidInputError(f"A colour is 3 or 4 numbers from 0 to 255, not {color!r}.")
-    return np.append(values, 255)[:4].astype(np.uint8)
+    rgba = np.append(values, 255)[:4].astype(np.uint8)
+    return rgba if rgba[3] else np.zeros(4, np.uint8)  # clear is stored as (0, 0, 0, 0)
 
 
 def _grow(mask: np.ndarray, diagonal: bool) -> np.ndarray:

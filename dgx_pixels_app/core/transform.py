@@ -28,8 +28,21 @@ class Transform:
         return self == Transform()
 
 
+def check(t: Transform) -> None:
+    for name in ("dx", "dy", "sx", "sy", "angle"):
+        value = getattr(t, name)
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            raise InvalidInputError(
+                f"The transform's {name} must be a finite number, not {value!r}."
+            )
+    if max(abs(t.sx), abs(t.sy)) > MAX_SIDE or max(abs(t.dx), abs(t.dy)) > 4 * MAX_SIDE:
+        raise InvalidInputError(f"The transform goes past DGX-Pixels' limit of {MAX_SIDE} pixels "
+                                "a side: scale or move it less.")  # fmt: skip
+
+
 def scaled_size(box: tuple[int, int, int, int], t: Transform) -> tuple[int, int]:
     """The lifted piece's size after scaling (at least 1 × 1)."""
+    check(t)
     w, h = max(1, round(box[2] * abs(t.sx))), max(1, round(box[3] * abs(t.sy)))
     if w > MAX_SIDE or h > MAX_SIDE:
         raise InvalidInputError(

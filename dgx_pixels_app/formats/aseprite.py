@@ -155,7 +155,7 @@ def _read_layer(body: Reader, state: _State, header_flags: int) -> None:
         group=ltype == 1,
         level=min(level, deepest),  # a damaged level must not detach a layer
     )
-    if lflags & 64:  # Aseprite's reference layer: the sprite's tracing guide
+    if lflags & 64 and ltype == 0:  # Aseprite's reference layer: the sprite's tracing guide
         state.reference_layers.add(len(state.layers))
         layer.level = 0
     state.layers.append((ltype, layer, bool(lflags & 8)))

@@ -11,7 +11,12 @@ from dgx_pixels_app.core import canvas_ops, rotsprite, sprite_ops
 from dgx_pixels_app.core.color_mode import REDUCE, SetColorMode, to_indexed
 from dgx_pixels_app.core.commands import Command
 from dgx_pixels_app.core.document import Sprite
-from dgx_pixels_app.core.errors import InvalidInputError, OptionError
+from dgx_pixels_app.core.errors import (
+    DgxPixelsError,
+    FileAccessError,
+    InvalidInputError,
+    OptionError,
+)
 from dgx_pixels_app.core.limits import MAX_SIDE, is_number, is_whole
 from dgx_pixels_app.jobs.recolor import parse_color
 
@@ -33,16 +38,34 @@ OPTIONS = {
     "percent": ("float", 1, 3200, None), "reduce": ("choice", None, None, "none"),
 }  # fmt: skip
 CHOICES = {"anchor": tuple(canvas_ops.ANCHORS), "reduce": REDUCE}
+TAKES = {  # operation: the options it uses
+    "outline": ("color", "inside", "diagonal", "shade"),
+    "replace-color": ("from", "to", "tolerance"),
+    "hue-saturation": ("hue", "saturation", "lightness"),
+    "brightness-contrast": ("brightness", "contrast"),
+    "rotate": ("angle",),
+    "canvas-size": ("width", "height", "anchor", "left", "top", "right", "bottom"),
+    "sprite-size": ("width", "height", "percent"),
+    "trim": (), "indexed": ("reduce",), "rgb": (),
+}  # fmt: skip
 
 
-def checked(options: dict) -> dict:
-    """Every option known and of its kind and range; defaults filled in."""
+def checked(options: dict, operation: str | None = None) -> dict:
+    """Every option known, of its kind and range, and one that ``operation`` uses;
+    defaults filled in (an explicit null is refused where there is a default)."""
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise OptionError(unknown[0], f"is not an edit option (they are {', '.join(OPTIONS)})")
+    if operation is not None:
+        stray = [name for name in options if name not in TAKES[operation]]
+        if stray:
+            used = ", ".join(TAKES[operation]) or "none"
+            raise OptionError(stray[0], f"does nothing for {operation} (its options: {used})")
     out = {}
     for name, (kind, low, high, default) in OPTIONS.items():
         value = options.get(name, default)
+        if value is None and default is not None:
+            raise OptionError(name, f"needs a value (default {default!r}), not null")
         if value is None:
             out[name] = None
         elif kind == "color":
@@ -99,7 +122,10 @@ def edit_command(sprite: Sprite, operation: str, options: dict, layer: str | Non
     if operation not in OPERATIONS:
         raise OptionError("operation", f"must be one of {', '.join(OPERATIONS)}, "
                                        f"not {operation!r}")  # fmt: skip
-    o = checked(options)
+    o = checked(options, operation)
+    if operation not in PIXEL_OPS and (layer is not None or frame is not None):
+        raise OptionError("layer" if layer is not None else "frame",
+                          f"does nothing for {operation}: it changes the whole sprite")  # fmt: skip
     if operation in PIXEL_OPS:
         keys = _keys(sprite, layer, frame)
         if not keys:
@@ -112,6 +138,12 @@ def edit_command(sprite: Sprite, operation: str, options: dict, layer: str | Non
 def _whole_sprite(sprite: Sprite, operation: str, o: dict) -> Command | None:
     if operation == "canvas-size":
         sides = [o[k] for k in ("left", "top", "right", "bottom")]
+        if any(sides) and (o["width"] is not None or o["height"] is not None):
+            raise OptionError("width", "and margins (left, top, right, bottom) both set the "
+                              "size: give one or the other")  # fmt: skip
+        if not any(sides) and (o["width"] or sprite.width, o["height"] or sprite.height) == (
+            sprite.width, sprite.height):  # fmt: skip
+            return None
         if any(sides):
             return canvas_ops.canvas_size_command(
                 sprite, sprite.width + sides[0] + sides[2], sprite.height + sides[1] + sides[3],
@@ -141,19 +173,26 @@ def edit_file(source: Path, operation: str, options: dict, output: Path,
     from dgx_pixels_app.formats import aseprite
     from dgx_pixels_app.formats.deploy import guard, remember
     from dgx_pixels_app.formats.documents import open_document
+    from dgx_pixels_app.jobs.batch import check_output
 
     if output.suffix.lower() != ".aseprite":
         raise OptionError("output", "must be an .aseprite file")
+    check_output(output.parent)
     guard(output.parent, [output], overwrite)  # refused before any work
     sprite = open_document(source)
     before = (sprite.width, sprite.height)
     command = edit_command(sprite, operation, options, layer, frame)
     if command is not None:
         History(sprite).push(command)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    replaced = guard(output.parent, [output], overwrite, keep=True)
-    aseprite.save(sprite, output)
-    remember(output.parent, [output])
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        replaced = guard(output.parent, [output], overwrite, keep=True)
+        aseprite.save(sprite, output)
+        remember(output.parent, [output])
+    except OSError as exc:
+        if isinstance(exc, DgxPixelsError):
+            raise
+        raise FileAccessError(f"Cannot write '{output}': {exc.strerror or exc}.") from exc
     cels = len(getattr(command, "commands", ())) if operation in PIXEL_OPS else None
     return {"file": str(output), "operation": operation, "changed": command is not None,
             "cels_changed": cels, "size_before": list(before),

@@ -30,7 +30,13 @@ def parse_hue_shifts(text: str) -> list[float]:
         ) from None
     if not shifts or len(shifts) > MAX_VARIANTS or not all(-360 <= s <= 360 for s in shifts):
         raise OptionError("hue_shift", f"is 1 to {MAX_VARIANTS} shifts of -360 to 360 degrees")
-    return shifts
+    turns = [(s + 180) % 360 - 180 + 0.0 for s in shifts]  # 360 ≡ 0, -0 ≡ 0
+    repeated = sorted({s for s, t in zip(shifts, turns, strict=True) if turns.count(t) > 1})
+    if repeated:
+        raise OptionError(
+            "hue_shift", f"gives the same variant twice ({', '.join(f'{s:g}' for s in repeated)})"
+        )
+    return [s + 0.0 for s in shifts]
 
 
 def parse_mapping(text: str) -> list[tuple[tuple[int, int, int], tuple[int, int, int]]]:

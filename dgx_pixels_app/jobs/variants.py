@@ -10,6 +10,8 @@ from dgx_pixels_app.core.commands import Command, Group
 from dgx_pixels_app.core.document import Frame, Sprite, Tag
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.core.frame_commands import InsertFrame, SetTags
+from dgx_pixels_app.core.limits import MAX_FRAMES
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.jobs.recolor import (
     MAX_VARIANTS,
     hue_variant,
@@ -40,6 +42,11 @@ def as_frames_command(sprite: Sprite, named: list[tuple[str, Sprite]]) -> Comman
     if sprite.indexed:
         raise InvalidInputError("An indexed sprite has one palette, so its variants (palette "
                                 "swaps) go to files; or turn it to RGB colour first.")  # fmt: skip
+    total = len(sprite.frames) * (1 + len(named))
+    if total > MAX_FRAMES:
+        raise InvalidInputError(f"{counted(len(named), 'variant')} of "
+                                f"{counted(len(sprite.frames), 'frame')} make {total}; a sprite "
+                                f"holds at most {MAX_FRAMES}: write them as files instead.")  # fmt: skip
     steps: list[Command] = []
     tags = list(sprite.tags)
     at = len(sprite.frames)

@@ -61,3 +61,18 @@ def test_never_over_a_hand_made_file_unless_asked(tmp_path, capsys):
     assert main(["edit", str(tmp_path / "knight.aseprite"), "trim", "-o", str(mine),
                  "--overwrite"]) == 0  # fmt: skip
     assert aseprite.load(mine).width == 4
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_error_line(tmp_path, capsys):
+    _knight(tmp_path)
+    (tmp_path / "afile").write_text("not a folder")
+    for output in (tmp_path / "afile" / "x.aseprite", "/proc/x.aseprite"):
+        assert main(["edit", str(tmp_path / "knight.aseprite"), "trim", "-o", str(output)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("dgx-pixels: error:"), err
+    for args, message in ((["trim", "--hue", "50"], "--hue does nothing for trim"),
+                          (["canvas-size", "--width", "40", "--layer", "Body"],
+                           "--layer does nothing for canvas-size")):  # fmt: skip
+        assert main(["edit", str(tmp_path / "knight.aseprite"), *args, "-o",
+                     str(tmp_path / "o.aseprite")]) == 2  # fmt: skip
+        assert message in capsys.readouterr().err
