@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from dgx_pixels_app.core import raster
 from dgx_pixels_app.core.errors import OptionError
 
 
@@ -64,16 +65,38 @@ def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
         h, w = image.shape[:2]
         if k in (0, 2) or h == w:
             return np.rot90(image, -k).copy()
-    quad = _scale2x_packed(_scale2x_packed(_pack(image)))  # 4×; the 8× step is sampled
     h, w = image.shape[:2]
+    box = raster.bbox(image[..., 3] > 0)
+    if box is None:
+        return np.zeros_like(image)
+    # only the content and 2 clear pixels round it can change: Scale2x there, not everywhere
+    x0, y0 = max(0, box[0] - 2), max(0, box[1] - 2)
+    x1, y1 = min(w, box[0] + box[2] + 2), min(h, box[1] + box[3] + 2)
+    quad = _scale2x_packed(_scale2x_packed(_pack(image[y0:y1, x0:x1])))  # 4×; 8× is sampled
     theta = math.radians(degrees)
     cos, sin = math.cos(theta), math.sin(theta)
     # each output pixel's centre, at 8×, mapped back into the big image (inverse rotation)
-    ys, xs = np.mgrid[0:h, 0:w]
+    ox0, oy0, ox1, oy1 = _reach((x0, y0, x1, y1), w, h, cos, sin)
+    ys, xs = np.mgrid[oy0:oy1, ox0:ox1]  # only the output pixels the content can reach
     cx, cy = (xs + 0.5) * 8 - w * 4, (ys + 0.5) * 8 - h * 4
     sx = np.floor(cos * cx + sin * cy + w * 4).astype(np.int64)
     sy = np.floor(-sin * cx + cos * cy + h * 4).astype(np.int64)
-    inside = (sx >= 0) & (sx < w * 8) & (sy >= 0) & (sy < h * 8)
+    sx, sy = sx - x0 * 8, sy - y0 * 8  # into the cropped part
+    inside = (sx >= 0) & (sx < (x1 - x0) * 8) & (sy >= 0) & (sy < (y1 - y0) * 8)
     out = np.zeros(image.shape[:2], np.uint32)
-    out[inside] = _at_8x(quad, sy[inside], sx[inside])
+    region = out[oy0:oy1, ox0:ox1]
+    region[inside] = _at_8x(quad, sy[inside], sx[inside])
     return out[..., None].view(np.uint8)
+
+
+def _reach(crop, w: int, h: int, cos: float, sin: float) -> tuple[int, int, int, int]:
+    """The output pixels (x0, y0, x1, y1) whose samples can fall in ``crop`` (source
+    pixels): the turned crop's bounding box, a pixel wider, within the image."""
+    x0, y0, x1, y1 = crop
+    xs, ys = [], []
+    for px, py in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+        u, v = px * 8 - w * 4, py * 8 - h * 4
+        xs.append((cos * u - sin * v + w * 4) / 8)
+        ys.append((sin * u + cos * v + h * 4) / 8)
+    return (max(0, math.floor(min(xs)) - 1), max(0, math.floor(min(ys)) - 1),
+            min(w, math.ceil(max(xs)) + 1), min(h, math.ceil(max(ys)) + 1))  # fmt: skip

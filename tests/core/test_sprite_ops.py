@@ -258,3 +258,37 @@ def test_outline_in_a_darker_shade_of_the_pixel_beside_it():
     assert tuple(ring[1, 2]) == (60, 120, 150, 255)
     inside = outline(image, (0, 0, 0, 255), outside=False, shade=True)
     assert tuple(inside[2, 1]) == (120, 60, 30, 255)  # the edge pixel itself, darker
+
+
+def _plain_rotsprite(image, degrees):
+    """RotSprite the long way: Scale2x three times over the whole image, every sample."""
+    import math
+
+    from dgx_pixels_app.core.rotsprite import scale2x
+
+    big = scale2x(scale2x(scale2x(image)))
+    h, w = image.shape[:2]
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    ys, xs = np.mgrid[0:h, 0:w]
+    cx, cy = (xs + 0.5) * 8 - w * 4, (ys + 0.5) * 8 - h * 4
+    sx = np.floor(cos * cx + sin * cy + w * 4).astype(np.int64)
+    sy = np.floor(-sin * cx + cos * cy + h * 4).astype(np.int64)
+    inside = (sx >= 0) & (sx < w * 8) & (sy >= 0) & (sy < h * 8)
+    out = np.zeros_like(image)
+    out[inside] = big[sy[inside], sx[inside]]
+    return out
+
+
+@pytest.mark.parametrize("angle", [15, 30, -73.3, 100, 181, 270.5])
+def test_rotsprite_on_the_content_only_equals_the_plain_method(angle):
+    from dgx_pixels_app.core.rotsprite import rotate
+
+    rng = np.random.default_rng(int(angle * 10) % 97)
+    palette = rng.integers(0, 256, (5, 4), dtype=np.uint8)
+    palette[:, 3] = 255
+    for box in ((0, 0, 37, 30), (10, 8, 12, 9), (25, 0, 12, 4)):  # full, middle, at an edge
+        image = np.zeros((30, 37, 4), np.uint8)
+        x, y, w, h = box
+        image[y : y + h, x : x + w] = palette[rng.integers(0, 5, (h, w))]
+        image[rng.random((30, 37)) < 0.2] = 0
+        assert np.array_equal(rotate(image, angle), _plain_rotsprite(image, angle)), box
