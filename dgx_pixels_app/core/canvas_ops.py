@@ -4,11 +4,11 @@ against the app's limits before anything is built."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import replace as dataclass_replace
 
 import numpy as np
 
-from dgx_pixels_app.core.commands import ReplaceCanvas
+from dgx_pixels_app.core.commands import ReplaceCanvas, relink
 from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 from dgx_pixels_app.core.limits import check_size
@@ -31,12 +31,14 @@ def canvas_size_command(sprite: Sprite, width: int, height: int, anchor: str = "
         fx, fy = ANCHORS[anchor]
         offset = (round((width - sprite.width) * fx), round((height - sprite.height) * fy))
     dx, dy = offset
-    cels = {}
-    for key, cel in sprite.cels.items():
+
+    def moved(source: np.ndarray) -> np.ndarray:
         image = np.zeros((height, width, 4), np.uint8)
-        _paste(image, cel.image, dx, dy)
-        cels[key] = replace(cel, image=image)
-    return ReplaceCanvas(width, height, cels, label="Canvas Size")
+        _paste(image, source, dx, dy)
+        return image
+
+    return ReplaceCanvas(width, height, relink(sprite.cels, moved), label="Canvas Size",
+                         reference=_moved_reference(sprite, width, height, dx, dy))  # fmt: skip
 
 
 def _paste(target: np.ndarray, source: np.ndarray, dx: int, dy: int) -> None:
@@ -53,9 +55,27 @@ def sprite_size_command(sprite: Sprite, width: int, height: int) -> ReplaceCanva
     check_size(width, height, what="Sprite")
     rows = (np.arange(height) * sprite.height // height).astype(np.intp)
     cols = (np.arange(width) * sprite.width // width).astype(np.intp)
-    cels = {key: replace(cel, image=np.ascontiguousarray(cel.image[rows][:, cols]))
-            for key, cel in sprite.cels.items()}  # fmt: skip
-    return ReplaceCanvas(width, height, cels, label="Sprite Size")
+    cels = relink(sprite.cels, lambda image: np.ascontiguousarray(image[rows][:, cols]))
+    return ReplaceCanvas(width, height, cels, label="Sprite Size",
+                         reference=_scaled_reference(sprite, width, height))  # fmt: skip
+
+
+def _moved_reference(sprite: Sprite, width: int, height: int, dx: int, dy: int):
+    """The reference layer stays over the same pixels when the canvas grows or shrinks."""
+    ref = sprite.reference
+    if ref is None:
+        return None
+    x, y, w, h = ref.bounds or (0, 0, sprite.width, sprite.height)
+    return dataclass_replace(ref, bounds=(x + dx, y + dy, w, h))
+
+
+def _scaled_reference(sprite: Sprite, width: int, height: int):
+    ref = sprite.reference
+    if ref is None:
+        return None
+    x, y, w, h = ref.bounds or (0, 0, sprite.width, sprite.height)
+    fx, fy = width / sprite.width, height / sprite.height
+    return dataclass_replace(ref, bounds=(x * fx, y * fy, w * fx, h * fy))
 
 
 def content_box(sprite: Sprite) -> tuple[int, int, int, int] | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dgx_pixels_app.core.commands import Command, relink
-from dgx_pixels_app.core.document import Reference, Sprite
+from dgx_pixels_app.core.document import Sprite
 from dgx_pixels_app.core.errors import InvalidInputError, OptionError
 from dgx_pixels_app.core.events import Change, ChangeKind
 from dgx_pixels_app.core.indexed import (
@@ -45,7 +45,7 @@ class SetColorMode(Command):
             sprite.palette, sprite.indexed = palette, True
             if sprite.reference is not None:  # shown as an 8-bit file will keep it
                 ref = sprite.reference
-                sprite.reference = Reference(conform(ref.image, palette), ref.opacity)
+                sprite.reference = replace(ref, image=conform(ref.image, palette))
         sprite.events.emit(Change(ChangeKind.PALETTE))
         sprite.events.emit(Change(ChangeKind.LAYERS))
 
@@ -57,7 +57,7 @@ class SetColorMode(Command):
 
 
 def _refuse_missing(sprite: Sprite, palette: Palette) -> None:
-    images = [cel.image for cel in {id(c): c for c in sprite.cels.values()}.values()]
+    images = [cel.image for cel in sprite.unique_cels()]
     missing = missing_colors(images, palette)
     if len(missing):
         sample = ", ".join("#{:02x}{:02x}{:02x}".format(*c[:3]) for c in missing[:4].tolist())
@@ -71,7 +71,7 @@ def _refuse_missing(sprite: Sprite, palette: Palette) -> None:
 def _sprite_colors(sprite: Sprite):
     """The distinct visible RGBA colours of the cels (alpha kept: a half-clear pixel is
     its own entry)."""
-    images = [cel.image for cel in {id(c): c for c in sprite.cels.values()}.values()]
+    images = [cel.image for cel in sprite.unique_cels()]
     return missing_colors(images, Palette())
 
 
@@ -98,7 +98,7 @@ def to_indexed(sprite: Sprite, reduce: str = "none") -> SetColorMode:
         return SetColorMode(True, Palette(own, name="From sprite"), label="Indexed Colour")
     if reduce == "add":
         palette = with_transparent(sprite.palette)
-        images = [c.image for c in {id(c): c for c in sprite.cels.values()}.values()]
+        images = [c.image for c in sprite.unique_cels()]
         extra = [tuple(c) for c in missing_colors(images, palette).tolist()]
         if len(palette) + len(extra) > MAX_INDEXED:
             raise InvalidInputError(

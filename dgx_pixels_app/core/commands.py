@@ -11,7 +11,7 @@ change pixels, cels, the palette and the canvas; those that change layers are in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,8 +48,16 @@ class Group(Command):
     label: str = "Edit"
 
     def apply(self, sprite: Sprite) -> None:
-        for command in self.commands:
-            command.apply(sprite)
+        """All or nothing: a step that fails takes back the steps before it."""
+        done: list[Command] = []
+        try:
+            for command in self.commands:
+                command.apply(sprite)
+                done.append(command)
+        except Exception:
+            for command in reversed(done):
+                command.revert(sprite)
+            raise
 
     def revert(self, sprite: Sprite) -> None:
         for command in reversed(self.commands):
@@ -188,8 +196,11 @@ class SetPalette(Command):
                 raise InvalidInputError(
                     "An indexed sprite's palette keeps a transparent entry (alpha 0)."
                 )
-            self._old_cels = dict(sprite.cels)
+            self._old_cels = (dict(sprite.cels), sprite.reference)
             sprite.cels = relink(sprite.cels, lambda im: remap(im, self._old, self.palette))
+            if sprite.reference is not None:  # shown as the 8-bit file will keep it
+                sprite.reference = replace(sprite.reference,
+                                           image=conform(sprite.reference.image, self.palette))  # fmt: skip
         sprite.palette = self.palette.copy()
         sprite.events.emit(Change(ChangeKind.PALETTE))
         if self._old_cels is not None:
@@ -199,7 +210,7 @@ class SetPalette(Command):
         assert self._old is not None
         sprite.palette = self._old
         if self._old_cels is not None:
-            sprite.cels = self._old_cels
+            sprite.cels, sprite.reference = self._old_cels
             sprite.events.emit(Change(ChangeKind.LAYERS))
         sprite.events.emit(Change(ChangeKind.PALETTE))
 
@@ -216,6 +227,7 @@ class ReplaceCanvas(Command):
     height: int
     cels: dict[tuple[int, int], Cel]
     label: str = "Resize Canvas"
+    reference: object = "keep"  # the reference layer moved or scaled with the canvas
     _old: tuple | None = field(default=None, repr=False)
 
     def apply(self, sprite: Sprite) -> None:
@@ -225,9 +237,11 @@ class ReplaceCanvas(Command):
         for cel in self.cels.values():
             if cel.image.shape != (self.height, self.width, 4):
                 raise InvalidInputError("Every new cel must have the new canvas size.")
-        self._old = (sprite.width, sprite.height, sprite.cels)
+        self._old = (sprite.width, sprite.height, sprite.cels, sprite.reference)
         sprite.width, sprite.height = self.width, self.height
         sprite.cels = dict(self.cels)
+        if self.reference != "keep":
+            sprite.reference = self.reference
         if sprite.indexed:
             for cel in {id(c): c for c in self.cels.values()}.values():
                 cel.image[...] = conform(cel.image, sprite.palette)
@@ -235,7 +249,7 @@ class ReplaceCanvas(Command):
 
     def revert(self, sprite: Sprite) -> None:
         assert self._old is not None
-        sprite.width, sprite.height, sprite.cels = self._old
+        sprite.width, sprite.height, sprite.cels, sprite.reference = self._old
         sprite.events.emit(Change(ChangeKind.LAYERS))
 
     @property

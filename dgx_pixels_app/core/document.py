@@ -68,6 +68,11 @@ class Reference:
 
     image: np.ndarray  # (h, w, 4) RGBA, never changed in place
     opacity: int = 128
+    bounds: tuple[float, float, float, float] | None = None  # x, y, w, h; None: the canvas
+    visible: bool = True
+
+    def placed(self, width: int, height: int) -> tuple[float, float, float, float]:
+        return self.bounds if self.bounds is not None else (0.0, 0.0, float(width), float(height))
 
 
 class Direction(StrEnum):
@@ -240,6 +245,10 @@ class Sprite:
                 copies[id(cel)] = Cel(cel.image.copy(), copy.deepcopy(cel.generation))
             clone.cels[key] = copies[id(cel)]
         return clone
+
+    def unique_cels(self) -> list[Cel]:
+        """Each cel once (a linked cel is one image under several keys)."""
+        return list({id(cel): cel for cel in self.cels.values()}.values())
 
     def linked(self, layer_id: int, frame_id: int) -> list[int]:
         """The frames (ids, in order) whose cel on this layer is the same image as

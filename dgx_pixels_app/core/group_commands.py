@@ -8,7 +8,7 @@ same ``Cel`` object under each key): drawing on one frame draws on all of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dgx_pixels_app.core.commands import Command
 from dgx_pixels_app.core.document import Cel, Layer, Reference, Sprite
@@ -161,8 +161,8 @@ class SetReference(Command):
                 raise InvalidInputError("A reference's opacity is 0 to 255.")
         self._old = sprite.reference
         if self.reference is not None and sprite.indexed:  # an 8-bit file holds no others
-            self.reference = Reference(conform(self.reference.image, sprite.palette),
-                                       self.reference.opacity)  # fmt: skip
+            self.reference = replace(self.reference,
+                                     image=conform(self.reference.image, sprite.palette))  # fmt: skip
         sprite.reference = self.reference
         sprite.events.emit(Change(ChangeKind.LAYERS))
 

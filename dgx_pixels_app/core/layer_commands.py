@@ -157,11 +157,13 @@ def duplicate_layer_command(sprite: Sprite, layer_id: int) -> InsertLayer:
         raise InvalidInputError(f"'{source.name}' is a group: duplicate the layers inside it.")
     layer = Layer(f"{source.name} copy", source.visible, False, source.opacity,
                   blend=source.blend, level=source.level)  # fmt: skip
-    cels = {
-        fid: Cel(cel.image.copy(), copy.deepcopy(cel.generation))
-        for (lid, fid), cel in sprite.cels.items()
-        if lid == layer_id
-    }
+    copies: dict[int, Cel] = {}  # linked cels stay linked in the copy
+    cels = {}
+    for (lid, fid), cel in sprite.cels.items():
+        if lid == layer_id:
+            if id(cel) not in copies:
+                copies[id(cel)] = Cel(cel.image.copy(), copy.deepcopy(cel.generation))
+            cels[fid] = copies[id(cel)]
     return InsertLayer(index + 1, layer, cels, label="Duplicate Layer")
 
 

@@ -24,10 +24,17 @@ from dgx_pixels_app.core.errors import DgxPixelsError, FileFormatError
 from dgx_pixels_app.core.files import read_bytes
 from dgx_pixels_app.core.generation import SCHEMA, GenerationRequest
 from dgx_pixels_app.core.indexed import can_save_indexed
-from dgx_pixels_app.core.limits import MAX_FILE_BYTES, MAX_FRAMES, MAX_LAYERS, check_size
+from dgx_pixels_app.core.limits import (
+    MAX_FILE_BYTES,
+    MAX_FRAMES,
+    MAX_LAYERS,
+    MAX_SIDE,
+    check_size,
+)
 from dgx_pixels_app.core.palette import Palette
 from dgx_pixels_app.formats.aseprite_write import (
     CHUNK_CEL,
+    CHUNK_CEL_EXTRA,
     CHUNK_LAYER,
     CHUNK_PALETTE,
     CHUNK_TAGS,
@@ -133,6 +140,10 @@ def _read_chunk(kind: int, body: Reader, state: _State, cels: list, header_flags
         _read_tags(body, state)
     elif kind == CHUNK_USER_DATA:
         _read_user_data(body, state)
+    elif kind == CHUNK_CEL_EXTRA and isinstance(state.user_data_target, dict):
+        flags, *fixed = body.unpack("Iiiii")
+        if flags & 1 and all(abs(v) < (MAX_SIDE << 17) for v in fixed) and fixed[2] > 0 < fixed[3]:
+            state.user_data_target["bounds"] = tuple(v / 65536 for v in fixed)
 
 
 def _read_layer(body: Reader, state: _State, header_flags: int) -> None:
@@ -143,7 +154,8 @@ def _read_layer(body: Reader, state: _State, header_flags: int) -> None:
         raise FileFormatError(f"layer '{name}' is a tilemap layer, which is not supported yet.")
     if len(state.layers) >= MAX_LAYERS:
         raise FileFormatError(f"the file has more than {MAX_LAYERS} layers.")
-    before = state.layers[-1][1] if state.layers else None
+    kept = [la for i, (_t, la, _b) in enumerate(state.layers) if i not in state.reference_layers]
+    before = kept[-1] if kept else None  # a reference layer holds no place in the nesting
     deepest = 0 if before is None else before.level + (1 if before.group else 0)
     group_valid = ltype == 0 or header_flags & 2
     layer = Layer(
@@ -338,4 +350,5 @@ def _reference(sprite: Sprite, layer: Layer, entry: dict, state: _State) -> None
     if sprite.reference is None and "pixels" in entry:
         w, h = entry["size"]
         image = _to_rgba(w, h, entry["pixels"], state, False)
-        sprite.reference = Reference(image, layer.opacity)
+        bounds = entry.get("bounds", (float(entry["x"]), float(entry["y"]), float(w), float(h)))
+        sprite.reference = Reference(image, layer.opacity, bounds, layer.visible)

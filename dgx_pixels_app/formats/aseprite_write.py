@@ -88,17 +88,21 @@ def _palette_chunk(palette: Palette) -> bytes:
 def _reference_chunks(sprite: Sprite) -> list[bytes]:
     """The reference layer, below every other (layer 0)."""
     ref = sprite.reference
-    payload = struct.pack("<HHHHHHB3x", 1 | LAYER_REFERENCE, 0, 0, 0, 0, 0, ref.opacity)
+    flags = (1 if ref.visible else 0) | LAYER_REFERENCE
+    payload = struct.pack("<HHHHHHB3x", flags, 0, 0, 0, 0, 0, ref.opacity)
     return [_chunk(CHUNK_LAYER, payload + pack_string("Reference"))]
 
 
 def _reference_cel(sprite: Sprite, indexed: bool) -> list[bytes]:
-    """Its image at its own size, with Aseprite's precise bounds: the whole canvas."""
+    """Its image at its own size, with Aseprite's precise bounds (where it lies)."""
     image = sprite.reference.image
     h, w = image.shape[:2]
+    x, y, bw, bh = sprite.reference.placed(sprite.width, sprite.height)
     pixels = to_indices(image, sprite.palette) if indexed else np.ascontiguousarray(image)
-    payload = struct.pack("<HhhBHh5xHH", 0, 0, 0, 255, 2, 0, w, h)
-    bounds = struct.pack("<IiiII16x", 1, 0, 0, sprite.width << 16, sprite.height << 16)
+    cx, cy = (round(max(-32767.0, min(32767.0, v))) for v in (x, y))
+    payload = struct.pack("<HhhBHh5xHH", 0, cx, cy, 255, 2, 0, w, h)
+    fixed = (round(max(-32767.0, min(32767.0, v)) * 65536) for v in (x, y, bw, bh))
+    bounds = struct.pack("<Iiiii16x", 1, *fixed)
     return [_chunk(CHUNK_CEL, payload + zlib.compress(pixels.tobytes(), 6)),
             _chunk(CHUNK_CEL_EXTRA, bounds)]  # fmt: skip
 

@@ -9,7 +9,7 @@ keys for drawing go to the ToolController (gui/tools.py).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -120,7 +120,7 @@ class CanvasView(SessionObserver, QWidget):
     def _reference_pixmap(self) -> QPixmap | None:
         """The sprite's reference layer as a pixmap, made once per image (not per paint)."""
         reference = self.session.sprite.reference if self.session is not None else None
-        if reference is None:
+        if reference is None or not reference.visible:
             return None
         if self._reference is None or self._reference[0] is not reference.image:
             data = np.ascontiguousarray(reference.image)
@@ -245,8 +245,10 @@ class CanvasView(SessionObserver, QWidget):
         painter.setBrushOrigin(target.topLeft())
         painter.fillRect(area, self._checker)
         if (pixmap := self._reference_pixmap()) is not None:  # traced over, never exported
+            x, y, w, h = sprite.reference.placed(sprite.width, sprite.height)
             painter.setOpacity(sprite.reference.opacity / 255)
-            painter.drawPixmap(target, pixmap)
+            painter.drawPixmap(QRectF(self.offset + QPointF(x, y) * self.zoom,
+                                      QSizeF(w, h) * self.zoom), pixmap, QRectF(pixmap.rect()))  # fmt: skip
             painter.setOpacity(1.0)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setClipRect(area)

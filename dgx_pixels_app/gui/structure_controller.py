@@ -92,7 +92,7 @@ class StructureController(QObject):
     def _ask_reduce(self, sprite) -> str | None:
         """'none' when every colour is in the palette; otherwise ask how to bring them in."""
         palette = with_transparent(sprite.palette)
-        images = [c.image for c in {id(c): c for c in sprite.cels.values()}.values()]
+        images = [c.image for c in sprite.unique_cels()]
         missing = len(missing_colors(images, palette)) if len(palette) <= MAX_INDEXED else -1
         if missing == 0:
             return "none"

@@ -5,6 +5,7 @@ pushes one undoable command from the core (core/sprite_ops.py, core/canvas_ops.p
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject
@@ -224,7 +225,9 @@ class TouchupController(QObject):
             return
         old = session.sprite.reference
         opacity = old.opacity if old is not None else 128
-        reference = None if image is None else Reference(np.ascontiguousarray(image), opacity)
+        sprite = session.sprite
+        reference = None if image is None else Reference(
+            np.ascontiguousarray(image), opacity, (0.0, 0.0, float(sprite.width), float(sprite.height)))  # fmt: skip
         message = "Reference cleared" if image is None else (
             f"Reference {image.shape[1]}×{image.shape[0]} under the sprite at {opacity / 2.55:.0f}%"
             " (Layer ▸ Reference Opacity…); saved with the sprite, never exported")  # fmt: skip
@@ -239,7 +242,7 @@ class TouchupController(QObject):
         values = self.prompter.touchup("Reference Opacity", [
             Field("opacity", "Opacity (%)", "int", round(reference.opacity / 2.55), 5, 100)])  # fmt: skip
         if values is not None:
-            changed = Reference(reference.image, round(values["opacity"] * 2.55))
+            changed = replace(reference, opacity=round(values["opacity"] * 2.55))
             self._push(session, SetReference(changed, label="Reference Opacity"),
                        f"Reference at {values['opacity']}%")  # fmt: skip
 

@@ -97,3 +97,65 @@ def test_an_indexed_sprites_reference_is_shown_as_it_will_be_saved():
     assert sprite.reference.image[0, 0].tolist() == [200, 30, 30, 255]  # on the palette now
     history.undo()
     assert sprite.reference.image[0, 0].tolist() == [190, 0, 0, 255]
+
+
+def test_a_group_of_commands_is_all_or_nothing():
+    from dgx_pixels_app.core.commands import Group, set_pixel
+
+    sprite = Sprite.new(2, 2)
+    lid, fid = sprite.layers[0].id, sprite.frames[0].id
+    with pytest.raises(InvalidInputError):
+        History(sprite).push(
+            Group(
+                [
+                    set_pixel(sprite, lid, fid, 1, 1, (9, 9, 9, 255)),
+                    InsertFrame(0, sprite.frames[0].__class__()),
+                    InsertFrame(99, sprite.frames[0].__class__()),
+                ]
+            )
+        )  # fails
+    assert len(sprite.frames) == 1 and sprite.cel(lid, fid) is None  # the first steps undone
+
+
+def test_canvas_and_sprite_size_and_duplicate_keep_cels_linked_and_the_reference_in_place():
+    from dgx_pixels_app.core.canvas_ops import canvas_size_command, sprite_size_command
+    from dgx_pixels_app.core.group_commands import LinkCels
+    from dgx_pixels_app.core.layer_commands import duplicate_layer_command
+
+    sprite = Sprite.new(4, 4, frames=3)
+    history = History(sprite)
+    lid = sprite.layers[0].id
+    sprite.cels[(lid, sprite.frames[0].id)] = Cel(np.full((4, 4, 4), 200, np.uint8))
+    history.push(LinkCels(lid, [f.id for f in sprite.frames]))
+    sprite.reference = Reference(np.zeros((2, 2, 4), np.uint8), 90, (0.0, 0.0, 4.0, 4.0))
+    history.push(canvas_size_command(sprite, 8, 8, "center"))
+    assert len(sprite.linked(lid, sprite.frames[0].id)) == 3
+    assert sprite.reference.bounds == (2.0, 2.0, 4.0, 4.0)  # over the same pixels
+    history.push(sprite_size_command(sprite, 16, 16))
+    assert len(sprite.linked(lid, sprite.frames[0].id)) == 3
+    assert sprite.reference.bounds == (4.0, 4.0, 8.0, 8.0)
+    history.push(duplicate_layer_command(sprite, lid))
+    copy = sprite.layers[1].id
+    assert len(sprite.linked(copy, sprite.frames[0].id)) == 3
+    assert sprite.cel(copy, sprite.frames[0].id) is not sprite.cel(lid, sprite.frames[0].id)
+    history.undo()
+    history.undo()
+    history.undo()
+    assert sprite.reference.bounds == (0.0, 0.0, 4.0, 4.0) and sprite.width == 4
+
+
+def test_an_indexed_palette_edit_recolours_the_reference_too_and_undo_restores_it():
+    from dgx_pixels_app.core.commands import SetPalette
+
+    sprite = Sprite.new(2, 2, palette=Palette([(200, 30, 30), (30, 30, 200)]))
+    history = History(sprite)
+    history.push(to_indexed(sprite))
+    red = np.zeros((2, 2, 4), np.uint8)
+    red[...] = (200, 30, 30, 255)
+    history.push(SetReference(Reference(red, 100)))
+    gold = sprite.palette.copy()
+    gold.colors[1] = (250, 200, 0, 255)
+    history.push(SetPalette(gold))
+    assert sprite.reference.image[0, 0].tolist() == [250, 200, 0, 255]
+    history.undo()
+    assert sprite.reference.image[0, 0].tolist() == [200, 30, 30, 255]

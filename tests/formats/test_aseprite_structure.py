@@ -146,3 +146,42 @@ def test_a_reference_layer_round_trips_below_the_others_and_stays_out_of_the_pic
     parsed = read_with_ase_parser(path)
     assert parsed["layers"][0]["flags"]["reference"] and parsed["layers"][0]["opacity"] == 90
     assert [c["layer"] for c in parsed["frames"][1]["cels"]] == [1, 3, 4]  # the others: 1 on
+
+
+def test_a_reference_keeps_its_place_visibility_and_its_groups_neighbours(tmp_path):
+    from dgx_pixels_app.core.document import Reference
+
+    sprite = structured_sprite()  # Layer 1, the group Armour with two layers
+    raw = np.zeros((10, 20, 4), np.uint8)
+    raw[..., 1] = raw[..., 3] = 255
+    sprite.reference = Reference(raw, 60, (-3.5, 2.25, 30.0, 15.0), visible=False)
+    data = aseprite.to_bytes(sprite)
+    back = aseprite.from_bytes(data)
+    assert back.reference.bounds == (-3.5, 2.25, 30.0, 15.0) and not back.reference.visible
+    assert [la.level for la in back.layers] == [0, 0, 1, 1]
+    parsed = read_with_ase_parser_bytes(tmp_path, data)
+    assert parsed["layers"][0]["flags"]["reference"] and not parsed["layers"][0]["flags"]["visible"]
+
+
+def read_with_ase_parser_bytes(tmp_path, data: bytes) -> dict:
+    path = tmp_path / "r.aseprite"
+    path.write_bytes(data)
+    return read_with_ase_parser(path)
+
+
+def test_a_reference_layer_inside_a_group_does_not_detach_the_layers_after_it():
+    import struct as st
+
+    sprite = Sprite.new(4, 4, layers=3)
+    for layer in sprite.layers:
+        sprite.cels[(layer.id, sprite.frames[0].id)] = Cel(np.full((4, 4, 4), 255, np.uint8))
+    sprite.layers[1].group, sprite.layers[2].level = True, 1  # Layer 1, group, its child
+    sprite.layers.insert(2, sprite.layers[0].__class__("Ref", level=1))  # a layer to mark
+    data = bytearray(aseprite.to_bytes(sprite))
+    name = data.index(b"Ref")
+    flags_at = name - 2 - 16  # the layer chunk's flags, before its 16 bytes of fields
+    flags = st.unpack_from("<H", data, flags_at)[0]
+    st.pack_into("<H", data, flags_at, flags | 64)
+    back = aseprite.from_bytes(bytes(data))
+    assert [(la.name, la.level) for la in back.layers] == [
+        ("Layer 1", 0), ("Layer 2", 0), ("Layer 3", 1)]  # fmt: skip
