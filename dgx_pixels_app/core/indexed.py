@@ -38,7 +38,8 @@ def with_transparent(palette: Palette) -> Palette:
 
 
 def check_palette(palette: Palette) -> None:
-    """``palette`` includes its transparent entry (added when it had none)."""
+    """Refuse a palette an 8-bit file cannot hold. Check it with its transparent entry
+    in place (``with_transparent`` adds one when there is none)."""
     if not 1 <= len(palette) <= MAX_INDEXED:
         raise InvalidInputError(
             f"Indexed colour needs a palette of at most {MAX_INDEXED} entries, one of them "

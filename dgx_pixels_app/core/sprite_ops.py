@@ -38,8 +38,9 @@ def pixels_command(sprite: Sprite, keys: list[tuple[int, int]],
                    progress: Progress | None = None) -> Group | None:  # fmt: skip
     """``fn`` on each cel (inside ``mask`` only, when given) as one undo step holding only
     what differs; None when nothing changes. The cels run on every core; a linked cel
-    once. It reads the cels as they are: a caller off the UI thread checks afterwards
-    that nothing changed meanwhile (``sprite.events.count``)."""
+    once. It reads the live cels: off the UI thread, the caller must drop the result
+    (and treat any error as "changed meanwhile") when ``sprite.events.count`` moved or a
+    stroke is under way, since the UI thread may edit them while this runs."""
     unique = {id(sprite.cels[key]): key for key in keys}
 
     def one(key: tuple[int, int]) -> PatchPixels | None:

@@ -31,7 +31,11 @@ class Transform:
 def check(t: Transform) -> None:
     for name in ("dx", "dy", "sx", "sy", "angle"):
         value = getattr(t, name)
-        if not isinstance(value, int | float) or not math.isfinite(value):
+        try:
+            finite = not isinstance(value, bool) and math.isfinite(float(value))
+        except (TypeError, ValueError):
+            finite = False
+        if not finite:
             raise InvalidInputError(
                 f"The transform's {name} must be a finite number, not {value!r}."
             )

@@ -30,7 +30,10 @@ class OpProgress(QObject):
         self._progress, self._title, self._started = progress, title, time.monotonic()
         self.timer.start()
 
-    def finish(self) -> None:
+    def finish(self, progress: Progress | None = None) -> None:
+        """The bar goes when the operation it shows ends (another one may have taken it)."""
+        if progress is not None and progress is not self._progress:
+            return
         self.timer.stop()
         self._progress = None
         self.bar.hide()

@@ -137,10 +137,16 @@ class StructureController(QObject):
             named = named_variants(snapshot, hues, maps)
             if values["place"] == "files":
                 return write_files(named, path.parent, path.stem)
-            return as_frames_command(sprite, named)
+            return as_frames_command(snapshot, named)  # the same ids: pushed onto the sprite
+
+        def failed(exc) -> None:
+            if self.documents.session is session and session.sprite.events.count != token:
+                self.show_error("Colour variants: the sprite changed meanwhile; try again.")
+            else:
+                self._failed(exc)
 
         self.documents.runner.submit(make, lambda made: self._variants_done(session, made, token),
-                                     self._failed)  # fmt: skip
+                                     failed)  # fmt: skip
 
     def _variants_done(self, session, made, token: int) -> None:
         if isinstance(made, tuple):

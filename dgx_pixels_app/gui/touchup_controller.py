@@ -134,10 +134,13 @@ class TouchupController(QObject):
         if progress is not None:
             self.progress.track(title, progress)
 
+        def moved() -> bool:
+            return (self.documents.session is not session or self.canvas.tools.busy
+                    or session.sprite.events.count != token)  # fmt: skip
+
         def done(command) -> None:
-            self.progress.finish()
-            moved = session.sprite.events.count != token or self.canvas.tools.busy
-            if self.documents.session is not session or moved:
+            self.progress.finish(progress)
+            if moved():
                 self.show_error(f"{title}: the sprite changed meanwhile; try again.")
                 return
             self._push(session, command, message(command))
@@ -145,8 +148,10 @@ class TouchupController(QObject):
                 self.canvas.fit()
 
         def failed(exc) -> None:
-            self.progress.finish()
-            if isinstance(exc, DgxPixelsError):
+            self.progress.finish(progress)
+            if moved():  # it read cels that were being changed: not a bug, a race
+                self.show_error(f"{title}: the sprite changed meanwhile; try again.")
+            elif isinstance(exc, DgxPixelsError):
                 self.show_error(str(exc))
             else:
                 self.documents.report_failure(exc)

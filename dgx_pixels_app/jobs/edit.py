@@ -105,6 +105,8 @@ def _keys(sprite: Sprite, layer: str | None, frame: int | None) -> list[tuple[in
     keys = sprite_ops.targets(sprite, "all", sprite.layers[0].id, sprite.frames[0].id)
     if layer is not None:
         named = [la.id for la in sprite.layers if la.name == layer and not la.group]
+        if len(named) > 1:
+            raise OptionError("layer", f"names {len(named)} layers ({layer!r}): rename one")
         if not named:
             shown = ", ".join(repr(la.name) for la in sprite.layers if not la.group)
             raise OptionError("layer", f"names no layer of the sprite (it has {shown})")
@@ -152,6 +154,9 @@ def _whole_sprite(sprite: Sprite, operation: str, o: dict) -> Command | None:
             sprite, o["width"] or sprite.width, o["height"] or sprite.height, o["anchor"]
         )
     if operation == "sprite-size":
+        if o["percent"] is not None and (o["width"] is not None or o["height"] is not None):
+            raise OptionError("percent", "and width/height both set the size: give one or "
+                              "the other")  # fmt: skip
         if o["percent"] is not None:
             scale = o["percent"] / 100
             return canvas_ops.sprite_size_command(sprite, max(1, round(sprite.width * scale)),

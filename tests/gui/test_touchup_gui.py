@@ -231,3 +231,23 @@ def test_canvas_size_by_margins_and_sprite_size_by_percent(window, qtbot):
     window.canvas_size_action.trigger()
     qtbot.waitUntil(lambda: "empty" in " ".join(window.prompter.errors), timeout=10000)
     assert session.sprite.width == 40
+
+
+def test_an_operation_that_trips_over_an_edit_made_meanwhile_says_so(window, qtbot, monkeypatch):
+    import time
+
+    from dgx_pixels_app.core.commands import set_pixel
+    from dgx_pixels_app.gui import touchup_controller
+
+    def trips(*args, **kwargs):
+        time.sleep(0.5)
+        raise KeyError((1, 3))  # as reading a cel an undo took away
+
+    monkeypatch.setattr(touchup_controller, "pixels_command", trips)
+    session = knight(window, qtbot)
+    window.prompter.touchup_answer = lambda d: d
+    window.outline_action.trigger()
+    session.history.push(set_pixel(session.sprite, session.layer.id, session.frame.id, 0, 0,
+                                   (9, 9, 9, 255)))  # fmt: skip
+    qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=5000)
+    assert "changed meanwhile" in window.prompter.errors[-1]
