@@ -13,8 +13,6 @@ from PySide6.QtCore import QObject
 from dgx_pixels_app.core import palette_ops, rotsprite, selection
 from dgx_pixels_app.core.canvas_ops import (
     ANCHORS,
-    canvas_size_command,
-    sprite_size_command,
     trim_command,
 )
 from dgx_pixels_app.core.commands import SetPalette
@@ -35,6 +33,7 @@ from dgx_pixels_app.core.sprite_ops import (
 )
 from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.gui.touchup_dialog import SCOPE_CHOICES, Field
+from dgx_pixels_app.jobs.edit import edit_command
 
 
 def _pixel_ops(primary, secondary) -> dict:
@@ -69,19 +68,23 @@ def _pixel_ops(primary, secondary) -> dict:
 
 
 def _canvas_size(sprite, v: dict):
-    left, top, right, bottom = (v.get(k, 0) for k in ("left", "top", "right", "bottom"))
-    if left or top or right or bottom:
-        return canvas_size_command(sprite, sprite.width + left + right,
-                                   sprite.height + top + bottom, offset=(left, top))  # fmt: skip
-    return canvas_size_command(sprite, v["width"], v["height"], v["anchor"])
+    """The dialog's values through the command line's rules (jobs/edit.py): margins, or a
+    new size at an anchor — a size left as it was is not "given"."""
+    options = {k: v[k] for k in ("left", "top", "right", "bottom") if v.get(k)}
+    options |= _changed_size(sprite, v) | {"anchor": v["anchor"]}
+    return edit_command(sprite, "canvas-size", options)
 
 
 def _sprite_size(sprite, v: dict):
-    percent = v.get("percent", 100)
-    if percent != 100:
-        return sprite_size_command(sprite, max(1, round(sprite.width * percent / 100)),
-                                   max(1, round(sprite.height * percent / 100)))  # fmt: skip
-    return sprite_size_command(sprite, v["width"], v["height"])
+    options = _changed_size(sprite, v)
+    if v.get("percent", 100) != 100:
+        options["percent"] = float(v["percent"])
+    return edit_command(sprite, "sprite-size", options)
+
+
+def _changed_size(sprite, v: dict) -> dict:
+    return {k: v[k] for k, now in (("width", sprite.width), ("height", sprite.height))
+            if v[k] != now}  # fmt: skip
 
 
 def _on_palette(fn, palette: Palette):

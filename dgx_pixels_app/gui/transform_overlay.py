@@ -35,6 +35,7 @@ class TransformOverlay(QObject):
         self.canvas = canvas
         self.active = False
         self.every_frame = False
+        self.submit = None  # the task runner's submit(fn, done, failed), set by the window
         self.t = Transform()
         self._grab = None
         self._held = Qt.KeyboardModifier.NoModifier
@@ -85,35 +86,57 @@ class TransformOverlay(QObject):
         return self.active and self.canvas.session is self.session
 
     def commit(self) -> None:
+        """Enter: the command is built on the task runner (RotSprite over every frame can
+        take a while); the preview stays until it lands."""
         if not self.active:
             return
-        session = self.session
+        session, token = self.session, self.token
         self._end()
-        self._show(None)
-        if self.canvas.session is not session or session.sprite.events.count != self.token:
-            self.errorRaised.emit("Transform: the sprite changed meanwhile; nothing applied.")
+        if self.canvas.session is not session or session.sprite.events.count != token:
+            self._refused(session, "the sprite changed meanwhile; nothing applied")
             return
-        mask, t = self.mask, self.t
-        try:
-            command = self._command(session, mask, t)
-            new_mask = apply(self.before, mask, t)[1]
-        except DgxPixelsError as exc:
-            self.errorRaised.emit(str(exc))
-            return
-        if command is not None:
-            session.history.push(command)
-        self.canvas.set_selection(Selection(new_mask) if new_mask.any() else None)
+        make = self._maker(session)
 
-    def _command(self, session, mask, t: Transform):
-        if not self.every_frame:
-            after = apply(self.before, mask, t)[0]
-            return patch_between(session.sprite, *self.key, self.before, after, "Transform")
-        layer = self.key[0]
-        keys = [
-            (layer, f.id) for f in session.sprite.frames if (layer, f.id) in session.sprite.cels
-        ]
-        return pixels_command(session.sprite, keys, lambda im: apply(im, mask, t)[0],
-                              "Transform Every Frame")  # fmt: skip
+        def done(result) -> None:
+            if self.canvas.session is not session or session.sprite.events.count != token:
+                self._refused(session, "the sprite changed meanwhile; nothing applied")
+                return
+            command, new_mask = result
+            if command is not None:
+                session.history.push(command)
+            else:
+                self._show(None)
+            self.canvas.set_selection(Selection(new_mask) if new_mask.any() else None)
+
+        def failed(exc) -> None:
+            self._refused(session, str(exc) if isinstance(exc, DgxPixelsError)
+                          else "the sprite changed meanwhile; nothing applied")  # fmt: skip
+
+        if self.submit is None:  # no runner (a bare canvas): here and now
+            done(make())
+        else:
+            self.submit(make, done, failed)
+
+    def _refused(self, session, why: str) -> None:
+        if self.canvas.session is session:
+            self.canvas.refresh()
+        self.errorRaised.emit(f"Transform: {why[:1].lower()}{why[1:]}")
+
+    def _maker(self, session):
+        """What the runner computes: the command and where the pixels landed."""
+        before, mask, t, key = self.before, self.mask, self.t, self.key
+        sprite = session.sprite
+        keys = [(key[0], f.id) for f in sprite.frames if (key[0], f.id) in sprite.cels]
+
+        def make():
+            after, new_mask = apply(before, mask, t)
+            if not self.every_frame:
+                return patch_between(sprite, *key, before, after, "Transform"), new_mask
+            command = pixels_command(sprite, keys, lambda im: apply(im, mask, t)[0],
+                                     "Transform Every Frame")  # fmt: skip
+            return command, new_mask
+
+        return make
 
     def _show(self, image: np.ndarray | None) -> None:
         """The preview (``image`` as the cel), or the sprite itself (None); the sprite is

@@ -99,6 +99,7 @@ def connect_signals(w) -> None:
     w.canvas.hovered.connect(w._on_hover)
     w.canvas.tools.messageRaised.connect(status_message(w))
     w.canvas.transform.messageRaised.connect(status_message(w))
+    w.canvas.transform.submit = docs.runner.submit
     w.canvas.zoomChanged.connect(lambda z: w.zoom_label.setText(f"{z * 100:g}%"))
     w.palette_panel.colorPicked.connect(w._on_color_picked)
     timeline = w.timeline

@@ -81,7 +81,7 @@ def test_refusals_are_said_and_change_nothing(window, qtbot):
     session.layer.locked = False
     window.prompter.touchup_answer = lambda d: {**d, "width": 100000}
     window.canvas_size_action.trigger()
-    qtbot.waitUntil(lambda: "too large" in window.prompter.errors[-1], timeout=10000)
+    qtbot.waitUntil(lambda: "8192" in window.prompter.errors[-1], timeout=10000)
     assert session.sprite.width == 16
     window.prompter.touchup_answer = None  # cancelled
     window.sprite_size_action.trigger()

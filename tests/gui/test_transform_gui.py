@@ -34,6 +34,14 @@ def grab(qtbot, canvas, start: QPoint, end: QPoint, modifier=Qt.KeyboardModifier
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, modifier, end)
 
 
+def enter(qtbot, window, canvas):
+    """Enter, and wait for the transform built on the task runner to land."""
+    position = window.session.history.position
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session.history.position != position
+                    or bool(window.prompter.errors), timeout=10000)  # fmt: skip
+
+
 def handle(canvas, name):
     point = canvas.transform._handles()[name]
     return QPoint(int(point.x()), int(point.y()))
@@ -54,7 +62,7 @@ def test_move_then_enter_is_one_undo_step(editor, qtbot):
     before = pixels(window).copy()
     grab(qtbot, canvas, canvas.widget_pos(3, 2), canvas.widget_pos(9, 8))
     assert np.array_equal(pixels(window), before)  # only a preview until Enter
-    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    enter(qtbot, window, canvas)
     assert opaque(window) == {(x, y) for x in range(8, 12) for y in range(8, 10)}
     assert window.session.selection == (8, 8, 4, 2)
     window.undo_action.trigger()
@@ -66,13 +74,13 @@ def test_a_handle_scales_with_nearest_neighbour_and_past_the_side_flips(editor, 
     block(window)
     window.transform_action.trigger()
     grab(qtbot, canvas, handle(canvas, "e"), canvas.widget_pos(9, 3) + QPoint(4, 0))  # x = 10
-    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    enter(qtbot, window, canvas)
     image = pixels(window)
     assert [tuple(image[2, x]) for x in range(2, 10)] == [BLUE, BLUE] + [RED] * 6  # 2× wide
     window.canvas.set_selection(Selection.rect(2, 2, 8, 2, 16, 16))
     window.transform_action.trigger()
     grab(qtbot, canvas, handle(canvas, "w"), canvas.widget_pos(13, 3) + QPoint(4, 0))  # x = 14
-    qtbot.keyClick(canvas, Qt.Key.Key_Return)  # the left edge dragged past the right: a flip
+    enter(qtbot, window, canvas)  # the left edge dragged past the right: a flip
     row = [tuple(c) for c in pixels(window)[2].tolist()]
     # 8 wide to 4 (every other pixel: B R R R), mirrored: the blue end is now on the right
     assert row[10:14] == [RED, RED, RED, BLUE] and not any(c[3] for c in row[:10])
@@ -97,7 +105,7 @@ def test_turn_with_shift_snaps_and_esc_or_undo_cancel(editor, qtbot):
     window.transform_action.trigger()
     grab(qtbot, canvas, centre + QPoint(60, 0), centre + QPoint(6, 60),
          Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
-    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    enter(qtbot, window, canvas)
     assert opaque(window) == {(x, y) for x in (3, 4) for y in range(1, 5)}  # upright now
     assert {tuple(c) for c in pixels(window).reshape(-1, 4).tolist()} <= {RED, BLUE, (0, 0, 0, 0)}
 
@@ -108,7 +116,7 @@ def test_transform_every_frame_moves_the_same_area_of_each_frame(editor, qtbot):
     window.every_frame_action.trigger()
     window.transform_action.trigger()
     grab(qtbot, canvas, canvas.widget_pos(3, 2), canvas.widget_pos(3, 10))
-    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    enter(qtbot, window, canvas)
     for index in range(3):
         image = session.sprite.composite(index)
         assert image[10, 3, 3] and not image[2, 3, 3], index
@@ -139,6 +147,6 @@ def test_a_turned_box_scales_along_its_own_axes(editor, qtbot):
     east = handle(canvas, "e")  # the bar's right end, now at the bottom
     assert east.y() > centre.y() + 8 and abs(east.x() - centre.x()) <= 1
     grab(qtbot, canvas, east, east + QPoint(0, 4 * 8))  # 4 px longer, along the bar
-    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    enter(qtbot, window, canvas)
     xs, ys = zip(*opaque(window), strict=True)
     assert (max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) == (2, 8)
