@@ -105,10 +105,13 @@ def paint_selection(view, painter: QPainter) -> None:
     if selection is None or selection.empty:
         return
     box = selection.bbox
-    if not selection.is_rect:
+    if not selection.is_rect:  # its edge pixels tinted: the colours inside stay true
         x, y, w, h = box
+        inside = np.pad(selection.mask[y : y + h, x : x + w], 1)
+        core = inside[1:-1, 1:-1] & inside[:-2, 1:-1] & inside[2:, 1:-1] & inside[1:-1, :-2] \
+            & inside[1:-1, 2:]  # fmt: skip
         overlay = np.zeros((h, w, 4), np.uint8)
-        overlay[selection.mask[y : y + h, x : x + w]] = (60, 140, 255, 90)
+        overlay[inside[1:-1, 1:-1] & ~core] = (60, 140, 255, 120)
         image = QImage(overlay.data, w, h, w * 4, QImage.Format.Format_RGBA8888)
         painter.drawImage(view._screen_rect(*box), image)
     rect = view._screen_rect(*box)

@@ -126,6 +126,11 @@ MENUS = (
         Item("RGB &Colour", "structure.color_mode", args=(False,), name="rgb_action"),
     )),
     ("&Layer", (
+        Item("&New Layer", "layers_panel.add_layer", "Shift+N", name="new_layer_action"),
+        Item("&Duplicate Layer", "layers_panel.duplicate_layer", name="duplicate_layer_action"),
+        Item("D&elete Layer", "layers_panel.remove_layer", name="delete_layer_action"),
+        Item("&Merge Down", "layers_panel.merge_down", name="merge_down_action"),
+        SEPARATOR,
         Item("&Pixelize…", "pixelize_layer", "Ctrl+Shift+P", name="pixelize_action",
              tip="Turn SDXL-style pixel art into true pixel art"),
         SEPARATOR,

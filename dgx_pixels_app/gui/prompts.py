@@ -146,10 +146,11 @@ class Prompter:
         dialog = TouchupDialog(title, fields, source, apply, self.parent)
         return dialog.values() if dialog.exec() else None
 
-    def reference_path(self) -> str | None:
+    def reference_path(self, folder: str = "") -> str | None:
         path, _ = QFileDialog.getOpenFileName(
-            self.parent, "Reference Image", "", "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)"
-        )
+            self.parent, "Reference Image", folder,
+            "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)",
+        )  # fmt: skip
         return path or None
 
     def results_folder(self) -> str | None:

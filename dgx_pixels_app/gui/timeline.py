@@ -228,6 +228,15 @@ class Timeline(SessionObserver, QWidget):
         self.duration.setValue(self.session.frame.duration_ms)
         self.layerSelected.emit(self.session.layer_index)
 
+    def show_layer(self) -> None:
+        """Follow the Layers dock's choice (without emitting it back)."""
+        if self.session is None or not self._order:
+            return
+        self._updating = True
+        current = self.session.sprite.layer_index(self.session.layer.id)
+        self.table.setCurrentCell(self._order.index(current), self.session.frame_index)
+        self._updating = False
+
     def show_frame(self, index: int) -> None:
         """Follow playback without emitting edits."""
         self._updating = True

@@ -213,7 +213,9 @@ class TouchupController(QObject):
     def reference_from_file(self) -> None:
         from dgx_pixels_app.formats.images import read_rgba
 
-        path = self.prompter.reference_path()
+        session = self.documents.session
+        folder = str(session.path.parent) if session is not None and session.path else ""
+        path = self.prompter.reference_path(folder)  # beside the sprite, where its raws are
         if path:
             self.documents.runner.submit(lambda: read_rgba(path), self.set_reference,
                                          self.documents.report_failure)  # fmt: skip

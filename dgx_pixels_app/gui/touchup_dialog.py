@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -106,7 +107,29 @@ class TouchupDialog(QDialog):
             widget = QLineEdit(QColor(*field.default[:3]).name() if field.default else "#000000")
             widget.setInputMask("\\#HHHHHH")
             widget.textChanged.connect(self.refresh)
+            widget.addAction(self._picker(widget), QLineEdit.ActionPosition.TrailingPosition)
         return widget
+
+    def _picker(self, line: QLineEdit) -> QAction:
+        """A swatch of the colour in the field; click it to choose one (Qt's colour dialog,
+        with the screen picker to take one from the sprite)."""
+        action = QAction(self)
+
+        def show() -> None:
+            pixmap = QPixmap(14, 14)
+            pixmap.fill(QColor(line.text()))
+            action.setIcon(QIcon(pixmap))
+
+        def choose() -> None:
+            color = QColorDialog.getColor(QColor(line.text()), self, "Colour")
+            if color.isValid():
+                line.setText(color.name())
+
+        action.setToolTip("Choose a colour")
+        action.triggered.connect(choose)
+        line.textChanged.connect(show)
+        show()
+        return action
 
     def values(self) -> dict:
         out = {}

@@ -105,6 +105,7 @@ def connect_signals(w) -> None:
     timeline = w.timeline
     timeline.frameSelected.connect(w.animation.on_frame_selected)
     timeline.layerSelected.connect(lambda _i: w.layers_panel.rebuild())
+    w.layers_panel.currentLayerChanged.connect(timeline.show_layer)  # both show one layer
     timeline.playToggled.connect(w.animation.on_play_toggled)
     timeline.onionChanged.connect(w.animation.on_onion)
     w.playback.frameShown.connect(w.animation.on_frame_played)

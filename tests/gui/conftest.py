@@ -76,7 +76,8 @@ class FakePrompter:
         self.choices.append(options)
         return self.choose_answer
 
-    def reference_path(self):
+    def reference_path(self, folder=""):
+        self.asked.append(f"reference:{folder}")
         return self.reference_answer
 
     def results_folder(self):

@@ -172,3 +172,12 @@ def test_colour_variants_refuse_bad_input_and_indexed_frames(window, qtbot):
     window.variants_action.trigger()
     qtbot.waitUntil(lambda: "one palette" in window.prompter.errors[-1], timeout=10000)
     assert len(session.sprite.frames) == 1
+
+
+def test_the_layers_dock_and_the_timeline_show_the_same_layer(window, qtbot):
+    session = sprite_with(window, layers=3)
+    panel, table = window.layers_panel, window.timeline.table
+    rect = panel.list.visualItemRect(panel.list.item(2))  # the bottom row: Layer 1
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert session.layer.name == "Layer 1"
+    assert table.verticalHeaderItem(table.currentRow()).text() == "Layer 1"

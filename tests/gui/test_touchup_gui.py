@@ -251,3 +251,21 @@ def test_an_operation_that_trips_over_an_edit_made_meanwhile_says_so(window, qtb
                                    (9, 9, 9, 255)))  # fmt: skip
     qtbot.waitUntil(lambda: bool(window.prompter.errors), timeout=5000)
     assert "changed meanwhile" in window.prompter.errors[-1]
+
+
+def test_a_colour_field_has_a_swatch_that_opens_the_colour_chooser(qtbot, monkeypatch):
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QColorDialog
+
+    image = np.zeros((8, 8, 4), np.uint8)
+    image[2:6, 2:6] = RED
+    title, fields, fn = _pixel_ops((0, 0, 0, 255), (255, 255, 255, 255))["outline"]
+    dialog = TouchupDialog(title, fields, image, fn)
+    qtbot.addWidget(dialog)
+    line = dialog.widgets["color"]
+    (swatch,) = line.actions()
+    assert not swatch.icon().isNull()
+    monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor(10, 200, 30))
+    swatch.trigger()
+    assert line.text() == "#0ac81e" and dialog.values()["color"] == (10, 200, 30, 255)
+    assert tuple(dialog.preview._data[1, 3]) == (10, 200, 30, 255)  # the ring, in the new colour
