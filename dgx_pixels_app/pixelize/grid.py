@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
 from dgx_pixels_app.pixelize.jpeg_seams import seam_ratio, without_jpeg_seams
 from dgx_pixels_app.pixelize.stats import median, percentile
 
@@ -381,4 +382,8 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     # from one noisy spectrum was off by a few per cent on small cells, which over a
     # wide flat margin came out a cell or more short
     period = 1.0 / f
-    return Grid(_axis_from_period(px, period, w), _axis_from_period(py, period, h))
+
+    def grid_at(cell: float) -> Grid:
+        return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))
+
+    return finer_if_too_coarse(image, grid_at(period), grid_at, MIN_CELL)

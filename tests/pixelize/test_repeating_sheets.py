@@ -1,0 +1,57 @@
+"""Sheets of repeated items on a regular pitch (icons, tiles, frames) are read at the
+cell, not at a multiple of it lined up with the pitch (issue: a 108×60 sheet came back
+17×9). Kept apart from tuning: the sheets are drawn here, degraded as SDXL output is."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
+from tests.pixelize.test_pixelize import sprite, upscale
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from degrade import degrade  # noqa: E402
+
+INK = np.array([[30, 30, 50], [220, 70, 60], [70, 190, 100], [240, 220, 120], [70, 90, 210],
+                [250, 250, 250]], np.uint8)  # fmt: skip
+
+
+def icon(side: int, rng) -> np.ndarray:
+    """A big flat square with a dark frame and a one-pixel detail."""
+    art = np.zeros((side, side, 4), np.uint8)
+    art[2 : side - 2, 2 : side - 2] = (*INK[rng.integers(1, 6)], 255)
+    art[2, 2 : side - 2, :3] = art[side - 3, 2 : side - 2, :3] = INK[0]
+    art[2 : side - 2, 2, :3] = art[2 : side - 2, side - 3, :3] = INK[0]
+    art[side // 2, side // 2, :3] = INK[5]
+    return art
+
+
+@pytest.mark.parametrize("seed", [4, 5, 9, 12])
+def test_a_sheet_of_icons_is_read_at_the_cell_not_the_pitch(seed):
+    rng = np.random.default_rng(seed)
+    side, cols, rows = int(rng.integers(9, 14)), int(rng.integers(5, 10)), int(rng.integers(3, 6))
+    sheet = np.zeros((rows * side, cols * side, 4), np.uint8)
+    for r in range(rows):
+        for c in range(cols):
+            sheet[r * side : (r + 1) * side, c * side : (c + 1) * side] = icon(side, rng)
+    out = pixelize(degrade(sheet, seed), PixelizeOptions()).image
+    assert abs(out.shape[1] - sheet.shape[1]) <= 1 and abs(out.shape[0] - sheet.shape[0]) <= 1
+
+
+def test_a_strip_of_one_sprite_with_small_changes_gives_frames_of_its_size():
+    from dgx_pixels_app.jobs.frames import cut_strip
+
+    base = sprite(16, 16, 3)
+    frames = []
+    for i in range(4):
+        frame = base.copy()
+        frame[4 + i, 6:9] = (250, 250, 250, 255)  # a small change each frame
+        frames.append(frame)
+    image = upscale(np.concatenate(frames, axis=1), 9.6, blur=0.8, noise=2, seed=3)
+    art = pixelize(image, PixelizeOptions()).image
+    assert art.shape[:2] == (16, 64)
+    cut = cut_strip(art, 4)
+    assert all(f.shape[:2] == (16, 16) for f in cut)
+    assert ((cut[2][..., 3] > 0) == (frames[2][..., 3] > 0)).mean() > 0.97
