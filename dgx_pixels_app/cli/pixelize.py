@@ -176,6 +176,22 @@ def _one(image, target: Path, options, args: argparse.Namespace, start: float) -
             f"{'' if result.background_cells is None else f' ({int(result.background_cells.sum())} cells)'} "
             f"({time.perf_counter() - start:.2f} s)"
         )
+    if options.cell is None and result.grid is not None:
+        _say_close_grids(image, result, target)
+
+
+def _say_close_grids(image, result, target: Path) -> None:
+    """Never a silent guess: when another grid reads the picture about as well (or a
+    finer one much better), say which, and how to ask for it."""
+    from dgx_pixels_app.pixelize.candidates import candidates, close_call
+
+    chosen = result.grid.x.cell
+    others = [c for c in close_call(candidates(image, result.grid), chosen) if c.cell != chosen]
+    if others:
+        shown = "; ".join(f"{c.cell:.2f} px → {c.size[0]}x{c.size[1]} ({c.left:.1%} left inside, "
+                          f"--cell {c.cell:.2f})" for c in others)  # fmt: skip
+        print(f"note: {target.name}: read at {chosen:.2f} px; it reads about as well at "
+              f"{shown}", file=sys.stderr)  # fmt: skip
 
 
 def parse_color(text: str) -> tuple[int, int, int]:

@@ -99,6 +99,12 @@ class PixelizeDialog(QDialog):
         cell_row = QHBoxLayout()
         cell_row.addWidget(self.auto_cell)
         cell_row.addWidget(self.cell, 1)
+        self.grids = QComboBox()  # shown when another grid reads the picture about as well
+        self.grids.setToolTip("Other grids this picture could be read at, with the share of "
+                              "its detail each leaves inside the cells (lower explains more)")  # fmt: skip
+        self.grids.hide()
+        self.grids.activated.connect(self._on_grid_chosen)
+        cell_row.addWidget(self.grids, 2)
         self.colors_mode = QComboBox()
         self.colors_mode.addItem("Automatic (merge near-duplicates)", AUTO)
         self.colors_mode.addItem("At most N colours", COUNT)
@@ -278,10 +284,26 @@ class PixelizeDialog(QDialog):
         source = self.source
         self.apply_button.setEnabled(False)
         self.runner.submit(
-            lambda: pixelize(source, options), lambda r: self._show(generation, r), self._failed
-        )
+            lambda: _with_candidates(source, options), lambda r: self._show(generation, *r),
+            self._failed,
+        )  # fmt: skip
 
-    def _show(self, generation: int, result: PixelizeResult) -> None:
+    def _show_grids(self, close: list) -> None:
+        self.grids.clear()
+        for c in close:
+            self.grids.addItem(f"{c.cell:.2f} px → {c.size[0]} × {c.size[1]}, "
+                               f"{c.left:.1%} left inside", c.cell)  # fmt: skip
+        chosen = self.result.cell_size[0] if self.result and self.result.cell_size else None
+        self.grids.setCurrentIndex(max(0, self.grids.findData(chosen)))
+        self.grids.setVisible(bool(close))
+
+    def _on_grid_chosen(self, index: int) -> None:
+        cell = self.grids.itemData(index)
+        if cell is not None:
+            self.auto_cell.setChecked(False)
+            self.cell.setValue(cell)
+
+    def _show(self, generation: int, result: PixelizeResult, close: list | None = None) -> None:
         if self._pending:
             self._pending = False
             self.recompute()
@@ -289,6 +311,8 @@ class PixelizeDialog(QDialog):
         if generation != self._generation:
             return
         self.result = result
+        if close is not None:  # only when the cell was detected: a chosen one stays chosen
+            self._show_grids(close)
         self.after.set_image(result.image)
         self._show_overlay()
         h, w = result.image.shape[:2]
@@ -324,3 +348,13 @@ class PixelizeDialog(QDialog):
         self.debounce.stop()
         self.runner.wait()
         super().done(result)
+
+
+def _with_candidates(source, options: PixelizeOptions):
+    """The result, and when the cell was detected, the grids close to it (or [])."""
+    from dgx_pixels_app.pixelize.candidates import candidates, close_call
+
+    result = pixelize(source, options)
+    if options.cell is not None or result.grid is None:
+        return result, None
+    return result, close_call(candidates(source, result.grid), result.grid.x.cell)

@@ -157,3 +157,23 @@ def test_a_folder_given_as_an_image_is_named_plainly(tmp_path):
     result = run(tmp_path / "renders", "-o", tmp_path / "out.png")
     assert result.returncode == 2
     assert "is a folder, not an image." in result.stderr and "Cannot read" not in result.stderr
+
+
+def test_a_close_grid_is_said_with_the_cell_to_ask_for(tmp_path, capsys, monkeypatch):
+    from dgx_pixels_app.cli import main
+    from dgx_pixels_app.formats.images import write_png
+    from dgx_pixels_app.pixelize import candidates as module
+    from dgx_pixels_app.pixelize.candidates import Candidate
+    from tests.pixelize.test_pixelize import sprite, upscale
+
+    write_png(tmp_path / "in.png", upscale(sprite(seed=31), 12.5, blur=0.8))
+    assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "a.png")]) == 0
+    assert "note:" not in capsys.readouterr().err  # an ordinary sprite: nothing to say
+
+    def offered(image, grid):
+        return [Candidate(grid.x.cell / 2, (48, 40), 0.004), Candidate(grid.x.cell, grid.size, 0.02)]
+
+    monkeypatch.setattr(module, "candidates", offered)
+    assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "b.png")]) == 0
+    err = capsys.readouterr().err
+    assert "reads about as well at 6.2" in err and "→ 48x40" in err and "--cell 6.2" in err

@@ -133,3 +133,35 @@ def test_opening_the_dialog_computes_one_preview(qtbot, monkeypatch):
     assert len(runs) == 1
     assert dialog.apply_button.isEnabled()
     dialog.reject()
+
+
+def test_close_grids_are_offered_and_one_click_reads_the_picture_at_it(qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from dgx_pixels_app.pixelize import candidates as module
+    from dgx_pixels_app.pixelize.candidates import Candidate
+
+    art = sprite(seed=31)
+    source = upscale(art, 12.5, blur=0.8)
+    plain = PixelizeDialog(source, palette_of(art))  # an ordinary sprite: nothing offered
+    qtbot.addWidget(plain)
+    settled(qtbot, plain)
+    assert plain.grids.isHidden()
+    plain.reject()
+
+    def offered(image, grid):  # as a sheet whose finer reading explains it much better
+        cell = grid.x.cell
+        return [Candidate(cell / 2, (48, 40), 0.004), Candidate(cell, grid.size, 0.02)]
+
+    monkeypatch.setattr(module, "candidates", offered)
+    dialog = PixelizeDialog(source, palette_of(art))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settled(qtbot, dialog)
+    assert dialog.grids.isVisible() and dialog.grids.count() == 2
+    assert "48 × 40, 0.4% left inside" in dialog.grids.itemText(0)
+    dialog.grids.setFocus()
+    qtbot.keyClick(dialog.grids, Qt.Key.Key_Up)  # the finer reading
+    assert not dialog.auto_cell.isChecked()
+    qtbot.waitUntil(lambda: dialog.result.image.shape[1] == 48, timeout=10000)
+    dialog.reject()

@@ -55,3 +55,15 @@ def test_a_strip_of_one_sprite_with_small_changes_gives_frames_of_its_size():
     cut = cut_strip(art, 4)
     assert all(f.shape[:2] == (16, 16) for f in cut)
     assert ((cut[2][..., 3] > 0) == (frames[2][..., 3] > 0)).mean() > 0.97
+
+
+def test_a_close_call_shows_a_coarser_grid_as_good_or_a_finer_one_much_better():
+    from dgx_pixels_app.pixelize.candidates import Candidate, close_call
+
+    def c(cell, left):
+        return Candidate(cell, (int(100 / cell), int(100 / cell)), left)
+
+    assert close_call([c(5, 0.004), c(10, 0.004), c(20, 0.3)], 10) == []  # finer as good
+    assert [x.cell for x in close_call([c(5, 0.004), c(10, 0.02)], 10)] == [5, 10]
+    assert [x.cell for x in close_call([c(10, 0.004), c(20, 0.005)], 10)] == [10, 20]
+    assert close_call([c(10, 0.004)], 7) == []
