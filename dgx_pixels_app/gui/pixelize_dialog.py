@@ -103,8 +103,9 @@ class PixelizeDialog(QDialog):
         self.grids.setToolTip("Other grids this picture could be read at, with the share of "
                               "its detail each leaves inside the cells (lower explains more)")  # fmt: skip
         self.grids.hide()
+        self.grids_label = QLabel("Also reads at")
+        self.grids_label.hide()
         self.grids.activated.connect(self._on_grid_chosen)
-        cell_row.addWidget(self.grids, 2)
         self.colors_mode = QComboBox()
         self.colors_mode.addItem("Automatic (merge near-duplicates)", AUTO)
         self.colors_mode.addItem("At most N colours", COUNT)
@@ -153,6 +154,7 @@ class PixelizeDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Cell size", cell_row)
+        form.addRow(self.grids_label, self.grids)
         form.addRow("Colours", self.colors_mode)
         form.addRow("Count", self.count)
         form.addRow("", self.dither)
@@ -293,9 +295,12 @@ class PixelizeDialog(QDialog):
         for c in close:
             self.grids.addItem(f"{c.cell:.2f} px → {c.size[0]} × {c.size[1]}, "
                                f"{c.left:.1%} left inside", c.cell)  # fmt: skip
-        chosen = self.result.cell_size[0] if self.result and self.result.cell_size else None
-        self.grids.setCurrentIndex(max(0, self.grids.findData(chosen)))
+        if self.result is not None and self.result.grid is not None and close:
+            chosen = self.result.grid.x.cell  # the nearest entry: the detected grid
+            self.grids.setCurrentIndex(min(range(len(close)),
+                                           key=lambda i: abs(close[i].cell - chosen)))  # fmt: skip
         self.grids.setVisible(bool(close))
+        self.grids_label.setVisible(bool(close))
 
     def _on_grid_chosen(self, index: int) -> None:
         cell = self.grids.itemData(index)
