@@ -171,7 +171,10 @@ def test_a_close_grid_is_said_with_the_cell_to_ask_for(tmp_path, capsys, monkeyp
     assert "note:" not in capsys.readouterr().err  # an ordinary sprite: nothing to say
 
     def offered(image, grid):
-        return [Candidate(grid.x.cell / 2, (48, 40), 0.004), Candidate(grid.x.cell, grid.size, 0.02)]
+        return [
+            Candidate(grid.x.cell / 2, (48, 40), 0.004),
+            Candidate(grid.x.cell, grid.size, 0.02),
+        ]
 
     monkeypatch.setattr(module, "candidates", offered)
     assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "b.png")]) == 0
