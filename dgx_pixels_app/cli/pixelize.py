@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "gets one <name>.png per input",
     )
     p.add_argument("--cell", type=float, help="force the cell size in pixels (default: detect)")
+    p.add_argument(
+        "--layout", metavar="COLSxROWS",
+        help="the image is a strip or sheet of this many frames or tiles (4x1, 8x4): the "
+        "cell is found in each and the whole is read at their median",
+    )  # fmt: skip
     group = p.add_mutually_exclusive_group()
     group.add_argument("--colors", type=int, help="reduce to exactly this many colours at most")
     group.add_argument(
@@ -87,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     jobs = _outputs(args.input, args.output)
     options = PixelizeOptions(
         cell=args.cell,
+        layout=parse_layout(args.layout) if args.layout else None,
         cell_method=args.method,
         colors=args.colors,
         palette=palette,
@@ -192,6 +199,21 @@ def _say_close_grids(image, result, target: Path) -> None:
                           f"--cell {c.cell:.2f})" for c in others)  # fmt: skip
         print(f"note: {target.name}: read at {chosen:.2f} px; it reads about as well at "
               f"{shown}", file=sys.stderr)  # fmt: skip
+
+
+def parse_layout(text: str) -> tuple[int, int]:
+    """'4x1' → (4, 1)."""
+    from dgx_pixels_app.pixelize.layout import check_layout
+
+    match = re.fullmatch(r"\s*(\d{1,3})\s*[xX×]\s*(\d{1,3})\s*", text)
+    if match is None:
+        raise InvalidInputError(f"--layout is COLUMNSxROWS (4x1, 8x4), not '{text[:40]}'.")
+    layout = (int(match[1]), int(match[2]))
+    try:
+        check_layout(layout)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"--layout: {exc}") from exc
+    return layout
 
 
 def parse_color(text: str) -> tuple[int, int, int]:

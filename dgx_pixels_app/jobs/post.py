@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from dgx_pixels_app.jobs.frames import crop_to_content, cut_strip, fit
@@ -13,7 +15,10 @@ def apply_post(raw: np.ndarray, post: PostSteps) -> tuple[np.ndarray, list[np.nd
     """(the art, the frames it was cut into). Pixel art is never scaled up: a sprite
     smaller than ``size`` is centred on a transparent canvas; a larger one is shrunk
     with nearest neighbour."""
-    art = pixelize(raw, post.options or PixelizeOptions()).image if post.pixelize else raw
+    options = post.options or PixelizeOptions()
+    if post.frames > 1 and options.layout is None:  # a strip: its frames show the cell
+        options = replace(options, layout=(post.frames, 1))
+    art = pixelize(raw, options).image if post.pixelize else raw
     frames: list[np.ndarray] = []
     if post.frames > 1:
         frames = cut_strip(art, post.frames)

@@ -15,6 +15,7 @@ from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
 from dgx_pixels_app.pixelize.deblur import Blur, deblurred_cells
 from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
+from dgx_pixels_app.pixelize.layout import layout_cell
 from dgx_pixels_app.pixelize.palette_fit import fit_palette
 from dgx_pixels_app.pixelize.ramps import ramp_palette
 from dgx_pixels_app.pixelize.regions import touching
@@ -37,6 +38,7 @@ class PixelizeOptions:
     contiguous: bool = False  # True: keep enclosed areas of the background colour
     cleanup: bool = True  # stray noise pixels take their neighbours' colour (small cells only)
     tile: bool = False  # a tile: whole cells across, wraps, no partial edge trimming
+    layout: tuple[int, int] | None = None  # a strip or sheet of (columns, rows) parts
 
 
 @dataclass
@@ -63,7 +65,10 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     if options.tile:
         grid, rgba = tile_grid(rgba, options.cell)
     elif options.detect_grid or options.cell:
-        grid = detect_grid(rgba, options.cell)
+        cell = options.cell
+        if cell is None and options.layout is not None:  # each part is one sprite
+            cell = layout_cell(rgba, options.layout)
+        grid = detect_grid(rgba, cell)
     # solving the blur out of small cells rings a little at the sprite's edge, so the
     # background is found on plainly sampled cells
     plain = cells = sample_cells(rgba, grid, options.cell_method) if grid else rgba

@@ -67,3 +67,35 @@ def test_a_close_call_shows_a_coarser_grid_as_good_or_a_finer_one_much_better():
     assert [x.cell for x in close_call([c(5, 0.004), c(10, 0.02)], 10)] == [5, 10]
     assert [x.cell for x in close_call([c(10, 0.004), c(20, 0.005)], 10)] == [10, 20]
     assert close_call([c(10, 0.004)], 7) == []
+
+
+def test_a_known_layout_reads_each_part_for_the_cell_even_when_the_whole_would_fool_it(
+    monkeypatch,
+):
+    from dgx_pixels_app.pixelize import grid
+
+    monkeypatch.setattr(grid, "finer_if_too_coarse", lambda image, found, at, low: found)
+    rng = np.random.default_rng(5)  # the sheet that collapsed 6x (see above)
+    side, cols, rows = int(rng.integers(9, 14)), int(rng.integers(5, 10)), int(rng.integers(3, 6))
+    sheet = np.zeros((rows * side, cols * side, 4), np.uint8)
+    for r in range(rows):
+        for c in range(cols):
+            sheet[r * side : (r + 1) * side, c * side : (c + 1) * side] = icon(side, rng)
+    image = degrade(sheet, 5)
+    fooled = pixelize(image, PixelizeOptions()).image
+    assert fooled.shape[1] < sheet.shape[1] // 3  # without the check, the pitch wins
+    known = pixelize(image, PixelizeOptions(layout=(cols, rows))).image
+    assert abs(known.shape[1] - sheet.shape[1]) <= 1 and abs(known.shape[0] - sheet.shape[0]) <= 1
+
+
+@pytest.mark.parametrize("text", ["4", "0x1", "1x1", "65x1", "4x1x2", "-4x1"])
+def test_a_bad_layout_is_one_error_line(tmp_path, capsys, text):
+    from dgx_pixels_app.cli import main
+    from dgx_pixels_app.formats.images import write_png
+
+    write_png(tmp_path / "in.png", upscale(sprite(seed=1), 6.0))
+    assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png"),
+                 f"--layout={text}"]) == 2  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--layout" in err[0]
+    assert not (tmp_path / "o.png").exists()
