@@ -39,7 +39,8 @@ def icon(side: int, rng) -> np.ndarray:
     return art
 
 
-def sheet(seed: int) -> np.ndarray:
+def sheet(seed: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """The sheet of ``seed`` and its layout (columns, rows)."""
     rng = np.random.default_rng(seed)
     low = 9 if seed < 20 else 6
     side = int(rng.integers(low, 14))
@@ -49,7 +50,7 @@ def sheet(seed: int) -> np.ndarray:
     for r in range(rows):
         for c in range(cols):
             out[r * side : (r + 1) * side, c * side : (c + 1) * side] = icon(side, rng)
-    return out
+    return out, (cols, rows)
 
 
 def main() -> None:
@@ -61,7 +62,7 @@ def main() -> None:
     for split, seeds in SPLITS.items():
         exact = off = 0
         for seed in seeds:
-            art = sheet(seed)
+            art, _layout = sheet(seed)
             out = pixelize(degrade(art, seed), PixelizeOptions()).image
             dw, dh = abs(out.shape[1] - art.shape[1]), abs(out.shape[0] - art.shape[0])
             exact += (dw, dh) == (0, 0)

@@ -4,6 +4,8 @@ Every change is a core command."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
@@ -40,8 +42,9 @@ CELL = 30  # a frame cell: 3 layer rows in view at the default dock height
 LINKED = QColor(60, 100, 150)  # the cells of a linked cel
 
 
-def _cel_item(sprite, layer_id: int, frame_id: int) -> QTableWidgetItem:
-    """A cel's thumbnail (a dot when empty), tinted when linked to other frames."""
+def _cel_item(sprite, layer_id: int, frame_id: int, shared: set[int]) -> QTableWidgetItem:
+    """A cel's thumbnail (a dot when empty), tinted when linked to other frames
+    (``shared``: the ids of the cels under more than one key)."""
     cel = sprite.cel(layer_id, frame_id)
     item = QTableWidgetItem()
     if cel is not None and cel.image[..., 3].any():
@@ -50,7 +53,7 @@ def _cel_item(sprite, layer_id: int, frame_id: int) -> QTableWidgetItem:
     else:
         item.setText("·")
         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-    links = sprite.linked(layer_id, frame_id)
+    links = sprite.linked(layer_id, frame_id) if id(cel) in shared else []
     if len(links) > 1:
         item.setBackground(LINKED)
         shown = ", ".join(str(sprite.frame_index(f) + 1) for f in links)
@@ -201,6 +204,8 @@ class Timeline(SessionObserver, QWidget):
 
     def _refresh_cells(self, layer_id, frame_id) -> None:
         sprite = self.session.sprite
+        seen = Counter(id(cel) for cel in sprite.cels.values())  # once, not per cell
+        shared = {key for key, count in seen.items() if count > 1}
         frames = None if frame_id is None else {frame_id}
         if layer_id is not None and frame_id is not None:  # a linked cel shows on each frame
             frames = set(sprite.linked(layer_id, frame_id))
@@ -211,7 +216,7 @@ class Timeline(SessionObserver, QWidget):
                 layer = sprite.layers[index]
                 if layer_id is not None and layer.id != layer_id:
                     continue
-                self.table.setItem(row, fi, _cel_item(sprite, layer.id, frame.id))
+                self.table.setItem(row, fi, _cel_item(sprite, layer.id, frame.id, shared))
 
     def selected_frames(self) -> list[int]:
         columns = sorted({index.column() for index in self.table.selectedIndexes()})

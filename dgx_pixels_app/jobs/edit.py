@@ -182,6 +182,8 @@ def edit_file(source: Path, operation: str, options: dict, output: Path,
 
     if output.suffix.lower() != ".aseprite":
         raise OptionError("output", "must be an .aseprite file")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in str(output)):
+        raise OptionError("output", "holds a control character (a newline, a tab…)")
     check_output(output.parent)
     guard(output.parent, [output], overwrite)  # refused before any work
     sprite = open_document(source)

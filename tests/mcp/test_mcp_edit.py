@@ -80,6 +80,8 @@ def test_bad_values_are_named_and_a_hand_made_file_is_kept(tmp_path):
                          "output": "mine.aseprite"}),
         ("edit_sprite", {"path": "knight.aseprite", "operation": "sprite-size",
                          "options": {"percent": 1e9}}),
+        ("edit_sprite", {"path": "knight.aseprite", "operation": "trim",
+                         "output": "a\nb.aseprite"}),
     )  # fmt: skip
     texts = [text_of(a) for a in answers]
     assert all(a.is_error for a in answers), texts
@@ -87,4 +89,5 @@ def test_bad_values_are_named_and_a_hand_made_file_is_kept(tmp_path):
     assert "glow" in texts[2] and "'Body'" in texts[3] and "frame must be 1 to 2" in texts[4]
     assert "overwrite" in texts[5] and (root / "mine.aseprite").read_bytes() == b"hand made"
     assert "percent" in texts[6]
+    assert "control character" in texts[7] and not (root / "a\nb.aseprite").exists()
     assert not any("Traceback" in t or "hit a bug" in t for t in texts)

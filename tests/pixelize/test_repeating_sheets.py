@@ -13,31 +13,14 @@ from tests.pixelize.test_pixelize import sprite, upscale
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from degrade import degrade  # noqa: E402
-
-INK = np.array([[30, 30, 50], [220, 70, 60], [70, 190, 100], [240, 220, 120], [70, 90, 210],
-                [250, 250, 250]], np.uint8)  # fmt: skip
-
-
-def icon(side: int, rng) -> np.ndarray:
-    """A big flat square with a dark frame and a one-pixel detail."""
-    art = np.zeros((side, side, 4), np.uint8)
-    art[2 : side - 2, 2 : side - 2] = (*INK[rng.integers(1, 6)], 255)
-    art[2, 2 : side - 2, :3] = art[side - 3, 2 : side - 2, :3] = INK[0]
-    art[2 : side - 2, 2, :3] = art[2 : side - 2, side - 3, :3] = INK[0]
-    art[side // 2, side // 2, :3] = INK[5]
-    return art
+from sheet_eval import sheet  # noqa: E402  (the evaluation's sheets: seeds under 20 are "tune")
 
 
 @pytest.mark.parametrize("seed", [4, 5, 9, 12])
 def test_a_sheet_of_icons_is_read_at_the_cell_not_the_pitch(seed):
-    rng = np.random.default_rng(seed)
-    side, cols, rows = int(rng.integers(9, 14)), int(rng.integers(5, 10)), int(rng.integers(3, 6))
-    sheet = np.zeros((rows * side, cols * side, 4), np.uint8)
-    for r in range(rows):
-        for c in range(cols):
-            sheet[r * side : (r + 1) * side, c * side : (c + 1) * side] = icon(side, rng)
-    out = pixelize(degrade(sheet, seed), PixelizeOptions()).image
-    assert abs(out.shape[1] - sheet.shape[1]) <= 1 and abs(out.shape[0] - sheet.shape[0]) <= 1
+    art, _layout = sheet(seed)
+    out = pixelize(degrade(art, seed), PixelizeOptions()).image
+    assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
 
 
 def test_a_strip_of_one_sprite_with_small_changes_gives_frames_of_its_size():
@@ -75,17 +58,12 @@ def test_a_known_layout_reads_each_part_for_the_cell_even_when_the_whole_would_f
     from dgx_pixels_app.pixelize import grid
 
     monkeypatch.setattr(grid, "finer_if_too_coarse", lambda image, found, at, low: found)
-    rng = np.random.default_rng(5)  # the sheet that collapsed 6x (see above)
-    side, cols, rows = int(rng.integers(9, 14)), int(rng.integers(5, 10)), int(rng.integers(3, 6))
-    sheet = np.zeros((rows * side, cols * side, 4), np.uint8)
-    for r in range(rows):
-        for c in range(cols):
-            sheet[r * side : (r + 1) * side, c * side : (c + 1) * side] = icon(side, rng)
-    image = degrade(sheet, 5)
+    art, (cols, rows) = sheet(5)  # the sheet that collapsed 6x (see above)
+    image = degrade(art, 5)
     fooled = pixelize(image, PixelizeOptions()).image
-    assert fooled.shape[1] < sheet.shape[1] // 3  # without the check, the pitch wins
+    assert fooled.shape[1] < art.shape[1] // 3  # without the check, the pitch wins
     known = pixelize(image, PixelizeOptions(layout=(cols, rows))).image
-    assert abs(known.shape[1] - sheet.shape[1]) <= 1 and abs(known.shape[0] - sheet.shape[0]) <= 1
+    assert abs(known.shape[1] - art.shape[1]) <= 1 and abs(known.shape[0] - art.shape[0]) <= 1
 
 
 @pytest.mark.parametrize("text", ["4", "0x1", "1x1", "65x1", "4x1x2", "-4x1"])
