@@ -16,6 +16,13 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
 from dgx_pixels_app.pixelize.jpeg_seams import seam_ratio, without_jpeg_seams
+from dgx_pixels_app.pixelize.lattice import (
+    STROKE_SLACK,
+    Edged,
+    lattice_fit,
+    phase_of,
+    thinnest_stroke,
+)
 from dgx_pixels_app.pixelize.stats import median, percentile
 
 MIN_CELL = 2.0
@@ -23,6 +30,7 @@ MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer si
 MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
 RESCUE_MIN_CELL = 3.5  # the content-period rescue never picks cells smaller than this
+SAME_PEAK = 0.05  # periods this close are one spectrum peak
 NUDGES = (0.0, -0.005, 0.005, -0.01, 0.01, -0.015, 0.015)  # a peak's period, nudged
 
 
@@ -106,7 +114,7 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     block = next((b for b in (8.0, 4.0, 8 / 3, 2.0) if abs(period - b) <= 0.02 * b), None)
     if block is None:
         return f
-    fit = _lattice_fit(profiles, period) if profiles else 1.0
+    fit = lattice_fit(profiles, period) if profiles else 1.0
     if fit >= 0.9 and (block < 8 or any(seam_ratio(p.profile) >= 0.4 for p in profiles)):
         return f  # the harmonics (and chroma's 2 px) must explain the edges on their own
     masked = power.copy()
@@ -114,8 +122,8 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     for seam in (1 / 16, 1 / 8, 2 / 8, 3 / 8, 4 / 8):
         masked[np.abs(freqs - seam) < seam * 0.03 + 2.0 / size] = 0
     other = _peak_frequency(masked, size, lowest, 1.0 / MIN_CELL)
-    if other is None:
-        return f
+    if other is None or (block == 8.0 and abs(other / f - 1) < SAME_PEAK):
+        return f  # the mask's edge on the peak's own shoulder: an art cell of about 8 px
     # the strongest other peak whose lattice explains the edges (a repeat of the content,
     # a cloud's bumps, may be stronger in the spectrum than small blurred cells)
     k = np.arange(1, len(masked) - 1)
@@ -128,63 +136,15 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
         if not candidate:
             continue
         # a blurred peak may sit a little off the cells' period: try its neighbourhood
-        fits = [(_lattice_fit(profiles, (1.0 / candidate) * (1 + d)), d) for d in NUDGES]
+        fits = [(lattice_fit(profiles, (1.0 / candidate) * (1 + d)), d) for d in NUDGES]
         best_fit, nudge = max(fits)
         if best_fit >= max(0.9, fit + 0.15):
             return candidate / (1 + nudge)
     if _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f):
         return other
-    if profiles and _lattice_fit(profiles, 1.0 / other) >= max(0.9, fit + 0.15):
+    if profiles and lattice_fit(profiles, 1.0 / other) >= max(0.9, fit + 0.15):
         return other
     return f
-
-
-def _edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions and strengths of the clear edges along one axis."""
-    smooth = np.convolve(without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
-    floor = median(smooth)
-    strong = floor + 0.35 * (percentile(smooth, 99.5) - floor)
-    inner = smooth[1:-1]
-    peaks = np.flatnonzero((inner >= smooth[:-2]) & (inner > smooth[2:]) & (inner >= strong)) + 1
-    return peaks + 1.0, smooth[peaks]
-
-
-@dataclass(frozen=True)
-class _Edged:
-    """A profile with its clear edges, found once (periods are tried by the dozen)."""
-
-    profile: np.ndarray
-    positions: np.ndarray
-    weights: np.ndarray
-
-    @classmethod
-    def of(cls, profile: np.ndarray) -> _Edged:
-        return cls(profile, *_edges(profile))
-
-
-def _lattice_fit(profiles: tuple[_Edged, ...], period: float) -> float:
-    """Share of the edge strength that lies on the lattice of this period (each axis
-    with its own phase): the cell grid explains nearly all edges, a repeat of the
-    content (a row of lamps, a tileset's tiles) only some."""
-    hit = total = 0.0
-    for edged in profiles:
-        profile, positions, weights = edged.profile, edged.positions, edged.weights
-        if positions.size == 0:
-            continue
-        # the lattice's phase from the edges themselves (their weighted circular mean),
-        # or from the whole profile, whichever explains more of them
-        angle = 2 * np.pi * positions / period
-        mean = np.angle(np.sum(weights * np.exp(1j * angle)))
-        best = 0.0
-        for phase in (_phase(profile, 1.0 / period), (mean / (2 * np.pi) * period) % period):
-            distance = np.abs(((positions - phase + period / 2) % period) - period / 2)
-            # a pixel of slack (edges fall on whole pixels), but never so much that a fine
-            # lattice is near every pixel: 2 px then counts only its own boundaries
-            slack = min(max(1.0, 0.2 * period), 0.3 * period)
-            best = max(best, float(weights[distance <= slack].sum()))
-        hit += best
-        total += float(weights.sum())
-    return hit / total if total else 1.0
 
 
 def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles) -> float:
@@ -193,7 +153,7 @@ def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles
     explains nearly all of them. A period that explains most edges is replaced only
     by one that explains clearly more and is not its harmonic (a harmonic's lattice
     always fits at least as well)."""
-    fit = _lattice_fit(profiles, 1.0 / f)
+    fit = lattice_fit(profiles, 1.0 / f)
     if fit >= 0.9:
         return f
     mostly = fit >= 0.7
@@ -214,7 +174,7 @@ def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles
             continue
         if 1.0 / candidate < RESCUE_MIN_CELL:
             continue  # a lattice this fine is within a pixel of every edge: it proves nothing
-        if _lattice_fit(profiles, 1.0 / candidate) >= max(0.9, fit + 0.1):
+        if lattice_fit(profiles, 1.0 / candidate) >= max(0.9, fit + 0.1):
             return candidate
     return f
 
@@ -228,7 +188,7 @@ def _largest_fitting_period(
     clear edges with its lattice. If f does, the largest such period with at least
     half f's power is the cell; if f does not (JPEG), the strongest such period."""
     peak = _power_near(power, size, f)
-    own_fit = _lattice_fit(profiles, 1.0 / f)
+    own_fit = lattice_fit(profiles, 1.0 / f)
     fits = own_fit >= 0.9
     need = max(0.9, own_fit - 0.02)
     best, best_power = f, (peak if fits else 0.0)
@@ -238,7 +198,7 @@ def _largest_fitting_period(
         if strength < (0.5 if fits else 0.15) * peak:
             continue
         candidate = _peak_frequency(power, size, candidate * 0.98, candidate * 1.02) or candidate
-        if _lattice_fit(profiles, 1.0 / candidate) < need:
+        if lattice_fit(profiles, 1.0 / candidate) < need:
             continue
         if fits:
             best = candidate  # the largest fitting period
@@ -251,15 +211,6 @@ def _power_near(power: np.ndarray, size: int, f: float) -> float:
     k = f * size
     lo, hi = int(np.floor(k * 0.99)), int(np.ceil(k * 1.01)) + 1
     return float(power[max(lo, 0) : min(hi, len(power))].max(initial=0.0))
-
-
-def _phase(profile: np.ndarray, frequency: float) -> float:
-    """Where the cuts fall for this frequency: profile index i is the boundary at i + 1."""
-    w = profile - profile.mean()
-    coords = np.arange(len(w)) + 1.0
-    z = np.sum(w * np.exp(-2j * np.pi * frequency * coords))
-    period = 1.0 / frequency
-    return float((-np.angle(z) / (2 * np.pi * frequency)) % period)
 
 
 def _refine_cuts(
@@ -339,7 +290,7 @@ def _with_edges(cuts: np.ndarray, period: float, length: int) -> np.ndarray:
 def _axis_from_period(
     profile: np.ndarray, period: float, length: int, fill: float | None = None
 ) -> AxisGrid:
-    phase = _phase(profile, 1.0 / period)
+    phase = phase_of(profile, 1.0 / period)
     cuts = _with_edges(_refine_cuts(profile, period, phase, length, fill or period), period, length)
     return AxisGrid(period, cuts)
 
@@ -366,9 +317,10 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     sx, sy = _spectrum(px, size), _spectrum(py, size)
     max_cell = max(MIN_CELL + 1, min(min(w, h) / MIN_SHORT_CELLS, max(w, h) / MIN_CELLS))
     combined = sx + sy
+    edged = (Edged.of(px), Edged.of(py))
+    max_cell = min(max_cell, max(MIN_CELL + 1, STROKE_SLACK * thinnest_stroke(edged) + 2.0))
     f = _peak_frequency(combined, size, 1.0 / max_cell, 1.0 / MIN_CELL)
     if f is not None:
-        edged = (_Edged.of(px), _Edged.of(py))
         f = _avoid_jpeg_blocks(combined, size, f, 1.0 / max_cell, edged)
         f = _largest_fitting_period(combined, size, f, 1.0 / max_cell, edged)
         f = _rescue_from_content_period(combined, size, f, edged)

@@ -55,9 +55,12 @@ def test_a_close_call_shows_a_coarser_grid_as_good_or_a_finer_one_much_better():
 def test_a_known_layout_reads_each_part_for_the_cell_even_when_the_whole_would_fool_it(
     monkeypatch,
 ):
-    from dgx_pixels_app.pixelize import grid
+    from dgx_pixels_app.pixelize import grid, lattice
 
+    # the whole-picture safeguards off: the check, strokes and one edge per cut
     monkeypatch.setattr(grid, "finer_if_too_coarse", lambda image, found, at, low: found)
+    monkeypatch.setattr(grid, "thinnest_stroke", lambda edged: np.inf)
+    monkeypatch.setattr(lattice, "STROKE_APART", np.inf)
     art, (cols, rows) = sheet(5)  # the sheet that collapsed 6x (see above)
     image = degrade(art, 5)
     fooled = pixelize(image, PixelizeOptions()).image

@@ -1,0 +1,110 @@
+"""Where a lattice of cuts meets the clear edges of an edge profile: how much of the edge
+strength a period explains, and the narrowest stroke that bounds the cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dgx_pixels_app.pixelize.jpeg_seams import without_jpeg_seams
+from dgx_pixels_app.pixelize.stats import median, percentile
+
+STROKE_APART = 3.0  # edges this far apart are two edges, not one blurred edge's peaks
+STROKE_STRENGTH = 0.4  # edges at least this share of the axis's strongest bound the cell
+STROKE_MIN = 8.0  # ... apart at least this (small cells' edges are noisy: no bound there)
+STROKE_OVER_FLOOR = 4.0  # ... and this multiple of the profile's median (noise, seams)
+STROKE_EDGES = 12  # ... on an axis with at most this many strong edges
+STROKE_SLACK = 1.2  # ... to this multiple of the gap between two, and 2 px (blur, drift)
+
+
+def _edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and strengths of the clear edges along one axis."""
+    smooth = np.convolve(without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
+    floor = median(smooth)
+    strong = floor + 0.35 * (percentile(smooth, 99.5) - floor)
+    inner = smooth[1:-1]
+    peaks = np.flatnonzero((inner >= smooth[:-2]) & (inner > smooth[2:]) & (inner >= strong)) + 1
+    return peaks + 1.0, smooth[peaks]
+
+
+@dataclass(frozen=True)
+class Edged:
+    """A profile with its clear edges, found once (periods are tried by the dozen)."""
+
+    profile: np.ndarray
+    positions: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def of(cls, profile: np.ndarray) -> Edged:
+        return cls(profile, *_edges(profile))
+
+
+def lattice_fit(profiles: tuple[Edged, ...], period: float) -> float:
+    """Share of the edge strength that lies on the lattice of this period (each axis
+    with its own phase): the cell grid explains nearly all edges, a repeat of the
+    content (a row of lamps, a tileset's tiles) only some."""
+    hit = total = 0.0
+    for edged in profiles:
+        profile, positions, weights = edged.profile, edged.positions, edged.weights
+        if positions.size == 0:
+            continue
+        # the lattice's phase from the edges themselves (their weighted circular mean),
+        # or from the whole profile, whichever explains more of them
+        angle = 2 * np.pi * positions / period
+        mean = np.angle(np.sum(weights * np.exp(1j * angle)))
+        best = 0.0
+        for phase in (phase_of(profile, 1.0 / period), (mean / (2 * np.pi) * period) % period):
+            best = max(best, _on_lattice(positions, weights, period, phase))
+        hit += best
+        total += float(weights.sum())
+    return hit / total if total else 1.0
+
+
+def thinnest_stroke(profiles: tuple[Edged, ...]) -> float:
+    """The narrowest gap between two strong neighbouring edges (each at least half the
+    axis's strongest): a stroke or band at least one cell wide, so no cell is wider. On
+    art of a few flat shapes the edges are too few to pin the period (any multiple of
+    the cell lines up with them); the thin details still say how big a cell is."""
+    gaps = [np.inf]
+    for edged in profiles:
+        clear = max(STROKE_STRENGTH * edged.weights.max(initial=0),
+                    STROKE_OVER_FLOOR * median(edged.profile))  # fmt: skip
+        strong = edged.positions[edged.weights >= clear]
+        if strong.size > STROKE_EDGES:
+            continue  # edges enough to pin the period (or JPEG's seams on flat colour)
+        apart = np.diff(strong)
+        seam = np.abs(apart - 8 * np.round(apart / 8)) <= 1  # JPEG's blocks, not a stroke
+        gaps.extend(apart[(apart >= STROKE_MIN) & ~seam])
+    return float(min(gaps))
+
+
+def _on_lattice(positions: np.ndarray, weights: np.ndarray, period: float, phase: float) -> float:
+    """The edge strength a lattice explains. Each cut explains one edge: two clear edges
+    a few pixels apart at the same cut (both sides of a one-pixel stroke, which a coarse
+    lattice's slack can straddle) count only the stronger."""
+    offset = positions - phase
+    index = np.round(offset / period)
+    distance = np.abs(offset - index * period)
+    # a pixel of slack (edges fall on whole pixels), but never so much that a fine
+    # lattice is near every pixel: 2 px then counts only its own boundaries
+    near = distance <= min(max(1.0, 0.2 * period), 0.3 * period)
+    if not near.any():
+        return 0.0
+    index, pos, weight = index[near], positions[near], weights[near]
+    total = float(weight.sum())
+    for k in np.unique(index[np.flatnonzero(np.diff(index) == 0)]):
+        at = index == k
+        if np.ptp(pos[at]) >= STROKE_APART:
+            total -= float(weight[at].sum() - weight[at].max())
+    return total
+
+
+def phase_of(profile: np.ndarray, frequency: float) -> float:
+    """Where the cuts fall for this frequency: profile index i is the boundary at i + 1."""
+    w = profile - profile.mean()
+    coords = np.arange(len(w)) + 1.0
+    z = np.sum(w * np.exp(-2j * np.pi * frequency * coords))
+    period = 1.0 / frequency
+    return float((-np.angle(z) / (2 * np.pi * frequency)) % period)

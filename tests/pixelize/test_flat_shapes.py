@@ -1,0 +1,45 @@
+"""Art of a few large flat shapes with one-pixel details (a flag, a sign, a UI panel) is
+read at its cell, not at a multiple of it (issue: 38x36 came back 13x12); a cell of
+about 8 px (JPEG's block size) is the art's when it explains the edges."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
+from tests.pixelize.test_pixelize import sprite
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from degrade import degrade  # noqa: E402
+from pixelize_wide_eval import light_background  # noqa: E402
+
+
+def banner() -> np.ndarray:
+    """50x36: a 3 px clear margin, a one-pixel dark frame, a red field with a one-pixel
+    white stripe across it and a blue square: flat shapes, two thin details."""
+    art = np.zeros((36, 50, 4), np.uint8)
+    art[3:33, 3:47] = (20, 20, 30, 255)
+    art[4:32, 4:46] = (200, 40, 40, 255)
+    art[20, 4:46] = (250, 250, 250, 255)
+    art[8:16, 30:42] = (40, 60, 200, 255)
+    return art
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("make", [degrade, light_background])
+def test_flat_shapes_with_a_one_pixel_stroke_are_read_at_the_cell(seed, make):
+    art = banner()
+    out = pixelize(make(art, seed), PixelizeOptions()).image
+    assert abs(out.shape[1] - 50) <= 1 and abs(out.shape[0] - 36) <= 1, out.shape
+
+
+@pytest.mark.parametrize(
+    ("seed", "make"), [(5, degrade), (17, light_background), (21, light_background)]
+)
+def test_a_strip_whose_cell_is_about_8_px_is_not_read_at_half_of_it(seed, make):
+    frames = [sprite(32, 32, seed + i) for i in range(4)]
+    art = np.concatenate(frames, axis=1)  # 128x32: about 7.9 px cells at 1024
+    out = pixelize(make(art, seed), PixelizeOptions()).image
+    assert abs(out.shape[1] - 128) <= 1 and abs(out.shape[0] - 32) <= 1, out.shape
