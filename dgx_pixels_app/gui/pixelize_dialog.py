@@ -106,6 +106,17 @@ class PixelizeDialog(QDialog):
         self.grids_label = QLabel("Also reads at")
         self.grids_label.hide()
         self.grids.activated.connect(self._on_grid_chosen)
+        self.parts = []  # a strip or sheet: the parts across and down (1 x 1: one picture)
+        for tip in ("Frames or tiles across", "Frames or tiles down"):
+            box = QSpinBox()
+            box.setRange(1, 64)
+            box.setToolTip(f"{tip}: a strip or sheet is read part by part for the cell, "
+                           "and the whole at their median (1 × 1: one picture)")  # fmt: skip
+            self.parts.append(box)
+        parts_row = QHBoxLayout()
+        parts_row.addWidget(self.parts[0], 1)
+        parts_row.addWidget(QLabel("×"))
+        parts_row.addWidget(self.parts[1], 1)
         self.colors_mode = QComboBox()
         self.colors_mode.addItem("Automatic (merge near-duplicates)", AUTO)
         self.colors_mode.addItem("At most N colours", COUNT)
@@ -155,6 +166,7 @@ class PixelizeDialog(QDialog):
         form = QFormLayout()
         form.addRow("Cell size", cell_row)
         form.addRow(self.grids_label, self.grids)
+        form.addRow("Sheet of", parts_row)
         form.addRow("Colours", self.colors_mode)
         form.addRow("Count", self.count)
         form.addRow("", self.dither)
@@ -172,13 +184,13 @@ class PixelizeDialog(QDialog):
         for signal in (
             self.auto_cell.toggled, self.cell.valueChanged, self.count.valueChanged, self.dither.toggled,
             self.background.currentIndexChanged, self.tolerance.valueChanged, self.cleanup.toggled,
-            self.contiguous.toggled,
+            self.contiguous.toggled, self.parts[0].valueChanged, self.parts[1].valueChanged,
         ):  # fmt: skip
             signal.connect(self.schedule)
         self.show_background.toggled.connect(self._show_overlay)
         self.before.clicked.connect(self._picked_at)
         self.background.currentIndexChanged.connect(self._on_background)
-        self.auto_cell.toggled.connect(lambda on: self.cell.setEnabled(not on))
+        self.auto_cell.toggled.connect(self._on_auto_cell)
         self.colors_mode.currentIndexChanged.connect(self._on_mode)
 
     def _on_pick(self, armed: bool) -> None:
@@ -246,6 +258,15 @@ class PixelizeDialog(QDialog):
         self.dither.setEnabled(mode not in (AUTO, KEEP))
         self.schedule()
 
+    def _on_auto_cell(self, on: bool) -> None:
+        self.cell.setEnabled(not on)
+        for box in self.parts:  # the layout only helps find the cell
+            box.setEnabled(on)
+
+    def _layout(self) -> tuple[int, int] | None:
+        layout = (self.parts[0].value(), self.parts[1].value())
+        return None if layout == (1, 1) or not self.auto_cell.isChecked() else layout
+
     def options(self) -> PixelizeOptions:
         mode = self.colors_mode.currentData()
         palette = None
@@ -267,6 +288,7 @@ class PixelizeDialog(QDialog):
             background_color=self.picked if self.background.currentData() == BG_PICKED else None,
             contiguous=self.contiguous.isChecked(),
             cleanup=self.cleanup.isChecked(),
+            layout=self._layout(),
         )
 
     def schedule(self) -> None:

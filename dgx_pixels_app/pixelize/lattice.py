@@ -94,7 +94,7 @@ def _on_lattice(positions: np.ndarray, weights: np.ndarray, period: float, phase
         return 0.0
     index, pos, weight = index[near], positions[near], weights[near]
     total = float(weight.sum())
-    for k in np.unique(index[np.flatnonzero(np.diff(index) == 0)]):
+    for k in set(index[np.flatnonzero(np.diff(index) == 0)].tolist()):  # np.unique: numpy.ma
         at = index == k
         if np.ptp(pos[at]) >= STROKE_APART:
             total -= float(weight[at].sum() - weight[at].max())

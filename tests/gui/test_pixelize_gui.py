@@ -165,3 +165,36 @@ def test_close_grids_are_offered_and_one_click_reads_the_picture_at_it(qtbot, mo
     assert not dialog.auto_cell.isChecked()
     qtbot.waitUntil(lambda: dialog.result.image.shape[1] == 48, timeout=10000)
     dialog.reject()
+
+
+def test_a_sheet_of_parts_is_read_part_by_part(qtbot, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from dgx_pixels_app.pixelize import grid, lattice
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from degrade import degrade
+    from sheet_eval import sheet
+
+    # the whole-picture safeguards off, so the whole reads at the pitch (see
+    # tests/pixelize/test_repeating_sheets.py): only the layout finds the cell
+    monkeypatch.setattr(grid, "finer_if_too_coarse", lambda image, found, at, low: found)
+    monkeypatch.setattr(grid, "thinnest_stroke", lambda edged: np.inf)
+    monkeypatch.setattr(lattice, "STROKE_APART", np.inf)
+    art, (cols, rows) = sheet(5)
+    dialog = PixelizeDialog(degrade(art, 5), palette_of(art))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settled(qtbot, dialog)
+    assert dialog.result.image.shape[1] < art.shape[1] // 3
+    fooled = dialog.result
+    dialog.parts[0].setValue(cols)
+    dialog.parts[1].setValue(rows)
+    qtbot.waitUntil(lambda: dialog.result is not fooled, timeout=10000)
+    settled(qtbot, dialog)
+    assert abs(dialog.result.image.shape[1] - art.shape[1]) <= 1
+    assert abs(dialog.result.image.shape[0] - art.shape[0]) <= 1
+    dialog.auto_cell.setChecked(False)  # a cell of one's own: the layout has no say
+    assert not dialog.parts[0].isEnabled() and dialog.options().layout is None
+    dialog.reject()
