@@ -13,6 +13,12 @@ freeciv-data's flags and trident unit sheet. In each category every third piece 
 never listed or saved one by one. Each piece is degraded twice like SDXL output
 (bench/degrade.py): on a shaded coloured background and on near-white paper.
 
+Art to the picture's edges (tile blocks, flags without room around) is scored twice:
+as pixelize does by default (which may take a pale floor or a band along an edge for a
+background) and as the README tells a user to pixelize tiles, with the background kept
+(``--keep-background``; the peers without transparency). "all" is the defaults;
+"all, edges kept" replaces those categories with their kept runs.
+
 Reported per category and split: exact size, mean RGBA accuracy and perfect sprites
 (>= 99 % right) as in bench/pixelize_wide_eval.py, and how many came out off by more
 than one cell on either axis.
@@ -107,8 +113,13 @@ def strips(assets: Path) -> list[np.ndarray]:
 
 
 def flags(assets: Path) -> list[np.ndarray]:
-    """freeciv's flags drawn in at most 8 colours, at 29x20 and 44x30, as sprites with
-    three pixels of room around (full-bleed, see FULL_BLEED)."""
+    """freeciv's flags, as sprites with three pixels of room around (see bare_flags)."""
+    return [margin(f, 3) for f in bare_flags(assets)]
+
+
+def bare_flags(assets: Path) -> list[np.ndarray]:
+    """freeciv's flags drawn in at most 8 colours, at 29x20 and 44x30: art to the
+    picture's edges, a one-pixel frame around."""
     folder = assets / "freeciv" / "flags"
     found = {"": [], "-large": []}
     for path in sorted(folder.glob("*.png")):
@@ -119,7 +130,7 @@ def flags(assets: Path) -> list[np.ndarray]:
         colours = image.getcolors(64)
         if colours is not None and len(colours) <= 8:
             found[kind].append(np.asarray(image).copy())
-    return [margin(f, 3) for f in spread(found[""], 8) + spread(found["-large"], 8)]
+    return spread(found[""], 8) + spread(found["-large"], 8)
 
 
 TALL = ["gasleak_idle", "gasleak_idle_shot", "gasleak_rage_idle", "gasleak_angry_idle_shot",
@@ -147,12 +158,41 @@ def tall(assets: Path) -> list[np.ndarray]:
 
 
 CATEGORIES = {"icon sheets": icon_sheets, "tile blocks": tile_blocks,
-              "animation strips": strips, "flags (flat shapes)": flags,
-              "tall sprites": tall}  # fmt: skip
+              "tile blocks, kept": tile_blocks, "animation strips": strips,
+              "flags (flat shapes)": flags, "tall sprites": tall,
+              "flags to the edges": bare_flags, "flags to the edges, kept": bare_flags}  # fmt: skip
+# art to the edges as the README tells a user to pixelize tiles: the background kept
+KEPT = {"tile blocks, kept": "tile blocks", "flags to the edges, kept": "flags to the edges"}
+
+
+def keep_ours(image: np.ndarray) -> np.ndarray:
+    from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
+
+    return pixelize(image, PixelizeOptions(remove_background=False)).image
+
+
+def keep_unfake(image: np.ndarray) -> np.ndarray:
+    import unfake
+
+    result = unfake.process_image_sync(Image.fromarray(image), transparent_background=False)
+    return np.asarray(result["image"].convert("RGBA"))
+
+
+def keep_ppa(image: np.ndarray) -> np.ndarray:
+    import proper_pixel_art as ppa
+
+    config = ppa.PixelateConfig(transparent_background=False)
+    return np.asarray(ppa.pixelate(Image.fromarray(image), config).image.convert("RGBA"))
+
+
+KEEPING = {"dgx-pixels": keep_ours, "unfake": keep_unfake, "proper-pixel-art": keep_ppa,
+           "ai2pixelart": TOOLS["ai2pixelart"]}  # fmt: skip
 
 
 def cases(assets: Path):
-    for c, (category, loader) in enumerate(CATEGORIES.items()):
+    kinds = [k for k in CATEGORIES if k not in KEPT]  # the seeds: kept art as the art's
+    for category, loader in CATEGORIES.items():
+        c = kinds.index(KEPT.get(category, category))
         for i, art in enumerate(loader(assets)):
             split = "tune" if i % 3 == 0 else "aside"
             for s, make in enumerate((degrade, light_background)):
@@ -170,9 +210,9 @@ def off_cells(original: np.ndarray, out: np.ndarray) -> int:
     return max(abs(out.shape[0] - original.shape[0]), abs(out.shape[1] - original.shape[1]))
 
 
-def run(tool: str, image: np.ndarray) -> np.ndarray:
+def run(tool: str, image: np.ndarray, keep: bool = False) -> np.ndarray:
     try:
-        return TOOLS[tool](image)
+        return (KEEPING if keep else TOOLS)[tool](image)
     except ImportError:
         raise SystemExit(f"{tool} is not installed: see bench/requirements-peers.txt") from None
     except Exception:  # a peer that crashes on an input scores zero on it
@@ -180,9 +220,11 @@ def run(tool: str, image: np.ndarray) -> np.ndarray:
 
 
 def report(table: dict, tools: list[str], keys: list[tuple[str, str]]) -> None:
-    print(f"{'category':<22}{'split':<7}{'n':>4}" + "".join(f"{t:>30}" for t in tools))
+    print(f"{'category':<27}{'split':<7}{'n':>4}" + "".join(f"{t:>30}" for t in tools))
     groups = [(c, s, lambda k, c=c, s=s: k == (c, s)) for c, s in keys]
-    groups += [("all", s, lambda k, s=s: k[1] == s) for s in ("tune", "aside")]
+    groups += [("all", s, lambda k, s=s: k[1] == s and k[0] not in KEPT) for s in ("tune", "aside")]
+    groups += [("all, edges kept", s, lambda k, s=s: k[1] == s and k[0] not in KEPT.values())
+               for s in ("tune", "aside")]  # fmt: skip
     for label, split, match in groups:
         cells = []
         for tool in tools:
@@ -190,7 +232,7 @@ def report(table: dict, tools: list[str], keys: list[tuple[str, str]]) -> None:
             n, exact, acc, perfect = summary(results)
             far = sum(r[2] > 1 for r in results)
             cells.append(f"{exact:>8.0%}/{acc:>6.2%}/{perfect:>5.0%} off>1:{far:<3}")
-        print(f"{label:<22}{split:<7}{n:>4}" + "".join(f"{c:>30}" for c in cells))
+        print(f"{label:<27}{split:<7}{n:>4}" + "".join(f"{c:>30}" for c in cells))
 
 
 def main() -> int:
@@ -208,7 +250,7 @@ def main() -> int:
         keys.append((category, split)) if (category, split) not in keys else None
         for tool in tools:
             start = time.perf_counter()
-            out = run(tool, image)
+            out = run(tool, image, category in KEPT)
             if tool == "dgx-pixels":
                 times.append(time.perf_counter() - start)
             exact, rgba, _ = score(original, out)

@@ -99,24 +99,8 @@ class PixelizeDialog(QDialog):
         cell_row = QHBoxLayout()
         cell_row.addWidget(self.auto_cell)
         cell_row.addWidget(self.cell, 1)
-        self.grids = QComboBox()  # shown when another grid reads the picture about as well
-        self.grids.setToolTip("Other grids this picture could be read at, with the share of "
-                              "its detail each leaves inside the cells (lower explains more)")  # fmt: skip
-        self.grids.hide()
-        self.grids_label = QLabel("Also reads at")
-        self.grids_label.hide()
-        self.grids.activated.connect(self._on_grid_chosen)
-        self.parts = []  # a strip or sheet: the parts across and down (1 x 1: one picture)
-        for tip in ("Frames or tiles across", "Frames or tiles down"):
-            box = QSpinBox()
-            box.setRange(1, 64)
-            box.setToolTip(f"{tip}: a strip or sheet is read part by part for the cell, "
-                           "and the whole at their median (1 × 1: one picture)")  # fmt: skip
-            self.parts.append(box)
-        parts_row = QHBoxLayout()
-        parts_row.addWidget(self.parts[0], 1)
-        parts_row.addWidget(QLabel("×"))
-        parts_row.addWidget(self.parts[1], 1)
+        self._build_grids()
+        parts_row = self._build_parts_row()
         self.colors_mode = QComboBox()
         self.colors_mode.addItem("Automatic (merge near-duplicates)", AUTO)
         self.colors_mode.addItem("At most N colours", COUNT)
@@ -179,6 +163,30 @@ class PixelizeDialog(QDialog):
         controls.setLayout(form)
         controls.setMaximumWidth(380)
         return controls
+
+    def _build_grids(self) -> None:
+        self.grids = QComboBox()  # shown when another grid reads the picture about as well
+        self.grids.setToolTip("Other grids this picture could be read at, with the share of "
+                              "its detail each leaves inside the cells (lower explains more)")  # fmt: skip
+        self.grids.hide()
+        self.grids_label = QLabel("Also reads at")
+        self.grids_label.hide()
+        self.grids.activated.connect(self._on_grid_chosen)
+
+    def _build_parts_row(self) -> QHBoxLayout:
+        """A strip or sheet: the parts across and down (1 × 1: one picture)."""
+        self.parts = []
+        for tip in ("Frames or tiles across", "Frames or tiles down"):
+            box = QSpinBox()
+            box.setRange(1, 64)
+            box.setToolTip(f"{tip}: a strip or sheet is read part by part for the cell, "
+                           "and the whole at their median (1 × 1: one picture)")  # fmt: skip
+            self.parts.append(box)
+        row = QHBoxLayout()
+        row.addWidget(self.parts[0], 1)
+        row.addWidget(QLabel("×"))
+        row.addWidget(self.parts[1], 1)
+        return row
 
     def _connect_controls(self) -> None:
         for signal in (

@@ -43,3 +43,27 @@ def test_a_strip_whose_cell_is_about_8_px_is_not_read_at_half_of_it(seed, make):
     art = np.concatenate(frames, axis=1)  # 128x32: about 7.9 px cells at 1024
     out = pixelize(make(art, seed), PixelizeOptions()).image
     assert abs(out.shape[1] - 128) <= 1 and abs(out.shape[0] - 32) <= 1, out.shape
+
+
+def flag(variant: int) -> np.ndarray:
+    """Art to the picture's edges: two or three flat bands, a one-pixel dark frame around
+    the whole picture and a one-pixel white stripe across the middle."""
+    rng = np.random.default_rng(variant)
+    h, w = int(rng.integers(18, 34)), int(rng.integers(26, 46))
+    art = np.zeros((h, w, 4), np.uint8)
+    art[..., 3] = 255
+    colours = rng.integers(0, 255, (4, 3))
+    bands = int(rng.integers(2, 4))
+    for b in range(bands):
+        art[b * h // bands : (b + 1) * h // bands, :, :3] = colours[b]
+    art[[0, -1], :, :3] = 0
+    art[:, [0, -1], :3] = 0
+    art[h // 2, 1:-1, :3] = 250
+    return art
+
+
+@pytest.mark.parametrize("variant", [1, 3, 4, 8, 18])
+def test_flat_art_framed_to_the_edges_is_read_at_the_cell(variant):
+    art = flag(variant)  # the frame's outer side is the picture's border: no edge there
+    out = pixelize(degrade(art, variant), PixelizeOptions(remove_background=False)).image
+    assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
