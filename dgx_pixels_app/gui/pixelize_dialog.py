@@ -179,6 +179,7 @@ class PixelizeDialog(QDialog):
         for tip in ("Frames or tiles across", "Frames or tiles down"):
             box = QSpinBox()
             box.setRange(1, 64)
+            box.setKeyboardTracking(False)  # 4 then 8 is "48" typed: read once, at the end
             box.setToolTip(f"{tip}: a strip or sheet is read part by part for the cell, "
                            "and the whole at their median (1 × 1: one picture)")  # fmt: skip
             self.parts.append(box)
@@ -300,6 +301,7 @@ class PixelizeDialog(QDialog):
         )
 
     def schedule(self) -> None:
+        self.apply_button.setEnabled(False)  # the preview shown is for the old settings
         self.debounce.start()
 
     def recompute(self) -> None:

@@ -21,7 +21,7 @@ from dgx_pixels_app.pixelize.lattice import (
     Edged,
     lattice_fit,
     phase_of,
-    strokes,
+    thinnest_stroke,
 )
 from dgx_pixels_app.pixelize.stats import median, percentile
 
@@ -30,7 +30,6 @@ MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer si
 MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
 RESCUE_MIN_CELL = 3.5  # the content-period rescue never picks cells smaller than this
-FRAME_SNAP = 0.3  # a period this close to a frame's width is the frame's
 SAME_PEAK = 0.05  # periods this close are one spectrum peak
 NUDGES = (0.0, -0.005, 0.005, -0.01, 0.01, -0.015, 0.015)  # a peak's period, nudged
 
@@ -243,7 +242,7 @@ def _refine_cuts(
         window = smooth[lo:hi]
         cut = predicted
         snapped = False
-        if window.size and window.max() >= strong:
+        if window.size and window.max() >= strong and window.max() > floor:  # not flat
             i = int(np.argmax(window))
             # sub-pixel centre of the edge from its neighbours
             if 0 < i < window.size - 1:
@@ -296,16 +295,6 @@ def _axis_from_period(
     return AxisGrid(period, cuts)
 
 
-def _frame_period(frame: float, length: int, edged: tuple[Edged, ...]) -> float:
-    """The period of art framed to the image's edges: a whole number of cells along the
-    longer side (its borders are cuts), near the frame's width (one cell, give or take
-    the drift), the one whose lattice explains the few edges best."""
-    counts = range(max(1, int(length / (1.2 * frame))), int(length / (0.85 * frame)) + 2)
-    scored = [(round(lattice_fit(edged, length / n), 2), -abs(length / n - frame), length / n)
-              for n in counts]  # fmt: skip
-    return max(scored)[2]
-
-
 def _frequency(combined: np.ndarray, size: int, max_cell: float, edged) -> float | None:
     """The cells' frequency from the spectrum's peak, past JPEG's blocks, harmonics and
     a repeat of the content (None: no periodic edges)."""
@@ -340,8 +329,7 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     max_cell = max(MIN_CELL + 1, min(min(w, h) / MIN_SHORT_CELLS, max(w, h) / MIN_CELLS))
     combined = sx + sy
     edged = (Edged.of(px), Edged.of(py))
-    stroke, frame = strokes(edged)
-    max_cell = min(max_cell, max(MIN_CELL + 1, STROKE_SLACK * min(stroke, frame) + 2.0))
+    max_cell = min(max_cell, max(MIN_CELL + 1, STROKE_SLACK * thinnest_stroke(edged) + 2.0))
     f = _frequency(combined, size, max_cell, edged)
     if f is None or 1.0 / f >= min(w, h) / 1.5:
         return Grid(
@@ -353,8 +341,6 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     # from one noisy spectrum was off by a few per cent on small cells, which over a
     # wide flat margin came out a cell or more short
     period = 1.0 / f
-    if np.isfinite(frame) and abs(period - frame) <= FRAME_SNAP * frame:
-        period = _frame_period(frame, max(w, h), edged)
 
     def grid_at(cell: float) -> Grid:
         return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))

@@ -13,9 +13,8 @@ from dgx_pixels_app.pixelize.stats import median, percentile
 STROKE_APART = 3.0  # edges this far apart are two edges, not one blurred edge's peaks
 STROKE_STRENGTH = 0.4  # edges at least this share of the axis's strongest bound the cell
 STROKE_MIN = 8.0  # ... apart at least this (small cells' edges are noisy: no bound there)
-STROKE_OVER_FLOOR = 4.0  # ... and this multiple of the profile's median (noise, seams)
+STROKE_OVER_FLOOR = 4.0  # ... and this multiple of the profile's median (noise, JPEG seams)
 STROKE_EDGES = 12  # ... on an axis with at most this many strong edges
-FRAME_AGREE = 0.2  # a frame's sides agree to this share of their median width
 STROKE_SLACK = 1.2  # ... to this multiple of the gap between two, and 2 px (blur, drift)
 
 
@@ -63,36 +62,21 @@ def lattice_fit(profiles: tuple[Edged, ...], period: float) -> float:
     return hit / total if total else 1.0
 
 
-def strokes(profiles: tuple[Edged, ...]) -> tuple[float, float]:
-    """(the narrowest gap between two strong neighbouring edges, the width of a frame
-    around the picture; inf when none). A stroke, band or frame is at least one cell
-    wide, so no cell is wider. On art of a few flat shapes the edges are too few to pin
-    the period (any multiple of the cell lines up with them); the thin details still
-    say how big a cell is."""
-    gaps, frame = [np.inf], []
+def thinnest_stroke(profiles: tuple[Edged, ...]) -> float:
+    """The narrowest gap between two strong neighbouring edges (inf when none): a stroke
+    or band is at least one cell wide, so no cell is wider. On art of a few flat shapes
+    the edges are too few to pin the period (any multiple of the cell lines up with
+    them); the thin details still say how big a cell is."""
+    gaps = [np.inf]
     for edged in profiles:
         clear = max(STROKE_STRENGTH * edged.weights.max(initial=0),
                     STROKE_OVER_FLOOR * median(edged.profile))  # fmt: skip
         strong = edged.positions[edged.weights >= clear]
-        if strong.size > STROKE_EDGES or strong.size == 0:
-            continue  # edges enough to pin the period (or JPEG's seams on flat colour)
+        if strong.size > STROKE_EDGES:
+            continue  # edges enough to pin the period
         apart = np.diff(strong)
-        seam = np.abs(apart - 8 * np.round(apart / 8)) <= 1  # JPEG's blocks, not a stroke
-        gaps.extend(apart[(apart >= STROKE_MIN) & ~seam])
-        frame += [strong[0], len(edged.profile) + 1 - strong[-1]]
-    return float(min(gaps)), _frame_width(frame)
-
-
-def _frame_width(sides: list[float]) -> float:
-    """The width of a frame around the whole picture (a flag's or a card's border, art
-    to the image's edges): the first strong edge in from at least three sides, at about
-    one distance. A random partial cell at the borders is not that regular."""
-    sides = [d for d in sides if d >= STROKE_MIN]
-    if len(sides) < 3:
-        return np.inf
-    middle = float(median(np.array(sides)))
-    agree = [d for d in sides if abs(d - middle) <= FRAME_AGREE * middle]
-    return middle if len(agree) >= 3 else np.inf
+        gaps.extend(apart[apart >= STROKE_MIN])
+    return float(min(gaps))
 
 
 def _on_lattice(positions: np.ndarray, weights: np.ndarray, period: float, phase: float) -> float:

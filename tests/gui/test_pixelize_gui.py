@@ -180,7 +180,7 @@ def test_a_sheet_of_parts_is_read_part_by_part(qtbot, monkeypatch):
     # the whole-picture safeguards off, so the whole reads at the pitch (see
     # tests/pixelize/test_repeating_sheets.py): only the layout finds the cell
     monkeypatch.setattr(grid, "finer_if_too_coarse", lambda image, found, at, low: found)
-    monkeypatch.setattr(grid, "strokes", lambda edged: (np.inf, np.inf))
+    monkeypatch.setattr(grid, "thinnest_stroke", lambda edged: np.inf)
     monkeypatch.setattr(lattice, "STROKE_APART", np.inf)
     art, (cols, rows) = sheet(5)
     dialog = PixelizeDialog(degrade(art, 5), palette_of(art))
@@ -197,4 +197,18 @@ def test_a_sheet_of_parts_is_read_part_by_part(qtbot, monkeypatch):
     assert abs(dialog.result.image.shape[0] - art.shape[0]) <= 1
     dialog.auto_cell.setChecked(False)  # a cell of one's own: the layout has no say
     assert not dialog.parts[0].isEnabled() and dialog.options().layout is None
+    dialog.reject()
+
+
+def test_apply_waits_for_the_preview_of_the_newest_settings(qtbot):
+    art = sprite(seed=31)
+    dialog = PixelizeDialog(upscale(art, 12.5, blur=0.8), palette_of(art))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settled(qtbot, dialog)
+    old = dialog.result
+    dialog.parts[0].setValue(2)  # a change: what is shown is for the old settings
+    assert not dialog.apply_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.result is not old and dialog.apply_button.isEnabled(),
+                    timeout=10000)  # fmt: skip
     dialog.reject()

@@ -62,8 +62,26 @@ def flag(variant: int) -> np.ndarray:
     return art
 
 
-@pytest.mark.parametrize("variant", [1, 3, 4, 8, 18])
-def test_flat_art_framed_to_the_edges_is_read_at_the_cell(variant):
-    art = flag(variant)  # the frame's outer side is the picture's border: no edge there
-    out = pixelize(degrade(art, variant), PixelizeOptions(remove_background=False)).image
+@pytest.mark.parametrize("variant", [3, 4, 8, 18])
+@pytest.mark.parametrize("share", [0.4, 0.6, 1.3])
+def test_padding_that_is_not_whole_cells_is_not_taken_for_a_frame(variant, share):
+    """SDXL draws a flat sprite with room around it, of no particular width: the first
+    edge in from every side at one distance is padding, not a one-cell frame (a rule
+    that took it for one read these at a third of the cell)."""
+    from dgx_pixels_app.pixelize.grid import detect_grid
+
+    art = flag(variant)
+    image = degrade(art, variant)
+    cell = image.shape[1] / art.shape[1]
+    pad = int(round(share * cell))
+    padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)))
+    padded[:pad], padded[-pad:], padded[:, :pad], padded[:, -pad:] = 235, 235, 235, 235
+    assert abs(detect_grid(padded).x.cell / cell - 1) < 0.1
+
+
+def test_a_coarse_lattice_cannot_count_both_sides_of_a_stroke():
+    """Each cut explains one edge: a lattice of three cells' period whose slack straddles
+    a one-pixel stripe no longer counts both of its edges (this flag read 3x coarse)."""
+    art = np.pad(flag(17), ((3, 3), (3, 3), (0, 0)))
+    out = pixelize(light_background(art, 17), PixelizeOptions()).image
     assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
