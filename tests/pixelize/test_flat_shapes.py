@@ -85,3 +85,13 @@ def test_a_coarse_lattice_cannot_count_both_sides_of_a_stroke():
     art = np.pad(flag(17), ((3, 3), (3, 3), (0, 0)))
     out = pixelize(light_background(art, 17), PixelizeOptions()).image
     assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
+
+
+@pytest.mark.parametrize("variant", [0, 8, 10])
+def test_a_crisp_upscale_of_flat_art_keeps_its_cuts_on_the_cells(variant):
+    """Nearest neighbour x40: long flat stretches with no edge at all; a cut there must
+    stay where the period puts it, not jump to the first pixel of an empty window."""
+    art = flag(variant)
+    image = np.repeat(np.repeat(art, 40, 0), 40, 1)
+    out = pixelize(image, PixelizeOptions(remove_background=False)).image
+    assert out.shape == art.shape
