@@ -176,12 +176,13 @@ class PixelizeDialog(QDialog):
     def _build_parts_row(self) -> QHBoxLayout:
         """A strip or sheet: the parts across and down (1 × 1: one picture)."""
         self.parts = []
-        for tip in ("Frames or tiles across", "Frames or tiles down"):
+        for way in ("across", "down"):
             box = QSpinBox()
             box.setRange(1, 64)
+            box.setSuffix(f" {way}")
             box.setKeyboardTracking(False)  # 4 then 8 is "48" typed: read once, at the end
-            box.setToolTip(f"{tip}: a strip or sheet is read part by part for the cell, "
-                           "and the whole at their median (1 × 1: one picture)")  # fmt: skip
+            box.setToolTip(f"Frames or tiles {way}: a strip or sheet is read part by part "
+                           "for the cell, and the whole at their median (1 × 1: one picture)")  # fmt: skip
             self.parts.append(box)
         row = QHBoxLayout()
         row.addWidget(self.parts[0], 1)
