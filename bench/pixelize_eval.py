@@ -51,17 +51,17 @@ def ours(image: np.ndarray) -> np.ndarray:
     return pixelize(image).image
 
 
-def peer_unfake(image: np.ndarray) -> np.ndarray:
+def peer_unfake(image: np.ndarray, transparent: bool = True) -> np.ndarray:
     import unfake
 
-    result = unfake.process_image_sync(Image.fromarray(image), transparent_background=True)
+    result = unfake.process_image_sync(Image.fromarray(image), transparent_background=transparent)
     return np.asarray(result["image"].convert("RGBA"))
 
 
-def peer_ppa(image: np.ndarray) -> np.ndarray:
+def peer_ppa(image: np.ndarray, transparent: bool = True) -> np.ndarray:
     import proper_pixel_art as ppa
 
-    config = ppa.PixelateConfig(transparent_background=True)
+    config = ppa.PixelateConfig(transparent_background=transparent)
     return np.asarray(ppa.pixelate(Image.fromarray(image), config).image.convert("RGBA"))
 
 

@@ -30,6 +30,7 @@ import argparse
 import logging
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from degrade import degrade  # noqa: E402
-from pixelize_eval import TOOLS, score  # noqa: E402
+from pixelize_eval import TOOLS, peer_ppa, peer_unfake, score  # noqa: E402
 from pixelize_wide_eval import clean, light_background, summary  # noqa: E402
 
 
@@ -171,21 +172,8 @@ def keep_ours(image: np.ndarray) -> np.ndarray:
     return pixelize(image, PixelizeOptions(remove_background=False)).image
 
 
-def keep_unfake(image: np.ndarray) -> np.ndarray:
-    import unfake
-
-    result = unfake.process_image_sync(Image.fromarray(image), transparent_background=False)
-    return np.asarray(result["image"].convert("RGBA"))
-
-
-def keep_ppa(image: np.ndarray) -> np.ndarray:
-    import proper_pixel_art as ppa
-
-    config = ppa.PixelateConfig(transparent_background=False)
-    return np.asarray(ppa.pixelate(Image.fromarray(image), config).image.convert("RGBA"))
-
-
-KEEPING = {"dgx-pixels": keep_ours, "unfake": keep_unfake, "proper-pixel-art": keep_ppa,
+KEEPING = {"dgx-pixels": keep_ours, "unfake": partial(peer_unfake, transparent=False),
+           "proper-pixel-art": partial(peer_ppa, transparent=False),
            "ai2pixelart": TOOLS["ai2pixelart"]}  # fmt: skip
 
 
