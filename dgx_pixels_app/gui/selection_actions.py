@@ -25,14 +25,23 @@ class SelectionActions:
         cel = sprite.cel(layer.id, self.session.frame.id)
         return (cel.image if cel is not None else None), (layer.id, self.session.frame.id)
 
-    def _apply(self, fn, label: str) -> None:
+    def _target(self):
+        """(the layer's image or a blank one, the image as it was or None, its cel key,
+        the selection's mask or None), or None when there is nothing to work on."""
         if self.session is None:
-            return
+            return None
         before, key = self._layer_image()
         if key is None:
-            return
+            return None
         base = before if before is not None else self.session.sprite.blank()
         mask = self.session.selection.mask if self.session.selection is not None else None
+        return base, before, key, mask
+
+    def _apply(self, fn, label: str) -> None:
+        target = self._target()
+        if target is None:
+            return
+        base, before, key, mask = target
         after, new_mask = fn(base, mask)
         command = patch_between(
             self.session.sprite, *key, None if before is None else before.copy(), after, label
@@ -67,14 +76,10 @@ class SelectionActions:
         )
 
     def copy(self) -> None:
-        if self.session is None:
-            return
-        before, key = self._layer_image()
-        if key is None:
-            return
-        image = before if before is not None else self.session.sprite.blank()
-        mask = self.session.selection.mask if self.session.selection is not None else None
-        self.clipboard = sel.copy(image, mask)
+        target = self._target()
+        if target is not None:
+            image, _, _, mask = target
+            self.clipboard = sel.copy(image, mask)
 
     def cut(self) -> None:
         self.copy()
