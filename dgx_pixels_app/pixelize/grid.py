@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.pixelize.frame import framed_periods
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
 from dgx_pixels_app.pixelize.jpeg_seams import seam_ratio, without_jpeg_seams
 from dgx_pixels_app.pixelize.lattice import (
@@ -21,6 +22,7 @@ from dgx_pixels_app.pixelize.lattice import (
     Edged,
     lattice_fit,
     phase_of,
+    stroke_period,
     thinnest_stroke,
 )
 from dgx_pixels_app.pixelize.stats import median, percentile
@@ -30,6 +32,7 @@ MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer si
 MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
 RESCUE_MIN_CELL = 3.5  # the content-period rescue never picks cells smaller than this
+FRAME_COARSER = 1.03  # a period this much coarser than a frame's gives way to it
 SAME_PEAK = 0.05  # periods this close are one spectrum peak
 NUDGES = (0.0, -0.005, 0.005, -0.01, 0.01, -0.015, 0.015)  # a peak's period, nudged
 
@@ -306,6 +309,22 @@ def _frequency(combined: np.ndarray, size: int, max_cell: float, edged) -> float
     return f
 
 
+def _framed(px: np.ndarray, py: np.ndarray, edged, found: float | None) -> Grid | None:
+    """The grid of art framed to the picture's edges (see frame.py), when the cell
+    found otherwise is coarser than the frame's (a frame is at least one cell wide)."""
+    w, h = len(px) + 1, len(py) + 1
+    periods = framed_periods(edged, w, h)
+    if periods is None or (found is not None and found <= FRAME_COARSER * max(periods)):
+        return None
+    axes = []
+    for profile, period, length in ((px, periods[0], w), (py, periods[1], h)):
+        cuts = _with_edges(_refine_cuts(profile, period, 0.0, length, period), period, length)
+        if len(cuts) - 1 != round(length / period):  # drift took a cut away: evenly
+            cuts = np.linspace(0.0, float(length), round(length / period) + 1)
+        axes.append(AxisGrid(period, cuts))
+    return Grid(axes[0], axes[1])
+
+
 def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     """The grid of ``image`` (h, w, c). ``cell`` forces a cell size on both axes.
 
@@ -332,17 +351,17 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     max_cell = min(max_cell, max(MIN_CELL + 1, STROKE_SLACK * thinnest_stroke(edged) + 2.0))
     f = _frequency(combined, size, max_cell, edged)
     if f is None or 1.0 / f >= min(w, h) / 1.5:
-        return Grid(
-            AxisGrid(float(w), np.array([0.0, float(w)])),
-            AxisGrid(float(h), np.array([0.0, float(h)])),
-        )
+        whole = Grid(AxisGrid(float(w), np.array([0.0, float(w)])),
+                     AxisGrid(float(h), np.array([0.0, float(h)])))  # fmt: skip
+        return _framed(px, py, edged, None) or whole
     # art pixels are square: both axes use the period they agree on, and each axis's
     # cuts then follow its own edges (drift, non-integer sizes); a per-axis period
     # from one noisy spectrum was off by a few per cent on small cells, which over a
     # wide flat margin came out a cell or more short
-    period = 1.0 / f
+    period = stroke_period(edged, 1.0 / f)
 
     def grid_at(cell: float) -> Grid:
         return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))
 
-    return finer_if_too_coarse(image, grid_at(period), grid_at, MIN_CELL)
+    found = finer_if_too_coarse(image, grid_at(period), grid_at, MIN_CELL)
+    return _framed(px, py, edged, found.x.cell) or found

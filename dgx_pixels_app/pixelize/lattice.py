@@ -10,19 +10,26 @@ import numpy as np
 from dgx_pixels_app.pixelize.jpeg_seams import without_jpeg_seams
 from dgx_pixels_app.pixelize.stats import median, percentile
 
+CLEAR = 0.35  # an edge is clear at this share of the way from the median to the strongest
 STROKE_APART = 3.0  # edges this far apart are two edges, not one blurred edge's peaks
 STROKE_STRENGTH = 0.4  # edges at least this share of the axis's strongest bound the cell
 STROKE_MIN = 8.0  # ... apart at least this (small cells' edges are noisy: no bound there)
 STROKE_OVER_FLOOR = 4.0  # ... and this multiple of the profile's median (noise, JPEG seams)
 STROKE_EDGES = 12  # ... on an axis with at most this many strong edges
+STROKE_AGREE = (0.05, 1.5)  # strokes this close (share, px) to the thinnest are one width
 STROKE_SLACK = 1.2  # ... to this multiple of the gap between two, and 2 px (blur, drift)
 
 
-def _edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions and strengths of the clear edges along one axis."""
+def edges(profile: np.ndarray, share: float = CLEAR) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and strengths of the edges along one axis that reach ``share`` of the
+    way from the profile's median to its strongest (0.35: the clear edges) and, for a
+    lower share, stand clear of the noise (4 x the median)."""
     smooth = np.convolve(without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
     floor = median(smooth)
-    strong = floor + 0.35 * (percentile(smooth, 99.5) - floor)
+    top = percentile(smooth, 99.5)
+    strong = floor + share * (top - floor)
+    if share < CLEAR:  # the faint ones: clear of the noise, and never fewer than the clear
+        strong = min(max(strong, STROKE_OVER_FLOOR * floor), floor + CLEAR * (top - floor))
     inner = smooth[1:-1]
     peaks = np.flatnonzero((inner >= smooth[:-2]) & (inner > smooth[2:]) & (inner >= strong)) + 1
     return peaks + 1.0, smooth[peaks]
@@ -38,7 +45,7 @@ class Edged:
 
     @classmethod
     def of(cls, profile: np.ndarray) -> Edged:
-        return cls(profile, *_edges(profile))
+        return cls(profile, *edges(profile))
 
 
 def lattice_fit(profiles: tuple[Edged, ...], period: float) -> float:
@@ -62,12 +69,9 @@ def lattice_fit(profiles: tuple[Edged, ...], period: float) -> float:
     return hit / total if total else 1.0
 
 
-def thinnest_stroke(profiles: tuple[Edged, ...]) -> float:
-    """The narrowest gap between two strong neighbouring edges (inf when none): a stroke
-    or band is at least one cell wide, so no cell is wider. On art of a few flat shapes
-    the edges are too few to pin the period (any multiple of the cell lines up with
-    them); the thin details still say how big a cell is."""
-    gaps = [np.inf]
+def _stroke_gaps(profiles: tuple[Edged, ...]) -> np.ndarray:
+    """The gaps between strong neighbouring edges, on axes with few strong edges."""
+    gaps = []
     for edged in profiles:
         clear = max(STROKE_STRENGTH * edged.weights.max(initial=0),
                     STROKE_OVER_FLOOR * median(edged.profile))  # fmt: skip
@@ -76,7 +80,35 @@ def thinnest_stroke(profiles: tuple[Edged, ...]) -> float:
             continue  # edges enough to pin the period
         apart = np.diff(strong)
         gaps.extend(apart[apart >= STROKE_MIN])
-    return float(min(gaps))
+    return np.array(gaps, dtype=np.float64)
+
+
+def thinnest_stroke(profiles: tuple[Edged, ...]) -> float:
+    """The narrowest gap between two strong neighbouring edges (inf when none): a stroke
+    or band is at least one cell wide, so no cell is wider. On art of a few flat shapes
+    the edges are too few to pin the period (any multiple of the cell lines up with
+    them); the thin details still say how big a cell is."""
+    return float(_stroke_gaps(profiles).min(initial=np.inf))
+
+
+def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
+    """The cell measured on the thin strokes, when two or more of the narrowest agree
+    and the period found is wider than they are: a flag's frame or stripe is one cell
+    wide on each side, and their mean width averages the drift out, where the spectrum
+    of a few edges is broad and a lattice's slack lets a period 5-15 % off through.
+    The stroke's period is taken when its lattice explains the edges as well."""
+    gaps = _stroke_gaps(profiles)
+    if gaps.size < 2:
+        return period
+    thin = gaps[gaps <= gaps.min() * (1 + STROKE_AGREE[0]) + STROKE_AGREE[1]]
+    width = float(thin.mean())
+    if thin.size < 2 or period <= width * (1 + STROKE_AGREE[0]):
+        return period
+    fit = lattice_fit(profiles, period)
+    tried = [(lattice_fit(profiles, width * (1 + d)), -abs(d), width * (1 + d))
+             for d in (0.0, -0.02, 0.02, -0.04, 0.04)]  # fmt: skip
+    best = max(tried)
+    return best[2] if best[0] >= fit - 0.02 else period
 
 
 def _on_lattice(positions: np.ndarray, weights: np.ndarray, period: float, phase: float) -> float:

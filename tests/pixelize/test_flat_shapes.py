@@ -95,3 +95,52 @@ def test_a_crisp_upscale_of_flat_art_keeps_its_cuts_on_the_cells(variant):
     image = np.repeat(np.repeat(art, 40, 0), 40, 1)
     out = pixelize(image, PixelizeOptions(remove_background=False)).image
     assert out.shape == art.shape
+
+
+def tricolour(variant: int) -> np.ndarray:
+    """Art to the picture's edges with nothing thin inside: three flat upright bands in
+    a one-pixel dark frame (a flag whose stripes line up with 2, 3 or 14 cells as well
+    as with one; only the frame says how big a cell is)."""
+    rng = np.random.default_rng(variant)
+    h, w = int(rng.integers(18, 34)), int(rng.integers(26, 46))
+    art = np.zeros((h, w, 4), np.uint8)
+    art[..., 3] = 255
+    colours = rng.integers(40, 255, (3, 3))
+    for b in range(3):
+        art[:, 1 + b * (w - 2) // 3 : 1 + (b + 1) * (w - 2) // 3, :3] = colours[b]
+    art[[0, -1], :, :3] = 0
+    art[:, [0, -1], :3] = 0
+    return art
+
+
+@pytest.mark.parametrize("variant", [1, 2, 6, 9])
+@pytest.mark.parametrize("make", [degrade, light_background])
+@pytest.mark.parametrize("kind", [tricolour, flag])
+def test_art_framed_to_the_picture_edges_is_read_at_its_cell(kind, make, variant):
+    """The frame's outer side is the image border, which shows no edge: a whole number
+    of cells about the frame's width, counted from the border, puts every edge on a cut
+    (without the frame rule every tricolour here came back 2-14x coarse)."""
+    art = kind(variant)
+    out = pixelize(make(art, variant), PixelizeOptions(remove_background=False)).image
+    assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
+
+
+@pytest.mark.parametrize(("variant", "make"), [(8, degrade), (34, degrade), (37, light_background)])
+def test_thin_strokes_that_agree_measure_the_cell(variant, make):
+    """A padded flag's frame and stripe, one cell wide each: their mean width is the cell
+    where a lattice's slack let a period 5-15 % wider through (read 2-5 cells short)."""
+    art = np.pad(flag(variant), ((3, 3), (3, 3), (0, 0)))
+    out = pixelize(make(art, variant), PixelizeOptions()).image
+    assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
+
+
+def test_a_textured_tile_is_not_taken_for_framed_art():
+    """A grass tile's first edges in from every side sit about one cell deep, as a
+    frame's would; its many edges inside drift off any lattice anchored at the border,
+    and the faint edges the frame check asks about include the clear ones (on busy
+    texture the noise floor alone left none, and the tile read 17x17 instead of 16x16)."""
+    from own_art import sprite as own_sprite
+
+    art = own_sprite("grass")
+    out = pixelize(degrade(art, 31777), PixelizeOptions()).image
+    assert out.shape[:2] == art.shape[:2]

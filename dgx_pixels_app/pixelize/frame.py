@@ -1,0 +1,95 @@
+"""Art framed to the picture's edges: a flag's, a card's or a UI panel's one-cell border
+whose outer side is the image border.
+
+Such art has few edges and they fit many periods: a flag's stripes line up with 2, 3 or
+14 cells as well as with one. The frame is the one thin thing in it, but its outer side
+shows no edge, so the stroke bound cannot see it. A frame is taken when the first clear
+edge in from at least three sides lies at one distance, and a whole number of cells of
+about that width along each axis, counted from the image border, puts every clear edge
+on a cut. Padding around a sprite (SDXL draws room of no particular width) fails that
+test: the sprite's own edges fall off a lattice anchored at the border with the
+padding's width, unless the padding is a whole cell wide, where the reading is right."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dgx_pixels_app.pixelize.lattice import Edged, edges
+from dgx_pixels_app.pixelize.stats import median
+
+FRAME_AGREE = 0.15  # the sides agree to this share of their median width, and 2 px
+NEAR_BAND = (0.04, 0.5)  # the cell is the band's mean width within this share and px
+FAINT = 0.12  # every edge this strong (see lattice.edges) must lie on the lattice ...
+ON_CUT = (1.5, 0.12)  # ... within this many px or this share of the cell, the larger
+FRAME_SQUARE = 0.03  # the two axes' cells differ by at most this share (square pixels)
+MIN_FRAME = 10.0  # px: finer art has edges enough to pin its cell (and blur is a cell)
+MIN_CELLS = 8  # a framed sprite has at least this many cells along its longer side
+
+
+def _band(edged: Edged, length: int) -> list[float]:
+    """Distance from each border of this axis to the first clear edge in from it."""
+    if edged.positions.size == 0:
+        return []
+    return [float(edged.positions[0]), float(length - edged.positions[-1])]
+
+
+def frame_width(edged: tuple[Edged, Edged], w: int, h: int) -> float | None:
+    """The band's width when at least three sides agree on it (None otherwise)."""
+    sides = _band(edged[0], w) + _band(edged[1], h)
+    if len(sides) < 3:
+        return None
+    middle = float(median(np.array(sides)))
+    agree = [d for d in sides if abs(d - middle) <= FRAME_AGREE * middle + 2.0]
+    if len(agree) < 3 or middle < MIN_FRAME or middle > max(w, h) / MIN_CELLS:
+        return None
+    return float(np.mean(agree))
+
+
+def _counts(band: float, length: int) -> range:
+    """Whole numbers of cells along an axis whose cell is within the band's tolerance."""
+    slack = NEAR_BAND[0] * band + NEAR_BAND[1]
+    return range(max(1, int(length / (band + slack))), int(length / max(band - slack, 1.0)) + 1)
+
+
+def _misfit(faint: tuple[np.ndarray, np.ndarray], period: float) -> float | None:
+    """Weighted mean distance of the edges from the lattice anchored at the border, as a
+    share of the period; None when any edge is off it (a lattice of the padding's width
+    fits a few clear edges by chance, rarely all the faint ones too)."""
+    positions, weights = faint
+    if positions.size == 0:
+        return 0.0
+    # a blurred edge's shoulders and JPEG's ringing beside it are not edges of their own:
+    # edges are a cell apart, so only the strongest within a third of a cell counts
+    near = np.abs(positions[:, None] - positions[None, :]) < period / 3
+    own = (weights[None, :] * near).max(axis=1) <= weights
+    positions, weights = positions[own], weights[own]
+    off = positions / period
+    distance = np.abs(off - np.round(off))
+    if (distance * period).max() > max(ON_CUT[0], ON_CUT[1] * period):
+        return None
+    return float(np.sum(weights * distance) / weights.sum())
+
+
+def framed_periods(edged: tuple[Edged, Edged], w: int, h: int) -> tuple[float, float] | None:
+    """(cell along x, cell along y) of art framed to the picture's edges: whole numbers
+    of cells near the frame's width whose lattices, anchored at the borders, put every
+    edge on a cut; of those, the one closest to them. None when the picture has no
+    frame or no such lattice."""
+    band = frame_width(edged, w, h)
+    if band is None:
+        return None
+    faint = [edges(e.profile, FAINT) for e in edged]
+    best = None
+    for n in _counts(band, w):
+        for m in _counts(band, h):
+            px, py = w / n, h / m
+            if abs(px / py - 1) > FRAME_SQUARE:
+                continue
+            fx, fy = _misfit(faint[0], px), _misfit(faint[1], py)
+            if fx is None or fy is None:
+                continue
+            # square art pixels: a cell that differs between the axes counts against
+            score = fx + fy + 5 * abs(np.log(px / py))
+            if best is None or score < best[0]:
+                best = (score, px, py)
+    return None if best is None else (best[1], best[2])
