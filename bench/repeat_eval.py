@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from degrade import degrade  # noqa: E402
 from pixelize_eval import TOOLS, peer_ppa, peer_unfake, score  # noqa: E402
-from pixelize_wide_eval import clean, light_background, summary  # noqa: E402
+from pixelize_wide_eval import clean, light_background, opaque_part, summary  # noqa: E402
 
 
 def blocks(art: np.ndarray, pitch: int, cols: int, rows: int, rows_at) -> list[np.ndarray]:
@@ -158,10 +158,32 @@ def tall(assets: Path) -> list[np.ndarray]:
     return out
 
 
+def with_room(make):
+    """``make``, then room of no particular width around the picture (0.25-2.5 cells of
+    a flat, noisy colour), as SDXL draws a flat sprite: ``degrade`` always starts the
+    picture on a cell boundary, so "flags to the edges" alone cannot show a padding
+    taken for a one-cell frame."""
+
+    def padded(art: np.ndarray, seed: int) -> np.ndarray:
+        image = make(art, seed)
+        rng = np.random.default_rng(seed + 1)
+        pad = int(round(rng.uniform(0.25, 2.5) * image.shape[1] / art.shape[1]))
+        h, w = image.shape[0] + 2 * pad, image.shape[1] + 2 * pad
+        room = rng.integers(0, 256, 3) + rng.normal(0, 3, (h, w, 3))
+        out = np.dstack([np.clip(room, 0, 255), np.full((h, w), 255)]).astype(np.uint8)
+        out[pad : pad + image.shape[0], pad : pad + image.shape[1]] = image
+        return out
+
+    return padded
+
+
 CATEGORIES = {"icon sheets": icon_sheets, "tile blocks": tile_blocks,
               "tile blocks, kept": tile_blocks, "animation strips": strips,
               "flags (flat shapes)": flags, "tall sprites": tall,
-              "flags to the edges": bare_flags, "flags to the edges, kept": bare_flags}  # fmt: skip
+              "flags to the edges": bare_flags, "flags to the edges, kept": bare_flags,
+              "flags, room of any width": bare_flags}  # fmt: skip
+# scored on the opaque part of the output (the room is removed; whole cells of it may stay)
+ROOM = {"flags, room of any width"}
 # art to the edges as the README tells a user to pixelize tiles: the background kept
 KEPT = {"tile blocks, kept": "tile blocks", "flags to the edges, kept": "flags to the edges"}
 
@@ -185,6 +207,7 @@ def cases(assets: Path):
             split = "tune" if i % 3 == 0 else "aside"
             for s, make in enumerate((degrade, light_background)):
                 seed = 7001 * (c + 1) + 37 * i + s
+                make = with_room(make) if category in ROOM else make
                 yield (
                     category,
                     f"{category} {i} {'paper' if s else 'colour'}",
@@ -195,6 +218,8 @@ def cases(assets: Path):
 
 
 def off_cells(original: np.ndarray, out: np.ndarray) -> int:
+    if not out.size:
+        return max(original.shape[:2])
     return max(abs(out.shape[0] - original.shape[0]), abs(out.shape[1] - original.shape[1]))
 
 
@@ -241,7 +266,9 @@ def main() -> int:
             out = run(tool, image, category in KEPT)
             if tool == "dgx-pixels":
                 times.append(time.perf_counter() - start)
-            exact, rgba, _ = score(original, out)
+            if category in ROOM:
+                out = opaque_part(out) if (out[..., 3] > 0).any() else out[:0, :0]
+            exact, rgba, _ = score(original, out) if out.size else (False, 0.0, 0.0)
             table[tool].setdefault((category, split), []).append(
                 (exact, rgba, off_cells(original, out))
             )
