@@ -183,6 +183,8 @@ def _one(image, target: Path, options, args: argparse.Namespace, start: float) -
             f"{'' if result.background_cells is None else f' ({int(result.background_cells.sum())} cells)'} "
             f"({time.perf_counter() - start:.2f} s)"
         )
+    for note in result.notes:
+        print(f"note: {target.name}: {note}", file=sys.stderr)
     if options.cell is None and result.grid is not None:
         _say_close_grids(image, result, target)
 

@@ -372,7 +372,8 @@ class PixelizeDialog(QDialog):
             bg = "background #{:02x}{:02x}{:02x} removed ({} cells, tinted)".format(
                 *result.background, n
             )
-        self.info.setText(f"{cell} → {w} × {h} sprite, {len(result.palette)} colours, {bg}")
+        notes = "".join(f"\n{note}" for note in result.notes)  # a layout the parts doubt
+        self.info.setText(f"{cell} → {w} × {h} sprite, {len(result.palette)} colours, {bg}{notes}")
         self.apply_button.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:

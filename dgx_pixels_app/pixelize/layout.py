@@ -9,8 +9,12 @@ import numpy as np
 
 from dgx_pixels_app.core.errors import DgxPixelsError, InvalidInputError
 from dgx_pixels_app.pixelize.grid import detect_grid
+from dgx_pixels_app.pixelize.stats import median, percentile
 
 MAX_PARTS = 64
+MIN_PART = 24  # px: a smaller part holds too few cells to find a grid in
+READ_PARTS = 48  # the cell is the median of at most this many parts, spread evenly
+DISAGREE = 1.2  # parts whose middle half of cells spans more than this ratio disagree
 
 
 def check_layout(layout: tuple[int, int]) -> None:
@@ -20,23 +24,49 @@ def check_layout(layout: tuple[int, int]) -> None:
                                 f"least two parts, not {columns}x{rows}.")  # fmt: skip
 
 
-def layout_cell(rgba: np.ndarray, layout: tuple[int, int]) -> float | None:
-    """The median cell of the parts that show a grid (None when none does)."""
-    check_layout(layout)
+def _parts(shape: tuple[int, ...], layout: tuple[int, int]) -> list[tuple[slice, slice]]:
+    """Each part's rows and columns, at most READ_PARTS of them spread over the sheet
+    (none when the parts are too small to find a grid in)."""
     columns, rows = layout
-    h, w = rgba.shape[:2]
+    h, w = shape[:2]
     xs = np.linspace(0, w, columns + 1).round().astype(int)
     ys = np.linspace(0, h, rows + 1).round().astype(int)
+    if min(np.diff(xs).min(), np.diff(ys).min()) < MIN_PART:
+        return []
+    every = [(slice(ys[r], ys[r + 1]), slice(xs[c], xs[c + 1]))
+             for r in range(rows) for c in range(columns)]  # fmt: skip
+    if len(every) <= READ_PARTS:
+        return every
+    return [every[int(i)] for i in np.linspace(0, len(every) - 1, READ_PARTS)]
+
+
+def layout_cell(rgba: np.ndarray, layout: tuple[int, int]) -> tuple[float | None, str | None]:
+    """The median cell of the parts that show a grid (None when none does), and a note
+    when the parts disagree on it (the layout given may not be the picture's)."""
+    check_layout(layout)
+    name = f"{layout[0]} x {layout[1]}"
+    parts = _parts(rgba.shape, layout)
+    if not parts:
+        h, w = rgba.shape[:2]
+        return None, (f"The parts of the {name} sheet, {w // layout[0]}x{h // layout[1]} px, "
+                      f"are too small to find a grid in (at least {MIN_PART} px): the "
+                      "picture was read whole.")  # fmt: skip
     cells = []
-    for r in range(rows):
-        for c in range(columns):
-            part = rgba[ys[r] : ys[r + 1], xs[c] : xs[c + 1]]
-            if min(part.shape[:2]) < 8 or part[..., :3].std() < 2:
-                continue  # too small, or an empty part: it shows no grid
-            try:
-                grid = detect_grid(part)
-            except DgxPixelsError:
-                continue
-            if grid.x.cells > 1 and grid.y.cells > 1:
-                cells.append(grid.x.cell)
-    return float(np.median(cells)) if cells else None
+    for rows, columns in parts:
+        part = rgba[rows, columns]
+        if part[..., :3].std() < 2:
+            continue  # an empty part: it shows no grid
+        try:
+            grid = detect_grid(part)
+        except DgxPixelsError:
+            continue
+        if grid.x.cells > 1 and grid.y.cells > 1:
+            cells.append(grid.x.cell)
+    if not cells:
+        return None, f"No part of the {name} sheet shows a grid: the picture was read whole."
+    low, high = percentile(np.array(cells), 25), percentile(np.array(cells), 75)
+    note = None
+    if high > DISAGREE * low:
+        note = (f"The parts of the {name} sheet read at cells of {low:.1f}-{high:.1f} px "
+                f"(the median, {float(median(np.array(cells))):.2f} px, was used): is it {name}?")  # fmt: skip
+    return float(median(np.array(cells))), note

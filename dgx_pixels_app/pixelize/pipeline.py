@@ -48,6 +48,7 @@ class PixelizeResult:
     palette: np.ndarray  # (n, 3) uint8: the colours used
     background: tuple[int, int, int] | None
     background_cells: np.ndarray | None = None  # (rows, cols) bool, aligned with image
+    notes: tuple[str, ...] = ()  # what a person should know about the reading (a layout)
 
     @property
     def cell_size(self) -> tuple[float, float] | None:
@@ -61,13 +62,14 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     h, w = rgba.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
-    grid = None
+    grid, notes = None, ()
     if options.tile:
         grid, rgba = tile_grid(rgba, options.cell)
     elif options.detect_grid or options.cell:
         cell = options.cell
         if cell is None and options.layout is not None:  # each part is one sprite
-            cell = layout_cell(rgba, options.layout)
+            cell, note = layout_cell(rgba, options.layout)
+            notes = (note,) if note else ()
         grid = detect_grid(rgba, cell)
     # solving the blur out of small cells rings a little at the sprite's edge, so the
     # background is found on plainly sampled cells
@@ -133,7 +135,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     used = out[out[..., 3] == 255][:, :3]
     used_palette = unique_colors(used)
     cells = removed if background is not None else None
-    return PixelizeResult(out, grid, used_palette, background, cells)
+    return PixelizeResult(out, grid, used_palette, background, cells, notes)
 
 
 def _fit_small_cells(

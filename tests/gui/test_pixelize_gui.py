@@ -212,3 +212,23 @@ def test_apply_waits_for_the_preview_of_the_newest_settings(qtbot):
     qtbot.waitUntil(lambda: dialog.result is not old and dialog.apply_button.isEnabled(),
                     timeout=10000)  # fmt: skip
     dialog.reject()
+
+
+def test_parts_that_disagree_and_parts_too_small_are_said_in_the_dialog(qtbot):
+    fine = upscale(sprite(32, 32, seed=2), 8.0, blur=0.6, noise=2, seed=2)
+    coarse = upscale(sprite(16, 16, seed=3), 16.0, blur=0.6, noise=2, seed=3)
+    image = np.concatenate([fine, coarse], axis=1)  # two halves, two cells
+    dialog = PixelizeDialog(image, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settled(qtbot, dialog)
+    before = dialog.result
+    dialog.parts[0].setValue(4)
+    qtbot.waitUntil(lambda: dialog.result is not before, timeout=10000)
+    settled(qtbot, dialog)
+    assert "is it 4 x 1?" in dialog.info.text()
+    dialog.parts[0].setValue(64)  # 8 px parts: the picture is read whole
+    qtbot.waitUntil(lambda: "too small" in dialog.info.text(), timeout=10000)
+    settled(qtbot, dialog)
+    assert dialog.apply_button.isEnabled() and "read whole" in dialog.info.text()
+    dialog.reject()

@@ -80,3 +80,39 @@ def test_a_bad_layout_is_one_error_line(tmp_path, capsys, text):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--layout" in err[0]
     assert not (tmp_path / "o.png").exists()
+
+
+def test_parts_that_disagree_on_the_cell_say_so(tmp_path, capsys):
+    """Never a silent guess with a layout either: when the parts read at clearly
+    different cells, the result says so, and the command prints it."""
+    from dgx_pixels_app.cli import main
+    from dgx_pixels_app.formats.images import write_png
+
+    fine = upscale(sprite(32, 32, seed=2), 8.0, blur=0.6, noise=2, seed=2)
+    coarse = upscale(sprite(16, 16, seed=3), 16.0, blur=0.6, noise=2, seed=3)
+    image = np.concatenate([fine, coarse], axis=1)  # 512x256: two halves, two cells
+    result = pixelize(image, PixelizeOptions(layout=(4, 1)))
+    assert len(result.notes) == 1 and "4 x 1" in result.notes[0]
+    strip = upscale(np.concatenate([sprite(16, 16, s) for s in range(4)], axis=1), 8.0, seed=1)
+    assert pixelize(strip, PixelizeOptions(layout=(4, 1))).notes == ()
+
+    write_png(tmp_path / "in.png", image)
+    assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png"),
+                 "--layout", "4x1"]) == 0  # fmt: skip
+    assert "note: o.png: The parts of the 4 x 1 sheet read at cells" in capsys.readouterr().err
+
+
+def test_a_layout_of_parts_too_small_to_read_is_said_and_the_picture_read_whole(tmp_path, capsys):
+    """A 40 x 40 sheet of a 96 px picture: 2 px parts. The picture is read whole, at
+    once, and the command says why (a 64 x 64 layout used to give a wrong preview after
+    seconds of work). A strip from the tiny test model (16 px frames) is read the same."""
+    from dgx_pixels_app.cli import main
+    from dgx_pixels_app.formats.images import read_rgba, write_png
+
+    art = sprite(seed=1)
+    write_png(tmp_path / "in.png", upscale(art, 4.0))
+    assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png"),
+                 "--layout", "40x40"]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "2x2 px, are too small to find a grid in" in err and "read whole" in err
+    assert read_rgba(tmp_path / "o.png").shape[:2] == art.shape[:2]
