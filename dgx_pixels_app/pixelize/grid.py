@@ -143,9 +143,12 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
         best_fit, nudge = max(fits)
         if best_fit >= max(0.9, fit + 0.15):
             return candidate / (1 + nudge)
-    if _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f):
+    other_fit = lattice_fit(profiles, 1.0 / other) if profiles else 1.0
+    if _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f) and (
+        other_fit >= fit - 0.1  # clear in the spectrum, and not a lattice off the edges
+    ):
         return other
-    if profiles and lattice_fit(profiles, 1.0 / other) >= max(0.9, fit + 0.15):
+    if profiles and other_fit >= max(0.9, fit + 0.15):
         return other
     return f
 
