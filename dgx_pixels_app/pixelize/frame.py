@@ -24,6 +24,7 @@ ON_CUT = (1.5, 0.12)  # ... within this many px or this share of the cell, the l
 FRAME_SQUARE = 0.03  # the two axes' cells differ by at most this share (square pixels)
 MIN_FRAME = 10.0  # px: finer art has edges enough to pin its cell (and blur is a cell)
 MIN_CELLS = 8  # a framed sprite has at least this many cells along its longer side
+MAX_EDGES = 64  # an axis with more edges of its own than this pins its period itself
 
 
 def _band(edged: Edged, length: int) -> list[float]:
@@ -51,23 +52,32 @@ def _counts(band: float, length: int) -> range:
     return range(max(1, int(length / (band + slack))), int(length / max(band - slack, 1.0)) + 1)
 
 
-def _misfit(faint: tuple[np.ndarray, np.ndarray], period: float) -> float | None:
-    """Weighted mean distance of the edges from the lattice anchored at the border, as a
-    share of the period; None when any edge is off it (a lattice of the padding's width
-    fits a few clear edges by chance, rarely all the faint ones too)."""
+def _own_edges(faint: tuple[np.ndarray, np.ndarray], band: float) -> np.ndarray:
+    """The edges that are edges of their own: a blurred edge's shoulders and JPEG's
+    ringing beside it are not (edges are a cell apart, so only the strongest within a
+    third of a cell counts)."""
     positions, weights = faint
+    order = np.argsort(-weights, kind="stable")
+    kept: list[float] = []
+    for i in order:  # strongest first; few edges on the art this is for
+        if all(abs(positions[i] - k) >= band / 3 for k in kept):
+            kept.append(float(positions[i]))
+        if len(kept) > MAX_EDGES:
+            return np.array([], np.float64)  # edges enough to pin the period: no frame rule
+    return np.sort(np.array(kept, np.float64))
+
+
+def _misfit(positions: np.ndarray, period: float) -> float | None:
+    """Mean distance of the edges from the lattice anchored at the border, as a share
+    of the period; None when any edge is off it (a lattice of the padding's width fits
+    a few clear edges by chance, rarely all the faint ones too)."""
     if positions.size == 0:
         return 0.0
-    # a blurred edge's shoulders and JPEG's ringing beside it are not edges of their own:
-    # edges are a cell apart, so only the strongest within a third of a cell counts
-    near = np.abs(positions[:, None] - positions[None, :]) < period / 3
-    own = (weights[None, :] * near).max(axis=1) <= weights
-    positions, weights = positions[own], weights[own]
     off = positions / period
     distance = np.abs(off - np.round(off))
     if (distance * period).max() > max(ON_CUT[0], ON_CUT[1] * period):
         return None
-    return float(np.sum(weights * distance) / weights.sum())
+    return float(distance.mean())
 
 
 def framed_periods(edged: tuple[Edged, Edged], w: int, h: int) -> tuple[float, float] | None:
@@ -78,14 +88,17 @@ def framed_periods(edged: tuple[Edged, Edged], w: int, h: int) -> tuple[float, f
     band = frame_width(edged, w, h)
     if band is None:
         return None
-    faint = [edges(e.profile, FAINT) for e in edged]
+    own = [_own_edges(edges(e.profile, FAINT), band) for e in edged]
+    if not own[0].size and not own[1].size:
+        return None
     best = None
     for n in _counts(band, w):
-        for m in _counts(band, h):
-            px, py = w / n, h / m
+        px = w / n
+        for m in set(_counts(band, h)) & {round(h / px) - 1, round(h / px), round(h / px) + 1}:
+            py = h / m
             if abs(px / py - 1) > FRAME_SQUARE:
                 continue
-            fx, fy = _misfit(faint[0], px), _misfit(faint[1], py)
+            fx, fy = _misfit(own[0], px), _misfit(own[1], py)
             if fx is None or fy is None:
                 continue
             # square art pixels: a cell that differs between the axes counts against
