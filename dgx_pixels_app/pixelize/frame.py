@@ -25,6 +25,7 @@ FRAME_SQUARE = 0.03  # the two axes' cells differ by at most this share (square 
 MIN_FRAME = 10.0  # px: finer art has edges enough to pin its cell (and blur is a cell)
 MIN_CELLS = 8  # a framed sprite has at least this many cells along its longer side
 MAX_EDGES = 64  # an axis with more edges of its own than this pins its period itself
+EVIDENCE = 1  # edges inside the band that the lattice must put on cuts
 
 
 def _band(edged: Edged, length: int) -> list[float]:
@@ -52,18 +53,18 @@ def _counts(band: float, length: int) -> range:
     return range(max(1, int(length / (band + slack))), int(length / max(band - slack, 1.0)) + 1)
 
 
-def _own_edges(faint: tuple[np.ndarray, np.ndarray], band: float) -> np.ndarray:
+def _own_edges(faint: tuple[np.ndarray, np.ndarray], band: float) -> np.ndarray | None:
     """The edges that are edges of their own: a blurred edge's shoulders and JPEG's
-    ringing beside it are not (edges are a cell apart, so only the strongest within a
-    third of a cell counts)."""
+    ringing or seams beside it are not (edges are a cell apart, so only the strongest
+    within half a cell counts)."""
     positions, weights = faint
     order = np.argsort(-weights, kind="stable")
     kept: list[float] = []
     for i in order:  # strongest first; few edges on the art this is for
-        if all(abs(positions[i] - k) >= band / 3 for k in kept):
+        if all(abs(positions[i] - k) >= band / 2 for k in kept):
             kept.append(float(positions[i]))
         if len(kept) > MAX_EDGES:
-            return np.array([], np.float64)  # edges enough to pin the period: no frame rule
+            return None  # edges enough to pin the period: no frame rule
     return np.sort(np.array(kept, np.float64))
 
 
@@ -80,6 +81,14 @@ def _misfit(positions: np.ndarray, period: float) -> float | None:
     return float(distance.mean())
 
 
+def _inside(own: list[np.ndarray], lengths: tuple[int, int], band: float) -> int:
+    """How many edges lie well inside the band along the borders: the band's own edges
+    fit a lattice of about its width whatever the picture (room around a sprite does),
+    so only edges further in can tell a frame from room."""
+    return sum(int(np.sum((pos > 1.5 * band) & (pos < n - 1.5 * band)))
+               for pos, n in zip(own, lengths, strict=True))  # fmt: skip
+
+
 def framed_periods(edged: tuple[Edged, Edged], w: int, h: int) -> tuple[float, float] | None:
     """(cell along x, cell along y) of art framed to the picture's edges: whole numbers
     of cells near the frame's width whose lattices, anchored at the borders, put every
@@ -89,7 +98,7 @@ def framed_periods(edged: tuple[Edged, Edged], w: int, h: int) -> tuple[float, f
     if band is None:
         return None
     own = [_own_edges(edges(e.profile, FAINT), band) for e in edged]
-    if not own[0].size and not own[1].size:
+    if own[0] is None or own[1] is None or _inside(own, (w, h), band) < EVIDENCE:
         return None
     best = None
     for n in _counts(band, w):

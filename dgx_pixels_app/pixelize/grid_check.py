@@ -15,8 +15,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-SUSPECT = 0.03  # share of the picture's variance left inside cells that means "too coarse"
+SUSPECT = 0.015  # share of the picture's variance left inside cells that means "too coarse"
 DIVISORS = range(2, 9)
+NUDGES = (0.0, -0.015, 0.015, -0.03, 0.03)
 MANY_CELLS = 48  # more cells than this across the short side: not a collapsed sheet
 
 
@@ -67,18 +68,25 @@ def finer_if_too_coarse(image: np.ndarray, grid, grid_at: Callable[[float], obje
     if share <= SUSPECT:
         return grid
     period = grid.x.cell
-    tried: dict[int, tuple[float, object]] = {1: (share, grid)}
+
+    def near(cell: float, found=None) -> tuple[float, object]:
+        """The best grid about ``cell``: the found period is a multiple of the cell only
+        roughly (drift, a few per cent off over many cells), and may itself be a little
+        off, which leaves detail inside its cells that a divisor would take for more."""
+        grids = [found or grid_at(cell)] + [grid_at(cell * (1 + d)) for d in NUDGES if d]
+        return min(((left_within(g, sums, squares, step) / variance, g) for g in grids),
+                   key=lambda t: t[0])  # fmt: skip
+
+    tried: dict[int, tuple[float, object]] = {1: near(period, grid)}
     for k in DIVISORS:
-        cell = period / k
-        if cell < max(min_cell, 3 * step):  # interiors of a pixel or two tell nothing
+        if period / k < max(min_cell, 3 * step):  # interiors of a pixel or two tell nothing
             break
-        candidate = grid_at(cell)
-        tried[k] = (left_within(candidate, sums, squares, step) / variance, candidate)
+        tried[k] = near(period / k)
     best = min(tried, key=lambda k: tried[k][0])
     for k in sorted(tried):  # the coarsest divisor of the best that explains nearly as much
         if k < best and best % k == 0 and tried[k][0] <= max(1.5 * tried[best][0], 0.015):
             best = k
             break
-    if tried[best][0] > 0.5 * share:
+    if best == 1 or tried[best][0] > 0.5 * share:
         return grid  # nothing explains the picture clearly better: keep what was found
     return tried[best][1]

@@ -17,6 +17,8 @@ STROKE_MIN = 8.0  # ... apart at least this (small cells' edges are noisy: no bo
 STROKE_OVER_FLOOR = 4.0  # ... and this multiple of the profile's median (noise, JPEG seams)
 STROKE_EDGES = 12  # ... on an axis with at most this many strong edges
 STROKE_AGREE = (0.05, 1.5)  # strokes this close (share, px) to the thinnest are one width
+STROKE_ONE_CELL = 1.25  # strokes up to this multiple of the thinnest (and 1.5 px) are one
+# cell wide each, drift apart: their mean is the cell (the thinnest alone is biased low)
 STROKE_SLACK = 1.2  # ... to this multiple of the gap between two, and 2 px (blur, drift)
 
 
@@ -92,15 +94,16 @@ def thinnest_stroke(profiles: tuple[Edged, ...]) -> float:
 
 
 def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
-    """The cell measured on the thin strokes, when two or more of the narrowest agree
-    and the period found is wider than they are: a flag's frame or stripe is one cell
-    wide on each side, and their mean width averages the drift out, where the spectrum
-    of a few edges is broad and a lattice's slack lets a period 5-15 % off through.
-    The stroke's period is taken when its lattice explains the edges as well."""
+    """The cell measured on the thin strokes, when two or more are about one width (up
+    to 1.25 x the thinnest) and the period found is wider than they are: a flag's frame
+    or stripe is one cell wide on each side, and their mean width averages the drift
+    out (the thinnest alone is the drift's narrowest cell), where the spectrum of a few
+    edges is broad and a lattice's slack lets a period 5-15 % off through. The strokes'
+    period (nudged) is taken when its lattice explains the edges as well."""
     gaps = _stroke_gaps(profiles)
     if gaps.size < 2:
         return period
-    thin = gaps[gaps <= gaps.min() * (1 + STROKE_AGREE[0]) + STROKE_AGREE[1]]
+    thin = gaps[gaps <= gaps.min() * STROKE_ONE_CELL + STROKE_AGREE[1]]
     width = float(thin.mean())
     if thin.size < 2 or period <= width * (1 + STROKE_AGREE[0]):
         return period

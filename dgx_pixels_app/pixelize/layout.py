@@ -52,8 +52,8 @@ def layout_cell(rgba: np.ndarray, layout: tuple[int, int]) -> tuple[float | None
                       f"are too small to find a grid in (at least {MIN_PART} px): the "
                       "picture was read whole.")  # fmt: skip
     cells = []
-    for rows, columns in parts:
-        part = rgba[rows, columns]
+    for ys, xs in parts:
+        part = rgba[ys, xs]
         if part[..., :3].std() < 2:
             continue  # an empty part: it shows no grid
         try:
@@ -67,6 +67,6 @@ def layout_cell(rgba: np.ndarray, layout: tuple[int, int]) -> tuple[float | None
     low, high = percentile(np.array(cells), 25), percentile(np.array(cells), 75)
     note = None
     if high > DISAGREE * low:
-        note = (f"The parts of the {name} sheet read at cells of {low:.1f}-{high:.1f} px "
+        note = (f"The parts of the {name} sheet read at cells of {low:.2f}-{high:.2f} px "
                 f"(the median, {float(median(np.array(cells))):.2f} px, was used): is it {name}?")  # fmt: skip
     return float(median(np.array(cells))), note

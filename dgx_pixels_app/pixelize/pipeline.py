@@ -62,15 +62,7 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     h, w = rgba.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
-    grid, notes = None, ()
-    if options.tile:
-        grid, rgba = tile_grid(rgba, options.cell)
-    elif options.detect_grid or options.cell:
-        cell = options.cell
-        if cell is None and options.layout is not None:  # each part is one sprite
-            cell, note = layout_cell(rgba, options.layout)
-            notes = (note,) if note else ()
-        grid = detect_grid(rgba, cell)
+    grid, notes, rgba = _grid(rgba, options)
     # solving the blur out of small cells rings a little at the sprite's edge, so the
     # background is found on plainly sampled cells
     plain = cells = sample_cells(rgba, grid, options.cell_method) if grid else rgba
@@ -136,6 +128,20 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     used_palette = unique_colors(used)
     cells = removed if background is not None else None
     return PixelizeResult(out, grid, used_palette, background, cells, notes)
+
+
+def _grid(rgba: np.ndarray, options: PixelizeOptions) -> tuple[Grid | None, tuple, np.ndarray]:
+    """The grid (None: the input is at true resolution), notes on how it was read, and
+    the picture (a tile is turned so its cells start at 0)."""
+    if options.tile:
+        grid, rgba = tile_grid(rgba, options.cell)
+        return grid, (), rgba
+    if not (options.detect_grid or options.cell):
+        return None, (), rgba
+    cell, note = options.cell, None
+    if cell is None and options.layout is not None:  # each part is one sprite
+        cell, note = layout_cell(rgba, options.layout)
+    return detect_grid(rgba, cell), (note,) if note else (), rgba
 
 
 def _fit_small_cells(

@@ -78,7 +78,7 @@ def test_padding_that_is_not_whole_cells_is_not_taken_for_a_frame(variant, share
     cell = image.shape[1] / art.shape[1]
     pad = int(round(share * cell))
     padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)))
-    padded[:pad], padded[-pad:], padded[:, :pad], padded[:, -pad:] = 235, 235, 235, 235
+    padded[:pad], padded[-pad:], padded[:, :pad], padded[:, -pad:] = ((235, 235, 230, 255),) * 4
     assert abs(detect_grid(padded).x.cell / cell - 1) < 0.1
 
 

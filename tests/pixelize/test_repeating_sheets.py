@@ -105,7 +105,7 @@ def test_parts_that_disagree_on_the_cell_say_so(tmp_path, capsys):
 def test_a_layout_of_parts_too_small_to_read_is_said_and_the_picture_read_whole(tmp_path, capsys):
     """A 40 x 40 sheet of a 96 px picture: 2 px parts. The picture is read whole, at
     once, and the command says why (a 64 x 64 layout used to give a wrong preview after
-    seconds of work). A strip from the tiny test model (16 px frames) is read the same."""
+    seconds of work)."""
     from dgx_pixels_app.cli import main
     from dgx_pixels_app.formats.images import read_rgba, write_png
 
