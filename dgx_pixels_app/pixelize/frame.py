@@ -5,10 +5,13 @@ Such art has few edges and they fit many periods: a flag's stripes line up with 
 14 cells as well as with one. The frame is the one thin thing in it, but its outer side
 shows no edge, so the stroke bound cannot see it. A frame is taken when the first clear
 edge in from at least three sides lies at one distance, and a whole number of cells of
-about that width along each axis, counted from the image border, puts every clear edge
-on a cut. Padding around a sprite (SDXL draws room of no particular width) fails that
-test: the sprite's own edges fall off a lattice anchored at the border with the
-padding's width, unless the padding is a whole cell wide, where the reading is right."""
+about that width along each axis, counted from the image border, puts every faint edge
+on a cut, at least one of them further in than the band's own (which fit any lattice
+of about the band's width). Room around a sprite (SDXL draws it of no particular width)
+fails that test: the sprite's own edges fall off a lattice anchored at the border with
+the room's width, unless the room is a whole cell wide (where the reading is right) or
+about 1/2 or 1/3 of one (where the two readings are the same picture: it is read at the
+finer cell, nothing lost)."""
 
 from __future__ import annotations
 
