@@ -16,16 +16,17 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.frame import framed_periods
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
-from dgx_pixels_app.pixelize.jpeg_seams import seam_ratio, without_jpeg_seams
+from dgx_pixels_app.pixelize.jpeg_seams import seam_ratio
 from dgx_pixels_app.pixelize.lattice import (
+    CLEAR,
     STROKE_SLACK,
     Edged,
     lattice_fit,
     phase_of,
+    smoothed,
     stroke_period,
     thinnest_stroke,
 )
-from dgx_pixels_app.pixelize.stats import median, percentile
 
 MIN_CELL = 2.0
 MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer side
@@ -223,11 +224,10 @@ def _refine_cuts(
     profile: np.ndarray, period: float, phase: float, length: int, fill: float
 ) -> np.ndarray:
     """Snap each predicted cut to the strongest edge near it, following slow drift."""
-    smooth = np.convolve(without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
-    floor = median(smooth)
+    smooth, floor, top = smoothed(profile)
     # an edge counts when it is a fair share of the image's strongest edges: JPEG block
     # seams and noise in flat areas stay below that and leave the predicted cut alone
-    strong = floor + 0.35 * (percentile(smooth, 99.5) - floor)
+    strong = floor + CLEAR * (top - floor)
     cuts: list[float] = []
     flags: list[bool] = []
     offset = 0.0

@@ -22,13 +22,18 @@ STROKE_ONE_CELL = 1.25  # strokes up to this multiple of the thinnest (and 1.5 p
 STROKE_SLACK = 1.2  # ... to this multiple of the gap between two, and 2 px (blur, drift)
 
 
+def smoothed(profile: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """The profile without JPEG's seams, smoothed over three boundaries, with its median
+    (the noise floor) and its strongest edges' level (the 99.5th percentile)."""
+    smooth = np.convolve(without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
+    return smooth, float(median(smooth)), percentile(smooth, 99.5)
+
+
 def edges(profile: np.ndarray, share: float = CLEAR) -> tuple[np.ndarray, np.ndarray]:
     """Positions and strengths of the edges along one axis that reach ``share`` of the
     way from the profile's median to its strongest (0.35: the clear edges) and, for a
     lower share, stand clear of the noise (4 x the median)."""
-    smooth = np.convolve(without_jpeg_seams(profile), np.array([0.25, 0.5, 0.25]), mode="same")
-    floor = median(smooth)
-    top = percentile(smooth, 99.5)
+    smooth, floor, top = smoothed(profile)
     strong = floor + share * (top - floor)
     if share < CLEAR:  # the faint ones: clear of the noise, and never fewer than the clear
         strong = min(max(strong, STROKE_OVER_FLOOR * floor), floor + CLEAR * (top - floor))

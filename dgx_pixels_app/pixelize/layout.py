@@ -64,9 +64,10 @@ def layout_cell(rgba: np.ndarray, layout: tuple[int, int]) -> tuple[float | None
             cells.append(grid.x.cell)
     if not cells:
         return None, f"No part of the {name} sheet shows a grid: the picture was read whole."
-    low, high = percentile(np.array(cells), 25), percentile(np.array(cells), 75)
+    read = np.array(cells)
+    low, high, middle = percentile(read, 25), percentile(read, 75), float(median(read))
     note = None
     if high > DISAGREE * low:
         note = (f"The parts of the {name} sheet read at cells of {low:.2f}-{high:.2f} px "
-                f"(the median, {float(median(np.array(cells))):.2f} px, was used): is it {name}?")  # fmt: skip
-    return float(median(np.array(cells))), note
+                f"(the median, {middle:.2f} px, was used): is it {name}?")  # fmt: skip
+    return middle, note
