@@ -306,6 +306,14 @@ def score_in(original: np.ndarray, out: np.ndarray, box) -> tuple[bool, float, f
     return score(opaque_part(original), opaque_part(out))
 
 
+def off_by(original: np.ndarray, out: np.ndarray, box) -> int:
+    """How many cells the output's size is off on its worse axis (in a frame: the
+    opaque parts')."""
+    if box is not None and (out[..., 3] > 0).any():
+        original, out = opaque_part(original), opaque_part(out)
+    return max(abs(a - b) for a, b in zip(out.shape[:2], original.shape[:2], strict=True))
+
+
 def opaque_part(image: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(image[..., 3] > 0)
     return image[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
@@ -351,7 +359,8 @@ def main() -> int:
             if tool == "dgx-pixels" and max(image.shape[:2]) >= 900:
                 times.append(time.perf_counter() - start)  # SDXL-sized inputs only
             exact, rgba, _ = score_in(original, out, box)
-            table[tool].setdefault((category, split), []).append((exact, rgba))
+            off = off_by(original, out, box)
+            table[tool].setdefault((category, split), []).append((exact, rgba, off))
             if tool == "dgx-pixels" and split != "held-out":  # never listed one by one
                 worst.append((rgba, exact, category, name, out.shape[1::-1], original.shape[1::-1]))
             if args.save and split != "held-out":
@@ -359,8 +368,9 @@ def main() -> int:
                 stem = f"{category}-{name}-{len(table[tool][(category, split)])}".replace(" ", "_")
                 Image.fromarray(image).save(args.save / f"{stem}-in.png")
                 Image.fromarray(out).save(args.save / f"{stem}-{tool}.png")
-    print(f"{len(data)} images, seeds {args.seeds}; cells: exact size / RGBA accuracy / perfect")
-    header = f"{'category':<26}{'split':<9}{'n':>4}" + "".join(f"{t:>24}" for t in tools)
+    print(f"{len(data)} images, seeds {args.seeds}; cells: exact size / RGBA accuracy / perfect,")
+    print("and outputs off by more than one cell on either axis")
+    header = f"{'category':<26}{'split':<9}{'n':>4}" + "".join(f"{t:>32}" for t in tools)
     print(header)
     categories = list(dict.fromkeys((c[0], c[2]) for c in data))
     groups = [(f"{c}", s, lambda k, c=c, s=s: k == (c, s)) for c, s in categories]
@@ -377,9 +387,10 @@ def main() -> int:
             if not results:
                 break
             n, exact, acc, perfect = summary(results)
-            cells.append(f"{exact:>8.0%}/{acc:>6.2%}/{perfect:>5.0%}")
+            far = sum(r[2] > 1 for r in results)
+            cells.append(f"{exact:>8.0%}/{acc:>6.2%}/{perfect:>5.0%} off>1:{far:<3}")
         if cells:
-            print(f"{label:<26}{split:<9}{n:>4}" + "".join(f"{c:>24}" for c in cells))
+            print(f"{label:<26}{split:<9}{n:>4}" + "".join(f"{c:>32}" for c in cells))
     if times:
         print(
             f"dgx-pixels pixelize on the {len(times)} inputs of 900-1024 px: median "

@@ -21,6 +21,7 @@ from dgx_pixels_app.pixelize.lattice import (
     CLEAR,
     STROKE_SLACK,
     Edged,
+    gap_period,
     lattice_fit,
     phase_of,
     smoothed,
@@ -312,6 +313,19 @@ def _frequency(combined: np.ndarray, size: int, max_cell: float, edged) -> float
     return f
 
 
+def _faint_stroke_bound(combined: np.ndarray, size: int, edged, period: float) -> float:
+    """A stroke between fainter edges (a frame beside a field of a near colour) still
+    bounds the cell: when the period found is wider, the spectrum's peak under that
+    bound is the cell if its lattice explains the edges as well."""
+    bound = STROKE_SLACK * thinnest_stroke(edged, faint=True) + 2.0
+    if period <= bound or bound <= MIN_CELL + 1:
+        return period
+    f = _frequency(combined, size, bound, edged)
+    if f is None or lattice_fit(edged, 1.0 / f) < lattice_fit(edged, period) - 0.02:
+        return period
+    return 1.0 / f
+
+
 def _framed(px: np.ndarray, py: np.ndarray, edged, found: float | None) -> Grid | None:
     """The grid of art framed to the picture's edges (see frame.py), when the cell
     found otherwise is coarser than the frame's (a frame is at least one cell wide)."""
@@ -361,7 +375,12 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     # cuts then follow its own edges (drift, non-integer sizes); a per-axis period
     # from one noisy spectrum was off by a few per cent on small cells, which over a
     # wide flat margin came out a cell or more short
-    period = stroke_period(edged, 1.0 / f)
+    period = _faint_stroke_bound(combined, size, edged, stroke_period(edged, 1.0 / f))
+    counted = gap_period(edged, period)  # a per cent or less: the cuts follow the edges
+    if abs(counted / period - 1) > 0.01 and lattice_fit(edged, counted) >= (
+        lattice_fit(edged, period) - 0.02
+    ):
+        period = counted
 
     def grid_at(cell: float) -> Grid:
         return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))

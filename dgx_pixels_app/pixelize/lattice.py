@@ -13,10 +13,19 @@ from dgx_pixels_app.pixelize.stats import median, percentile
 CLEAR = 0.35  # an edge is clear at this share of the way from the median to the strongest
 STROKE_APART = 3.0  # edges this far apart are two edges, not one blurred edge's peaks
 STROKE_STRENGTH = 0.4  # edges at least this share of the axis's strongest bound the cell
+STROKE_FAINT = 0.15  # ... for measuring the cell (a lattice must agree): fainter edges
+STROKE_SPREAD = 10.0  # ... and this many times the profile's spread over its median
+STROKE_FAINT_MIN = 16.0  # ... apart at least this: one-cell strokes under 8 px go unseen,
+# and two of them side by side would pass for one cell
+GAPS_TO_COUNT = 3  # gap_period: at least this many gaps between clear edges
+GAP_SPAN = 0.1  # ... and periods this close (a share) to the one found
+GAP_DRIFT = 0.04  # ... a cut wanders this share of a cell from one cell to the next
+GAP_DRIFT_MAX = 0.1  # ... and at most this share of a cell from the lattice
 STROKE_MIN = 8.0  # ... apart at least this (small cells' edges are noisy: no bound there)
 STROKE_OVER_FLOOR = 4.0  # ... and this multiple of the profile's median (noise, JPEG seams)
 STROKE_EDGES = 12  # ... on an axis with at most this many strong edges
-STROKE_AGREE = (0.05, 1.5)  # strokes this close (share, px) to the thinnest are one width
+STROKE_AGREE_EACH = 0.06  # ... plus this share over the number of strokes (2: 5 %)
+STROKE_AGREE = (0.02, 1.5)  # strokes this close (share, px) to the thinnest are one width
 STROKE_ONE_CELL = 1.25  # strokes up to this multiple of the thinnest (and 1.5 px) are one
 # cell wide each, drift apart: their mean is the cell (the thinnest alone is biased low)
 STROKE_SLACK = 1.2  # ... to this multiple of the gap between two, and 2 px (blur, drift)
@@ -76,26 +85,33 @@ def lattice_fit(profiles: tuple[Edged, ...], period: float) -> float:
     return hit / total if total else 1.0
 
 
-def _stroke_gaps(profiles: tuple[Edged, ...]) -> np.ndarray:
-    """The gaps between strong neighbouring edges, on axes with few strong edges."""
+def _stroke_gaps(profiles: tuple[Edged, ...], faint: bool = False) -> np.ndarray:
+    """The gaps between strong neighbouring edges, on axes with few strong edges. Faint:
+    fainter edges count too, if they stand clear of the profile's own spread (the noise
+    of a flat picture adds a level to every boundary, which a multiple of the median
+    mistakes for edges' strength)."""
     gaps = []
     for edged in profiles:
-        clear = max(STROKE_STRENGTH * edged.weights.max(initial=0),
-                    STROKE_OVER_FLOOR * median(edged.profile))  # fmt: skip
+        level = median(edged.profile)
+        if faint:
+            spread = median(np.abs(edged.profile - level))
+            clear = max(STROKE_FAINT * edged.weights.max(initial=0), level + STROKE_SPREAD * spread)
+        else:
+            clear = max(STROKE_STRENGTH * edged.weights.max(initial=0), STROKE_OVER_FLOOR * level)
         strong = edged.positions[edged.weights >= clear]
         if strong.size > STROKE_EDGES:
             continue  # edges enough to pin the period
         apart = np.diff(strong)
-        gaps.extend(apart[apart >= STROKE_MIN])
+        gaps.extend(apart[apart >= (STROKE_FAINT_MIN if faint else STROKE_MIN)])
     return np.array(gaps, dtype=np.float64)
 
 
-def thinnest_stroke(profiles: tuple[Edged, ...]) -> float:
+def thinnest_stroke(profiles: tuple[Edged, ...], faint: bool = False) -> float:
     """The narrowest gap between two strong neighbouring edges (inf when none): a stroke
     or band is at least one cell wide, so no cell is wider. On art of a few flat shapes
     the edges are too few to pin the period (any multiple of the cell lines up with
     them); the thin details still say how big a cell is."""
-    return float(_stroke_gaps(profiles).min(initial=np.inf))
+    return float(_stroke_gaps(profiles, faint).min(initial=np.inf))
 
 
 def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
@@ -105,18 +121,38 @@ def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
     out (the thinnest alone is the drift's narrowest cell), where the spectrum of a few
     edges is broad and a lattice's slack lets a period 5-15 % off through. The strokes'
     period (nudged) is taken when its lattice explains the edges as well."""
-    gaps = _stroke_gaps(profiles)
+    gaps = _stroke_gaps(profiles, faint=True)
     if gaps.size < 2:
         return period
     thin = gaps[gaps <= gaps.min() * STROKE_ONE_CELL + STROKE_AGREE[1]]
     width = float(thin.mean())
-    if thin.size < 2 or period <= width * (1 + STROKE_AGREE[0]):
+    # the mean of more strokes is nearer the cell: a period that much wider is not it
+    if thin.size < 2 or period <= width * (1 + STROKE_AGREE[0] + STROKE_AGREE_EACH / thin.size):
         return period
     fit = lattice_fit(profiles, period)
     tried = [(lattice_fit(profiles, width * (1 + d)), -abs(d), width * (1 + d))
              for d in (0.0, -0.02, 0.02, -0.04, 0.04)]  # fmt: skip
     best = max(tried)
     return best[2] if best[0] >= fit - 0.02 else period
+
+
+def gap_period(profiles: tuple[Edged, ...], period: float) -> float:
+    """The period within 10 % of ``period`` under which the gaps between the clear edges
+    of few-edge axes are the nearest to whole numbers of cells (the least squared misfit,
+    in cells). A flag's few edges let a lattice's slack through 5-10 % off, and one-cell
+    strokes measure the cell only to a pixel; the long gaps together count the cells."""
+    gaps = _stroke_gaps(profiles, faint=True)
+    gaps = gaps[gaps >= 0.6 * period]  # under a cell: a blurred edge's two peaks
+    if gaps.size < GAPS_TO_COUNT:
+        return period
+    tried = period * np.linspace(1 - GAP_SPAN, 1 + GAP_SPAN, 401)
+    cells = np.maximum(1.0, np.round(gaps[None, :] / tried[:, None]))
+    # a gap of n cells is off by a pixel, and by the drift: a few per cent a cell, never
+    # more than about a fifth of a cell (cuts wander about the lattice, not away)
+    spread = 1.0 / tried[:, None] + np.minimum(GAP_DRIFT * cells, 2 * GAP_DRIFT_MAX)
+    off = (gaps[None, :] - cells * tried[:, None]) / tried[:, None]
+    misfit = ((off / spread) ** 2).sum(axis=1)
+    return float(tried[int(np.argmin(misfit))])
 
 
 def _on_lattice(positions: np.ndarray, weights: np.ndarray, period: float, phase: float) -> float:

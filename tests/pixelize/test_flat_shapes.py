@@ -137,6 +137,36 @@ def test_thin_strokes_that_agree_measure_the_cell(variant, make):
     assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
 
 
+def field(variant: int) -> np.ndarray:
+    """A flag whose one-pixel frame is the colour of one of its two fields: the frame's
+    inner side shows only along the other field, often faintly (two near colours)."""
+    rng = np.random.default_rng(variant)
+    h, w = int(rng.integers(18, 34)), int(rng.integers(26, 46))
+    art = np.zeros((h, w, 4), np.uint8)
+    art[..., 3] = 255
+    frame, other = rng.integers(0, 255, (2, 3))
+    art[..., :3] = frame
+    if rng.integers(2):
+        art[h // 2 : -1, 1:-1, :3] = other
+    else:
+        art[1:-1, 1 : w // 2, :3] = other
+    return art
+
+
+@pytest.mark.parametrize(("variant", "make"), [(7, degrade), (20, degrade), (48, degrade),
+                                               (55, degrade), (37, degrade),
+                                               (10, light_background), (26, light_background),
+                                               (56, light_background), (5, light_background),
+                                               (44, light_background)])  # fmt: skip
+def test_a_frame_that_merges_with_a_field_is_still_a_cell(variant, make):
+    """The strokes between fainter edges (over the noise's spread, not a multiple of the
+    median, which noise raises) measure the cell, and the gaps between all edges count
+    the cells (read 7 x 8 for 39 x 44, or a few cells short)."""
+    art = np.pad(field(variant), ((3, 3), (3, 3), (0, 0)))
+    out = pixelize(make(art, variant), PixelizeOptions()).image
+    assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
+
+
 def test_a_textured_tile_is_not_taken_for_framed_art():
     """A grass tile's first edges in from every side sit about one cell deep, as a
     frame's would; its many edges inside drift off any lattice anchored at the border,
