@@ -376,14 +376,15 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
     # from one noisy spectrum was off by a few per cent on small cells, which over a
     # wide flat margin came out a cell or more short
     period = _faint_stroke_bound(combined, size, edged, stroke_period(edged, 1.0 / f))
-    counted = gap_period(edged, period)  # a per cent or less: the cuts follow the edges
-    if abs(counted / period - 1) > 0.01 and lattice_fit(edged, counted) >= (
-        lattice_fit(edged, period) - 0.02
-    ):
-        period = counted
 
     def grid_at(cell: float) -> Grid:
         return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))
 
     found = finer_if_too_coarse(image, grid_at(period), grid_at, MIN_CELL)
+    if found.x.cell == period:  # the period is one cell: count the cells between edges
+        counted = gap_period(edged, period)  # (a per cent or less: the cuts follow edges)
+        if abs(counted / period - 1) > 0.01 and lattice_fit(edged, counted) >= (
+            lattice_fit(edged, period) - 0.02
+        ):
+            found = grid_at(counted)
     return _framed(px, py, edged, found.x.cell) or found

@@ -121,7 +121,9 @@ def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
     out (the thinnest alone is the drift's narrowest cell), where the spectrum of a few
     edges is broad and a lattice's slack lets a period 5-15 % off through. The strokes'
     period (nudged) is taken when its lattice explains the edges as well."""
-    gaps = _stroke_gaps(profiles, faint=True)
+    # the faint strokes, and the strong ones too narrow to be counted among them
+    strong = _stroke_gaps(profiles)
+    gaps = np.concatenate([_stroke_gaps(profiles, faint=True), strong[strong < STROKE_FAINT_MIN]])
     if gaps.size < 2:
         return period
     thin = gaps[gaps <= gaps.min() * STROKE_ONE_CELL + STROKE_AGREE[1]]

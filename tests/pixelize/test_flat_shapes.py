@@ -167,6 +167,58 @@ def test_a_frame_that_merges_with_a_field_is_still_a_cell(variant, make):
     assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
 
 
+def outlined_ramp(rng) -> np.ndarray:
+    """Low-contrast upright bands 2-4 cells wide in a one-cell dark outline, with room
+    around (after a hostile review's generator)."""
+    h, w, m = int(rng.integers(24, 44)), int(rng.integers(24, 44)), int(rng.integers(2, 6))
+    base, step = rng.integers(60, 190, 3).astype(int), int(rng.integers(4, 9))
+    art = np.zeros((h, w, 4), np.uint8)
+    art[..., 3] = 255
+    x = k = 0
+    while x < w:
+        width = int(rng.integers(2, 5))
+        art[:, x : x + width, :3] = np.clip(base + k * step, 0, 255)
+        x, k = x + width, k + 1
+    art[[0, -1], :, :3] = 20
+    art[:, [0, -1], :3] = 20
+    return np.pad(art, ((m, m), (m, m), (0, 0)))
+
+
+@pytest.mark.parametrize(("seed", "make"), [(8, light_background), (9, degrade),
+                                            (10, light_background), (13, light_background)])  # fmt: skip
+def test_strong_strokes_of_8_to_16_px_still_measure_the_cell(seed, make):
+    """At 512 px an outline's one-cell strokes are 11-16 px: too narrow for the faint
+    strokes' count (16 px), they must still correct a period 10 % wide."""
+    art = outlined_ramp(np.random.default_rng(1000 + seed))
+    out = pixelize(make(art, seed, 512), PixelizeOptions()).image
+    assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
+
+
+def bars(rng) -> np.ndarray:
+    """Upright bars 2-7 cells wide of random heights on a flat field."""
+    h, colours = int(rng.integers(20, 40)), rng.integers(0, 256, (3, 3))
+    widths: list[int] = []
+    while sum(widths) < 40:
+        widths.append(int(rng.integers(2, 8)))
+    art = np.zeros((h, sum(widths), 4), np.uint8)
+    art[..., 3], art[..., :3] = 255, colours[0]
+    x = 0
+    for k, width in enumerate(widths):
+        if k % 2:
+            art[h - int(rng.integers(3, h)) :, x : x + width, :3] = colours[1 + (k // 2) % 2]
+        x += width
+    return art
+
+
+@pytest.mark.parametrize(("seed", "target"), [(5, 1024), (1, 512)])
+def test_cells_are_counted_only_on_a_period_of_one_cell(seed, target):
+    """Counting cells between edges assumes the period is one cell: on a period of four
+    (before the grid check divides it) a nudge tipped the check to another divisor."""
+    art = bars(np.random.default_rng(1000 + seed))
+    out = pixelize(degrade(art, seed, target), PixelizeOptions()).image
+    assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
+
+
 def test_a_textured_tile_is_not_taken_for_framed_art():
     """A grass tile's first edges in from every side sit about one cell deep, as a
     frame's would; its many edges inside drift off any lattice anchored at the border,
