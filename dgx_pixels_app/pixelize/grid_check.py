@@ -18,6 +18,8 @@ import numpy as np
 SUSPECT = 0.015  # share of the picture's variance left inside cells that means "too coarse"
 DIVISORS = range(2, 9)
 NUDGES = (0.0, -0.015, 0.015, -0.03, 0.03)
+NEARLY = 1.5  # a divisor of the best leaving at most this multiple of what it leaves wins
+NEARLY_OTHER = 1.2  # ... and any other divisor this multiple
 MANY_CELLS = 48  # more cells than this across the short side: not a collapsed sheet
 
 
@@ -83,8 +85,14 @@ def finer_if_too_coarse(image: np.ndarray, grid, grid_at: Callable[[float], obje
             break
         tried[k] = near(period / k)
     best = min(tried, key=lambda k: tried[k][0])
-    for k in sorted(tried):  # the coarsest divisor of the best that explains nearly as much
-        if k < best and best % k == 0 and tried[k][0] <= max(1.5 * tried[best][0], 0.015):
+    for k in sorted(tried):  # the coarsest divisor that explains nearly as much as the best
+        # (of the best's own divisors, half again as much or under the gate; of the others,
+        # a fifth more: smaller cells always leave a little less, a third than a half)
+        own = best % k == 0
+        near_enough = (
+            max(NEARLY * tried[best][0], SUSPECT) if own else NEARLY_OTHER * tried[best][0]
+        )
+        if k < best and tried[k][0] <= near_enough:
             best = k
             break
     if best == 1 or tried[best][0] > 0.5 * share:

@@ -141,3 +141,18 @@ def test_a_frame_of_diagonal_stripes_is_read_at_the_cell_not_the_stripe(seed):
     art = hazard_frame()
     out = pixelize(light_background(art, seed), PixelizeOptions(remove_background=False)).image
     assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
+
+
+@pytest.mark.parametrize(("name", "seed", "light"), [("bottle", 501, True), ("grass", 502, False)])
+def test_the_grid_check_takes_the_coarser_of_two_divisors_that_explain_as_much(name, seed, light):
+    """A period of about two cells: a third of it leaves a little less inside its cells
+    than a half (smaller cells always do), which is no reason to take it (a bottle at
+    6 px cells read at 4 px: 1.5x too big)."""
+    from own_art import sprite as own_sprite
+    from pixelize_wide_eval import framed, opaque_part, small, small_light
+
+    art = own_sprite(name)
+    target, _box = framed(art, seed)
+    out = pixelize((small_light if light else small)(target, seed), PixelizeOptions()).image
+    got, want = opaque_part(out).shape, opaque_part(target).shape
+    assert abs(got[1] - want[1]) <= 1 and abs(got[0] - want[0]) <= 1
