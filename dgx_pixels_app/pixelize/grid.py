@@ -10,6 +10,7 @@ sizes that are non-integer or drift slowly across the image are followed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from dgx_pixels_app.pixelize.lattice import (
     stroke_period,
     thinnest_stroke,
 )
+from dgx_pixels_app.pixelize.upscaled import coarser_if_upscaled
 
 MIN_CELL = 2.0
 MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer side
@@ -342,7 +344,9 @@ def _framed(px: np.ndarray, py: np.ndarray, edged, found: float | None) -> Grid 
     return Grid(axes[0], axes[1])
 
 
-def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
+def detect_grid(
+    image: np.ndarray, cell: float | None = None, *, upscale_check: bool = True
+) -> Grid:
     """The grid of ``image`` (h, w, c). ``cell`` forces a cell size on both axes.
 
     Art pixels are square, so both axes' spectra are added before the peak is
@@ -381,6 +385,9 @@ def detect_grid(image: np.ndarray, cell: float | None = None) -> Grid:
         return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))
 
     found = finer_if_too_coarse(image, grid_at(period), grid_at, MIN_CELL)
+    if upscale_check:  # (the cells' own picture is read without it)
+        inner = partial(detect_grid, upscale_check=False)
+        found = coarser_if_upscaled(image, found, grid_at, inner)
     if found.x.cell == period:  # the period is one cell: count the cells between edges
         counted = gap_period(edged, period)  # (a per cent or less: the cuts follow edges)
         if abs(counted / period - 1) > 0.01 and lattice_fit(edged, counted) >= (

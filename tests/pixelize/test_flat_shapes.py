@@ -229,3 +229,48 @@ def test_a_textured_tile_is_not_taken_for_framed_art():
     art = own_sprite("grass")
     out = pixelize(degrade(art, 31777), PixelizeOptions()).image
     assert out.shape[:2] == art.shape[:2]
+
+
+def silhouette(variant: int) -> np.ndarray:
+    """A few large flat steps of one colour on another, to the picture's edges (a house,
+    a skyline): a handful of edges, which JPEG's 8 px seams outnumber."""
+    rng = np.random.default_rng(variant)
+    n = int(rng.integers(10, 16))
+    art = np.zeros((n, n, 4), np.uint8)
+    art[..., 3] = 255
+    back, front = rng.integers(0, 256, (2, 3))
+    art[..., :3] = back
+    x = 0
+    while x < n:
+        width, top = int(rng.integers(1, 4)), int(rng.integers(1, n - 2))
+        art[top:, x : x + width, :3] = front
+        x += width
+    return art
+
+
+@pytest.mark.parametrize(("variant", "make"), [(7, light_background), (22, degrade),
+                                               (35, degrade), (38, light_background),
+                                               (46, light_background)])  # fmt: skip
+def test_a_silhouette_is_not_read_at_the_jpeg_blocks(variant, make):
+    """Read at JPEG's 8 px, a 14x14 silhouette came back 114x113: the cells' own picture
+    is then blocks of about eight cells, which the grid that much coarser explains."""
+    art = silhouette(variant)
+    out = pixelize(make(art, variant), PixelizeOptions(remove_background=False)).image
+    assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
+
+
+def test_a_lone_dot_keeps_the_fine_reading():
+    """A flag of stripes and a canton whose only one-cell detail is a dot: the blocks of
+    the cells' picture are the stripes, and the grid at their size would swallow the
+    dot (one of its cells holds most of the picture's variance), so it is not taken."""
+    rng = np.random.default_rng(103)
+    h, w = int(rng.integers(16, 40)), int(rng.integers(24, 56))
+    art = np.zeros((h, w, 4), np.uint8)
+    art[..., 3] = 255
+    colours, bands = rng.integers(0, 255, (4, 3)), int(rng.integers(2, 6))
+    for i in range(bands):
+        art[i * h // bands : (i + 1) * h // bands, :, :3] = colours[i % 2]
+    art[: h // 2, : w // 2 - int(rng.integers(0, 4)), :3] = colours[2]
+    art[h // 4, w // 5, :3] = colours[3]
+    out = pixelize(degrade(art, 103), PixelizeOptions(remove_background=False)).image
+    assert out.shape[0] >= art.shape[0] - 1 and out.shape[1] >= art.shape[1] - 1
