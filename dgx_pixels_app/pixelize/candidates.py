@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dgx_pixels_app.pixelize.grid import MIN_CELL, Grid, _axis_from_period, edge_profile
-from dgx_pixels_app.pixelize.grid_check import _integrals, left_within
+from dgx_pixels_app.pixelize.grid_check import integrals, left_within
 
 RATIOS = (1 / 3, 1 / 2, 1.0, 2.0, 3.0)
 
@@ -26,7 +26,7 @@ def candidates(image: np.ndarray, grid: Grid) -> list[Candidate]:
     h, w = image.shape[:2]
     px, py = edge_profile(image, 1), edge_profile(image, 0)
     step = 2 if min(h, w) >= 512 else 1
-    sums, squares, variance = _integrals(image[::step, ::step])
+    sums, squares, variance = integrals(image[::step, ::step])
     out = []
     for ratio in RATIOS:
         cell = grid.x.cell * ratio

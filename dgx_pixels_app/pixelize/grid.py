@@ -19,6 +19,7 @@ from dgx_pixels_app.pixelize.frame import framed_periods
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
 from dgx_pixels_app.pixelize.jpeg_seams import seam_ratio
 from dgx_pixels_app.pixelize.lattice import (
+    AS_WELL,
     CLEAR,
     STROKE_SLACK,
     Edged,
@@ -38,6 +39,7 @@ PAD_FACTOR = 16
 RESCUE_MIN_CELL = 3.5  # the content-period rescue never picks cells smaller than this
 FRAME_COARSER = 1.03  # a period this much coarser than a frame's gives way to it
 SAME_PEAK = 0.05  # periods this close are one spectrum peak
+COUNTED_APART = 0.01  # a count of the cells changes a period this much off (a share)
 NUDGES = (0.0, -0.005, 0.005, -0.01, 0.01, -0.015, 0.015)  # a peak's period, nudged
 
 
@@ -323,7 +325,7 @@ def _faint_stroke_bound(combined: np.ndarray, size: int, edged, period: float) -
     if period <= bound or bound <= MIN_CELL + 1:
         return period
     f = _frequency(combined, size, bound, edged)
-    if f is None or lattice_fit(edged, 1.0 / f) < lattice_fit(edged, period) - 0.02:
+    if f is None or lattice_fit(edged, 1.0 / f) < lattice_fit(edged, period) - AS_WELL:
         return period
     return 1.0 / f
 
@@ -366,7 +368,8 @@ def detect_grid(
         return Grid(_axis_from_period(px, float(cell), w), _axis_from_period(py, float(cell), h))
     size = 1 << int(np.ceil(np.log2(max(len(px), len(py)) * PAD_FACTOR)))
     sx, sy = _spectrum(px, size), _spectrum(py, size)
-    max_cell = max(MIN_CELL + 1, min(min(w, h) / MIN_SHORT_CELLS, max(w, h) / MIN_CELLS))
+    largest = max(MIN_CELL + 1, min(min(w, h) / MIN_SHORT_CELLS, max(w, h) / MIN_CELLS))
+    max_cell = largest
     combined = sx + sy
     edged = (Edged.of(px), Edged.of(py))
     max_cell = min(max_cell, max(MIN_CELL + 1, STROKE_SLACK * thinnest_stroke(edged) + 2.0))
@@ -384,14 +387,14 @@ def detect_grid(
     def grid_at(cell: float) -> Grid:
         return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))
 
-    found = finer_if_too_coarse(image, grid_at(period), grid_at, MIN_CELL)
+    found = finer_if_too_coarse(image, first := grid_at(period), grid_at, MIN_CELL)
     if upscale_check:  # (the cells' own picture is read without it)
         inner = partial(detect_grid, upscale_check=False)
-        found = coarser_if_upscaled(image, found, grid_at, inner)
-    if found.x.cell == period:  # the period is one cell: count the cells between edges
-        counted = gap_period(edged, period)  # (a per cent or less: the cuts follow edges)
-        if abs(counted / period - 1) > 0.01 and lattice_fit(edged, counted) >= (
-            lattice_fit(edged, period) - 0.02
+        found = coarser_if_upscaled(image, found, grid_at, inner, largest)
+    if found is first:  # the period is one cell: count the cells between edges
+        counted = gap_period(edged, period)
+        if abs(counted / period - 1) > COUNTED_APART and lattice_fit(edged, counted) >= (
+            lattice_fit(edged, period) - AS_WELL
         ):
             found = grid_at(counted)
     return _framed(px, py, edged, found.x.cell) or found

@@ -19,18 +19,19 @@ SUSPECT = 0.015  # share of the picture's variance left inside cells that means 
 DIVISORS = range(2, 9)
 NUDGES = (0.0, -0.015, 0.015, -0.03, 0.03)
 NEARLY = 1.5  # a divisor of the best leaving at most this multiple of what it leaves wins
-NEARLY_OTHER = 1.2  # ... and any other divisor this multiple
+NEARLY_OTHER = 1.2  # ... and any other divisor this multiple, if it is a neighbour:
+NEIGHBOURS = 1.5  # the best's divisor at most this many times the other's (3 and 2)
 MANY_CELLS = 48  # more cells than this across the short side: not a collapsed sheet
 
 
-def _integrals(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+def integrals(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     gray = image[..., :3].astype(np.float64).mean(axis=2)
     pad = ((1, 0), (1, 0))
     return (np.pad(gray.cumsum(0).cumsum(1), pad), np.pad((gray**2).cumsum(0).cumsum(1), pad),
             float(gray.var()))  # fmt: skip
 
 
-def _interiors(cuts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+def interiors(cuts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
     """Each cell without a quarter of it at each side: the blur of SDXL's soft edges and
     of small cells lies there; a shape inside a too-large cell does not."""
     edges = np.clip(np.round(cuts).astype(int), 0, length)
@@ -43,8 +44,8 @@ def left_within(grid, sums: np.ndarray, squares: np.ndarray, step: int = 1) -> f
     """Mean squared difference of each pixel from its cell's mean, over the cells'
     interiors (from integral images of the picture taken every ``step`` pixels)."""
     h, w = sums.shape[0] - 1, sums.shape[1] - 1
-    x0, x1 = _interiors(grid.x.cuts / step, w)
-    y0, y1 = _interiors(grid.y.cuts / step, h)
+    x0, x1 = interiors(grid.x.cuts / step, w)
+    y0, y1 = interiors(grid.y.cuts / step, h)
 
     def box(table: np.ndarray) -> np.ndarray:
         return (table[y1][:, x1] - table[y0][:, x1] - table[y1][:, x0]
@@ -63,7 +64,7 @@ def finer_if_too_coarse(image: np.ndarray, grid, grid_at: Callable[[float], obje
     if min(grid.size) > MANY_CELLS:
         return grid  # a fine grid: reading a sheet's pitch gives a handful of cells
     step = 2 if min(image.shape[:2]) >= 512 else 1  # every other pixel: a quarter the work
-    sums, squares, variance = _integrals(image[::step, ::step])
+    sums, squares, variance = integrals(image[::step, ::step])
     if variance < 1.0:
         return grid
     share = left_within(grid, sums, squares, step) / variance
@@ -89,6 +90,8 @@ def finer_if_too_coarse(image: np.ndarray, grid, grid_at: Callable[[float], obje
         # (of the best's own divisors, half again as much or under the gate; of the others,
         # a fifth more: smaller cells always leave a little less, a third than a half)
         own = best % k == 0
+        if not own and best > NEIGHBOURS * k:
+            continue  # another reading altogether, not the next coarser one
         near_enough = (
             max(NEARLY * tried[best][0], SUSPECT) if own else NEARLY_OTHER * tried[best][0]
         )

@@ -12,23 +12,32 @@ from dgx_pixels_app.pixelize.stats import median, percentile
 
 CLEAR = 0.35  # an edge is clear at this share of the way from the median to the strongest
 STROKE_APART = 3.0  # edges this far apart are two edges, not one blurred edge's peaks
+# A stroke (the gap between two neighbouring strong edges) bounds the cell:
 STROKE_STRENGTH = 0.4  # edges at least this share of the axis's strongest bound the cell
-STROKE_FAINT = 0.15  # ... for measuring the cell (a lattice must agree): fainter edges
-STROKE_SPREAD = 10.0  # ... and this many times the profile's spread over its median
-STROKE_FAINT_MIN = 16.0  # ... apart at least this: one-cell strokes under 8 px go unseen,
-# and two of them side by side would pass for one cell
-GAPS_TO_COUNT = 3  # gap_period: at least this many gaps between clear edges
-GAP_SPAN = 0.1  # ... and periods this close (a share) to the one found
-GAP_DRIFT = 0.04  # ... a cut wanders this share of a cell from one cell to the next
-GAP_DRIFT_MAX = 0.1  # ... and at most this share of a cell from the lattice
 STROKE_MIN = 8.0  # ... apart at least this (small cells' edges are noisy: no bound there)
 STROKE_OVER_FLOOR = 4.0  # ... and this multiple of the profile's median (noise, JPEG seams)
 STROKE_EDGES = 12  # ... on an axis with at most this many strong edges
-STROKE_AGREE_EACH = 0.06  # ... plus this share over the number of strokes (2: 5 %)
-STROKE_AGREE = (0.02, 1.5)  # strokes this close (share, px) to the thinnest are one width
+STROKE_SLACK = 1.2  # ... to this multiple of the gap between two, and 2 px (blur, drift)
+# Strokes that agree measure the cell (stroke_period):
 STROKE_ONE_CELL = 1.25  # strokes up to this multiple of the thinnest (and 1.5 px) are one
 # cell wide each, drift apart: their mean is the cell (the thinnest alone is biased low)
-STROKE_SLACK = 1.2  # ... to this multiple of the gap between two, and 2 px (blur, drift)
+STROKE_AGREE = (0.02, 1.5)  # strokes this close (share, px) to the thinnest are one width;
+STROKE_AGREE_EACH = 0.06  # a period wider than their mean by the share above plus this
+# share over the number of strokes (two: 5 %, four: 3.5 %) is not the cell
+STROKE_NUDGES = (0.0, -0.02, 0.02, -0.04, 0.04)  # the strokes' mean, nudged
+AS_WELL = 0.02  # a lattice explains the edges as well when its fit is at most this lower
+# Fainter strokes count too, for measuring the cell (a lattice must agree):
+STROKE_FAINT = 0.15  # edges at least this share of the axis's strongest
+STROKE_SPREAD = 10.0  # ... and this many times the profile's spread over its median
+STROKE_FAINT_MIN = 16.0  # ... apart at least this: one-cell strokes under 8 px go unseen,
+# and two of them side by side would pass for one cell
+# The cells counted between edges (gap_period):
+GAPS_TO_COUNT = 3  # at least this many gaps between clear edges
+GAP_OF_A_CELL = 0.6  # ... each at least this share of the period (less: a blurred edge)
+GAP_SPAN = 0.1  # periods this close (a share) to the one found are tried
+GAP_STEPS = 401  # ... this many, evenly
+GAP_DRIFT = 0.04  # a cut wanders this share of a cell from one cell to the next
+GAP_DRIFT_MAX = 0.2  # ... and a gap's two ends at most this share of a cell in all
 
 
 def smoothed(profile: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -133,9 +142,9 @@ def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
         return period
     fit = lattice_fit(profiles, period)
     tried = [(lattice_fit(profiles, width * (1 + d)), -abs(d), width * (1 + d))
-             for d in (0.0, -0.02, 0.02, -0.04, 0.04)]  # fmt: skip
+             for d in STROKE_NUDGES]  # fmt: skip
     best = max(tried)
-    return best[2] if best[0] >= fit - 0.02 else period
+    return best[2] if best[0] >= fit - AS_WELL else period
 
 
 def gap_period(profiles: tuple[Edged, ...], period: float) -> float:
@@ -144,14 +153,14 @@ def gap_period(profiles: tuple[Edged, ...], period: float) -> float:
     in cells). A flag's few edges let a lattice's slack through 5-10 % off, and one-cell
     strokes measure the cell only to a pixel; the long gaps together count the cells."""
     gaps = _stroke_gaps(profiles, faint=True)
-    gaps = gaps[gaps >= 0.6 * period]  # under a cell: a blurred edge's two peaks
+    gaps = gaps[gaps >= GAP_OF_A_CELL * period]
     if gaps.size < GAPS_TO_COUNT:
         return period
-    tried = period * np.linspace(1 - GAP_SPAN, 1 + GAP_SPAN, 401)
+    tried = period * np.linspace(1 - GAP_SPAN, 1 + GAP_SPAN, GAP_STEPS)
     cells = np.maximum(1.0, np.round(gaps[None, :] / tried[:, None]))
     # a gap of n cells is off by a pixel, and by the drift: a few per cent a cell, never
     # more than about a fifth of a cell (cuts wander about the lattice, not away)
-    spread = 1.0 / tried[:, None] + np.minimum(GAP_DRIFT * cells, 2 * GAP_DRIFT_MAX)
+    spread = 1.0 / tried[:, None] + np.minimum(GAP_DRIFT * cells, GAP_DRIFT_MAX)
     off = (gaps[None, :] - cells * tried[:, None]) / tried[:, None]
     misfit = ((off / spread) ** 2).sum(axis=1)
     return float(tried[int(np.argmin(misfit))])

@@ -259,10 +259,11 @@ def test_a_silhouette_is_not_read_at_the_jpeg_blocks(variant, make):
     assert abs(out.shape[1] - art.shape[1]) <= 1 and abs(out.shape[0] - art.shape[0]) <= 1
 
 
-def test_a_lone_dot_keeps_the_fine_reading():
+def test_a_lone_dot_is_not_swallowed_by_a_coarser_reading():
     """A flag of stripes and a canton whose only one-cell detail is a dot: the blocks of
-    the cells' picture are the stripes, and the grid at their size would swallow the
-    dot (one of its cells holds most of the picture's variance), so it is not taken."""
+    the cells' picture are the stripes, and the grid at their size would swallow the dot
+    (its block holds a colour far off), so it is not taken. The reading left is JPEG's
+    blocks, too fine (29x34 art comes out 104x122: nothing lost, a known failure)."""
     rng = np.random.default_rng(103)
     h, w = int(rng.integers(16, 40)), int(rng.integers(24, 56))
     art = np.zeros((h, w, 4), np.uint8)
@@ -274,3 +275,28 @@ def test_a_lone_dot_keeps_the_fine_reading():
     art[h // 4, w // 5, :3] = colours[3]
     out = pixelize(degrade(art, 103), PixelizeOptions(remove_background=False)).image
     assert out.shape[0] >= art.shape[0] - 1 and out.shape[1] >= art.shape[1] - 1
+
+
+def test_a_border_of_one_cell_pieces_is_not_taken_for_blocks():
+    """Art at exactly 8 px cells: a two-cell border of random colours around a flat
+    field. The cells' picture is a flat field in blocks, with the border outside the
+    inner grid's first and last cut; a block there holds many colours, so the art keeps
+    its cell (a hostile review's case: read 8x8 for 64x64, the border lost)."""
+    rng = np.random.default_rng(5)
+    art = np.zeros((64, 64, 4), np.uint8)
+    art[..., 3], art[..., :3] = 255, (70, 120, 60)
+    ring = np.ones((64, 64), bool)
+    ring[2:-2, 2:-2] = False
+    art[ring, :3] = rng.integers(0, 256, (int(ring.sum()), 3))
+    for image in (np.repeat(np.repeat(art, 8, 0), 8, 1), degrade(art, 4, 512)):
+        out = pixelize(image, PixelizeOptions(remove_background=False)).image
+        assert out.shape[:2] == art.shape[:2]
+
+
+def test_stripes_one_level_apart_are_not_read_as_one_cell():
+    """A picture whose colours differ by one level explains nothing either way: the grid
+    at JPEG's blocks is kept (a flat picture used to pass every check and come out 1x1)."""
+    image = np.full((256, 256, 4), 255, np.uint8)
+    image[..., :3] = 120 + (np.indices((256, 256))[1] // 8 % 2)[..., None]
+    out = pixelize(image, PixelizeOptions(remove_background=False)).image
+    assert out.shape[:2] == (32, 32)
