@@ -17,7 +17,7 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.frame import framed_periods
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
-from dgx_pixels_app.pixelize.jpeg_seams import seam_ratio
+from dgx_pixels_app.pixelize.jpeg_seams import block_of, seam_ratio
 from dgx_pixels_app.pixelize.lattice import (
     AS_WELL,
     CLEAR,
@@ -120,7 +120,7 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     art: clear in the spectrum, or explaining the edges clearly better. A real art
     grid of exactly 8 px explains nearly all edges."""
     period = 1.0 / f
-    block = next((b for b in (8.0, 4.0, 8 / 3, 2.0) if abs(period - b) <= 0.02 * b), None)
+    block = block_of(period)
     if block is None:
         return f
     fit = lattice_fit(profiles, period) if profiles else 1.0
@@ -369,10 +369,9 @@ def detect_grid(
     size = 1 << int(np.ceil(np.log2(max(len(px), len(py)) * PAD_FACTOR)))
     sx, sy = _spectrum(px, size), _spectrum(py, size)
     largest = max(MIN_CELL + 1, min(min(w, h) / MIN_SHORT_CELLS, max(w, h) / MIN_CELLS))
-    max_cell = largest
     combined = sx + sy
     edged = (Edged.of(px), Edged.of(py))
-    max_cell = min(max_cell, max(MIN_CELL + 1, STROKE_SLACK * thinnest_stroke(edged) + 2.0))
+    max_cell = min(largest, max(MIN_CELL + 1, STROKE_SLACK * thinnest_stroke(edged) + 2.0))
     f = _frequency(combined, size, max_cell, edged)
     if f is None or 1.0 / f >= min(w, h) / 1.5:
         whole = Grid(AxisGrid(float(w), np.array([0.0, float(w)])),

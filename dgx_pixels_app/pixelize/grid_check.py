@@ -25,10 +25,15 @@ MANY_CELLS = 48  # more cells than this across the short side: not a collapsed s
 
 
 def integrals(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    gray = image[..., :3].astype(np.float64).mean(axis=2)
+    """plane_integrals of the picture's grey (the mean of its three channels)."""
+    return plane_integrals(image[..., :3].astype(np.float64).mean(axis=2))
+
+
+def plane_integrals(plane: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Integral images of one float plane and of its square, and its variance."""
     pad = ((1, 0), (1, 0))
-    return (np.pad(gray.cumsum(0).cumsum(1), pad), np.pad((gray**2).cumsum(0).cumsum(1), pad),
-            float(gray.var()))  # fmt: skip
+    return (np.pad(plane.cumsum(0).cumsum(1), pad), np.pad((plane**2).cumsum(0).cumsum(1), pad),
+            float(plane.var()))  # fmt: skip
 
 
 def interiors(cuts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:

@@ -7,6 +7,14 @@ import numpy as np
 
 from dgx_pixels_app.pixelize.stats import median, percentile
 
+BLOCKS = (8.0, 4.0, 8.0 / 3.0, 2.0)  # JPEG's block and its harmonics (and chroma's 2 px)
+ON_BLOCK = 0.02  # a period this close (a share) to one of them sits on the blocks
+
+
+def block_of(period: float) -> float | None:
+    """The JPEG block size (or harmonic) ``period`` sits on, if any."""
+    return next((b for b in BLOCKS if abs(period - b) <= ON_BLOCK * b), None)
+
 
 def seam_ratio(profile: np.ndarray) -> float:
     """How strong the edges on the 8-pixel JPEG block grid are, against the image's

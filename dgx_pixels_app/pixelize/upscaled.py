@@ -17,10 +17,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.grid_check import SUSPECT, integrals, left_within
+from dgx_pixels_app.pixelize.grid_check import SUSPECT, left_within, plane_integrals
+from dgx_pixels_app.pixelize.jpeg_seams import BLOCKS, block_of
 
-BLOCKS = (8.0, 4.0, 8.0 / 3.0, 2.0)  # JPEG's block and its harmonics (and chroma's 2 px)
-ON_BLOCK = 0.02  # a cell this close (a share) to one of them sits on the blocks
 MIN_REPEAT = 3.0  # the blocks of the cells' picture are at least this many cells
 BLOCKY = 0.01  # ... and leave at most this share of its variance inside their middles
 # ... and inside any one block, a cell in from its sides, the cells' colours vary by at
@@ -31,7 +30,7 @@ DETAIL = 0.1
 
 def at_jpeg_block(grid) -> bool:
     """Whether both axes' cells sit on JPEG's block size or one of its harmonics."""
-    return all(any(abs(c - b) <= ON_BLOCK * b for b in BLOCKS) for c in (grid.x.cell, grid.y.cell))
+    return block_of(grid.x.cell) is not None and block_of(grid.y.cell) is not None
 
 
 def _starts(cuts: np.ndarray, length: int) -> np.ndarray:
@@ -61,7 +60,7 @@ def _colour_share(image: np.ndarray, grid, step: int = 1) -> float:
     left = total = 0.0
     for channel in range(3):
         plane = image[::step, ::step, channel]
-        sums, squares, variance = integrals(np.repeat(plane[..., None], 3, axis=2))
+        sums, squares, variance = plane_integrals(plane.astype(np.float64))
         left += left_within(grid, sums, squares, step)
         total += variance
     return left / total if total >= 1.0 else 1.0
