@@ -52,6 +52,7 @@ from dgx_pixels_app.pixelize.regions import (
     ring,
     ring_mask,
 )
+from dgx_pixels_app.pixelize.room import art_to_the_edges
 from dgx_pixels_app.pixelize.stats import median, percentile
 
 STEP_SCALE = 4.0  # ... and up to this multiple of the background's typical step
@@ -71,6 +72,11 @@ FULL_SIDE = 0.95
 FRAME_SHARE = 0.9
 THIN_RING = 0.2
 FRAME_INSIDE = 0.05
+# With room of another colour left outside the grid (room.py), a ring around the whole
+# grid that reaches a second cell inward at at most this share of its cells (one side's
+# worth of the ring is one cell deep) is the art's frame, a field of its colour joined
+# to it, not a background.
+ROOM_FRAME = 0.75
 STEPPED_SHARE = 0.2  # a background whose neighbours step clearly this often is art
 STEPPED_PAIRS = 20  # ... judged on at least this many neighbouring pairs
 
@@ -221,11 +227,18 @@ def framed_art(wrgb: np.ndarray, mask: np.ndarray) -> bool:
     h, w = mask.shape
     if h < 5 or w < 5 or border_share(mask) < FRAME_SHARE:
         return False
+    inside = float((mask | _bg_like(wrgb, mask))[2:-2, 2:-2].mean())
+    return deeper(mask) < THIN_RING and inside > FRAME_INSIDE
+
+
+def deeper(mask: np.ndarray) -> float:
+    """The share of the mask's border cells (corners aside) whose inward neighbour is
+    in the mask too: 0 for a ring one cell deep, 1 for room around a subject."""
+    if mask.shape[0] < 3 or mask.shape[1] < 3:
+        return 1.0
     outer = np.concatenate([mask[0, 1:-1], mask[-1, 1:-1], mask[1:-1, 0], mask[1:-1, -1]])
     inward = np.concatenate([mask[1, 1:-1], mask[-2, 1:-1], mask[1:-1, 1], mask[1:-1, -2]])
-    deeper = float(inward[outer].mean()) if outer.any() else 0.0
-    inside = float((mask | _bg_like(wrgb, mask))[2:-2, 2:-2].mean())
-    return deeper < THIN_RING and inside > FRAME_INSIDE
+    return float(inward[outer].mean()) if outer.any() else 0.0
 
 
 def find_background(
@@ -236,6 +249,7 @@ def find_background(
     small_cells: bool = False,
     sharp: np.ndarray | None = None,
     texture: np.ndarray | None = None,
+    room: np.ndarray | None = None,
 ) -> Background | None:
     """The background of the cell image ``rgb`` (rows, cols, 3), or None.
 
@@ -247,10 +261,15 @@ def find_background(
     an arm and the body) is background too. ``small_cells``: the upscale's blur
     reached the cells' centres, so the sprite's edge cells may be blends (see halo).
     ``texture``: how much each cell varies inside (cells.cell_texture), for telling
-    flat art from textured paper of its colour (see paper_texture).
+    flat art from textured paper of its colour (see paper_texture). ``room``: the
+    colours of the flat bands the grid leaves outside it (room.room_colors); when no
+    border cell is near them and what was found is a ring around the whole grid, mostly
+    one cell deep (ROOM_FRAME), it is the art's frame: the art fills the grid and there
+    is no background.
     """
     h, w = rgb.shape[:2]
     wrgb = _weighted(rgb.reshape(-1, 3)).reshape(h, w, 3)
+    in_room = color is None and room is not None and art_to_the_edges(ring(wrgb), room, tolerance)
     start = _seeds(wrgb, color, tolerance)
     if start is None:
         return None
@@ -276,6 +295,8 @@ def find_background(
     mask &= ~flat
     if mask.all() or (color is None and _not_a_background(wrgb, mask)):
         return None
+    if in_room and border_share(mask) >= FRAME_SHARE and deeper(mask) <= ROOM_FRAME:
+        return None  # a ring around the art, mostly one cell deep: its frame, in its room
     found = tuple(int(v) for v in median(rgb[mask], axis=0))
     return Background(mask, found)  # type: ignore[arg-type]
 

@@ -19,6 +19,7 @@ from dgx_pixels_app.pixelize.layout import layout_cell
 from dgx_pixels_app.pixelize.palette_fit import fit_palette
 from dgx_pixels_app.pixelize.ramps import ramp_palette
 from dgx_pixels_app.pixelize.regions import touching
+from dgx_pixels_app.pixelize.room import room_colors
 from dgx_pixels_app.pixelize.shading import local_field
 from dgx_pixels_app.pixelize.stats import unique_colors
 
@@ -90,6 +91,9 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
             texture=None
             if grid is None or options.background_color is not None
             else cell_texture(rgba, grid),
+            room=None
+            if grid is None
+            else room_colors(rgba[..., :3], grid, options.background_tolerance),
         )
         if found is not None:
             background = found.color

@@ -300,3 +300,41 @@ def test_stripes_one_level_apart_are_not_read_as_one_cell():
     image[..., :3] = 120 + (np.indices((256, 256))[1] // 8 % 2)[..., None]
     out = pixelize(image, PixelizeOptions(remove_background=False)).image
     assert out.shape[:2] == (32, 32)
+
+
+def in_room(image: np.ndarray, width: int, seed: int) -> np.ndarray:
+    """``image`` with a band ``width`` px wide of a flat, noisy colour all round."""
+    rng = np.random.default_rng(seed)
+    h, w = image.shape[0] + 2 * width, image.shape[1] + 2 * width
+    room = np.clip(rng.integers(0, 256, 3) + rng.normal(0, 3, (h, w, 3)), 0, 255)
+    out = np.dstack([room, np.full((h, w), 255)]).astype(np.uint8)
+    out[width : width + image.shape[0], width : width + image.shape[1]] = image
+    return out
+
+
+@pytest.mark.parametrize("make", [degrade, light_background])
+@pytest.mark.parametrize(("variant", "share"), [(1, 0.3), (2, 0.45), (3, 0.25), (4, 0.4)])
+def test_room_under_half_a_cell_is_the_background_not_the_art_frame(variant, share, make):
+    """Room of another colour under half a cell wide is left outside the grid; the art's
+    frame, and the field of its colour joined to it, are then not the background (a
+    flag came out as its other field alone: 14 x 18 for 29 x 20)."""
+    art = field(variant)
+    image = make(art, variant)
+    cell = image.shape[1] / art.shape[1]
+    out = pixelize(in_room(image, round(share * cell), variant)).image
+    assert out.shape[:2] == art.shape[:2]
+    assert (out[..., 3] == 255).all()
+
+
+@pytest.mark.parametrize("make", [degrade, light_background])
+def test_a_line_around_a_sprite_on_paper_leaves_the_paper_the_background(make):
+    """The other reading of a band all round: a dark line around a sprite on paper. The
+    paper is room around the sprite, not a frame, so it is still removed."""
+    art = np.pad(sprite(seed=4), ((1, 2), (1, 2), (0, 0)))
+    image = make(art, 5)
+    cell = image.shape[1] / art.shape[1]
+    out = pixelize(in_room(image, round(0.3 * cell), 9)).image
+    ys, xs = np.nonzero(out[..., 3])
+    want_ys, want_xs = np.nonzero(art[..., 3])
+    assert ys.max() - ys.min() == want_ys.max() - want_ys.min()
+    assert xs.max() - xs.min() == want_xs.max() - want_xs.min()
