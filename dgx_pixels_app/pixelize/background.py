@@ -85,6 +85,9 @@ STEPPED_PAIRS = 20  # ... judged on at least this many neighbouring pairs
 class Background:
     mask: np.ndarray  # (rows, cols) bool: the cells taken as background
     color: tuple[int, int, int]
+    # the ring found was kept as the art's frame, in room of another colour (ROOM_FRAME):
+    # nothing is removed, and ``color`` is the ring's (a person may pick it after all)
+    framed: bool = False
 
 
 def stepped(wrgb: np.ndarray, mask: np.ndarray) -> bool:
@@ -264,8 +267,8 @@ def find_background(
     flat art from textured paper of its colour (see paper_texture). ``room``: the
     colours of the flat bands the grid leaves outside it (room.room_colors); when no
     border cell is near them and what was found is a ring around the whole grid, mostly
-    one cell deep (ROOM_FRAME), it is the art's frame: the art fills the grid and there
-    is no background.
+    one cell deep (ROOM_FRAME), it is the art's frame: the art fills the grid, and the
+    result removes nothing and says so (``framed``).
     """
     h, w = rgb.shape[:2]
     wrgb = _weighted(rgb.reshape(-1, 3)).reshape(h, w, 3)
@@ -295,9 +298,10 @@ def find_background(
     mask &= ~flat
     if mask.all() or (color is None and _not_a_background(wrgb, mask)):
         return None
-    if in_room and border_share(mask) >= FRAME_SHARE and deeper(mask) <= ROOM_FRAME:
-        return None  # a ring around the art, mostly one cell deep: its frame, in its room
     found = tuple(int(v) for v in median(rgb[mask], axis=0))
+    if in_room and border_share(mask) >= FRAME_SHARE and deeper(mask) <= ROOM_FRAME:
+        # a ring around the art, mostly one cell deep: its frame, in its room
+        return Background(np.zeros_like(mask), found, framed=True)  # type: ignore[arg-type]
     return Background(mask, found)  # type: ignore[arg-type]
 
 

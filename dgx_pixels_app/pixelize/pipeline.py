@@ -80,22 +80,10 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     removed = np.zeros(opaque.shape, bool)
     border_transparent = had_alpha and not opaque[[0, -1], :].any() and not opaque[:, [0, -1]].any()
     if options.remove_background and not border_transparent:
-        found = find_background(
-            plain[..., :3],
-            options.background_tolerance,
-            options.background_color,
-            options.contiguous,
-            small_cells=grid is not None and small(grid),
-            sharp=cells[..., :3] if cells is not plain else None,
-            # the paper's texture is only asked about when no colour was picked
-            texture=None
-            if grid is None or options.background_color is not None
-            else cell_texture(rgba, grid),
-            room=None
-            if grid is None
-            else room_colors(rgba[..., :3], grid, options.background_tolerance),
-        )
-        if found is not None:
+        found = _background(rgba, plain, cells, grid, options)
+        if found is not None and found.framed:
+            notes += (FRAMED_NOTE.format(*found.color),)
+        elif found is not None:
             background = found.color
             removed = found.mask & opaque
             opaque &= ~found.mask
@@ -132,6 +120,34 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     used_palette = unique_colors(used)
     cells = removed if background is not None else None
     return PixelizeResult(out, grid, used_palette, background, cells, notes)
+
+
+# the ring find_background kept as the art's frame (Background.framed): say so, it may
+# be background after all (a sprite with a one-cell margin, a line drawn around)
+FRAMED_NOTE = (
+    "A ring of #{0:02x}{1:02x}{2:02x} one cell wide around the sprite, in room of another "
+    "colour, was kept as its frame: if it is background, pick #{0:02x}{1:02x}{2:02x} as the "
+    "background colour."
+)
+
+
+def _background(rgba, plain, cells, grid, options: PixelizeOptions):
+    """find_background on the plainly sampled cells, with what the grid knows."""
+    return find_background(
+        plain[..., :3],
+        options.background_tolerance,
+        options.background_color,
+        options.contiguous,
+        small_cells=grid is not None and small(grid),
+        sharp=cells[..., :3] if cells is not plain else None,
+        # the paper's texture is only asked about when no colour was picked
+        texture=None
+        if grid is None or options.background_color is not None
+        else cell_texture(rgba, grid),
+        room=None
+        if grid is None
+        else room_colors(rgba[..., :3], grid, options.background_tolerance),
+    )
 
 
 def _grid(rgba: np.ndarray, options: PixelizeOptions) -> tuple[Grid | None, tuple, np.ndarray]:

@@ -2,6 +2,7 @@
 read at its cell, not at a multiple of it (issue: 38x36 came back 13x12); a cell of
 about 8 px (JPEG's block size) is the art's when it explains the edges."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -321,9 +322,10 @@ def test_room_under_half_a_cell_is_the_background_not_the_art_frame(variant, sha
     art = field(variant)
     image = make(art, variant)
     cell = image.shape[1] / art.shape[1]
-    out = pixelize(in_room(image, round(share * cell), variant)).image
-    assert out.shape[:2] == art.shape[:2]
-    assert (out[..., 3] == 255).all()
+    result = pixelize(in_room(image, round(share * cell), variant))
+    assert result.image.shape[:2] == art.shape[:2]
+    assert (result.image[..., 3] == 255).all()
+    assert result.background is None and "kept as its frame" in result.notes[0]
 
 
 @pytest.mark.parametrize("make", [degrade, light_background])
@@ -333,8 +335,9 @@ def test_a_line_around_a_sprite_on_paper_leaves_the_paper_the_background(make):
     art = np.pad(sprite(seed=4), ((1, 2), (1, 2), (0, 0)))
     image = make(art, 5)
     cell = image.shape[1] / art.shape[1]
-    out = pixelize(in_room(image, round(0.3 * cell), 9)).image
-    ys, xs = np.nonzero(out[..., 3])
+    result = pixelize(in_room(image, round(0.3 * cell), 9))
+    assert result.background is not None and not result.notes
+    ys, xs = np.nonzero(result.image[..., 3])
     want_ys, want_xs = np.nonzero(art[..., 3])
     assert ys.max() - ys.min() == want_ys.max() - want_ys.min()
     assert xs.max() - xs.min() == want_xs.max() - want_xs.min()
@@ -354,3 +357,20 @@ def test_a_ramp_of_flat_steps_read_at_the_jpeg_blocks_keeps_its_cell():
     art[..., 3] = 255
     out = pixelize(light_background(art, 2, 1024), PixelizeOptions(remove_background=False))
     assert out.image.shape[:2] == art.shape[:2]
+
+
+def test_a_sprite_with_a_one_cell_margin_in_a_band_is_told_its_ring_was_kept():
+    """The same picture as a framed flag in room: a crate with a margin of one cell, on a
+    background, inside a dark band. The ring of background is kept as a frame (keeping
+    is safer than losing a flag's frame and field), and the result says so, with the
+    colour to pick."""
+    art = np.zeros((24, 30, 4), np.uint8)
+    art[1:-1, 1:-1] = (40, 30, 20, 255)
+    art[2:-2, 2:-2, :3] = (170, 120, 60)
+    image = degrade(art, 2)
+    result = pixelize(in_room(image, round(0.4 * image.shape[1] / art.shape[1]), 12))
+    assert result.image.shape[:2] == art.shape[:2] and (result.image[..., 3] == 255).all()
+    assert result.background is None and len(result.notes) == 1
+    said = re.search(r"pick #(\w\w)(\w\w)(\w\w) as the background colour", result.notes[0])
+    ring = np.median(result.image[0, :, :3], axis=0)  # as the palette has it: near
+    assert said and np.abs([int(v, 16) for v in said.groups()] - ring).max() <= 8
