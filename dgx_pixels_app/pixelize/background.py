@@ -73,10 +73,11 @@ FRAME_SHARE = 0.9
 THIN_RING = 0.2
 FRAME_INSIDE = 0.05
 # With room of another colour left outside the grid (room.py), a ring around the whole
-# grid that reaches a second cell inward at at most this share of its cells (one side's
-# worth of the ring is one cell deep) is the art's frame, a field of its colour joined
-# to it, not a background.
+# grid that reaches a second cell inward at at most this share of its cells (a quarter
+# of the ring is one cell deep), and holds inside nothing or one field filling at least
+# SOLID_FIELD of its box, is the art's frame (see framed_in_room), not a background.
 ROOM_FRAME = 0.75
+SOLID_FIELD = 0.85
 STEPPED_SHARE = 0.2  # a background whose neighbours step clearly this often is art
 STEPPED_PAIRS = 20  # ... judged on at least this many neighbouring pairs
 
@@ -234,6 +235,20 @@ def framed_art(wrgb: np.ndarray, mask: np.ndarray) -> bool:
     return deeper(mask) < THIN_RING and inside > FRAME_INSIDE
 
 
+def framed_in_room(mask: np.ndarray) -> bool:
+    """Whether what was found, inside room of another colour, is the art's frame: a
+    ring around the whole grid, one cell deep along at least a quarter of it, holding
+    inside nothing or one solid field of its colour (a flag's). Paper around a sprite
+    that comes within a cell of two sides holds an L or a U of paper inside."""
+    if border_share(mask) < FRAME_SHARE or deeper(mask) > ROOM_FRAME:
+        return False
+    inner = mask[1:-1, 1:-1]
+    if not inner.any():
+        return True
+    ys, xs = np.nonzero(inner)
+    return float(inner[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].mean()) >= SOLID_FIELD
+
+
 def deeper(mask: np.ndarray) -> float:
     """The share of the mask's border cells (corners aside) whose inward neighbour is
     in the mask too: 0 for a ring one cell deep, 1 for room around a subject."""
@@ -265,10 +280,9 @@ def find_background(
     reached the cells' centres, so the sprite's edge cells may be blends (see halo).
     ``texture``: how much each cell varies inside (cells.cell_texture), for telling
     flat art from textured paper of its colour (see paper_texture). ``room``: the
-    colours of the flat bands the grid leaves outside it (room.room_colors); when no
-    border cell is near them and what was found is a ring around the whole grid, mostly
-    one cell deep (ROOM_FRAME), it is the art's frame: the art fills the grid, and the
-    result removes nothing and says so (``framed``).
+    colour of the flat band the grid leaves outside it (room.room_color); when no
+    border cell is near it and what was found is the art's frame (framed_in_room), the
+    art fills the grid: the result removes nothing and says so (``framed``).
     """
     h, w = rgb.shape[:2]
     wrgb = _weighted(rgb.reshape(-1, 3)).reshape(h, w, 3)
@@ -299,8 +313,7 @@ def find_background(
     if mask.all() or (color is None and _not_a_background(wrgb, mask)):
         return None
     found = tuple(int(v) for v in median(rgb[mask], axis=0))
-    if in_room and border_share(mask) >= FRAME_SHARE and deeper(mask) <= ROOM_FRAME:
-        # a ring around the art, mostly one cell deep: its frame, in its room
+    if in_room and framed_in_room(mask):  # the art's frame, in its room: nothing goes
         return Background(np.zeros_like(mask), found, framed=True)  # type: ignore[arg-type]
     return Background(mask, found)  # type: ignore[arg-type]
 

@@ -19,7 +19,7 @@ from dgx_pixels_app.pixelize.layout import layout_cell
 from dgx_pixels_app.pixelize.palette_fit import fit_palette
 from dgx_pixels_app.pixelize.ramps import ramp_palette
 from dgx_pixels_app.pixelize.regions import touching
-from dgx_pixels_app.pixelize.room import room_colors
+from dgx_pixels_app.pixelize.room import room_color
 from dgx_pixels_app.pixelize.shading import local_field
 from dgx_pixels_app.pixelize.stats import unique_colors
 
@@ -133,6 +133,7 @@ FRAMED_NOTE = (
 
 def _background(rgba, plain, cells, grid, options: PixelizeOptions):
     """find_background on the plainly sampled cells, with what the grid knows."""
+    automatic = grid if grid is not None and options.background_color is None else None
     return find_background(
         plain[..., :3],
         options.background_tolerance,
@@ -140,13 +141,11 @@ def _background(rgba, plain, cells, grid, options: PixelizeOptions):
         options.contiguous,
         small_cells=grid is not None and small(grid),
         sharp=cells[..., :3] if cells is not plain else None,
-        # the paper's texture is only asked about when no colour was picked
-        texture=None
-        if grid is None or options.background_color is not None
-        else cell_texture(rgba, grid),
+        # the paper's texture and the room are only asked about when no colour was picked
+        texture=None if automatic is None else cell_texture(rgba, automatic),
         room=None
-        if grid is None
-        else room_colors(rgba[..., :3], grid, options.background_tolerance),
+        if automatic is None
+        else room_color(rgba, automatic, options.background_tolerance),
     )
 
 
