@@ -389,7 +389,7 @@ def detect_grid(
     found = finer_if_too_coarse(image, first := grid_at(period), grid_at, MIN_CELL)
     if upscale_check:  # (the cells' own picture is read without it)
         inner = partial(detect_grid, upscale_check=False)
-        found = coarser_if_upscaled(image, found, grid_at, inner, largest, edged)
+        found = coarser_if_upscaled(image, found, grid_at, inner, largest)
     if found is first:  # the period is one cell: count the cells between edges
         counted = gap_period(edged, period)
         if abs(counted / period - 1) > COUNTED_APART and lattice_fit(edged, counted) >= (

@@ -115,11 +115,6 @@ def _stroke_gaps(profiles: tuple[Edged, ...], faint: bool = False) -> np.ndarray
     return np.array(gaps, dtype=np.float64)
 
 
-def strong_strokes(profiles: tuple[Edged, ...]) -> np.ndarray:
-    """The gaps between strong neighbouring edges (see _stroke_gaps)."""
-    return _stroke_gaps(profiles)
-
-
 def thinnest_stroke(profiles: tuple[Edged, ...], faint: bool = False) -> float:
     """The narrowest gap between two strong neighbouring edges (inf when none): a stroke
     or band is at least one cell wide, so no cell is wider. On art of a few flat shapes

@@ -9,10 +9,7 @@ is taken when all of these hold: the cells' picture is blocks of three cells or 
 that explain it (almost nothing left inside them); no block holds a detail of its own
 (a lone dot, a border of one-cell pieces); the coarser grid is within the sizes any
 grid may have; and it explains the picture's colour. Real art at 8 px cells reads as
-itself: its one-cell details fit no coarser blocks. When the cells' picture is too busy
-to say (a white silhouette on mottled paper: the texture fills every block), the strong
-strokes may: when they agree on a cell of three blocks or more, every gap between
-strong edges a whole number of it, and that grid explains the picture's colour."""
+itself: its one-cell details fit no coarser blocks."""
 
 from __future__ import annotations
 
@@ -22,7 +19,6 @@ import numpy as np
 
 from dgx_pixels_app.pixelize.grid_check import SUSPECT, left_within, plane_integrals
 from dgx_pixels_app.pixelize.jpeg_seams import BLOCKS, block_of
-from dgx_pixels_app.pixelize.lattice import STROKE_ONE_CELL, Edged, strong_strokes
 
 MIN_REPEAT = 3.0  # the blocks of the cells' picture are at least this many cells
 BLOCKY = 0.01  # ... and leave at most this share of its variance inside their middles
@@ -30,13 +26,6 @@ BLOCKY = 0.01  # ... and leave at most this share of its variance inside their m
 # most this share of the cells' picture's variance (one cell of a colour far off in a
 # block of 8 x 8: 0.15 or more; blends along a block's sides are left out)
 DETAIL = 0.1
-# When the cells' picture is too busy to say (the texture of paper around a white
-# silhouette), strong strokes measure an upscale's cell: at least this many blocks wide,
-# every gap between strong edges this near a whole number of cells, and the picture's
-# colour explained to this share.
-STROKE_BLOCKS = 3.0
-ON_A_COUNT = 0.2
-LOOSE = 0.05
 
 
 def at_jpeg_block(grid) -> bool:
@@ -101,48 +90,25 @@ def _middles(cuts: np.ndarray, length: int) -> list[tuple[int, int]]:
     ]
 
 
-def by_strokes(image: np.ndarray, grid, grid_at, edged: tuple[Edged, ...], max_cell: float):
-    """``grid``, or the grid at the cell the strong strokes agree on (see above): the
-    mean of the thinnest, fitted to every gap as a whole number of cells."""
-    gaps = strong_strokes(edged)
-    if gaps.size < 2:
-        return grid
-    cell = float(gaps[gaps <= gaps.min() * STROKE_ONE_CELL + 1.5].mean())
-    if cell < STROKE_BLOCKS * BLOCKS[0] or cell > max_cell:
-        return grid
-    counts = np.maximum(1.0, np.round(gaps / cell))
-    if np.abs(gaps / cell - counts).max() > ON_A_COUNT:
-        return grid
-    coarse = grid_at(float((gaps * counts).sum() / (counts * counts).sum()))
-    step = 2 if min(image.shape[:2]) >= 512 else 1
-    return coarse if _colour_share(image, coarse, step) <= LOOSE else grid
-
-
 def coarser_if_upscaled(
     image: np.ndarray,
     grid,
     grid_at: Callable[[float], object],
     detect: Callable[[np.ndarray], object],
     max_cell: float,
-    edged: tuple[Edged, ...] = (),
 ):
     """``grid``, or the grid of cells a few times larger when ``grid`` sits at JPEG's
     block size and reads an upscale (see above). ``detect`` finds the grid of the
     cells' picture (pixelize.grid without this check); ``max_cell`` is the largest cell
-    any grid of this picture may have; ``edged``, the picture's edges (by_strokes)."""
+    any grid of this picture may have."""
     if not at_jpeg_block(grid):
         return grid
-    found = _from_cells(image, grid, grid_at, detect, max_cell)
-    return by_strokes(image, grid, grid_at, edged, max_cell) if found is grid and edged else found
-
-
-def _from_cells(image: np.ndarray, grid, grid_at, detect, max_cell: float):
-    """The coarser grid the cells' own picture reads as blocks, or ``grid``."""
     # read at the block itself: at a harmonic the seams stay in the cells' picture
     block = grid if grid.x.cell > (BLOCKS[0] + BLOCKS[1]) / 2 else grid_at(BLOCKS[0])
     # the cells' means from every pixel (from every other one, a hostile ramp's cells'
     # picture read blocks of 5.3 cells for 3.2); its variance from every other pixel
     cells = cell_means(image, block)
+    step = 2 if min(image.shape[:2]) >= 512 else 1
     if min(cells.shape[:2]) < 2 * MIN_REPEAT:
         return grid
     inner = detect(cells)
@@ -152,5 +118,4 @@ def _from_cells(image: np.ndarray, grid, grid_at, detect, max_cell: float):
     if _colour_share(cells, inner) > BLOCKY or _most_in_a_block(cells, inner) > DETAIL:
         return grid
     coarse = grid_at(block.x.cell * repeat)
-    step = 2 if min(image.shape[:2]) >= 512 else 1
     return coarse if _colour_share(image, coarse, step) <= SUSPECT else grid

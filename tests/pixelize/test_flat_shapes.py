@@ -376,29 +376,3 @@ def test_a_sprite_with_a_one_cell_margin_in_a_band_is_told_its_ring_was_kept():
     said = re.search(r"pick #(\w\w)(\w\w)(\w\w) as the background colour", result.notes[0])
     ring = np.median(result.image[0, :, :3], axis=0)  # as the palette has it: near
     assert said and np.abs([int(v, 16) for v in said.groups()] - ring).max() <= 8
-
-
-def white_house(variant: int) -> np.ndarray:
-    """White steps on nothing (paper, once degraded), running off the bottom: a house or
-    a skyline in white, whose only edges are low and few."""
-    rng = np.random.default_rng(variant)
-    n = int(rng.integers(9, 14))
-    art = np.zeros((n, n, 4), np.uint8)
-    x = int(rng.integers(0, 3))
-    while x < n:
-        width, top = int(rng.integers(1, 4)), int(rng.integers(1, n - 2))
-        art[top:, x : x + width] = (255, 255, 255, 255)
-        x += width
-    return art
-
-
-@pytest.mark.parametrize("variant", [10, 16, 17])
-def test_a_white_silhouette_on_mottled_paper_is_read_at_its_strokes(variant):
-    """The paper's texture fills every block of the cells' picture at JPEG's blocks, so
-    the upscale check cannot say; the strong strokes agree on the cell (a 10 x 10 house
-    came back 107 x 106)."""
-    art = white_house(variant)
-    out = pixelize(light_background(art, variant)).image
-    ys, xs = np.nonzero(out[..., 3])
-    want_ys, want_xs = np.nonzero(art[..., 3])
-    assert abs(np.ptp(ys) - np.ptp(want_ys)) <= 1 and abs(np.ptp(xs) - np.ptp(want_xs)) <= 1
