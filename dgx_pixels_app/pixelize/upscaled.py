@@ -108,7 +108,6 @@ def coarser_if_upscaled(
     # the cells' means from every pixel (from every other one, a hostile ramp's cells'
     # picture read blocks of 5.3 cells for 3.2); its variance from every other pixel
     cells = cell_means(image, block)
-    step = 2 if min(image.shape[:2]) >= 512 else 1
     if min(cells.shape[:2]) < 2 * MIN_REPEAT:
         return grid
     inner = detect(cells)
@@ -118,4 +117,5 @@ def coarser_if_upscaled(
     if _colour_share(cells, inner) > BLOCKY or _most_in_a_block(cells, inner) > DETAIL:
         return grid
     coarse = grid_at(block.x.cell * repeat)
+    step = 2 if min(image.shape[:2]) >= 512 else 1
     return coarse if _colour_share(image, coarse, step) <= SUSPECT else grid
