@@ -125,9 +125,9 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
 # the ring find_background kept as the art's frame (Background.framed): say so, it may
 # be background after all (a sprite with a one-cell margin, a line drawn around)
 FRAMED_NOTE = (
-    "A ring of #{0:02x}{1:02x}{2:02x} one cell wide around the sprite, in room of another "
-    "colour, was kept as its frame: if it is background, pick #{0:02x}{1:02x}{2:02x} as the "
-    "background colour."
+    "The #{0:02x}{1:02x}{2:02x} border one cell wide around the sprite was kept as its frame "
+    "(the picture's edge is another colour). If it is background, pick #{0:02x}{1:02x}{2:02x} "
+    "as the background colour."
 )
 
 
