@@ -23,6 +23,14 @@ from dgx_pixels_app.pixelize.room import room_color
 from dgx_pixels_app.pixelize.shading import local_field
 from dgx_pixels_app.pixelize.stats import unique_colors
 
+# the ring find_background kept as the art's frame (Background.framed): say so, it may
+# be background after all (a sprite with a one-cell margin, a line drawn around)
+FRAMED_NOTE = (
+    "The #{0:02x}{1:02x}{2:02x} border one cell wide around the sprite was kept as its frame "
+    "(the picture's edge is another colour). If it is background, pick #{0:02x}{1:02x}{2:02x} "
+    "as the background colour."
+)
+
 
 @dataclass
 class PixelizeOptions:
@@ -120,15 +128,6 @@ def pixelize(rgba: np.ndarray, options: PixelizeOptions | None = None) -> Pixeli
     used_palette = unique_colors(used)
     cells = removed if background is not None else None
     return PixelizeResult(out, grid, used_palette, background, cells, notes)
-
-
-# the ring find_background kept as the art's frame (Background.framed): say so, it may
-# be background after all (a sprite with a one-cell margin, a line drawn around)
-FRAMED_NOTE = (
-    "The #{0:02x}{1:02x}{2:02x} border one cell wide around the sprite was kept as its frame "
-    "(the picture's edge is another colour). If it is background, pick #{0:02x}{1:02x}{2:02x} "
-    "as the background colour."
-)
 
 
 def _background(rgba, plain, cells, grid, options: PixelizeOptions):
