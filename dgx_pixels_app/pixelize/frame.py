@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.lattice import Edged, edges
+from dgx_pixels_app.pixelize.lattice import Edged, edges, one_cell_strokes
 from dgx_pixels_app.pixelize.stats import median
 
 FRAME_AGREE = 0.15  # the sides agree to this share of their median width, and 2 px
@@ -29,13 +29,18 @@ MIN_FRAME = 10.0  # px: finer art has edges enough to pin its cell (and blur is 
 MIN_CELLS = 8  # a framed sprite has at least this many cells along its longer side
 MAX_EDGES = 64  # an axis with more edges of its own than this pins its period itself
 EVIDENCE = 1  # edges inside the band that the lattice must put on cuts
+UNDER_STROKES = (1.07, 1.5)  # the thinnest strokes (two or more) wider than the cell
+# found by a share in this range are one cell each, not two: the band is room narrower
+# than a cell (SDXL's), and the frame is the stroke inside it
 
 
 def _band(edged: Edged, length: int) -> list[float]:
-    """Distance from each border of this axis to the first clear edge in from it."""
-    if edged.positions.size == 0:
+    """Distance from each border of this axis to the first edge in from it, clear or
+    faint (a frame in a colour near the field beside it shows a faint inner side)."""
+    positions = np.concatenate([edged.positions, edged.faint[0]])
+    if positions.size == 0:
         return []
-    return [float(edged.positions[0]), float(length - edged.positions[-1])]
+    return [float(positions.min()), float(length - positions.max())]
 
 
 def frame_width(edged: tuple[Edged, Edged], w: int, h: int) -> float | None:
@@ -117,4 +122,10 @@ def framed_periods(edged: tuple[Edged, Edged], w: int, h: int) -> tuple[float, f
             score = fx + fy + 5 * abs(np.log(px / py))
             if best is None or score < best[0]:
                 best = (score, px, py)
-    return None if best is None else (best[1], best[2])
+    strokes = one_cell_strokes(edged)
+    if best is None or (
+        strokes.size >= 2
+        and UNDER_STROKES[0] < strokes.mean() / max(best[1], best[2]) < UNDER_STROKES[1]
+    ):
+        return None
+    return best[1], best[2]

@@ -24,11 +24,16 @@ STROKE_ONE_CELL = 1.25  # strokes up to this multiple of the thinnest (and 1.5 p
 STROKE_AGREE = (0.02, 1.5)  # strokes this close (share, px) to the thinnest are one width;
 STROKE_AGREE_EACH = 0.06  # a period wider than their mean by the share above plus this
 # share over the number of strokes (two: 5 %, four: 3.5 %) is not the cell
-STROKE_NUDGES = (0.0, -0.02, 0.02, -0.04, 0.04)  # the strokes' mean, nudged
+STROKE_NUDGE = 0.05  # the strokes' mean, nudged up to this share either way (drift and
+# blur move each stroke's width by a pixel; a lattice over 40 cells needs 0.5 % to fit)
+STROKE_NUDGE_STEPS = 41
 AS_WELL = 0.02  # a lattice explains the edges as well when its fit is at most this lower
-# Fainter strokes count too, for measuring the cell (a lattice must agree):
-STROKE_FAINT = 0.15  # edges at least this share of the axis's strongest
+# Fainter strokes count too, for measuring the cell (a lattice must agree), on axes with
+# at most STROKE_EDGES clear edges (faint_edges):
+STROKE_FAINT = 0.1  # edges at least this share of the axis's strongest (a dark frame on
+# a dark background beside a bright field: 0.14)
 STROKE_SPREAD = 10.0  # ... and this many times the profile's spread over its median
+PROMINENCE = 0.5  # ... rising from the valleys beside them by this share of their height
 STROKE_FAINT_MIN = 16.0  # ... apart at least this: one-cell strokes under 8 px go unseen,
 # and two of them side by side would pass for one cell
 # The cells counted between edges (gap_period):
@@ -60,17 +65,54 @@ def edges(profile: np.ndarray, share: float = CLEAR) -> tuple[np.ndarray, np.nda
     return peaks + 1.0, smooth[peaks]
 
 
+def faint_edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and strengths of the edges that stand clear of the profile's own spread
+    (STROKE_SPREAD spreads over its median) and reach STROKE_FAINT of its strongest,
+    however far below the clear ones: a dark frame on a dark background beside a bright
+    field is a tenth of the field's edge, and is still the only one-cell stroke."""
+    smooth = smoothed(profile)[0]
+    level = median(profile)
+    spread = median(np.abs(profile - level))
+    strong = max(STROKE_FAINT * float(smooth.max(initial=0)), level + STROKE_SPREAD * spread)
+    inner = smooth[1:-1]
+    peaks = np.flatnonzero((inner >= smooth[:-2]) & (inner > smooth[2:]) & (inner >= strong)) + 1
+    if peaks.size <= 4 * STROKE_EDGES:  # (more: too many to be a few strokes' edges)
+        peaks = peaks[[_prominent(smooth, i, level) for i in peaks]]
+    return peaks + 1.0, smooth[peaks]
+
+
+def _prominent(smooth: np.ndarray, i: int, level: float) -> bool:
+    """Whether the peak at ``i`` rises from the valleys on both sides (up to a higher
+    value, or STROKE_FAINT_MIN px) by half its height over the level: a bump on the
+    tail of a blurred strong edge does not, and was read as a stroke of its own."""
+    height = float(smooth[i])
+    valleys = []
+    for step in (-1, 1):
+        j, low = i + step, height
+        while 0 <= j < len(smooth) and abs(j - i) <= STROKE_FAINT_MIN and smooth[j] <= height:
+            low = min(low, float(smooth[j]))
+            j += step
+        valleys.append(low)
+    return height - max(valleys) >= PROMINENCE * (height - level)
+
+
 @dataclass(frozen=True)
 class Edged:
-    """A profile with its clear edges, found once (periods are tried by the dozen)."""
+    """A profile with its clear edges, and its faint ones, found once (periods are
+    tried by the dozen)."""
 
     profile: np.ndarray
     positions: np.ndarray
     weights: np.ndarray
+    faint: tuple[np.ndarray, np.ndarray]
 
     @classmethod
     def of(cls, profile: np.ndarray) -> Edged:
-        return cls(profile, *edges(profile))
+        positions, weights = edges(profile)
+        # faint edges are sought only where the clear ones are too few to pin the period
+        none = (np.zeros(0), np.zeros(0))
+        faint = faint_edges(profile) if positions.size <= STROKE_EDGES else none
+        return cls(profile, positions, weights, faint)
 
 
 def lattice_fit(profiles: tuple[Edged, ...], period: float) -> float:
@@ -96,18 +138,16 @@ def lattice_fit(profiles: tuple[Edged, ...], period: float) -> float:
 
 def _stroke_gaps(profiles: tuple[Edged, ...], faint: bool = False) -> np.ndarray:
     """The gaps between strong neighbouring edges, on axes with few strong edges. Faint:
-    fainter edges count too, if they stand clear of the profile's own spread (the noise
-    of a flat picture adds a level to every boundary, which a multiple of the median
-    mistakes for edges' strength)."""
+    between the faint edges (faint_edges: clear of the profile's own spread, not of a
+    multiple of its median, which the noise of a flat picture raises)."""
     gaps = []
     for edged in profiles:
-        level = median(edged.profile)
-        if faint:
-            spread = median(np.abs(edged.profile - level))
-            clear = max(STROKE_FAINT * edged.weights.max(initial=0), level + STROKE_SPREAD * spread)
+        if faint:  # (on an axis with many clear edges, none: they pin the period)
+            strong = edged.faint[0]
         else:
+            level = median(edged.profile)
             clear = max(STROKE_STRENGTH * edged.weights.max(initial=0), STROKE_OVER_FLOOR * level)
-        strong = edged.positions[edged.weights >= clear]
+            strong = edged.positions[edged.weights >= clear]
         if strong.size > STROKE_EDGES:
             continue  # edges enough to pin the period
         apart = np.diff(strong)
@@ -123,6 +163,17 @@ def thinnest_stroke(profiles: tuple[Edged, ...], faint: bool = False) -> float:
     return float(_stroke_gaps(profiles, faint).min(initial=np.inf))
 
 
+def one_cell_strokes(profiles: tuple[Edged, ...]) -> np.ndarray:
+    """The widths of the thinnest strokes, faint or strong, and those up to 1.25 x as
+    wide (and 1.5 px): each is one cell wide, give or take the drift."""
+    # the faint strokes, and the strong ones too narrow to be counted among them
+    strong = _stroke_gaps(profiles)
+    gaps = np.concatenate([_stroke_gaps(profiles, faint=True), strong[strong < STROKE_FAINT_MIN]])
+    if gaps.size == 0:
+        return gaps
+    return gaps[gaps <= gaps.min() * STROKE_ONE_CELL + STROKE_AGREE[1]]
+
+
 def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
     """The cell measured on the thin strokes, when two or more are about one width (up
     to 1.25 x the thinnest) and the period found is wider than they are: a flag's frame
@@ -130,19 +181,16 @@ def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
     out (the thinnest alone is the drift's narrowest cell), where the spectrum of a few
     edges is broad and a lattice's slack lets a period 5-15 % off through. The strokes'
     period (nudged) is taken when its lattice explains the edges as well."""
-    # the faint strokes, and the strong ones too narrow to be counted among them
-    strong = _stroke_gaps(profiles)
-    gaps = np.concatenate([_stroke_gaps(profiles, faint=True), strong[strong < STROKE_FAINT_MIN]])
-    if gaps.size < 2:
+    thin = one_cell_strokes(profiles)
+    if thin.size < 2:
         return period
-    thin = gaps[gaps <= gaps.min() * STROKE_ONE_CELL + STROKE_AGREE[1]]
     width = float(thin.mean())
     # the mean of more strokes is nearer the cell: a period that much wider is not it
     if thin.size < 2 or period <= width * (1 + STROKE_AGREE[0] + STROKE_AGREE_EACH / thin.size):
         return period
     fit = lattice_fit(profiles, period)
     tried = [(lattice_fit(profiles, width * (1 + d)), -abs(d), width * (1 + d))
-             for d in STROKE_NUDGES]  # fmt: skip
+             for d in np.linspace(-STROKE_NUDGE, STROKE_NUDGE, STROKE_NUDGE_STEPS)]  # fmt: skip
     best = max(tried)
     return best[2] if best[0] >= fit - AS_WELL else period
 

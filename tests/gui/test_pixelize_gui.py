@@ -181,6 +181,7 @@ def test_a_sheet_of_parts_is_read_part_by_part(qtbot, monkeypatch):
     # tests/pixelize/test_repeating_sheets.py): only the layout finds the cell
     monkeypatch.setattr(grid, "finer_if_too_coarse", lambda image, found, at, low: found)
     monkeypatch.setattr(grid, "thinnest_stroke", lambda edged, faint=False: np.inf)
+    monkeypatch.setattr(grid, "stroke_period", lambda edged, period: period)
     monkeypatch.setattr(lattice, "STROKE_APART", np.inf)
     art, (cols, rows) = sheet(5)
     dialog = PixelizeDialog(degrade(art, 5), palette_of(art))

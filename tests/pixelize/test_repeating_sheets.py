@@ -60,6 +60,7 @@ def test_a_known_layout_reads_each_part_for_the_cell_even_when_the_whole_would_f
     # the whole-picture safeguards off: the check, strokes and one edge per cut
     monkeypatch.setattr(grid, "finer_if_too_coarse", lambda image, found, at, low: found)
     monkeypatch.setattr(grid, "thinnest_stroke", lambda edged, faint=False: np.inf)
+    monkeypatch.setattr(grid, "stroke_period", lambda edged, period: period)
     monkeypatch.setattr(lattice, "STROKE_APART", np.inf)
     art, (cols, rows) = sheet(5)  # the sheet that collapsed 6x (see above)
     image = degrade(art, 5)
