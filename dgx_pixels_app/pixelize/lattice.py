@@ -78,7 +78,17 @@ def faint_edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     peaks = np.flatnonzero((inner >= smooth[:-2]) & (inner > smooth[2:]) & (inner >= strong)) + 1
     if peaks.size <= 4 * STROKE_EDGES:  # (more: too many to be a few strokes' edges)
         peaks = peaks[[_prominent(smooth, i, level) for i in peaks]]
+    # a faint edge within STROKE_FAINT_MIN of a stronger one is its ringing (JPEG's, 9 px
+    # inside a frame's edge, was read as the side of a stroke: 2x too fine)
+    clear = edges(profile)[0] - 1.0
+    own = [i for i in peaks if i in clear or not _near_stronger(smooth, peaks, i)]
+    peaks = np.array(own, dtype=np.int64)
     return peaks + 1.0, smooth[peaks]
+
+
+def _near_stronger(smooth: np.ndarray, peaks: np.ndarray, i: int) -> bool:
+    near = peaks[(np.abs(peaks - i) < STROKE_FAINT_MIN) & (peaks != i)]
+    return bool((smooth[near] > smooth[i]).any())
 
 
 def _prominent(smooth: np.ndarray, i: int, level: float) -> bool:

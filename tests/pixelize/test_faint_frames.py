@@ -116,3 +116,48 @@ def test_the_strokes_width_is_nudged_finely_enough_for_a_lattice_of_44_cells():
     art = dark_first(27)
     out = pixelize(light_background(art, 4027)).image
     assert within_a_cell(out, art), out.shape
+
+
+def outlined(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(art, picture): a dark one-cell outline around a dark field and a bright one, with
+    room; on a background near the outline's colour or a random one (after a hostile
+    review's generator)."""
+    rng = np.random.default_rng(seed * 7919 + 5)
+    h, w = rng.integers(16, 50, 2)
+    room = int(rng.integers(1, 5))
+    art = np.zeros((h, w, 4), np.uint8)
+    outline = rng.integers(0, 60, 3)
+    art[room : h - room, room : w - room] = (*outline, 255)
+    split = int(rng.integers(h // 3, 2 * h // 3 + 1))
+    art[room + 1 : h - room - 1, room + 1 : w - room - 1, :3] = rng.integers(0, 80, 3)
+    art[split : h - room - 1, room + 1 : w - room - 1, :3] = rng.integers(100, 256, 3)
+    near = np.clip(outline + rng.integers(-20, 20, 3), 0, 255) if rng.integers(2) else None
+    return art, degrade(art, seed, background=near)
+
+
+def dithered(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(art, picture): a checkerboard or one-cell stripes, half of it flat."""
+    rng = np.random.default_rng(seed * 7919 + 2)
+    h, w = rng.integers(12, 40, 2)
+    a, b = rng.integers(0, 256, (2, 3))
+    yy, xx = np.mgrid[0:h, 0:w]
+    kind = rng.integers(3)
+    mask = ((yy + xx) % 2 == 0) if kind == 0 else (xx % 2 == 0) if kind == 1 else (yy % 2 == 0)
+    art = np.zeros((h, w, 4), np.uint8)
+    art[..., 3] = 255
+    art[..., :3] = np.where(mask[..., None], a, b)
+    if rng.integers(2):
+        art[: h // 2, :, :3] = a
+    art = np.pad(art, [(m := int(rng.integers(0, 4)), m), (m, m), (0, 0)])
+    make = degrade if rng.integers(2) else light_background
+    return art, make(art, seed)
+
+
+@pytest.mark.parametrize(("make", "seed"), [(outlined, 3), (outlined, 30), (outlined, 11),
+                                            (dithered, 152)])  # fmt: skip
+def test_jpeg_ringing_beside_an_edge_is_not_the_side_of_a_stroke(make, seed):
+    """A faint bump 9 px inside a strong edge (JPEG's ringing) made a stroke with the
+    next edge and halved the cell (62x45 for 33x24)."""
+    art, image = make(seed)
+    out = pixelize(image).image
+    assert within_a_cell(out, art), out.shape
