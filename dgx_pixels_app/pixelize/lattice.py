@@ -65,11 +65,12 @@ def edges(profile: np.ndarray, share: float = CLEAR) -> tuple[np.ndarray, np.nda
     return peaks + 1.0, smooth[peaks]
 
 
-def faint_edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def faint_edges(profile: np.ndarray, clear: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions and strengths of the edges that stand clear of the profile's own spread
     (STROKE_SPREAD spreads over its median) and reach STROKE_FAINT of its strongest,
     however far below the clear ones: a dark frame on a dark background beside a bright
-    field is a tenth of the field's edge, and is still the only one-cell stroke."""
+    field is a tenth of the field's edge, and is still the only one-cell stroke.
+    ``clear``: the clear edges' positions (see edges), always kept."""
     smooth = smoothed(profile)[0]
     level = median(profile)
     spread = median(np.abs(profile - level))
@@ -80,8 +81,7 @@ def faint_edges(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         peaks = peaks[[_prominent(smooth, i, level) for i in peaks]]
     # a faint edge within STROKE_FAINT_MIN of a stronger one is its ringing (JPEG's, 9 px
     # inside a frame's edge, was read as the side of a stroke: 2x too fine)
-    clear = edges(profile)[0] - 1.0
-    own = [i for i in peaks if i in clear or not _near_stronger(smooth, peaks, i)]
+    own = [i for i in peaks if i + 1.0 in clear or not _near_stronger(smooth, peaks, i)]
     peaks = np.array(own, dtype=np.int64)
     return peaks + 1.0, smooth[peaks]
 
@@ -121,7 +121,7 @@ class Edged:
         positions, weights = edges(profile)
         # faint edges are sought only where the clear ones are too few to pin the period
         none = (np.zeros(0), np.zeros(0))
-        faint = faint_edges(profile) if positions.size <= STROKE_EDGES else none
+        faint = faint_edges(profile, positions) if positions.size <= STROKE_EDGES else none
         return cls(profile, positions, weights, faint)
 
 
