@@ -12,6 +12,7 @@ from dgx_pixels_app.pixelize.grid import MIN_CELL, Grid, _axis_from_period, edge
 from dgx_pixels_app.pixelize.grid_check import integrals, left_within
 
 RATIOS = (1 / 3, 1 / 2, 1.0, 2.0, 3.0)
+NEAR = 1.2  # a finer cell within this factor is another count, not a finer lattice
 
 
 @dataclass(frozen=True)
@@ -22,18 +23,18 @@ class Candidate:
 
 
 def candidates(image: np.ndarray, grid: Grid) -> list[Candidate]:
-    """The detected grid's cell and its multiples and divisors, finest first."""
+    """The detected grid's cell, its multiples and divisors, and the other counts of the
+    cells its edges allow (Grid.others), finest first."""
     h, w = image.shape[:2]
     px, py = edge_profile(image, 1), edge_profile(image, 0)
     step = 2 if min(h, w) >= 512 else 1
     sums, squares, variance = integrals(image[::step, ::step])
     out = []
-    for ratio in RATIOS:
-        cell = grid.x.cell * ratio
+    for cell in sorted([grid.x.cell * ratio for ratio in RATIOS] + list(grid.others)):
         if cell < max(MIN_CELL, 3 * step) or cell > min(h, w) / 4:
             continue
-        g = grid if ratio == 1.0 else Grid(_axis_from_period(px, cell, w),
-                                           _axis_from_period(py, cell, h))  # fmt: skip
+        g = grid if cell == grid.x.cell else Grid(_axis_from_period(px, cell, w),
+                                                  _axis_from_period(py, cell, h))  # fmt: skip
         left = left_within(g, sums, squares, step) / variance if variance >= 1 else 0.0
         out.append(Candidate(float(cell), g.size, float(left)))
     return out
@@ -43,11 +44,15 @@ def close_call(found: list[Candidate], chosen: float) -> list[Candidate]:
     """The candidates worth showing, or none: a coarser grid that explains the picture
     about as well (within 50 %, or 1 % of its variance: the cell may be larger), or a
     finer one that explains it clearly better (under half: the cell may be smaller). A
-    finer grid that does about as well proves nothing: a finer lattice always can."""
+    finer grid that does about as well proves nothing (a finer lattice always can),
+    unless it is within NEAR of the cell: another count of a few edges' cells."""
     picked = [c for c in found if abs(c.cell - chosen) < 1e-6]
     if not picked:
         return []
     left = picked[0].left
-    coarser = [c for c in found if c.cell > chosen and c.left <= max(1.5 * left, left + 0.01)]
-    finer = [c for c in found if c.cell < chosen and c.left < 0.5 * left and left > 0.01]
+    as_well = max(1.5 * left, left + 0.01)
+    coarser = [c for c in found if c.cell > chosen and c.left <= as_well]
+    finer = [c for c in found if c.cell < chosen and (
+        (c.left < 0.5 * left and left > 0.01) or (c.cell * NEAR > chosen and c.left <= as_well)
+    )]  # fmt: skip
     return sorted([*finer, picked[0], *coarser], key=lambda c: c.cell) if coarser or finer else []

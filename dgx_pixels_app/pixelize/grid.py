@@ -9,7 +9,7 @@ sizes that are non-integer or drift slowly across the image are followed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -25,6 +25,7 @@ from dgx_pixels_app.pixelize.lattice import (
     Edged,
     gap_period,
     lattice_fit,
+    other_counts,
     phase_of,
     smoothed,
     stroke_period,
@@ -57,6 +58,7 @@ class AxisGrid:
 class Grid:
     x: AxisGrid
     y: AxisGrid
+    others: tuple[float, ...] = ()  # other cells the edges count about as well (drift)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -351,13 +353,11 @@ def detect_grid(
 ) -> Grid:
     """The grid of ``image`` (h, w, c). ``cell`` forces a cell size on both axes.
 
-    Art pixels are square, so both axes' spectra are added before the peak is
-    picked: a periodic arrangement of objects along one axis (a row of lamp posts)
-    cannot outvote the cell grid that both axes share. The strongest peak may be a
-    harmonic or JPEG's blocks (see _largest_fitting_period) or a period of the
-    content (see _rescue_from_content_period). Each axis then places its cuts at
-    that period, following its own edges.
-    """
+    Art pixels are square, so both axes' spectra are added before the peak is picked:
+    a periodic arrangement of objects along one axis (a row of lamp posts) cannot
+    outvote the cell grid both axes share. The strongest peak may be a harmonic or
+    JPEG's blocks (see _largest_fitting_period) or a period of the content (see
+    _rescue_from_content_period). Each axis places its cuts, following its edges."""
     h, w = image.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
@@ -396,4 +396,5 @@ def detect_grid(
             lattice_fit(edged, period) - AS_WELL
         ):
             found = grid_at(counted)
+        found = replace(found, others=other_counts(edged, period, found.x.cell))
     return _framed(px, py, edged, found.x.cell) or found

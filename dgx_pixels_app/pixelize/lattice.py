@@ -43,6 +43,10 @@ GAP_SPAN = 0.1  # periods this close (a share) to the one found are tried
 GAP_STEPS = 401  # ... this many, evenly
 GAP_DRIFT = 0.04  # a cut wanders this share of a cell from one cell to the next
 GAP_DRIFT_MAX = 0.2  # ... and a gap's two ends at most this share of a cell in all
+# Other counts a person is offered (other_counts):
+OTHERS_SPAN = 0.15  # periods this close (a share) to the one found
+OTHERS_FIT = 2.0  # ... whose misfit is at most this multiple of the best's
+OTHERS_APART = 0.02  # ... and that differ from the one chosen by this share at least
 
 
 def smoothed(profile: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -210,18 +214,43 @@ def gap_period(profiles: tuple[Edged, ...], period: float) -> float:
     of few-edge axes are the nearest to whole numbers of cells (the least squared misfit,
     in cells). A flag's few edges let a lattice's slack through 5-10 % off, and one-cell
     strokes measure the cell only to a pixel; the long gaps together count the cells."""
-    gaps = _stroke_gaps(profiles, faint=True)
-    gaps = gaps[gaps >= GAP_OF_A_CELL * period]
+    gaps = _gaps_to_count(profiles, period)
     if gaps.size < GAPS_TO_COUNT:
         return period
     tried = period * np.linspace(1 - GAP_SPAN, 1 + GAP_SPAN, GAP_STEPS)
+    return float(tried[int(np.argmin(_misfit(gaps, tried)))])
+
+
+def _gaps_to_count(profiles: tuple[Edged, ...], period: float) -> np.ndarray:
+    gaps = _stroke_gaps(profiles, faint=True)
+    return gaps[gaps >= GAP_OF_A_CELL * period]
+
+
+def _misfit(gaps: np.ndarray, tried: np.ndarray) -> np.ndarray:
+    """For each period tried, how far the gaps are from whole numbers of cells."""
     cells = np.maximum(1.0, np.round(gaps[None, :] / tried[:, None]))
     # a gap of n cells is off by a pixel, and by the drift: a few per cent a cell, never
     # more than about a fifth of a cell (cuts wander about the lattice, not away)
     spread = 1.0 / tried[:, None] + np.minimum(GAP_DRIFT * cells, GAP_DRIFT_MAX)
     off = (gaps[None, :] - cells * tried[:, None]) / tried[:, None]
-    misfit = ((off / spread) ** 2).sum(axis=1)
-    return float(tried[int(np.argmin(misfit))])
+    return ((off / spread) ** 2).sum(axis=1)
+
+
+def other_counts(profiles: tuple[Edged, ...], period: float, chosen: float) -> tuple[float, ...]:
+    """Other periods, within 15 % of ``period``, under which the gaps between a few-edge
+    picture's edges come near whole numbers of cells about as well as the best (at most
+    twice its misfit), at least 2 % from ``chosen``: the counts drift leaves open (a
+    frame's cell at the art's edge is drawn up to a tenth off), for a person to pick."""
+    gaps = _gaps_to_count(profiles, period)
+    if gaps.size < GAPS_TO_COUNT:
+        return ()
+    tried = period * np.linspace(1 - OTHERS_SPAN, 1 + OTHERS_SPAN, GAP_STEPS)
+    misfit = _misfit(gaps, tried)
+    low = np.flatnonzero((misfit[1:-1] <= misfit[:-2]) & (misfit[1:-1] < misfit[2:])) + 1
+    low = low[(misfit[low] <= OTHERS_FIT * misfit.min() + 1e-9)]
+    low = low[np.abs(tried[low] / chosen - 1) >= OTHERS_APART]
+    best = low[np.argsort(misfit[low], kind="stable")][:2]
+    return tuple(float(tried[i]) for i in best)
 
 
 def _on_lattice(positions: np.ndarray, weights: np.ndarray, period: float, phase: float) -> float:

@@ -180,3 +180,17 @@ def test_a_close_grid_is_said_with_the_cell_to_ask_for(tmp_path, capsys, monkeyp
     assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "b.png")]) == 0
     err = capsys.readouterr().err
     assert "reads about as well at 6.2" in err and "→ 48x40" in err and "--cell 6.2" in err
+
+
+def test_another_count_of_a_few_edges_cells_is_said_with_its_cell(tmp_path, capsys):
+    """A flag in narrow room reads 29 x 25 (with its room, 31 x 27) where drift leaves
+    its 31 x 27 (33 x 29) as likely: the command says so, with the --cell to ask for."""
+    from dgx_pixels_app.cli import main
+    from dgx_pixels_app.formats.images import write_png
+    from tests.pixelize.test_faint_frames import narrow_room_flag
+
+    _art, image = narrow_room_flag()
+    write_png(tmp_path / "in.png", image)
+    assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png")]) == 0
+    err = capsys.readouterr().err
+    assert "reads about as well at 31.2" in err and "→ 33x29" in err, err

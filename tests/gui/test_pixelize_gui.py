@@ -233,3 +233,27 @@ def test_parts_that_disagree_and_parts_too_small_are_said_in_the_dialog(qtbot):
     settled(qtbot, dialog)
     assert dialog.apply_button.isEnabled() and "read whole" in dialog.info.text()
     dialog.reject()
+
+
+def test_another_count_of_the_cells_is_offered_and_one_click_reads_at_it(qtbot):
+    from PySide6.QtCore import Qt
+
+    from tests.pixelize.test_faint_frames import narrow_room_flag, opaque_part
+
+    art, image = narrow_room_flag()
+    dialog = PixelizeDialog(image, palette_of(art))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settled(qtbot, dialog)
+    assert dialog.grids.isVisible(), "no grids offered"
+    texts = [dialog.grids.itemText(i) for i in range(dialog.grids.count())]
+    wanted = next(i for i, t in enumerate(texts) if "33 × 29" in t)
+    dialog.grids.setFocus()
+    while dialog.grids.currentIndex() != wanted:  # the keyboard, as a person picks it
+        key = Qt.Key.Key_Down if dialog.grids.currentIndex() < wanted else Qt.Key.Key_Up
+        qtbot.keyClick(dialog.grids, key)
+    qtbot.waitUntil(
+        lambda: opaque_part(dialog.result.image).shape[:2] == art.shape[:2], timeout=10000
+    )
+    assert not dialog.auto_cell.isChecked()
+    dialog.reject()

@@ -161,3 +161,38 @@ def test_jpeg_ringing_beside_an_edge_is_not_the_side_of_a_stroke(make, seed):
     art, image = make(seed)
     out = pixelize(image).image
     assert within_a_cell(out, art), out.shape
+
+
+def narrow_room_flag() -> tuple[np.ndarray, np.ndarray]:
+    """(art, picture): a flag of one field in room 0.7 of a cell wide, whose few edges
+    count 31 x 27 cells or, a frame's cell drawn a tenth wide, 29 x 25."""
+    art = field(12)
+    image = degrade(art, 12)
+    return art, in_room(image, round(0.7 * image.shape[1] / art.shape[1]), 12)
+
+
+def test_a_count_the_edges_leave_open_is_offered_with_the_one_taken():
+    """Drift leaves a few-edge flag two counts of its cells; the one not taken is one
+    of the grids offered (with the room, one cell each side: 33 x 29)."""
+    from dgx_pixels_app.pixelize.candidates import candidates, close_call
+
+    art, image = narrow_room_flag()
+    result = pixelize(image)
+    offered = close_call(candidates(image, result.grid), result.grid.x.cell)
+    sizes = [c.size for c in offered]
+    assert (art.shape[1] + 2, art.shape[0] + 2) in sizes, sizes
+    assert result.grid.size in sizes and len(offered) <= 4
+    cell = next(c.cell for c in offered if c.size == (art.shape[1] + 2, art.shape[0] + 2))
+    out = pixelize(image, PixelizeOptions(cell=cell)).image
+    assert opaque_part(out).shape[:2] == art.shape[:2]
+
+
+def test_the_close_call_offers_a_finer_count_as_good_but_no_finer_lattice():
+    from dgx_pixels_app.pixelize.candidates import Candidate, close_call
+
+    def c(cell, left):
+        return Candidate(cell, (int(600 / cell), int(400 / cell)), left)
+
+    assert [x.cell for x in close_call([c(9.3, 0.002), c(10, 0.002)], 10)] == [9.3, 10]
+    assert close_call([c(5, 0.002), c(10, 0.002)], 10) == []  # half: a finer lattice
+    assert close_call([c(9.3, 0.02), c(10, 0.002)], 10) == []  # clearly worse
