@@ -73,7 +73,7 @@ def faint_edges(profile: np.ndarray, clear: np.ndarray) -> tuple[np.ndarray, np.
     """Positions and strengths of the edges that stand clear of the profile's own spread
     (STROKE_SPREAD spreads over its median) and reach STROKE_FAINT of its strongest,
     however far below the clear ones: a dark frame on a dark background beside a bright
-    field is a tenth of the field's edge, and is still the only one-cell stroke.
+    field is a seventh of the field's edge, and is still the only one-cell stroke.
     ``clear``: the clear edges' positions (see edges), always kept."""
     smooth = smoothed(profile)[0]
     level = median(profile)
@@ -83,14 +83,15 @@ def faint_edges(profile: np.ndarray, clear: np.ndarray) -> tuple[np.ndarray, np.
     peaks = np.flatnonzero((inner >= smooth[:-2]) & (inner > smooth[2:]) & (inner >= strong)) + 1
     if peaks.size <= 4 * STROKE_EDGES:  # (more: too many to be a few strokes' edges)
         peaks = peaks[[_prominent(smooth, i, level) for i in peaks]]
-    # a faint edge within STROKE_FAINT_MIN of a stronger one is its ringing (JPEG's, 9 px
-    # inside a frame's edge, was read as the side of a stroke: 2x too fine)
-    own = [i for i in peaks if i + 1.0 in clear or not _near_stronger(smooth, peaks, i)]
-    peaks = np.array(own, dtype=np.int64)
+        # a faint edge within STROKE_FAINT_MIN of a stronger one is its ringing (JPEG's,
+        # 9 px inside a frame's edge, was read as the side of a stroke: 2x too fine)
+        own = [i for i in peaks if i + 1.0 in clear or not _near_stronger(smooth, peaks, i)]
+        peaks = np.array(own, dtype=np.int64)
     return peaks + 1.0, smooth[peaks]
 
 
 def _near_stronger(smooth: np.ndarray, peaks: np.ndarray, i: int) -> bool:
+    """Whether a stronger peak lies within STROKE_FAINT_MIN of the one at ``i``."""
     near = peaks[(np.abs(peaks - i) < STROKE_FAINT_MIN) & (peaks != i)]
     return bool((smooth[near] > smooth[i]).any())
 
@@ -200,7 +201,7 @@ def stroke_period(profiles: tuple[Edged, ...], period: float) -> float:
         return period
     width = float(thin.mean())
     # the mean of more strokes is nearer the cell: a period that much wider is not it
-    if thin.size < 2 or period <= width * (1 + STROKE_AGREE[0] + STROKE_AGREE_EACH / thin.size):
+    if period <= width * (1 + STROKE_AGREE[0] + STROKE_AGREE_EACH / thin.size):
         return period
     fit = lattice_fit(profiles, period)
     tried = [(lattice_fit(profiles, width * (1 + d)), -abs(d), width * (1 + d))
