@@ -186,16 +186,17 @@ def _one(image, target: Path, options, args: argparse.Namespace, start: float) -
     for note in result.notes:
         print(f"note: {target.name}: {note}", file=sys.stderr)
     if options.cell is None and result.grid is not None:
-        _say_close_grids(image, result, target)
+        _say_close_grids(image, result, target, options)
 
 
-def _say_close_grids(image, result, target: Path) -> None:
+def _say_close_grids(image, result, target: Path, options) -> None:
     """Never a silent guess: when another grid reads the picture about as well (or a
     finer one much better), say which, and how to ask for it."""
-    from dgx_pixels_app.pixelize.candidates import candidates, close_call
+    from dgx_pixels_app.pixelize.candidates import as_sprites, candidates, close_call
 
     chosen = result.grid.x.cell
     others = [c for c in close_call(candidates(image, result.grid), chosen) if c.cell != chosen]
+    others = as_sprites(image, options, result, others)
     if others:
         shown = "; ".join(f"{c.cell:.2f} px → {c.size[0]}x{c.size[1]} ({c.left:.1%} left inside, "
                           f"--cell {c.cell:.2f})" for c in others)  # fmt: skip

@@ -391,9 +391,10 @@ class PixelizeDialog(QDialog):
 
 def _with_candidates(source, options: PixelizeOptions):
     """The result, and when the cell was detected, the grids close to it (or [])."""
-    from dgx_pixels_app.pixelize.candidates import candidates, close_call
+    from dgx_pixels_app.pixelize.candidates import as_sprites, candidates, close_call
 
     result = pixelize(source, options)
     if options.cell is not None or result.grid is None:
         return result, None
-    return result, close_call(candidates(source, result.grid), result.grid.x.cell)
+    close = close_call(candidates(source, result.grid), result.grid.x.cell)
+    return result, as_sprites(source, options, result, close)

@@ -4,7 +4,7 @@ picture's variance it leaves inside its cells (lower explains more)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,3 +56,19 @@ def close_call(found: list[Candidate], chosen: float) -> list[Candidate]:
         (c.left < 0.5 * left and left > 0.01) or (c.cell * NEAR > chosen and c.left <= as_well)
     )]  # fmt: skip
     return sorted([*finer, picked[0], *coarser], key=lambda c: c.cell) if coarser or finer else []
+
+
+def as_sprites(source: np.ndarray, options, result, offered: list[Candidate]) -> list[Candidate]:
+    """The offered grids, each with the size of the sprite a click on it gives (room and
+    partial edge cells trimmed, as in ``result`` for the grid chosen), not its grid's
+    cells: an offer of 33 x 29 that gave a 31 x 27 sprite read as a broken promise."""
+    from dgx_pixels_app.pixelize.pipeline import pixelize
+
+    out = []
+    for c in offered:
+        if abs(c.cell - result.grid.x.cell) < 1e-6:
+            image = result.image
+        else:
+            image = pixelize(source, replace(options, cell=c.cell, layout=None)).image
+        out.append(replace(c, size=(image.shape[1], image.shape[0])))
+    return out

@@ -183,8 +183,8 @@ def test_a_close_grid_is_said_with_the_cell_to_ask_for(tmp_path, capsys, monkeyp
 
 
 def test_another_count_of_a_few_edges_cells_is_said_with_its_cell(tmp_path, capsys):
-    """A flag in narrow room reads 29 x 25 (with its room, 31 x 27) where drift leaves
-    its 31 x 27 (33 x 29) as likely: the command says so, with the --cell to ask for."""
+    """A flag in narrow room reads 29 x 25 where drift leaves its 31 x 27 as likely: the
+    command says so, with the sprite that cell gives and the --cell to ask for."""
     from dgx_pixels_app.cli import main
     from dgx_pixels_app.formats.images import write_png
     from tests.pixelize.test_faint_frames import narrow_room_flag
@@ -193,4 +193,4 @@ def test_another_count_of_a_few_edges_cells_is_said_with_its_cell(tmp_path, caps
     write_png(tmp_path / "in.png", image)
     assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png")]) == 0
     err = capsys.readouterr().err
-    assert "reads about as well at 31.2" in err and "→ 33x29" in err, err
+    assert "reads about as well at 31.2" in err and "→ 31x27" in err, err
