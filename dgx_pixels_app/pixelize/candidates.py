@@ -10,6 +10,7 @@ import numpy as np
 
 from dgx_pixels_app.pixelize.grid import MIN_CELL, Grid, _axis_from_period, edge_profile
 from dgx_pixels_app.pixelize.grid_check import integrals, left_within
+from dgx_pixels_app.pixelize.pipeline import pixelize
 
 RATIOS = (1 / 3, 1 / 2, 1.0, 2.0, 3.0)
 NEAR = 1.2  # a finer cell within this factor is another count, not a finer lattice
@@ -62,8 +63,6 @@ def as_sprites(source: np.ndarray, options, result, offered: list[Candidate]) ->
     """The offered grids, each with the size of the sprite a click on it gives (room and
     partial edge cells trimmed, as in ``result`` for the grid chosen), not its grid's
     cells: an offer of 33 x 29 that gave a 31 x 27 sprite read as a broken promise."""
-    from dgx_pixels_app.pixelize.pipeline import pixelize
-
     out = []
     for c in offered:
         if abs(c.cell - result.grid.x.cell) < 1e-6:
