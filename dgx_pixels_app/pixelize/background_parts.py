@@ -12,6 +12,7 @@ import numpy as np
 
 from dgx_pixels_app.pixelize.palette import distance, norm2
 from dgx_pixels_app.pixelize.regions import (
+    components,
     label,
     touching,
 )
@@ -27,6 +28,7 @@ STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
 OFF_SHARE = 0.1  # ... allowing this share of the contrast off the line (JPEG colour error)
+PLATEAU_DEPTH = 2  # ... and is never part of an area near its colour reaching deeper in
 LOCAL_SHARE = 0.15  # the background nearby: within this share of the image
 # A speck of the background (a blot of darker paper) has at most SPECK_SHARE of the
 # cells, and SPECK_MIN to SPECK_MAX of them: a blot of mottle is a few cells across
@@ -80,7 +82,8 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
         # JPEG's colour error grows with the contrast it smears
         slack = np.maximum(0.5 * tolerance, OFF_SHARE * distance(neighbour, predicted))
         mixed |= beside & (off <= slack) & (t <= BLEND)
-    close = (to_background <= HALO * tolerance) | blend
+    near = to_background <= HALO * tolerance
+    close = (near | blend) & ~_pale_plateau(wrgb, mask, near, to_background)
     # the sprite's own cells: neither background nor fringe candidates themselves
     sprite = np.pad(~mask & ~close, 1, constant_values=False)
     nearest_inner = np.full(mask.shape, np.inf)
@@ -90,6 +93,32 @@ def halo(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
             around(sprite, dy, dx), np.minimum(nearest_inner, d), nearest_inner
         )
     return ~mask & touching(mask) & ((close & (to_background < nearest_inner)) | mixed)
+
+
+def _pale_plateau(
+    wrgb: np.ndarray, mask: np.ndarray, close_to: np.ndarray, to_background: np.ndarray
+) -> np.ndarray:
+    """The sprite's own areas of a colour near the background's (a pale egg on paper):
+    cells near its colour that reach more than a fringe's depth in from it, with all
+    joined to them by steps as small as noise, beside the rest of the sprite (a blot
+    of paper is not), and closer to its colour than to the background's. A fringe is
+    one or two cells deep."""
+    near = mask.copy()
+    for _ in range(PLATEAU_DEPTH):
+        near |= touching(near, diagonal=True)
+    pale = close_to & ~mask
+    deep = pale & ~near
+    if not deep.any():
+        return deep
+    sprite = touching(~mask & ~close_to, diagonal=True)
+    out = np.zeros_like(mask)
+    for cells in components(pale, wrgb, STEP_FLOOR):
+        ys, xs = cells[:, 0], cells[:, 1]
+        inner = deep[ys, xs]
+        if inner.any() and sprite[ys, xs].any():  # its blends with the paper still go
+            own = distance(wrgb[ys, xs], median(wrgb[ys[inner], xs[inner]], axis=0))
+            out[ys, xs] = own < to_background[ys, xs]
+    return out
 
 
 def specks(wrgb: np.ndarray, mask: np.ndarray, tolerance: float) -> np.ndarray:
