@@ -17,7 +17,6 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.frame import framed_periods
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
-from dgx_pixels_app.pixelize.jpeg_seams import block_of, seam_ratio
 from dgx_pixels_app.pixelize.lattice import (
     AS_WELL,
     CLEAR,
@@ -31,17 +30,14 @@ from dgx_pixels_app.pixelize.lattice import (
     stroke_period,
     thinnest_stroke,
 )
+from dgx_pixels_app.pixelize.spectrum import MIN_CELL, frequency, spectrum
 from dgx_pixels_app.pixelize.upscaled import coarser_if_upscaled
 
-MIN_CELL = 2.0
 MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer side
 MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
-RESCUE_MIN_CELL = 3.5  # the content-period rescue never picks cells smaller than this
 FRAME_COARSER = 1.03  # a period this much coarser than a frame's gives way to it
-SAME_PEAK = 0.05  # periods this close are one spectrum peak
 COUNTED_APART = 0.01  # a count of the cells changes a period this much off (a share)
-NUDGES = (0.0, -0.005, 0.005, -0.01, 0.01, -0.015, 0.015)  # a peak's period, nudged
 
 
 @dataclass(frozen=True)
@@ -86,145 +82,6 @@ def edge_profile(image: np.ndarray, axis: int, max_lines: int = 256) -> np.ndarr
     else:
         total = diff.sum(axis=0, dtype=np.int64).sum(axis=-1)
     return total / diff.shape[1 - axis]
-
-
-def _spectrum(profile: np.ndarray, size: int) -> np.ndarray:
-    w = profile - profile.mean()
-    power = np.abs(np.fft.rfft(w, size))
-    total = power.max()
-    return power / total if total > 0 else power
-
-
-def _peak_frequency(power: np.ndarray, size: int, lo: float, hi: float) -> float | None:
-    """The frequency (cycles per pixel) of the highest peak between ``lo`` and ``hi``."""
-    freqs = np.fft.rfftfreq(size)
-    valid = (freqs >= lo) & (freqs <= hi)
-    if not valid.any():
-        return None
-    masked = np.where(valid, power, 0.0)
-    if masked.max() <= 1e-6:
-        return None  # no periodic edges at all: a flat image
-    k = int(np.argmax(masked))
-    shift = 0.0
-    if 0 < k < len(power) - 1:
-        a, b, c = masked[k - 1], masked[k], masked[k + 1]
-        den = a - 2 * b + c
-        if den != 0 and a > 0 and c > 0:
-            shift = 0.5 * (a - c) / den
-    return (k + shift) / size
-
-
-def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, profiles=()) -> float:
-    """JPEG compresses in 8x8 blocks, which leaves edges every 8 pixels (and a spectrum
-    peak at 8 px and its harmonics, 4 and 2.7 px), and its colour in 2x2 blocks (2 px).
-    When the peak sits on such a block grid and its lattice does not explain the edges
-    (for 8 px: or the seams are faint), and another peak exists, the other one is the
-    art: clear in the spectrum, or explaining the edges clearly better. A real art
-    grid of exactly 8 px explains nearly all edges."""
-    period = 1.0 / f
-    block = block_of(period)
-    if block is None:
-        return f
-    fit = lattice_fit(profiles, period) if profiles else 1.0
-    if fit >= 0.9 and (block < 8 or any(seam_ratio(p.profile) >= 0.4 for p in profiles)):
-        return f  # the harmonics (and chroma's 2 px) must explain the edges on their own
-    masked = power.copy()
-    freqs = np.arange(len(power)) / size
-    for seam in (1 / 16, 1 / 8, 2 / 8, 3 / 8, 4 / 8):
-        masked[np.abs(freqs - seam) < seam * 0.03 + 2.0 / size] = 0
-    other = _peak_frequency(masked, size, lowest, 1.0 / MIN_CELL)
-    if other is None or (block == 8.0 and abs(other / f - 1) < SAME_PEAK):
-        return f  # the mask's edge on the peak's own shoulder: an art cell of about 8 px
-    # the strongest other peak whose lattice explains the edges (a repeat of the content,
-    # a cloud's bumps, may be stronger in the spectrum than small blurred cells)
-    k = np.arange(1, len(masked) - 1)
-    peaks = k[(masked[k] > masked[k - 1]) & (masked[k] >= masked[k + 1])]
-    peaks = peaks[(peaks / size >= lowest) & (peaks / size <= 1.0 / RESCUE_MIN_CELL)]
-    for peak in peaks[np.argsort(masked[peaks])[::-1][:16]]:
-        if masked[peak] < 0.1 * masked.max():
-            break
-        candidate = _peak_frequency(masked, size, peak / size * 0.99, peak / size * 1.01)
-        if not candidate:
-            continue
-        # a blurred peak may sit a little off the cells' period: try its neighbourhood
-        fits = [(lattice_fit(profiles, (1.0 / candidate) * (1 + d)), d) for d in NUDGES]
-        best_fit, nudge = max(fits)
-        if best_fit >= max(0.9, fit + 0.15):
-            return candidate / (1 + nudge)
-    other_fit = lattice_fit(profiles, 1.0 / other) if profiles else 1.0
-    if _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f) and (
-        other_fit >= fit - 0.1  # clear in the spectrum, and not a lattice off the edges
-    ):
-        return other
-    if profiles and other_fit >= max(0.9, fit + 0.15):
-        return other
-    return f
-
-
-def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles) -> float:
-    """If the chosen period explains few edges, it is a period of the content, not of
-    the cells: take the largest smaller period among the spectrum's peaks that
-    explains nearly all of them. A period that explains most edges is replaced only
-    by one that explains clearly more and is not its harmonic (a harmonic's lattice
-    always fits at least as well)."""
-    fit = lattice_fit(profiles, 1.0 / f)
-    if fit >= 0.9:
-        return f
-    mostly = fit >= 0.7
-    k = np.arange(1, len(power) - 1)
-    peaks = k[
-        (power[k] > power[k - 1])
-        & (power[k] >= power[k + 1])
-        & (k / size > f * 1.05)
-        & (k / size <= 1.0 / MIN_CELL)
-    ]
-    candidates = sorted(
-        peaks[np.argsort(power[peaks])[-20:]] / size
-    )  # lowest frequency (largest period) first
-    for candidate in candidates:
-        candidate = _peak_frequency(power, size, candidate * 0.99, candidate * 1.01) or candidate
-        ratio = candidate / f
-        if mostly and round(ratio) >= 2 and abs(ratio - round(ratio)) < 0.08:
-            continue
-        if 1.0 / candidate < RESCUE_MIN_CELL:
-            continue  # a lattice this fine is within a pixel of every edge: it proves nothing
-        if lattice_fit(profiles, 1.0 / candidate) >= max(0.9, fit + 0.1):
-            return candidate
-    return f
-
-
-def _largest_fitting_period(
-    power: np.ndarray, size: int, f: float, lowest: float, profiles
-) -> float:
-    """The cell among the strongest peak f and its subharmonics f/k: the strongest
-    peak is often a harmonic (one-pixel lines, symmetric shapes) or JPEG's 8-pixel
-    blocks (a cell that is a multiple of 8). A candidate must explain nearly all
-    clear edges with its lattice. If f does, the largest such period with at least
-    half f's power is the cell; if f does not (JPEG), the strongest such period."""
-    peak = _power_near(power, size, f)
-    own_fit = lattice_fit(profiles, 1.0 / f)
-    fits = own_fit >= 0.9
-    need = max(0.9, own_fit - 0.02)
-    best, best_power = f, (peak if fits else 0.0)
-    for k in range(2, int(f / lowest) + 1):
-        candidate = f / k
-        strength = _power_near(power, size, candidate)
-        if strength < (0.5 if fits else 0.15) * peak:
-            continue
-        candidate = _peak_frequency(power, size, candidate * 0.98, candidate * 1.02) or candidate
-        if lattice_fit(profiles, 1.0 / candidate) < need:
-            continue
-        if fits:
-            best = candidate  # the largest fitting period
-        elif strength > best_power:
-            best, best_power = candidate, strength
-    return best
-
-
-def _power_near(power: np.ndarray, size: int, f: float) -> float:
-    k = f * size
-    lo, hi = int(np.floor(k * 0.99)), int(np.ceil(k * 1.01)) + 1
-    return float(power[max(lo, 0) : min(hi, len(power))].max(initial=0.0))
 
 
 def _refine_cuts(
@@ -308,17 +165,6 @@ def _axis_from_period(
     return AxisGrid(period, cuts)
 
 
-def _frequency(combined: np.ndarray, size: int, max_cell: float, edged) -> float | None:
-    """The cells' frequency from the spectrum's peak, past JPEG's blocks, harmonics and
-    a repeat of the content (None: no periodic edges)."""
-    f = _peak_frequency(combined, size, 1.0 / max_cell, 1.0 / MIN_CELL)
-    if f is not None:
-        f = _avoid_jpeg_blocks(combined, size, f, 1.0 / max_cell, edged)
-        f = _largest_fitting_period(combined, size, f, 1.0 / max_cell, edged)
-        f = _rescue_from_content_period(combined, size, f, edged)
-    return f
-
-
 def _faint_stroke_bound(combined: np.ndarray, size: int, edged, period: float) -> float:
     """A stroke between fainter edges (a frame beside a field of a near colour) still
     bounds the cell: when the period found is wider, the spectrum's peak under that
@@ -326,7 +172,7 @@ def _faint_stroke_bound(combined: np.ndarray, size: int, edged, period: float) -
     bound = STROKE_SLACK * thinnest_stroke(edged, faint=True) + 2.0
     if period <= bound or bound <= MIN_CELL + 1:
         return period
-    f = _frequency(combined, size, bound, edged)
+    f = frequency(combined, size, bound, edged)
     if f is None or lattice_fit(edged, 1.0 / f) < lattice_fit(edged, period) - AS_WELL:
         return period
     return 1.0 / f
@@ -356,8 +202,7 @@ def detect_grid(
     Art pixels are square, so both axes' spectra are added before the peak is picked:
     a periodic arrangement of objects along one axis (a row of lamp posts) cannot
     outvote the cell grid both axes share. The strongest peak may be a harmonic or
-    JPEG's blocks (see _largest_fitting_period) or a period of the content (see
-    _rescue_from_content_period). Each axis places its cuts, following its edges."""
+    JPEG's blocks or a period of the content (see spectrum.py). Each axis places its cuts, following its edges."""
     h, w = image.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
@@ -367,12 +212,12 @@ def detect_grid(
             raise InvalidInputError(f"A cell must be at least 1 pixel, not {cell}.")
         return Grid(_axis_from_period(px, float(cell), w), _axis_from_period(py, float(cell), h))
     size = 1 << int(np.ceil(np.log2(max(len(px), len(py)) * PAD_FACTOR)))
-    sx, sy = _spectrum(px, size), _spectrum(py, size)
+    sx, sy = spectrum(px, size), spectrum(py, size)
     largest = max(MIN_CELL + 1, min(min(w, h) / MIN_SHORT_CELLS, max(w, h) / MIN_CELLS))
     combined = sx + sy
     edged = (Edged.of(px), Edged.of(py))
     max_cell = min(largest, max(MIN_CELL + 1, STROKE_SLACK * thinnest_stroke(edged) + 2.0))
-    f = _frequency(combined, size, max_cell, edged)
+    f = frequency(combined, size, max_cell, edged)
     if f is None or 1.0 / f >= min(w, h) / 1.5:
         whole = Grid(AxisGrid(float(w), np.array([0.0, float(w)])),
                      AxisGrid(float(h), np.array([0.0, float(h)])))  # fmt: skip
