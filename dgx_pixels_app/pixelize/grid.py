@@ -17,6 +17,7 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.frame import framed_periods
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
+from dgx_pixels_app.pixelize.jpeg_seams import seams_only, without_block_pattern
 from dgx_pixels_app.pixelize.lattice import (
     AS_WELL,
     CLEAR,
@@ -202,7 +203,10 @@ def detect_grid(
     Art pixels are square, so both axes' spectra are added before the peak is picked:
     a periodic arrangement of objects along one axis (a row of lamp posts) cannot
     outvote the cell grid both axes share. The strongest peak may be a harmonic or
-    JPEG's blocks or a period of the content (see spectrum.py). Each axis places its cuts, following its edges."""
+    JPEG's blocks or a period of the content (see spectrum.py). Each axis places its
+    cuts, following its edges. A grid at a harmonic of JPEG's blocks that only its
+    seams make (pale art on paper: they outnumber the art's few edges) gives way to
+    the grid read with the seams left out (jpeg_seams.seams_only)."""
     h, w = image.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
@@ -211,6 +215,15 @@ def detect_grid(
         if cell < 1:
             raise InvalidInputError(f"A cell must be at least 1 pixel, not {cell}.")
         return Grid(_axis_from_period(px, float(cell), w), _axis_from_period(py, float(cell), h))
+    found = _detect(image, px, py, upscale_check)
+    if seams_only(px, py, found.x.cell):
+        found = _detect(image, without_block_pattern(px), without_block_pattern(py), upscale_check)
+    return found
+
+
+def _detect(image: np.ndarray, px: np.ndarray, py: np.ndarray, upscale_check: bool) -> Grid:
+    """detect_grid from the picture's edge profiles."""
+    h, w = image.shape[:2]
     size = 1 << int(np.ceil(np.log2(max(len(px), len(py)) * PAD_FACTOR)))
     sx, sy = spectrum(px, size), spectrum(py, size)
     largest = max(MIN_CELL + 1, min(min(w, h) / MIN_SHORT_CELLS, max(w, h) / MIN_CELLS))
