@@ -369,11 +369,11 @@ class PixelizeDialog(QDialog):
             bg = "no background removed"
         else:
             n = int(result.background_cells.sum()) if result.background_cells is not None else 0
-            bg = "background #{:02x}{:02x}{:02x} removed ({} cells, tinted)".format(
-                *result.background, n
-            )
+            rgb = "#{:02x}{:02x}{:02x}".format(*result.background)
+            bg = f"background {rgb} removed ({n} cell{'s' * (n != 1)}, tinted)"
         notes = "".join(f"\n{note}" for note in result.notes)  # a layout the parts doubt
-        self.info.setText(f"{cell} → {w} × {h} sprite, {len(result.palette)} colours, {bg}{notes}")
+        colours = f"{len(result.palette)} colour" + "s" * (len(result.palette) != 1)
+        self.info.setText(f"{cell} → {w} × {h} sprite, {colours}, {bg}{notes}")
         self.apply_button.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:

@@ -74,6 +74,16 @@ def test_pixelize_empty_layer_says_so(window):
     assert "pixelize" not in window.prompter.asked
 
 
+def test_a_one_colour_sprite_is_said_in_the_singular(qtbot):
+    art = np.zeros((16, 16, 4), np.uint8)
+    art[4:12, 4:12] = (200, 40, 40, 255)
+    dialog = PixelizeDialog(upscale(art, 12.0, bg=(240, 240, 240)), palette_of(art))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settled(qtbot, dialog)
+    assert " sprite, 1 colour, background #" in dialog.info.text()  # not "1 colours"
+
+
 def test_background_eyedropper_none_and_tinted_cells(qtbot):
     from PySide6.QtCore import QPoint, Qt
 
