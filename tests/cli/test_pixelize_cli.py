@@ -194,3 +194,15 @@ def test_another_count_of_a_few_edges_cells_is_said_with_its_cell(tmp_path, caps
     assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png")]) == 0
     err = capsys.readouterr().err
     assert "reads about as well at 31.2" in err and "→ 31x27" in err, err
+
+
+def test_a_one_colour_sprite_is_said_in_the_singular(tmp_path, capsys):
+    from dgx_pixels_app.cli import main
+    from dgx_pixels_app.formats.images import write_png
+
+    art = np.zeros((16, 16, 4), np.uint8)
+    art[4:12, 4:12] = (200, 40, 40, 255)
+    write_png(tmp_path / "in.png", upscale(art, 12.0, bg=(240, 240, 240)))
+    assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png")]) == 0
+    out = capsys.readouterr().out
+    assert " px, 1 colour, background removed (" in out and " cells) (" in out, out
