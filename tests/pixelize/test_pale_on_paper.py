@@ -9,7 +9,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import numpy as np  # noqa: E402
 import pixelize_wide_eval as wide  # noqa: E402
 
-from dgx_pixels_app.pixelize.grid import detect_grid  # noqa: E402
+from dgx_pixels_app.pixelize.grid import Grid, _axis_from_period, detect_grid, edge_profile  # noqa: E402
+from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse  # noqa: E402
 from dgx_pixels_app.pixelize.pipeline import pixelize  # noqa: E402
 from tests.pixelize.test_background import OWN_ART  # noqa: E402
 from tests.pixelize.test_pixelize import upscale  # noqa: E402
@@ -77,3 +78,26 @@ def test_art_whose_cells_fall_on_the_seams_keeps_its_cells():
     bottle = OWN_ART.sprite("bottle")
     image = upscale(bottle, 4.0, noise=2, blur=0.5, jpeg=70, seed=1)
     assert detect_grid(image).size == bottle.shape[1::-1]
+
+
+def test_a_lone_dot_does_not_make_the_check_take_a_finer_grid():
+    """A white house on near-white at large cells, with one black pixel (a speck, or a
+    click of the pencil before Pixelize): the check that the cells explain the picture
+    found a finer lattice explaining it better only by leaving the dot in its cells'
+    margins (the wide evaluation's house read 48 x 48 for 12 x 12 in the dialog). Each
+    pixel is held within its neighbours' range when the cells' contents are measured."""
+    house = np.zeros((12, 12, 4), np.uint8)
+    house[5:, 1:] = house[2:5, 2:7] = house[1:2, 3:5] = house[3:5, 7] = (250, 250, 250, 255)
+    for cell in (48.0, 64.0, 80.0):
+        image = upscale(house, cell, noise=1.5, jpeg=90, bg=(236, 236, 236), seed=2)
+        px, py = edge_profile(image, 1), edge_profile(image, 0)
+        h, w = image.shape[:2]
+
+        def grid_at(c, px=px, py=py, h=h, w=w):
+            return Grid(_axis_from_period(px, c, w), _axis_from_period(py, c, h))
+
+        for cy, cx in ((8, 4), (3, 10)):
+            dotted = image.copy()
+            dotted[int((cy + 0.5) * cell), int((cx + 0.5) * cell), :3] = 0
+            checked = finer_if_too_coarse(dotted, grid_at(cell), grid_at, 2.0)
+            assert checked.x.cell == cell, (cell, cy, cx, checked.x.cell)
