@@ -16,7 +16,7 @@ import numpy as np
 
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.frame import framed_periods
-from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse
+from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse, reads_as_well
 from dgx_pixels_app.pixelize.jpeg_seams import seams_only, without_block_pattern
 from dgx_pixels_app.pixelize.lattice import (
     AS_WELL,
@@ -216,8 +216,9 @@ def detect_grid(
             raise InvalidInputError(f"A cell must be at least 1 pixel, not {cell}.")
         return Grid(_axis_from_period(px, float(cell), w), _axis_from_period(py, float(cell), h))
     found = _detect(image, px, py, upscale_check)
-    if seams_only(px, py, found.x.cell):
-        found = _detect(image, without_block_pattern(px), without_block_pattern(py), upscale_check)
+    if upscale_check and seams_only(px, py, found.x.cell):  # (no seams in cells' pictures)
+        other = _detect(image, without_block_pattern(px), without_block_pattern(py), True)
+        found = other if reads_as_well(image, other, found) else found
     return found
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from dgx_pixels_app.pixelize.jpeg_seams import BLOCKS
+
 SUSPECT = 0.015  # share of the picture's variance left inside cells that means "too coarse"
 DIVISORS = range(2, 9)
 NUDGES = (0.0, -0.015, 0.015, -0.03, 0.03)
@@ -22,6 +24,10 @@ NEARLY = 1.5  # a divisor of the best leaving at most this multiple of what it l
 NEARLY_OTHER = 1.2  # ... and any other divisor this multiple, if it is a neighbour:
 NEIGHBOURS = 1.5  # the best's divisor at most this many times the other's (3 and 2)
 MANY_CELLS = 48  # more cells than this across the short side: not a collapsed sheet
+# Read without JPEG's seams (jpeg_seams.seams_only), a grid replaces the one at the
+# seams' harmonic when it leaves inside its cells at most twice as much, or this share
+AS_WELL_READ = 0.025
+OFF_BLOCKS = 0.06  # ... and its cell this far (a share) from JPEG's blocks, harmonics, multiples
 
 
 def integrals(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -126,3 +132,20 @@ def finer_if_too_coarse(image: np.ndarray, grid, grid_at: Callable[[float], obje
     if best == 1 or tried[best][0] > 0.5 * tried[1][0]:
         return grid
     return tried[best][1]
+
+
+def reads_as_well(image: np.ndarray, other, found) -> bool:
+    """Whether ``other``, read from edge profiles without JPEG's seams, explains the
+    picture about as well as ``found`` at the seams' harmonic: its cell off JPEG's
+    blocks, their harmonics and first multiples (where taking the seams out took real
+    cells' edges too: art in blocks of 2-4 cells on the seams), leaving inside its
+    cells at most twice what ``found`` leaves, or AS_WELL_READ of the picture's
+    variance (a pale picture's paper is all texture)."""
+    if any(abs(other.x.cell / b - 1) < OFF_BLOCKS for b in (*BLOCKS, 16.0, 24.0, 32.0)):
+        return False
+    step = 2 if min(image.shape[:2]) >= 512 else 1
+    sums, squares, variance = integrals(image[::step, ::step])
+    if variance < 1.0:
+        return False
+    left = [left_within(g, sums, squares, step) / variance for g in (other, found)]
+    return left[0] <= max(2.0 * left[1], AS_WELL_READ)

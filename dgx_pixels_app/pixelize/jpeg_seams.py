@@ -63,7 +63,7 @@ def seams_only(px: np.ndarray, py: np.ndarray, period: float) -> bool:
     the seams are left out. Art whose cells fall on the seams loses only the edges on
     them (a half of them at 4 px, a third at 2.7 px). A period of 8 px is left alone:
     all of a real 8-pixel grid's edges lie on the seams (see grid's JPEG checks)."""
-    if block_of(period) not in BLOCKS[1:] or min(len(px), len(py)) < 8 * SEAM_BLOCKS:
+    if block_of(period) not in BLOCKS[1:] or min(len(px), len(py)) + 1 < 8 * SEAM_BLOCKS:
         return False
     size = 1 << int(np.ceil(np.log2(max(len(px), len(py)) * 4)))
     k = round(size / period)
