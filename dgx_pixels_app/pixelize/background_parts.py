@@ -12,7 +12,6 @@ import numpy as np
 
 from dgx_pixels_app.pixelize.palette import distance, norm2
 from dgx_pixels_app.pixelize.regions import (
-    components,
     label,
     touching,
 )
@@ -100,9 +99,8 @@ def _pale_plateau(
 ) -> np.ndarray:
     """The sprite's own areas of a colour near the background's (a pale egg on paper):
     cells near its colour that reach more than a fringe's depth in from it, with all
-    joined to them by steps as small as noise, beside the rest of the sprite (a blot
-    of paper is not), and closer to its colour than to the background's. A fringe is
-    one or two cells deep."""
+    joined to them, beside the rest of the sprite (a blot of paper is not), and closer
+    to its colour than to the background's. A fringe is one or two cells deep."""
     near = mask.copy()
     for _ in range(PLATEAU_DEPTH):
         near |= touching(near, diagonal=True)
@@ -110,14 +108,15 @@ def _pale_plateau(
     deep = pale & ~near
     if not deep.any():
         return deep
+    labels, count = label(pale)
     sprite = touching(~mask & ~close_to, diagonal=True)
+    reach = np.bincount(labels[deep], minlength=count + 1) > 0
+    beside = np.bincount(labels[pale & sprite], minlength=count + 1) > 0
     out = np.zeros_like(mask)
-    for cells in components(pale, wrgb, STEP_FLOOR):
-        ys, xs = cells[:, 0], cells[:, 1]
-        inner = deep[ys, xs]
-        if inner.any() and sprite[ys, xs].any():  # its blends with the paper still go
-            own = distance(wrgb[ys, xs], median(wrgb[ys[inner], xs[inner]], axis=0))
-            out[ys, xs] = own < to_background[ys, xs]
+    for area in np.nonzero(reach & beside)[0]:
+        cells = labels == area  # its blends with the paper still go
+        own = distance(wrgb, median(wrgb[cells & deep], axis=0))
+        out |= cells & (own < to_background)
     return out
 
 
