@@ -206,7 +206,8 @@ def detect_grid(
     JPEG's blocks or a period of the content (see spectrum.py). Each axis places its
     cuts, following its edges. A grid at a harmonic of JPEG's blocks that only its
     seams make (pale art on paper: they outnumber the art's few edges) gives way to
-    the grid read with the seams left out (jpeg_seams.seams_only)."""
+    the grid read with the seams left out (jpeg_seams.seams_only) when that explains
+    the picture as well (grid_check.reads_as_well)."""
     h, w = image.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")

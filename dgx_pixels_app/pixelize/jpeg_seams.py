@@ -10,7 +10,9 @@ from dgx_pixels_app.pixelize.stats import median, percentile
 BLOCKS = (8.0, 4.0, 8.0 / 3.0, 2.0)  # JPEG's block and its harmonics (and chroma's 2 px)
 ON_BLOCK = 0.02  # a period this close (a share) to one of them sits on the blocks
 # A period at a harmonic of the blocks that keeps under this share of its spectrum's
-# power once the seams are left out is the seams' own (real art there keeps 0.4+)
+# power once the seams are left out is the seams' own (pale art on paper: 0.03-0.26;
+# real cells spread evenly keep 0.4+, but art drawn in blocks of cells on the seams as
+# little as 0.26: grid_check.reads_as_well judges the reading that follows)
 SEAMS_ONLY = 0.3
 SEAM_BLOCKS = 16  # ... judged on pictures at least this many blocks across (on fewer, a
 # small sprite's aligned 4 px cells kept 0.2)
