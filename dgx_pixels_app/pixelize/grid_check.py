@@ -36,10 +36,10 @@ def integrals(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     finer lattice explains (it could only dodge it, in a cell's margin: one black
     pixel on a 12 x 12 house read it 48 x 48), while any shape of two pixels or more,
     a one-pixel line included, is left as it is."""
-    grey = image[..., :3].mean(axis=2, dtype=np.float32)
+    grey = image[..., 0].astype(np.uint16) + image[..., 1] + image[..., 2]  # (three times)
     if min(grey.shape) >= 3:
         grey = np.clip(grey, *_neighbours_range(grey))
-    return plane_integrals(grey.astype(np.float64))
+    return plane_integrals(grey / 3.0)
 
 
 def _neighbours_range(plane: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
