@@ -19,11 +19,6 @@ from dgx_pixels_app.pixelize.shading import box_mean, fit
 from dgx_pixels_app.pixelize.stats import median
 
 STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
-STEP_SCALE = 4.0  # ... and up to this multiple of the background's typical step
-CORNER_VOTE = 0.1  # an image corner is worth this share of the border cells
-SEED_RADIUS = 8.0  # border cells this close to the candidate colour start the fill
-MIN_SHARE = 0.15  # a background holds at least this share of the border cells
-STEP_FLOOR = 5.0  # the fill always crosses steps this small (noise, JPEG)
 HALO = 0.75  # a fringe cell lies within this share of the tolerance of the background
 BLEND = 0.4  # ... or is mostly background mixed with a sprite cell beside it
 OFF_SHARE = 0.1  # ... allowing this share of the contrast off the line (JPEG colour error)
