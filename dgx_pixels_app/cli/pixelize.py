@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from dgx_pixels_app.core.errors import DgxPixelsError, FileAccessError, InvalidInputError
+from dgx_pixels_app.core.words import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -178,9 +179,9 @@ def _one(image, target: Path, options, args: argparse.Namespace, start: float) -
         cell = result.cell_size
         cell_text = f"cell {cell[0]:.2f}x{cell[1]:.2f} px, " if cell else ""
         colours, taken = len(result.palette), result.background_cells
-        taken = "" if taken is None else f" ({_count(int(taken.sum()), 'cell')})"
+        taken = "" if taken is None else f" ({counted(int(taken.sum()), 'cell')})"
         print(
-            f"{target}: {w}x{h} sprite, {cell_text}{_count(colours, 'colour')}, "
+            f"{target}: {w}x{h} sprite, {cell_text}{counted(colours, 'colour')}, "
             f"background {'kept' if result.background is None else 'removed'}{taken} "
             f"({time.perf_counter() - start:.2f} s)"
         )
@@ -188,11 +189,6 @@ def _one(image, target: Path, options, args: argparse.Namespace, start: float) -
         print(f"note: {target.name}: {note}", file=sys.stderr)
     if options.cell is None and result.grid is not None:
         _say_close_grids(image, result, target, options)
-
-
-def _count(n: int, noun: str) -> str:
-    """ "1 colour", "16 colours"."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _say_close_grids(image, result, target: Path, options) -> None:

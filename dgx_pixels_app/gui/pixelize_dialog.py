@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from dgx_pixels_app.core.errors import DgxPixelsError
 from dgx_pixels_app.core.palette import Palette
+from dgx_pixels_app.core.words import counted
 from dgx_pixels_app.formats.palettes import PALETTE_FILTER, load_palette
 from dgx_pixels_app.gui.image_view import ImageView
 from dgx_pixels_app.gui.tasks import TaskRunner
@@ -358,21 +359,18 @@ class PixelizeDialog(QDialog):
             self.cell.blockSignals(True)
             self.cell.setValue(result.cell_size[0])
             self.cell.blockSignals(False)
-        cell = (
-            f"cell {result.cell_size[0]:.2f} × {result.cell_size[1]:.2f} px"
-            if result.cell_size
-            else ""
-        )
+        size = result.cell_size
+        cell = f"cell {size[0]:.2f} × {size[1]:.2f} px" if size else ""
         picking = self.background.currentData() == BG_PICKED
         self._show_swatch(self.picked if picking else result.background)
         if result.background is None:
             bg = "no background removed"
         else:
             n = int(result.background_cells.sum()) if result.background_cells is not None else 0
-            rgb = "#{:02x}{:02x}{:02x}".format(*result.background)
-            bg = f"background {rgb} removed ({n} cell{'s' * (n != 1)}, tinted)"
+            bg = "background #{:02x}{:02x}{:02x} removed".format(*result.background)
+            bg += f" ({counted(n, 'cell')}, tinted)"
         notes = "".join(f"\n{note}" for note in result.notes)  # a layout the parts doubt
-        colours = f"{len(result.palette)} colour" + "s" * (len(result.palette) != 1)
+        colours = counted(len(result.palette), "colour")  # "1 colour", "16 colours"
         self.info.setText(f"{cell} → {w} × {h} sprite, {colours}, {bg}{notes}")
         self.apply_button.setEnabled(True)
 
