@@ -1,5 +1,6 @@
 """The cells' frequency from the edge profiles' spectrum: its strongest peak, past
-JPEG's 8-pixel blocks and their harmonics, subharmonics (one-pixel lines, symmetric
+JPEG's 8-pixel blocks and their harmonics (and a cell a few per cent off the blocks,
+whose peak hides under theirs), subharmonics (one-pixel lines, symmetric
 shapes) and a period of the content (a row of lamp posts), each judged by how well
 its lattice explains the clear edges (lattice.lattice_fit)."""
 
@@ -8,11 +9,22 @@ from __future__ import annotations
 import numpy as np
 
 from dgx_pixels_app.pixelize.jpeg_seams import block_of, seam_ratio
-from dgx_pixels_app.pixelize.lattice import lattice_fit
+from dgx_pixels_app.pixelize.lattice import AS_WELL, lattice_fit
 
 MIN_CELL = 2.0
 RESCUE_MIN_CELL = 3.5  # the content-period rescue never picks cells smaller than this
 SAME_PEAK = 0.05  # periods this close are one spectrum peak
+# a lattice that explains the edges clearly better than the peak's: 0.15 more of them,
+# or this share when the peak's already explains over 0.83 (a cell of 5.2 px explained
+# all of a tank's edges where JPEG's 2.7 px harmonic explained 0.86, never 1.01), and
+# always more than the peak's by AS_WELL (where the peak's explains them all, none is)
+CLEARLY_MOST = 0.98
+_SHARES = np.linspace(-0.05, 0.05, 41)
+NEAR_BLOCK = _SHARES[np.abs(_SHARES) > 0.01]  # periods this near 8 px, off it, are tried
+NEAR_EDGES = 8  # ... on pictures of at least this many clear edges
+# ... whose strokes bound the cell at this (a sprite of large cells, its strokes 50 px
+# wide, has a few edges some lattice near 8 px fits: a tank's 17 x 18 read 113 x 120)
+NEAR_MAX_CELL = 24.0
 NUDGES = (0.0, -0.005, 0.005, -0.01, 0.01, -0.015, 0.015)  # a peak's period, nudged
 
 
@@ -54,6 +66,11 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     if block is None:
         return f
     fit = lattice_fit(profiles, period) if profiles else 1.0
+    clearly = max(0.9, min(fit + 0.15, CLEARLY_MOST), fit + AS_WELL)  # clearly better
+    if lowest >= 1.0 / NEAR_MAX_CELL:  # (thin strokes bound the cell near the blocks)
+        near = _near_the_blocks(profiles, clearly)
+        if near is not None:
+            return 1.0 / near
     if fit >= 0.9 and (block < 8 or any(seam_ratio(p.profile) >= 0.4 for p in profiles)):
         return f  # the harmonics (and chroma's 2 px) must explain the edges on their own
     masked = power.copy()
@@ -77,16 +94,28 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
         # a blurred peak may sit a little off the cells' period: try its neighbourhood
         fits = [(lattice_fit(profiles, (1.0 / candidate) * (1 + d)), d) for d in NUDGES]
         best_fit, nudge = max(fits)
-        if best_fit >= max(0.9, fit + 0.15):
+        if best_fit >= clearly:
             return candidate / (1 + nudge)
     other_fit = lattice_fit(profiles, 1.0 / other) if profiles else 1.0
     if _power_near(masked, size, other) >= 0.25 * _power_near(power, size, f) and (
         other_fit >= fit - 0.1  # clear in the spectrum, and not a lattice off the edges
     ):
         return other
-    if profiles and other_fit >= max(0.9, fit + 0.15):
+    if profiles and other_fit >= clearly:
         return other
     return f
+
+
+def _near_the_blocks(profiles, clearly: float) -> float | None:
+    """A cell a few per cent off JPEG's 8-pixel block (NEAR_BLOCK) whose lattice
+    explains the edges ``clearly`` well (better than the peak's): its spectrum peak sits
+    under the seams' (or their mask), and the seams' lattice, or a harmonic's, explains
+    fewer (a dark scene of sparse details at 7.8 px was read at 3.9 or 2.6 px)."""
+    if sum(edged.positions.size for edged in profiles) < NEAR_EDGES:
+        return None  # (any lattice fits a handful of edges)
+    best = max((lattice_fit(profiles, 8.0 * (1 + d)), -abs(d), 8.0 * (1 + d)) for d in NEAR_BLOCK)
+    # (and better than 8 px's own: art at 8 px with drift fits 8.1 px about as well)
+    return best[2] if best[0] >= max(clearly, lattice_fit(profiles, 8.0) + AS_WELL) else None
 
 
 def _rescue_from_content_period(power: np.ndarray, size: int, f: float, profiles) -> float:
