@@ -150,3 +150,13 @@ def test_a_reading_without_the_seams_must_explain_the_picture_off_the_blocks_siz
     assert reads_as_well(smooth, at(5.3), found)
     for near_blocks in (4.13, 7.7, 8.3, 16.5, 2.05):
         assert not reads_as_well(smooth, at(near_blocks), found), near_blocks
+
+
+def test_a_darker_patch_of_paper_at_the_pictures_edge_is_paper():
+    """Paper darkens toward a corner or an edge here and there, beyond the fill's
+    reach from the paper's colour; the shading check gave the patch back to the
+    sprite as a plateau, and the sprite's box ran to the picture's edge (a mushroom's
+    17 cells off). An area at the edge, small, touching nothing but paper, is paper."""
+    target, box = wide.framed(OWN_ART.sprite("mushroom"), 113)
+    out = pixelize(wide.small_light(target, 113)).image
+    assert wide.off_by(target, out, box) <= 1
