@@ -39,6 +39,7 @@ from dgx_pixels_app.pixelize.background_parts import (
     halo,
     holes,
     is_key,
+    paper_patch,
     paper_texture,
     pockets,
     shading,
@@ -78,9 +79,6 @@ FRAME_INSIDE = 0.05
 # SOLID_FIELD of its box, is the art's frame (see framed_in_room), not a background.
 ROOM_FRAME = 0.75
 SOLID_FIELD = 0.85
-# a plateau at the picture's edge touching only background, of at most this share of
-# the cells, is paper (0.2-0.6 % seen); a white sprite cut by the frame is far larger
-PAPER_PATCH = 0.01
 STEPPED_SHARE = 0.2  # a background whose neighbours step clearly this often is art
 STEPPED_PAIRS = 20  # ... judged on at least this many neighbouring pairs
 
@@ -183,8 +181,8 @@ def drop_plateaus(
     its shading explains every background cell. A white belly reached through a
     faint step is a plateau off that shading: flat inside, and meeting the
     background with a step clearly larger than the background's own steps. An area
-    at the picture's edge, touching nothing but background, and small (PAPER_PATCH)
-    is the paper's own (a darker corner, a blotch): the sprite never reaches it.
+    at the picture's edge, touching nothing but background, and small, is the
+    paper's own (a darker corner, a blotch): see paper_patch.
     """
     keep = mask & core
     if keep.sum() < 12:
@@ -199,23 +197,27 @@ def drop_plateaus(
     h, w = mask.shape
     out = mask.copy()
     edge = max(STEP_FLOOR, 2.0 * typical_step)
+    deferred = []
     for cells in components(outliers, wrgb, edge):
         if len(cells) < 2:
             continue
         ys, xs = cells[:, 0], cells[:, 1]
-        steps, by_art = [], False
+        steps = []
         for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
             ny, nx = ys + dy, xs + dx
             ok = (ny >= 0) & (ny < h) & (nx >= 0) & (nx < w)
             ny, nx = ny[ok], nx[ok]
             next_to = keep[ny, nx]
-            by_art |= not mask[ny, nx].all()
             steps.append(distance(wrgb[ny, nx][next_to], wrgb[ys[ok], xs[ok]][next_to]))
         steps = np.concatenate(steps)
-        at_edge = bool(((ys == 0) | (ys == h - 1) | (xs == 0) | (xs == w - 1)).any())
-        paper = at_edge and not by_art and len(cells) <= PAPER_PATCH * mask.size
-        if steps.size and median(steps) >= edge and not paper:
-            out[ys, xs] = False
+        if steps.size and median(steps) >= edge:
+            if paper_patch(cells, mask):
+                deferred.append(cells)
+            else:
+                out[ys, xs] = False
+    for cells in deferred:  # (beside a plateau given back, it is the sprite's after all)
+        if not paper_patch(cells, out):
+            out[cells[:, 0], cells[:, 1]] = False
     return out
 
 

@@ -30,6 +30,9 @@ SPECK_SHARE = 0.002
 SPECK_MIN = 3
 SPECK_MAX = 12
 MIN_HOLE = 4  # enclosed background smaller than this (an eye's white) stays
+# a plateau at the picture's edge touching only background, of at most this share of
+# the cells, is paper (0.2-0.7 % seen: a vignette's corner, a blotch)
+PAPER_PATCH = 0.01
 # Paper whose cells vary inside at least this much (cells.cell_texture), and this many
 # times as much as the art's, is textured: FLAT_MIN flat cells together on it are art.
 TEXTURED = 1.1
@@ -250,3 +253,19 @@ def shading(wrgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, float]:
         return np.broadcast_to(centre, wrgb.shape), 0.0
     spread = float(median(distance(wrgb[mask], predicted[mask])))
     return predicted, spread
+
+
+def paper_patch(cells: np.ndarray, mask: np.ndarray) -> bool:
+    """Whether a plateau the fill took (``cells``, (n, 2) of y, x) is the paper's own:
+    at the picture's edge, no more than PAPER_PATCH of the cells, and touching nothing
+    outside ``mask`` (the background). Mottled paper is darker or lighter than its
+    fitted shading in patches (a vignette's corner, a light blotch: both seen), so
+    which way it steps says nothing."""
+    h, w = mask.shape
+    ys, xs = cells[:, 0], cells[:, 1]
+    at_edge = (ys == 0) | (ys == h - 1) | (xs == 0) | (xs == w - 1)
+    if len(cells) > PAPER_PATCH * mask.size or not at_edge.any():
+        return False
+    patch = np.zeros_like(mask)
+    patch[ys, xs] = True
+    return bool(mask[touching(patch)].all())

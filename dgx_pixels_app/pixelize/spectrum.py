@@ -20,10 +20,11 @@ SAME_PEAK = 0.05  # periods this close are one spectrum peak
 # always more than the peak's by AS_WELL (where the peak's explains them all, none is)
 CLEARLY_MOST = 0.98
 _SHARES = np.linspace(-0.05, 0.05, 41)
-NEAR_BLOCK = _SHARES[np.abs(_SHARES) > 0.01]  # periods this near 8 px, off it, are tried
+NEAR_BLOCK = _SHARES[np.abs(_SHARES) > 0.0101]  # periods this near 8 px, off it, are tried
 NEAR_EDGES = 8  # ... on pictures of at least this many clear edges
-# ... whose strokes bound the cell at this (a sprite of large cells, its strokes 50 px
-# wide, has a few edges some lattice near 8 px fits: a tank's 17 x 18 read 113 x 120)
+# ... whose largest cell (from the picture's size and its thinnest strokes) is at most
+# this (a sprite of large cells, strokes 50 px wide, has a few edges some lattice near
+# 8 px fits by chance: a tank's 17 x 18 read 113 x 120)
 NEAR_MAX_CELL = 24.0
 NUDGES = (0.0, -0.005, 0.005, -0.01, 0.01, -0.015, 0.015)  # a peak's period, nudged
 
@@ -60,15 +61,16 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     When the peak sits on such a block grid and its lattice does not explain the edges
     (for 8 px: or the seams are faint), and another peak exists, the other one is the
     art: clear in the spectrum, or explaining the edges clearly better. A real art
-    grid of exactly 8 px explains nearly all edges."""
+    grid of exactly 8 px explains nearly all edges. First, a cell a few per cent off
+    8 px is sought (_near_the_blocks): its peak merges with the blocks'."""
     period = 1.0 / f
     block = block_of(period)
     if block is None:
         return f
     fit = lattice_fit(profiles, period) if profiles else 1.0
     clearly = max(0.9, min(fit + 0.15, CLEARLY_MOST), fit + AS_WELL)  # clearly better
-    if lowest >= 1.0 / NEAR_MAX_CELL:  # (thin strokes bound the cell near the blocks)
-        near = _near_the_blocks(profiles, clearly)
+    if lowest >= 1.0 / NEAR_MAX_CELL:  # (the picture or its strokes allow no large cell)
+        near = _near_the_blocks(profiles, clearly, 1.0 / lowest)
         if near is not None:
             return 1.0 / near
     if fit >= 0.9 and (block < 8 or any(seam_ratio(p.profile) >= 0.4 for p in profiles)):
@@ -106,14 +108,17 @@ def _avoid_jpeg_blocks(power: np.ndarray, size: int, f: float, lowest: float, pr
     return f
 
 
-def _near_the_blocks(profiles, clearly: float) -> float | None:
+def _near_the_blocks(profiles, clearly: float, max_cell: float) -> float | None:
     """A cell a few per cent off JPEG's 8-pixel block (NEAR_BLOCK) whose lattice
     explains the edges ``clearly`` well (better than the peak's): its spectrum peak sits
     under the seams' (or their mask), and the seams' lattice, or a harmonic's, explains
     fewer (a dark scene of sparse details at 7.8 px was read at 3.9 or 2.6 px)."""
     if sum(edged.positions.size for edged in profiles) < NEAR_EDGES:
         return None  # (any lattice fits a handful of edges)
-    best = max((lattice_fit(profiles, 8.0 * (1 + d)), -abs(d), 8.0 * (1 + d)) for d in NEAR_BLOCK)
+    tried = [8.0 * (1 + d) for d in NEAR_BLOCK if 8.0 * (1 + d) <= max_cell]
+    if not tried:
+        return None
+    best = max((lattice_fit(profiles, p), -abs(p - 8.0), p) for p in tried)
     # (and better than 8 px's own: art at 8 px with drift fits 8.1 px about as well)
     return best[2] if best[0] >= max(clearly, lattice_fit(profiles, 8.0) + AS_WELL) else None
 
