@@ -23,6 +23,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
+# a point not reached (the last calls' count varies by one under load: a library's lazy
+# close) is tried this many times more before it counts as torn (once was not enough
+# in a clean-clone CI run: PNG export's 4th close, twice in a row)
+RETRIES = 3
 CALLS = ("write", "pwrite64", "writev", "fsync", "fdatasync", "ftruncate", "close", "rename",
          "renameat", "renameat2", "unlink", "unlinkat", "fchmod", "mkdir", "mkdirat")  # fmt: skip
 
@@ -158,8 +162,10 @@ def kill_everywhere(harness: Harness, name: str, exhaustive: bool = True) -> Rep
         for n in points(count, exhaustive):
             inject = ["-o", "/dev/null", "-e", f"inject={call}:signal=KILL:when={n}"]
             outcome = harness.run(name, folder, inject)
-            if outcome != "killed 9":  # the last calls' count can vary by one under load
-                outcome = harness.run(name, folder, inject)  # (a library's close): once more
+            for _ in range(RETRIES):  # the last calls' count can vary by one under load
+                if outcome == "killed 9":  # (a library's close): try again
+                    break
+                outcome = harness.run(name, folder, inject)
             report.points += 1
             if outcome != "killed 9":
                 report.torn.append(f"{call} #{n}: not killed ({outcome})")
