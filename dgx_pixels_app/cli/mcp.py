@@ -78,12 +78,17 @@ def run(args: argparse.Namespace) -> int:
 
             asyncio.run(serve_http(server, token, sock, started))
         else:
+            from dgx_pixels_app.mcp.bridge import cancelled_calls
+
             try:
                 asyncio.run(server.run_stdio_async())
+                gone = cancelled_calls() > 0  # (its pipes closed mid-call, nothing failed)
             except BaseException as exc:
                 if not _client_gone(exc):
                     raise
                 _quiet_stdout()
+                gone = True
+            if gone:
                 print("dgx-pixels mcp: the client went away; its calls were cancelled.",
                       file=sys.stderr)  # fmt: skip
     finally:

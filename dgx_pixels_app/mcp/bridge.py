@@ -19,6 +19,14 @@ from dgx_pixels_app.jobs.job import ImageReady, Job, JobProgress, JobResult, out
 from dgx_pixels_app.jobs.queue import JobQueue
 
 Progress = Callable[[float, float, str], Awaitable[None]]
+_cancelled = [0]  # calls whose awaiting task was cancelled in this process
+
+
+def cancelled_calls() -> int:
+    """How many calls were cancelled mid-work (the client cancelled them, or went away:
+    a stdio server whose client closes its pipes mid-call may end without a write
+    failing, so this is how it knows the calls went with it)."""
+    return _cancelled[0]
 
 
 async def run_job(queue: JobQueue, job: Job, progress: Progress | None = None) -> JobResult:
@@ -46,6 +54,7 @@ async def run_job(queue: JobQueue, job: Job, progress: Progress | None = None) -
             await _report(updates.get_nowait(), progress, state)
     except asyncio.CancelledError:
         job.token.cancel()  # the client cancelled or went away: stop the job too
+        _cancelled[0] += 1
         raise
     finally:
         queue.unsubscribe(listen)
@@ -101,4 +110,5 @@ async def run_worker(queue: JobQueue, work: Callable, ctx, message: str):
         return await asyncio.shield(task)
     except asyncio.CancelledError:
         cancel.cancel()
+        _cancelled[0] += 1
         raise
