@@ -13,6 +13,7 @@ import numpy as np
 from dgx_pixels_app.pixelize.palette import distance, norm2
 from dgx_pixels_app.pixelize.regions import (
     label,
+    ring_mask,
     touching,
 )
 from dgx_pixels_app.pixelize.shading import box_mean, fit
@@ -261,11 +262,8 @@ def paper_patch(cells: np.ndarray, mask: np.ndarray) -> bool:
     outside ``mask`` (the background). Mottled paper is darker or lighter than its
     fitted shading in patches (a vignette's corner, a light blotch: both seen), so
     which way it steps says nothing."""
-    h, w = mask.shape
-    ys, xs = cells[:, 0], cells[:, 1]
-    at_edge = (ys == 0) | (ys == h - 1) | (xs == 0) | (xs == w - 1)
-    if len(cells) > PAPER_PATCH * mask.size or not at_edge.any():
-        return False
     patch = np.zeros_like(mask)
-    patch[ys, xs] = True
+    patch[cells[:, 0], cells[:, 1]] = True
+    if len(cells) > PAPER_PATCH * mask.size or not (patch & ring_mask(*mask.shape)).any():
+        return False
     return bool(mask[touching(patch)].all())
