@@ -17,7 +17,13 @@ import numpy as np
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.frame import framed_periods
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse, reads_as_well
-from dgx_pixels_app.pixelize.jpeg_seams import seams_only, without_block_pattern
+from dgx_pixels_app.pixelize.ink import ink_box
+from dgx_pixels_app.pixelize.jpeg_seams import (
+    block_of,
+    seam_ratio,
+    seams_only,
+    without_block_pattern,
+)
 from dgx_pixels_app.pixelize.lattice import (
     AS_WELL,
     CLEAR,
@@ -39,6 +45,11 @@ MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword
 PAD_FACTOR = 16
 FRAME_COARSER = 1.03  # a period this much coarser than a frame's gives way to it
 COUNTED_APART = 0.01  # a count of the cells changes a period this much off (a share)
+# a reading at JPEG's blocks where their seams rise this share of the way to the
+# strongest edges (seam_ratio: pale art on paper 0.7-0.85; a grey tank on grass, whose
+# own box reads its large shapes, 0.5-0.62) is checked against the sprite's own box
+SEAMS_STRONG = 0.7
+INK_APART = 0.05  # ... whose cell, this far (a share) from it, is taken
 
 
 @dataclass(frozen=True)
@@ -207,7 +218,8 @@ def detect_grid(
     cuts, following its edges. A grid at a harmonic of JPEG's blocks that only its
     seams make (pale art on paper: they outnumber the art's few edges) gives way to
     the grid read with the seams left out (jpeg_seams.seams_only) when that explains
-    the picture as well (grid_check.reads_as_well)."""
+    the picture as well (grid_check.reads_as_well). A grid at JPEG's blocks on a picture
+    mostly of paper may be the seams' too: the sprite's own box is read (_by_the_ink)."""
     h, w = image.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")
@@ -216,11 +228,46 @@ def detect_grid(
         if cell < 1:
             raise InvalidInputError(f"A cell must be at least 1 pixel, not {cell}.")
         return Grid(_axis_from_period(px, float(cell), w), _axis_from_period(py, float(cell), h))
+    return _read(image, px, py, upscale_check, ink=upscale_check)
+
+
+def _read(
+    image: np.ndarray, px: np.ndarray, py: np.ndarray, upscale_check: bool, ink: bool
+) -> Grid:
+    """detect_grid's reading; ``ink``: a reading at JPEG's blocks, where their seams
+    are nearly as strong as the picture's strongest edges, is checked against the
+    sprite's own box (_by_the_ink)."""
     found = _detect(image, px, py, upscale_check)
     if upscale_check and seams_only(px, py, found.x.cell):  # (no seams in cells' pictures)
         other = _detect(image, without_block_pattern(px), without_block_pattern(py), True)
         found = other if reads_as_well(image, other, found) else found
+    if (
+        ink
+        and block_of(found.x.cell) is not None
+        and max(map(seam_ratio, (px, py))) >= SEAMS_STRONG
+    ):
+        found = _by_the_ink(image, px, py, found)
     return found
+
+
+def _by_the_ink(image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid) -> Grid:
+    """The cell read from the box of the picture's ink (ink.ink_box: a small pale
+    sprite on paper, whose few faint edges the seams over all the paper outnumber),
+    when that is off JPEG's blocks, apart from ``found``, and explains the box's edges
+    about as well. The cuts are then placed on the whole picture's edges."""
+    box = ink_box(image)
+    if box is None:
+        return found
+    crop = image[box]
+    cx, cy = edge_profile(crop, 1), edge_profile(crop, 0)
+    cell = _read(crop, cx, cy, True, ink=False).x.cell
+    if block_of(cell) is not None or abs(cell / found.x.cell - 1) < INK_APART:
+        return found
+    edged = (Edged.of(cx), Edged.of(cy))
+    if lattice_fit(edged, cell) < lattice_fit(edged, found.x.cell) - AS_WELL:
+        return found
+    h, w = image.shape[:2]
+    return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))
 
 
 def _detect(image: np.ndarray, px: np.ndarray, py: np.ndarray, upscale_check: bool) -> Grid:

@@ -160,3 +160,34 @@ def test_a_darker_patch_of_paper_at_the_pictures_edge_is_paper():
     target, box = wide.framed(OWN_ART.sprite("mushroom"), 113)
     out = pixelize(wide.small_light(target, 113)).image
     assert wide.off_by(target, out, box) <= 1
+
+
+def test_a_small_pale_sprite_on_paper_is_read_from_its_own_box(monkeypatch):
+    """A small cream egg on a large sheet of paper: the seams over all the paper
+    outnumber its few faint edges, and the whole picture read the cell at JPEG's
+    blocks (4 or 2 px for 5.5-6.1). The sprite's own box reads it."""
+    for name, seed in (("egg", 105), ("egg", 117), ("egg", 122)):
+        found, drawn = _cell(name, seed)
+        assert abs(found / drawn - 1) < 0.02, (name, seed, found, drawn)
+
+
+def test_ink_box_is_the_sprite_with_a_margin_on_jpegs_block_grid():
+    from dgx_pixels_app.pixelize.ink import ink_box
+
+    target, (rows, cols) = wide.framed(OWN_ART.sprite("egg"), 105)
+    image = wide.small_light(target, 105)
+    scale = image.shape[0] / target.shape[0]
+    box = ink_box(image)
+    assert box is not None
+    top, left = box[0].start, box[1].start
+    assert top % 8 == 0 and left % 8 == 0
+    assert top <= rows.start * scale and box[0].stop >= rows.stop * scale * 0.9
+    assert left <= cols.start * scale and box[1].stop >= cols.stop * scale * 0.9
+    # most of the picture, or nothing at all, is no box to read
+    flat = np.full((200, 300, 4), 230, np.uint8)
+    assert ink_box(flat) is None
+    busy = np.random.default_rng(0).integers(0, 256, (200, 300, 4)).astype(np.uint8)
+    assert ink_box(busy) is None
+    tiny = flat.copy()
+    tiny[100:103, 150:153, :3] = 20
+    assert ink_box(tiny) is None  # too little to read a grid from
