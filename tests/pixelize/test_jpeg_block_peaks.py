@@ -100,3 +100,63 @@ def test_art_at_exactly_jpegs_blocks_whose_lattice_explains_every_edge_keeps_it(
         if abs(found.x.cell / 8.0 - 1) > 0.03:
             wrong.append((seed, round(found.x.cell, 2)))
     assert not wrong
+
+
+def _edged(*axes: list[float], length: int = 400):
+    """Edge profiles (as lattice.Edged) with a sharp edge at each position given."""
+    from dgx_pixels_app.pixelize.lattice import Edged
+
+    out = []
+    for positions in axes:
+        profile = np.ones(length)
+        profile[np.round(positions).astype(int) - 1] = 100.0  # index i: boundary i + 1
+        out.append(Edged.of(profile))
+    return tuple(out)
+
+
+def test_a_handful_of_edges_is_no_cell_near_the_blocks():
+    """Any lattice fits a few edges: five on a 7.7 px lattice (which 8 px fits badly)
+    name no cell (a lattice of 7.9 px fits them as well)."""
+    from dgx_pixels_app.pixelize.spectrum import _near_the_blocks
+
+    profiles = _edged([40 + 7.7 * k for k in (0, 6, 13)], [60 + 7.7 * k for k in (0, 6)])
+    assert _near_the_blocks(profiles, 0.9, 20.0) is None
+    many = _edged([40 + 7.7 * k for k in range(0, 30, 3)], [60 + 7.7 * k for k in range(0, 30, 4)])
+    assert abs(_near_the_blocks(many, 0.9, 20.0) / 7.7 - 1) < 0.02
+
+
+def test_edges_that_8_px_explains_as_well_are_left_to_it():
+    """Twelve cells of 8.1 px (or of 8 px with a little drift) fit a lattice of 8 px as
+    well: the cell is left to the blocks' own rules, which judge 8 px."""
+    from dgx_pixels_app.pixelize.spectrum import _near_the_blocks
+
+    profiles = _edged([40 + 8.1 * k for k in range(12)], [60 + 8.1 * k for k in range(12)])
+    assert _near_the_blocks(profiles, 0.9, 20.0) is None
+
+
+def tank(seed: int, w: int = 17, h: int = 18) -> np.ndarray:
+    """A sprite of a few large flat grey shapes and a dot or two (a tank from above)."""
+    rng = np.random.default_rng(seed)
+    art = np.zeros((h, w, 4), np.uint8)
+    greys = rng.integers(40, 200, (4, 3))
+    for _ in range(int(rng.integers(3, 7))):
+        y0, x0 = int(rng.integers(0, h - 3)), int(rng.integers(0, w - 3))
+        y1, x1 = y0 + int(rng.integers(3, h - y0 + 1)), x0 + int(rng.integers(3, w - x0 + 1))
+        art[y0:y1, x0:x1, :3] = greys[rng.integers(0, 4)]
+        art[y0:y1, x0:x1, 3] = 255
+    for _ in range(int(rng.integers(0, 4))):
+        art[rng.integers(0, h), rng.integers(0, w)] = (*greys[rng.integers(0, 4)], 255)
+    return art
+
+
+def test_large_cells_are_not_sought_near_the_blocks():
+    """A tank of 17 x 18 cells of 55 px has a dozen edges, which some lattice near 8 px
+    fits by chance: one was read 113 x 120. Where the picture allows cells over 24 px,
+    none near 8 px is sought."""
+    from degrade import degrade
+
+    for seed in (8, 41, 51):
+        art = tank(seed)
+        image = degrade(art, seed)
+        found, drawn = detect_grid(image).x.cell, image.shape[1] / art.shape[1]
+        assert abs(found / drawn - 1) < 0.03, (seed, found, drawn)
