@@ -52,6 +52,7 @@ SEAMS_STRONG = 0.7
 # ... at 8 or 4 px (at 2 and 2.7 px a faded sprite's box read twice its cell about as
 # often as a pale sprite's box read its own: losing detail is the worse mistake)
 INK_BLOCKS = (8.0, 4.0)
+INK_MIN_SIDE = 64  # ... on a picture at least this many pixels (8 blocks) on a side
 INK_MULTIPLE = 0.03  # (a multiple of 8 px within this share of it: cells of 16, 24, 32)
 INK_APART = 0.05  # ... and the box's cell, this far (a share) from it, is taken
 
@@ -248,6 +249,7 @@ def _read(
     if (
         ink
         and block_of(found.x.cell) in INK_BLOCKS
+        and min(image.shape[:2]) >= INK_MIN_SIDE
         and max(map(seam_ratio, (px, py))) >= SEAMS_STRONG
     ):
         found = _by_the_ink(image, px, py, found)
@@ -277,7 +279,9 @@ def _by_the_ink(image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid) 
     ):
         return found
     h, w = image.shape[:2]
-    return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))
+    # (the first reading stays on offer: the box's few edges pin its cell less well)
+    others = (found.x.cell, *found.others)
+    return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h), others)
 
 
 def _near_multiple(ratio: float) -> bool:

@@ -27,7 +27,7 @@ def ink_box(image: np.ndarray) -> tuple[slice, slice] | None:
     most of the picture (nothing to leave out) or too little to read a grid from."""
     h, w = image.shape[:2]
     step = -(-max(h, w) // READ_AT)  # (a box needs no more detail than this)
-    rgb = np.ascontiguousarray(image[::step, ::step, :3])
+    rgb = _rgb8(image[::step, ::step])
     around = Image.fromarray(rgb).filter(ImageFilter.BoxBlur(max(2, SURROUND // step)))
     diff = np.abs(rgb.astype(np.int16) - np.asarray(around, np.int16)).max(axis=-1)
     level = max(INK_LEVEL, INK_OVER_NOISE * float(median(diff)))
@@ -40,11 +40,26 @@ def ink_box(image: np.ndarray) -> tuple[slice, slice] | None:
     left, right = cols[0] * step, (cols[-1] + 1) * step
     grow_y = int(MARGIN * (bottom - top)) + MARGIN_PX
     grow_x = int(MARGIN * (right - left)) + MARGIN_PX
-    # the box starts on JPEG's block grid, where its seams stay (jpeg_seams)
-    top, bottom = max(0, top - grow_y) // BLOCK * BLOCK, min(h, bottom + grow_y)
-    left, right = max(0, left - grow_x) // BLOCK * BLOCK, min(w, right + grow_x)
+    top, bottom = max(0, top - grow_y), min(h, bottom + grow_y)
+    left, right = max(0, left - grow_x), min(w, right + grow_x)
     if min(bottom - top, right - left) < SMALLEST:
         return None
+    # the box starts on JPEG's block grid, where its seams stay (jpeg_seams: the
+    # picture's own corner; a part cut from a sheet at another offset is read as if so)
+    top, left = top // BLOCK * BLOCK, left // BLOCK * BLOCK
     if (bottom - top) * (right - left) > SMALL * h * w:
         return None
     return slice(top, bottom), slice(left, right)
+
+
+def _rgb8(image: np.ndarray) -> np.ndarray:
+    """The picture's colour as contiguous 8-bit RGB (a grey picture's one channel thrice,
+    other number types clipped to 0-255), for Pillow."""
+    if image.ndim == 2:
+        image = image[..., None]
+    rgb = image[..., :3]
+    if rgb.shape[-1] < 3:
+        rgb = np.repeat(rgb[..., :1], 3, axis=-1)
+    if rgb.dtype != np.uint8:
+        rgb = np.clip(np.nan_to_num(rgb.astype(np.float64)), 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(rgb)

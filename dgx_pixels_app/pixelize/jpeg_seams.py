@@ -72,7 +72,10 @@ def seams_only(px: np.ndarray, py: np.ndarray, period: float) -> bool:
     near = slice(max(k - 2, 0), k + 3)
 
     def power(profiles) -> float:
-        return sum(float(np.abs(np.fft.rfft(p - p.mean(), size))[near].max()) for p in profiles)
+        # (a period just under 2 px puts its bin past the spectrum's end: none there)
+        return sum(
+            float(np.abs(np.fft.rfft(p - p.mean(), size))[near].max(initial=0.0)) for p in profiles
+        )
 
     raw = power((px, py))
     return raw > 0 and power((without_seam_lines(px), without_seam_lines(py))) < SEAMS_ONLY * raw

@@ -160,3 +160,12 @@ def test_large_cells_are_not_sought_near_the_blocks():
         image = degrade(art, seed)
         found, drawn = detect_grid(image).x.cell, image.shape[1] / art.shape[1]
         assert abs(found / drawn - 1) < 0.03, (seed, found, drawn)
+
+
+def test_a_period_just_under_2_px_at_the_blocks_raises_nothing():
+    """A tank framed at small cells read 1.96 px, on JPEG's 2 px: the seams' check looked
+    for its bin past the spectrum's end and raised ValueError out of pixelize."""
+    from dgx_pixels_app.pixelize.pipeline import pixelize
+
+    target, _ = wide.framed(tank(7, 20, 22), 7)
+    assert pixelize(wide.small(target, 7)).image.size

@@ -164,13 +164,13 @@ def test_a_darker_patch_of_paper_at_the_pictures_edge_is_paper():
     assert wide.off_by(target, out, box) <= 1
 
 
-def test_a_small_pale_sprite_on_paper_is_read_from_its_own_box(monkeypatch):
+def test_a_small_pale_sprite_on_paper_is_read_from_its_own_box():
     """A small cream egg on a large sheet of paper: the seams over all the paper
     outnumber its few faint edges, and the whole picture read the cell at JPEG's
     blocks (4 px for 5.2-6.1). The sprite's own box reads it."""
     for name, seed in (("egg", 105), ("egg", 117), ("egg", 148), ("cloud", 135)):
         found, drawn = _cell(name, seed)
-        assert abs(found / drawn - 1) < 0.02, (name, seed, found, drawn)
+        assert abs(found / drawn - 1) < 0.03, (name, seed, found, drawn)  # (was 26-35 %)
 
 
 def test_ink_box_is_the_sprite_with_a_margin_on_jpegs_block_grid():
@@ -224,7 +224,7 @@ def test_a_pale_sprite_at_jpegs_finer_harmonics_keeps_its_cell():
     """At cells of exactly 2 or 2.7 px (the blocks' harmonics) a pale sprite's own box
     read twice its cell, or a few per cent off, as often as the box put right a reading
     there (a hostile helper's A/B): the box is read only after a reading at 8 or 4 px,
-    and its cell is taken only 10 % or more from it."""
+    and its cell is taken only when it explains the box's edges better."""
     cases = [("cloud", 8 / 3, 2), ("cloud", 8 / 3, 5), ("egg", 8 / 3, 23), ("egg", 8 / 3, 25),
              ("egg", 8 / 3, 28), ("egg", 2.0, 15), ("egg", 2.0, 26)]  # fmt: skip
     for name, cell, seed in cases:
@@ -247,3 +247,22 @@ def test_a_box_that_explains_its_edges_no_better_leaves_the_reading():
     off). The box's cell must explain them better to be taken."""
     found, drawn = _cell("cloud", 142)
     assert abs(found / drawn - 1) < 0.07, (found, drawn)
+
+
+def test_the_box_reads_any_picture_detect_grid_is_given():
+    """Grey, 16-bit and float pictures, as well as 8-bit RGBA (Pillow's blur takes 8-bit
+    only), and pictures too small for JPEG's seams to outnumber anything."""
+    from dgx_pixels_app.pixelize.ink import ink_box
+
+    target, _ = wide.framed(OWN_ART.sprite("egg"), 105)
+    image = wide.small_light(target, 105)
+    want = detect_grid(image).x.cell
+    for other in (image.astype(np.float32), image.astype(np.uint16)):
+        assert ink_box(other) == ink_box(image)
+        assert abs(detect_grid(other).x.cell / want - 1) < 0.01
+    for grey in (image[..., :1], image[..., 0]):  # (its one channel: a box of its own)
+        box = ink_box(grey)
+        assert box is None or all(0 <= s.start < s.stop for s in box)
+    for h, w in ((40, 600), (600, 40), (63, 63)):
+        small = np.ascontiguousarray(image[:h, :w])
+        detect_grid(small)  # (raises nothing; the box is not read)
