@@ -1,7 +1,6 @@
 """Pale sprites on near-white paper at small cells (the wide evaluation's generator,
 on seeds it does not use): a cream egg, a white sheep, a white ghost."""
 
-import io
 import sys
 from pathlib import Path
 
@@ -9,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import numpy as np  # noqa: E402
 import pixelize_wide_eval as wide  # noqa: E402
-from PIL import Image, ImageFilter  # noqa: E402
+from pale_paper_eval import on_paper_exact  # noqa: E402
 
 from dgx_pixels_app.pixelize.grid import Grid, _axis_from_period, detect_grid, edge_profile  # noqa: E402
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse, reads_as_well  # noqa: E402
@@ -193,31 +192,6 @@ def test_ink_box_is_the_sprite_with_a_margin_on_jpegs_block_grid():
     tiny = flat.copy()
     tiny[100:103, 150:153, :3] = 20
     assert ink_box(tiny) is None  # too little to read a grid from
-
-
-def on_paper_exact(art: np.ndarray, cell: float, seed: int, room: int = 8) -> np.ndarray:
-    """``art`` somewhere in a transparent frame ``room`` times its size, upscaled by
-    exactly ``cell`` onto near-white mottled paper, blurred and JPEG'd."""
-    rng = np.random.default_rng(seed)
-    h, w = art.shape[:2]
-    fh, fw = h * room, w * room
-    top, left = int(rng.integers(0, fh - h)), int(rng.integers(0, fw - w))
-    H, W = int(round(fh * cell)), int(round(fw * cell))
-    ys = np.clip(((np.arange(H) + 0.5) / cell).astype(int) - top, -1, h)
-    xs = np.clip(((np.arange(W) + 0.5) / cell).astype(int) - left, -1, w)
-    inside = (ys[:, None] >= 0) & (ys[:, None] < h) & (xs[None, :] >= 0) & (xs[None, :] < w)
-    up = art[np.clip(ys, 0, h - 1)[:, None], np.clip(xs, 0, w - 1)[None, :]].astype(np.float32)
-    alpha = np.where(inside, up[..., 3] / 255.0, 0.0)[..., None]
-    noise = Image.fromarray((rng.normal(128, 40, (H, W))).clip(0, 255).astype(np.uint8))
-    mottle = np.asarray(noise.filter(ImageFilter.GaussianBlur(rng.uniform(4, 10))), np.float32)
-    mottle = (mottle - mottle.mean()) / max(float(mottle.std()), 1e-3) * rng.uniform(1.5, 3)
-    paper = (rng.uniform(234, 246) + mottle + rng.normal(0, 1.5, (H, W)))[..., None]
-    rgb = up[..., :3] * alpha + paper * (1 - alpha)
-    image = Image.fromarray(rgb.clip(0, 255).astype(np.uint8))
-    image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.3)))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=int(rng.integers(60, 90)))
-    return np.asarray(Image.open(buffer).convert("RGBA"))
 
 
 def test_a_pale_sprite_at_jpegs_finer_harmonics_keeps_its_cell():
