@@ -98,12 +98,12 @@ def sprites(assets: Path) -> list[tuple[str, np.ndarray]]:
 
 def read(image: np.ndarray, rule: bool) -> tuple[int, int]:
     """The grid's size in cells, with rule 21 or without it."""
-    strong = grid.SEAMS_STRONG
-    grid.SEAMS_STRONG = strong if rule else float("inf")
+    blocks = grid.INK_BLOCKS
+    grid.INK_BLOCKS = blocks if rule else ()
     try:
         return grid.detect_grid(image).size
     finally:
-        grid.SEAMS_STRONG = strong
+        grid.INK_BLOCKS = blocks
 
 
 def run(per_family: int, ab: bool) -> None:

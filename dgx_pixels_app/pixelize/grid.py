@@ -241,22 +241,24 @@ def _read(
 ) -> Grid:
     """detect_grid's reading; ``ink``: a reading at JPEG's blocks, where their seams
     are nearly as strong as the picture's strongest edges, is checked against the
-    sprite's own box (_by_the_ink)."""
+    sprite's own box (_by_the_ink); a reading of 8 px, where they are not, against the
+    box's multiples of 8 px only (a pale sprite of 16 px cells: every edge on a seam).
+    """
     found = _detect(image, px, py, upscale_check)
     if upscale_check and seams_only(px, py, found.x.cell):  # (no seams in cells' pictures)
         other = _detect(image, without_block_pattern(px), without_block_pattern(py), True)
         found = other if reads_as_well(image, other, found) else found
-    if (
-        ink
-        and block_of(found.x.cell) in INK_BLOCKS
-        and min(image.shape[:2]) >= INK_MIN_SIDE
-        and max(map(seam_ratio, (px, py))) >= SEAMS_STRONG
-    ):
-        found = _by_the_ink(image, px, py, found)
+    block = block_of(found.x.cell)
+    if ink and block in INK_BLOCKS and min(image.shape[:2]) >= INK_MIN_SIDE:
+        strong = max(map(seam_ratio, (px, py))) >= SEAMS_STRONG
+        if strong or block == 8.0:
+            found = _by_the_ink(image, px, py, found, strong)
     return found
 
 
-def _by_the_ink(image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid) -> Grid:
+def _by_the_ink(
+    image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid, strong: bool = True
+) -> Grid:
     """The cell read from the box of the picture's ink (ink.ink_box: a small pale
     sprite on paper, whose few faint edges the seams over all the paper outnumber),
     when that is off JPEG's blocks, apart from ``found``, and explains the box's edges
@@ -274,6 +276,8 @@ def _by_the_ink(image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid) 
         return found
     edged = (Edged.of(cx), Edged.of(cy))
     multiple = block_of(found.x.cell) == 8.0 and _near_multiple(cell / found.x.cell)
+    if not (strong or multiple):
+        return found  # (where the seams are faint, only a multiple of 8 px is sought)
     if lattice_fit(edged, cell) < lattice_fit(edged, found.x.cell) + (
         -AS_WELL if multiple else AS_WELL
     ):

@@ -240,3 +240,12 @@ def test_the_box_reads_any_picture_detect_grid_is_given():
     for h, w in ((40, 600), (600, 40), (63, 63)):
         small = np.ascontiguousarray(image[:h, :w])
         detect_grid(small)  # (raises nothing; the box is not read)
+
+
+def test_a_pale_sprite_of_16_px_cells_is_read_from_its_box_even_where_the_seams_are_faint():
+    """An egg of 16 px cells on paper: its edges all lie on JPEG's 8 px seams, so the
+    whole picture reads 8 px (the sprite 2x too big) even where the seams are faint
+    beside its edges. Its own box reads 16, twice 8 and explaining its edges as well."""
+    for seed in (0, 1):
+        found = detect_grid(on_paper_exact(OWN_ART.sprite("egg"), 16.0, seed, room=3)).x.cell
+        assert abs(found / 16 - 1) < 0.02, (seed, found)
