@@ -257,7 +257,7 @@ def _read(
 
 
 def _by_the_ink(
-    image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid, strong: bool = True
+    image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid, strong: bool
 ) -> Grid:
     """The cell read from the box of the picture's ink (ink.ink_box: a small pale
     sprite on paper, whose few faint edges the seams over all the paper outnumber),
