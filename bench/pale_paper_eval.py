@@ -1,8 +1,8 @@
 """Pale and faded sprites, small on near-white mottled paper, at exact cells: where
-JPEG's seams over the paper outnumber the sprite's edges (pixelize rule 21).
+JPEG's seams over the paper outnumber the sprite's edges (pixelize rules 21 and 22).
 
     PYTHONPATH=. .venv/bin/python bench/pale_paper_eval.py          # ~2 min
-    PYTHONPATH=. .venv/bin/python bench/pale_paper_eval.py --ab     # and without rule 21
+    PYTHONPATH=. .venv/bin/python bench/pale_paper_eval.py --ab     # and without rules 21-22
 
 Sprites: our own pale drawings (egg, cloud, ghost, sheep, bottle, snowman) and, when
 bench/fetch_pixelize_assets.sh has run, Dungeon Crawl's items faded toward the paper.
@@ -11,7 +11,7 @@ picture would pass 1600 px), upscaled by exactly the family's cell, put on paper
 blurred and JPEG'd (every other picture twice, as the wide evaluation's light
 background is). Per family of cells: how many
 pictures are read at the right size (the frame's, in cells), and how many are off by
-more than a cell; with --ab, how many rule 21 changed, fixed (off by more than a cell
+more than a cell; with --ab, how many rules 21-22 changed, fixed (off by more than a cell
 before, not now) and broke (the reverse), read in the same run.
 """
 
@@ -47,18 +47,19 @@ FAMILIES = {  # name: cells drawn (one per picture, in turn)
 
 
 def on_paper_exact(
-    art: np.ndarray, cell: float, seed: int, room: int = 8, again: bool = False
+    art: np.ndarray, cell: float, seed: int, room: int = 8, again: bool = False, offset: int = 0
 ) -> np.ndarray:
     """``art`` somewhere in a transparent frame ``room`` times its size, upscaled by
     exactly ``cell`` onto near-white mottled paper, blurred and JPEG'd; ``again``: then
-    softened and JPEG'd once more (as the wide evaluation's light background is)."""
+    softened and JPEG'd once more (as the wide evaluation's light background is);
+    ``offset``: the frame starts this many pixels in (off JPEG's block grid)."""
     rng = np.random.default_rng(seed)
     h, w = art.shape[:2]
     fh, fw = h * room, w * room
     top, left = int(rng.integers(0, fh - h)), int(rng.integers(0, fw - w))
     big_h, big_w = int(round(fh * cell)), int(round(fw * cell))
-    ys = np.clip(((np.arange(big_h) + 0.5) / cell).astype(int) - top, -1, h)
-    xs = np.clip(((np.arange(big_w) + 0.5) / cell).astype(int) - left, -1, w)
+    ys = np.clip(((np.arange(big_h) - offset + 0.5) / cell).astype(int) - top, -1, h)
+    xs = np.clip(((np.arange(big_w) - offset + 0.5) / cell).astype(int) - left, -1, w)
     inside = (ys[:, None] >= 0) & (ys[:, None] < h) & (xs[None, :] >= 0) & (xs[None, :] < w)
     up = art[np.clip(ys, 0, h - 1)[:, None], np.clip(xs, 0, w - 1)[None, :]].astype(np.float32)
     alpha = np.where(inside, up[..., 3] / 255.0, 0.0)[..., None]
@@ -97,13 +98,13 @@ def sprites(assets: Path) -> list[tuple[str, np.ndarray]]:
 
 
 def read(image: np.ndarray, rule: bool) -> tuple[int, int]:
-    """The grid's size in cells, with rule 21 or without it."""
-    blocks = grid.INK_BLOCKS
-    grid.INK_BLOCKS = blocks if rule else ()
+    """The grid's size in cells, with rules 21 and 22 or without them."""
+    blocks, harmonics = grid.INK_BLOCKS, grid.INK_HARMONICS
+    grid.INK_BLOCKS, grid.INK_HARMONICS = (blocks, harmonics) if rule else ((), ())
     try:
         return grid.detect_grid(image).size
     finally:
-        grid.INK_BLOCKS = blocks
+        grid.INK_BLOCKS, grid.INK_HARMONICS = blocks, harmonics
 
 
 def run(per_family: int, ab: bool) -> None:
@@ -141,7 +142,7 @@ def _count(text: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-family", type=_count, default=40, help="pictures (1-10000)")
-    parser.add_argument("--ab", action="store_true", help="also read without rule 21")
+    parser.add_argument("--ab", action="store_true", help="also read without rules 21 and 22")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
     run(args.per_family, args.ab)

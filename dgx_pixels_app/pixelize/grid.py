@@ -16,7 +16,7 @@ import numpy as np
 
 from dgx_pixels_app.core.errors import InvalidInputError
 from dgx_pixels_app.pixelize.frame import framed_periods
-from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse, reads_as_well
+from dgx_pixels_app.pixelize.grid_check import coarser_as_well, finer_if_too_coarse, reads_as_well
 from dgx_pixels_app.pixelize.ink import ink_box
 from dgx_pixels_app.pixelize.jpeg_seams import (
     block_of,
@@ -52,6 +52,12 @@ SEAMS_STRONG = 0.7
 # ... at 8 or 4 px (at 2 and 2.7 px a faded sprite's box read twice its cell about as
 # often as a pale sprite's box read its own: losing detail is the worse mistake)
 INK_BLOCKS = (8.0, 4.0)
+# A reading at a harmonic of the blocks (4 or 2.7 px) whose box reads the block itself
+# (8 px art on the seams: every edge there, the harmonic's lattice fits them too) gives
+# way to 8 px when that explains the box's edges as well
+INK_HARMONICS = (4.0, 8.0 / 3.0)
+BOX_EDGES = 8  # ... judged on at least this many clear edges of the box (a handful fit any)
+SEAMS_CELL = 0.01  # a reading this close (a share) to 8 px is JPEG's block, cut at 8 exactly
 INK_MIN_SIDE = 64  # ... on a picture at least this many pixels (8 blocks) on a side
 INK_MULTIPLE = 0.03  # (a multiple of 8 px within this share of it: cells of 16, 24, 32)
 INK_APART = 0.05  # ... and the box's cell, this far (a share) from it, is taken
@@ -175,9 +181,13 @@ def _with_edges(cuts: np.ndarray, period: float, length: int) -> np.ndarray:
 
 
 def _axis_from_period(
-    profile: np.ndarray, period: float, length: int, fill: float | None = None
+    profile: np.ndarray,
+    period: float,
+    length: int,
+    fill: float | None = None,
+    phase: float | None = None,
 ) -> AxisGrid:
-    phase = phase_of(profile, 1.0 / period)
+    phase = phase_of(profile, 1.0 / period) if phase is None else phase
     cuts = _with_edges(_refine_cuts(profile, period, phase, length, fill or period), period, length)
     return AxisGrid(period, cuts)
 
@@ -242,17 +252,17 @@ def _read(
     """detect_grid's reading; ``ink``: a reading at JPEG's blocks, where their seams
     are nearly as strong as the picture's strongest edges, is checked against the
     sprite's own box (_by_the_ink); a reading of 8 px, where they are not, against the
-    box's multiples of 8 px only (a pale sprite of 16 px cells: every edge on a seam).
+    box's multiples of 8 px only (a pale sprite of 16 px cells: every edge on a seam);
+    a reading at their harmonics (4, 2.7 px), against the box's 8 px (_on_the_blocks).
     """
     found = _detect(image, px, py, upscale_check)
     if upscale_check and seams_only(px, py, found.x.cell):  # (no seams in cells' pictures)
         other = _detect(image, without_block_pattern(px), without_block_pattern(py), True)
         found = other if reads_as_well(image, other, found) else found
     block = block_of(found.x.cell)
-    if ink and block in INK_BLOCKS and min(image.shape[:2]) >= INK_MIN_SIDE:
-        strong = max(map(seam_ratio, (px, py))) >= SEAMS_STRONG
-        if strong or block == 8.0:
-            found = _by_the_ink(image, px, py, found, strong)
+    if ink and block in (*INK_BLOCKS, *INK_HARMONICS) and min(image.shape[:2]) >= INK_MIN_SIDE:
+        strong = block in INK_BLOCKS and max(map(seam_ratio, (px, py))) >= SEAMS_STRONG
+        found = _by_the_ink(image, px, py, found, strong)
     return found
 
 
@@ -272,9 +282,11 @@ def _by_the_ink(
     crop = image[box]
     cx, cy = edge_profile(crop, 1), edge_profile(crop, 0)
     cell = _read(crop, cx, cy, True, ink=False).x.cell
+    edged = (Edged.of(cx), Edged.of(cy))
+    if block_of(cell) == 8.0 and block_of(found.x.cell) in (8.0, *INK_HARMONICS):
+        return _on_the_blocks(image, (px, py), found, (edged, box))
     if block_of(cell) is not None or abs(cell / found.x.cell - 1) < INK_APART:
         return found
-    edged = (Edged.of(cx), Edged.of(cy))
     multiple = block_of(found.x.cell) == 8.0 and _near_multiple(cell / found.x.cell)
     if not (strong or multiple):
         return found  # (where the seams are faint, only a multiple of 8 px is sought)
@@ -286,6 +298,51 @@ def _by_the_ink(
     # (the first reading stays on offer: the box's few edges pin its cell less well)
     others = (found.x.cell, *found.others)
     return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h), others)
+
+
+def _on_the_blocks(image: np.ndarray, profiles, found: Grid, in_box) -> Grid:
+    """The box (``in_box``: its edges and its slices) read JPEG's block: 8 px art, its
+    every edge on a seam, whose harmonic (4 or 2.7 px) the whole picture read, when 8
+    px explains the box as well (_blocks_explain); cut where the box's edges are (art
+    drawn off the seams has the seams over the paper between its edges)."""
+    edged, box = in_box
+    harmonic = block_of(found.x.cell) != 8.0
+    if harmonic and not _blocks_explain(image[box], edged, found.x.cell):
+        return found
+    h, w = image.shape[:2]
+    others = (found.x.cell, *found.others) if harmonic else found.others
+    # (JPEG's block is 8 px exactly: the box's few edges, and the whole picture's mix of
+    # seams and art, read it a per cent or so off, and over the whole picture that
+    # drifted the cuts off the art's lines; a cell rule 19 read 1-5 % off 8 px keeps it)
+    seams = harmonic or abs(found.x.cell / 8.0 - 1) <= SEAMS_CELL
+    cell = 8.0 if seams else found.x.cell
+    axes = [
+        _axis_from_period(profile, cell, length, phase=start + phase_of(own.profile, 1 / cell))
+        for profile, own, length, start in zip(
+            profiles, edged, (w, h), (box[1].start, box[0].start), strict=True
+        )
+    ]
+    return Grid(axes[0], axes[1], others)
+
+
+def _blocks_explain(crop: np.ndarray, edged, finer: float) -> bool:
+    """Whether 8 px explains the box ``crop`` (its ``edged`` profiles) as well as the
+    ``finer`` harmonic: on BOX_EDGES clear edges or more (a handful fit any lattice),
+    their share on 8 px's lattice within AS_WELL of the harmonic's, and the colour left
+    inside its cells (grid_check.coarser_as_well: a one-cell detail or a dither too faint
+    to be a clear edge is still colour, and 8 px's lattice fits the clear edges of art
+    drawn mostly in 2 x 2 blocks as well as 4 px's)."""
+    if sum(e.positions.size for e in edged) < BOX_EDGES:
+        return False
+    if lattice_fit(edged, 8.0) < lattice_fit(edged, finer) - AS_WELL:
+        return False
+    h, w = crop.shape[:2]
+
+    def grid_at(cell: float) -> Grid:
+        return Grid(_axis_from_period(edged[0].profile, cell, w),
+                    _axis_from_period(edged[1].profile, cell, h))  # fmt: skip
+
+    return coarser_as_well(crop, grid_at(8.0), grid_at(finer))
 
 
 def _near_multiple(ratio: float) -> bool:

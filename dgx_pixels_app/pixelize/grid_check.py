@@ -28,6 +28,11 @@ MANY_CELLS = 48  # more cells than this across the short side: not a collapsed s
 # seams' harmonic when it leaves inside its cells at most twice as much, or this share
 AS_WELL_READ = 0.025
 OFF_BLOCKS = 0.06  # ... and its cell this far (a share) from JPEG's blocks, harmonics, multiples
+# A coarser grid explains a picture as well as a finer one when it leaves inside its
+# cells at most this multiple of what the finer leaves (pale 8 px art on paper read at
+# JPEG's harmonics: 0.1-1.3; 4 px art in 2 x 2 blocks with one-cell details, or a
+# checker dither: 1.9-51)
+COARSER_AS_WELL = 1.5
 
 
 def integrals(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -132,6 +137,18 @@ def finer_if_too_coarse(image: np.ndarray, grid, grid_at: Callable[[float], obje
     if best == 1 or tried[best][0] > 0.5 * tried[1][0]:
         return grid
     return tried[best][1]
+
+
+def coarser_as_well(image: np.ndarray, coarse, fine) -> bool:
+    """Whether the grid ``coarse`` leaves inside its cells' interiors at most
+    COARSER_AS_WELL times what ``fine`` leaves: one-cell details of the finer grid and
+    a dither lie inside the coarser grid's cells, and stay there."""
+    step = 2 if min(image.shape[:2]) >= 512 else 1
+    sums, squares, variance = integrals(image[::step, ::step])
+    if variance < 1.0:
+        return False
+    left = [left_within(g, sums, squares, step) for g in (coarse, fine)]
+    return left[0] <= COARSER_AS_WELL * left[1]
 
 
 def reads_as_well(image: np.ndarray, other, found) -> bool:

@@ -249,3 +249,72 @@ def test_a_pale_sprite_of_16_px_cells_is_read_from_its_box_even_where_the_seams_
     for seed in (0, 1):
         found = detect_grid(on_paper_exact(OWN_ART.sprite("egg"), 16.0, seed, room=3)).x.cell
         assert abs(found / 16 - 1) < 0.02, (seed, found)
+
+
+def test_a_pale_sprite_of_8_px_cells_is_not_read_at_the_seams_harmonics():
+    """An egg or a cloud of exactly 8 px cells on paper: every edge lies on a JPEG seam,
+    and the whole picture read the blocks' harmonic (4 or 2.7 px: the sprite twice or
+    three times its size; 9 of the 40 of pale_paper_eval's 8 px family). Its own box
+    reads 8 px, which explains the box's edges as well as the harmonics do."""
+    for name, seed, room, again in (("egg", 4014, 5, False), ("cloud", 4024, 6, False),
+                                    ("cloud", 4037, 8, True)):  # fmt: skip
+        image = on_paper_exact(OWN_ART.sprite(name), 8.0, seed, room, again)
+        found = detect_grid(image)
+        assert abs(found.x.cell / 8 - 1) < 0.02, (name, seed, found.x.cell)
+        assert found.size == (OWN_ART.sprite(name).shape[1] * room,
+                              OWN_ART.sprite(name).shape[0] * room)  # fmt: skip
+
+
+def test_8_px_art_drawn_off_the_seams_is_cut_at_its_own_edges():
+    """A cloud or an egg of 8 px cells whose edges lie halfway between JPEG's seams: the
+    whole picture's phase at 8 px mixed the two (cuts 2 px from the cloud's edges, every
+    cell a blend). The cuts are placed where the box's edges are."""
+    for name, seed in (("cloud", 4), ("cloud", 5), ("cloud", 10), ("egg", 5)):
+        found = detect_grid(on_paper_exact(OWN_ART.sprite(name), 8.0, seed, 4, offset=4))
+        inner = np.concatenate([found.x.cuts[1:-1], found.y.cuts[1:-1]])
+        assert abs(float(np.median(inner % 8)) - 4) < 0.5, (name, seed)
+
+
+def test_a_box_of_a_handful_of_edges_does_not_make_a_harmonic_8_px():
+    """A ghost of 2.7 px cells: its box holds a few edges, which 8 px's lattice fits as
+    well as any (read 8.1 px, the ghost three times too small). The box must hold eight
+    clear edges or more."""
+    for seed, room in ((12, 5), (7, 3)):
+        found = detect_grid(on_paper_exact(OWN_ART.sprite("ghost"), 8 / 3, seed, room)).x.cell
+        assert found < 6, (seed, found)
+
+
+def test_a_box_whose_edges_a_harmonic_explains_better_keeps_it():
+    """A bottle of exactly 4 px cells whose box reads 8 px: a share of its edges lies
+    between 8 px's lines (on 4 px's), so 4 px stays (taken, the bottle came out half
+    its size)."""
+    found = detect_grid(on_paper_exact(OWN_ART.sprite("bottle"), 4.0, 18, 6)).x.cell
+    assert abs(found / 4 - 1) < 0.02, found
+
+
+def test_8_px_art_is_cut_every_8_px_exactly():
+    """Pale sprites of 8 px cells drawn off the seams: a bottle's box read 8.12 px, and
+    cut at that over the whole picture the cuts drifted off the art's lines (71 x 118
+    for 72 x 120, a hostile helper's find); a snowman's whole picture, seams and art
+    mixed, read 7.95 px (its cuts on the art's lines: a quarter). JPEG's block is 8 px
+    exactly."""
+    for name, seed, room, again, offset in (("bottle", 5006, 6, False, 7),
+                                            ("snowman", 5074, 6, False, 5)):  # fmt: skip
+        art = wide.pale(OWN_ART.sprite(name))
+        found = detect_grid(on_paper_exact(art, 8.0, seed, room, again, offset))
+        assert found.size == (art.shape[1] * room, art.shape[0] * room), name
+        inner = np.concatenate([found.x.cuts[1:-1], found.y.cuts[1:-1]])
+        assert np.mean(np.abs((inner - offset + 4) % 8 - 4) <= 1) > 0.9, name
+
+
+def test_a_dither_at_4_px_is_not_read_at_8_px():
+    """A mushroom of 4 px cells drawn in 2 x 2 blocks with a checker dither over it: the
+    box's clear edges all lie on 8 px's lines (the dither is fainter), so 8 px's lattice
+    fitted them as well as 4 px's and the dither was lost (the sprite half its size).
+    The colour 8 px leaves inside its cells keeps 4 px."""
+    art = np.repeat(np.repeat(OWN_ART.sprite("mushroom"), 2, 0), 2, 1)
+    ys, xs = np.mgrid[: art.shape[0], : art.shape[1]]
+    dots = ((ys + xs) % 2 == 0) & (art[..., 3] > 0)
+    art[dots, :3] = (art[dots, :3] * 0.55).astype(np.uint8)
+    found = detect_grid(on_paper_exact(art, 4.0, 2, 5))
+    assert found.size == (art.shape[1] * 5, art.shape[0] * 5), found.x.cell
