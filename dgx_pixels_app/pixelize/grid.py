@@ -235,6 +235,8 @@ def detect_grid(
     the grid read with the seams left out (jpeg_seams.seams_only) when that explains
     the picture as well (grid_check.reads_as_well). A grid at JPEG's blocks on a picture
     mostly of paper may be the seams' too: the sprite's own box is read (_by_the_ink)."""
+    if image.ndim != 3 or image.shape[2] not in (3, 4):
+        raise InvalidInputError(f"A grid is read from an RGB or RGBA picture, not {image.shape}.")
     h, w = image.shape[:2]
     if h < 2 or w < 2:
         raise InvalidInputError(f"A {w}x{h} image is too small to pixelize.")

@@ -318,3 +318,16 @@ def test_a_dither_at_4_px_is_not_read_at_8_px():
     art[dots, :3] = (art[dots, :3] * 0.55).astype(np.uint8)
     found = detect_grid(on_paper_exact(art, 4.0, 2, 5))
     assert found.size == (art.shape[1] * 5, art.shape[0] * 5), found.x.cell
+
+
+def test_a_grid_is_read_from_colour_pictures_only():
+    """Grey, grey-and-alpha and boolean arrays raised IndexError deep in the edge
+    profiles (a hostile helper's find); they are refused with a clear error."""
+    import pytest
+
+    from dgx_pixels_app.core.errors import InvalidInputError
+
+    grey = np.full((80, 80), 200, np.uint8)
+    for bad in (grey, grey[..., None], np.dstack([grey, grey]), grey > 100):
+        with pytest.raises(InvalidInputError, match="RGB or RGBA"):
+            detect_grid(bad)
