@@ -8,12 +8,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.grid import MIN_CELL, Grid, _axis_from_period, edge_profile
+from dgx_pixels_app.pixelize.cuts import Grid, axis_from_period
+from dgx_pixels_app.pixelize.grid import MIN_CELL, edge_profile
 from dgx_pixels_app.pixelize.grid_check import integrals, left_within
 from dgx_pixels_app.pixelize.pipeline import pixelize
 
 RATIOS = (1 / 3, 1 / 2, 1.0, 2.0, 3.0)
 NEAR = 1.2  # a finer cell within this factor is another count, not a finer lattice
+SAME_CELL = 0.01  # cells this close (a share) are one offer
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,16 @@ def candidates(image: np.ndarray, grid: Grid) -> list[Candidate]:
     px, py = edge_profile(image, 1), edge_profile(image, 0)
     step = 2 if min(h, w) >= 512 else 1
     sums, squares, variance = integrals(image[::step, ::step])
+    cells = [grid.x.cell]  # (the first reading a rule replaced may be a divisor too)
+    for cell in [grid.x.cell * ratio for ratio in RATIOS] + list(grid.others):
+        if all(abs(cell / other - 1) > SAME_CELL for other in cells):
+            cells.append(cell)
     out = []
-    for cell in sorted([grid.x.cell * ratio for ratio in RATIOS] + list(grid.others)):
+    for cell in sorted(cells):
         if cell < max(MIN_CELL, 3 * step) or cell > min(h, w) / 4:
             continue
-        g = grid if cell == grid.x.cell else Grid(_axis_from_period(px, cell, w),
-                                                  _axis_from_period(py, cell, h))  # fmt: skip
+        g = grid if cell == grid.x.cell else Grid(axis_from_period(px, cell, w),
+                                                  axis_from_period(py, cell, h))  # fmt: skip
         left = left_within(g, sums, squares, step) / variance if variance >= 1 else 0.0
         out.append(Candidate(float(cell), g.size, float(left)))
     return out

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from dgx_pixels_app.core.errors import InvalidInputError
-from dgx_pixels_app.pixelize.grid import Grid, sample_pixels
+from dgx_pixels_app.pixelize.cuts import Grid, sample_pixels
 from dgx_pixels_app.pixelize.stats import median
 
 SAMPLES = 5  # lattice points per axis inside each cell

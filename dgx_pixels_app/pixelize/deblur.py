@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.grid import Grid, sample_pixels
+from dgx_pixels_app.pixelize.cuts import Grid, sample_pixels
 
 INNER = np.linspace(0.25, 0.75, 5)  # where each cell is read (share of its width)
 OUTER = np.array([0.05, 0.95])  # where the candidate sigmas are checked

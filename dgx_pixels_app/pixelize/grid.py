@@ -4,17 +4,18 @@ The edge-strength profile along an axis (colour change between neighbouring colu
 summed over rows) peaks at the cell boundaries. Its Fourier transform, zero-padded
 for sub-pixel resolution, peaks at the grid's frequency; the phase gives where the
 cuts fall. Each predicted cut is then moved to the strongest nearby edge, so cell
-sizes that are non-integer or drift slowly across the image are followed.
+sizes that are non-integer or drift slowly across the image are followed (cuts.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
 
 from dgx_pixels_app.core.errors import InvalidInputError
+from dgx_pixels_app.pixelize.cuts import AxisGrid, Grid, axis_from_period, refine_cuts, with_edges
 from dgx_pixels_app.pixelize.frame import framed_periods
 from dgx_pixels_app.pixelize.grid_check import coarser_as_well, finer_if_too_coarse, reads_as_well
 from dgx_pixels_app.pixelize.ink import ink_box
@@ -26,14 +27,12 @@ from dgx_pixels_app.pixelize.jpeg_seams import (
 )
 from dgx_pixels_app.pixelize.lattice import (
     AS_WELL,
-    CLEAR,
     STROKE_SLACK,
     Edged,
     gap_period,
     lattice_fit,
     other_counts,
     phase_of,
-    smoothed,
     stroke_period,
     thinnest_stroke,
 )
@@ -58,37 +57,12 @@ INK_BLOCKS = (8.0, 4.0)
 INK_HARMONICS = (4.0, 8.0 / 3.0)
 BOX_EDGES = 8  # ... judged on at least this many clear edges of the box (a handful fit any)
 SEAMS_CELL = 0.01  # a reading this close (a share) to 8 px is JPEG's block, cut at 8 exactly
+# ... on a picture with JPEG's seams at all (seam_ratio; 0.036 and up on JPEG'd paper,
+# 0.00 on a PNG, where 8.06 px cells cut at 8 came out a cell too many over 127)
+SEAMS_SEEN = 0.025
 INK_MIN_SIDE = 64  # ... on a picture at least this many pixels (8 blocks) on a side
 INK_MULTIPLE = 0.03  # (a multiple of 8 px within this share of it: cells of 16, 24, 32)
 INK_APART = 0.05  # ... and the box's cell, this far (a share) from it, is taken
-
-
-@dataclass(frozen=True)
-class AxisGrid:
-    cell: float  # mean cell size in image pixels
-    cuts: np.ndarray  # boundaries, float, from 0 to the image length, len = cells + 1
-
-    @property
-    def cells(self) -> int:
-        return len(self.cuts) - 1
-
-
-@dataclass(frozen=True)
-class Grid:
-    x: AxisGrid
-    y: AxisGrid
-    others: tuple[float, ...] = ()  # other cells the edges count about as well (drift)
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return self.x.cells, self.y.cells
-
-
-def sample_pixels(cuts: np.ndarray, length: int, at: np.ndarray) -> np.ndarray:
-    """(cells, len(at)) integer pixel coordinates at the given shares of each cell."""
-    lo, hi = cuts[:-1], cuts[1:]
-    coords = lo[:, None] + (hi - lo)[:, None] * at[None, :]
-    return np.clip(np.floor(coords), 0, length - 1).astype(np.intp)
 
 
 def edge_profile(image: np.ndarray, axis: int, max_lines: int = 256) -> np.ndarray:
@@ -105,91 +79,6 @@ def edge_profile(image: np.ndarray, axis: int, max_lines: int = 256) -> np.ndarr
     else:
         total = diff.sum(axis=0, dtype=np.int64).sum(axis=-1)
     return total / diff.shape[1 - axis]
-
-
-def _refine_cuts(
-    profile: np.ndarray, period: float, phase: float, length: int, fill: float
-) -> np.ndarray:
-    """Snap each predicted cut to the strongest edge near it, following slow drift."""
-    smooth, floor, top = smoothed(profile)
-    # an edge counts when it is a fair share of the image's strongest edges: JPEG block
-    # seams and noise in flat areas stay below that and leave the predicted cut alone
-    strong = floor + CLEAR * (top - floor)
-    cuts: list[float] = []
-    flags: list[bool] = []
-    offset = 0.0
-    k0 = int(np.floor(-phase / period))
-    k = k0
-    while True:
-        predicted = phase + k * period + offset
-        if predicted > length + period:
-            break
-        k += 1
-        if predicted <= 0.5 or predicted >= length - 0.5:
-            continue
-        # profile index i is the boundary at i + 1: boundaries within the radius only, so
-        # two neighbouring cuts of small cells cannot both reach the edge between them
-        radius = max(1.0, 0.25 * period)
-        lo = int(max(0, np.ceil(predicted - radius) - 1))
-        hi = int(min(len(smooth), np.floor(predicted + radius)))
-        window = smooth[lo:hi]
-        cut = predicted
-        snapped = False
-        if window.size and window.max() >= strong and window.max() > floor:  # not flat
-            i = int(np.argmax(window))
-            # sub-pixel centre of the edge from its neighbours
-            if 0 < i < window.size - 1:
-                a, b, c = window[i - 1], window[i], window[i + 1]
-                den = a - 2 * b + c
-                i = i + (0.5 * (a - c) / den if den != 0 else 0.0)
-            cut = lo + i + 1.0
-            snapped = True
-            offset = 0.7 * offset + 0.3 * (cut - (phase + (k - 1) * period))
-        cuts.append(cut)
-        flags.append(snapped)
-    return _fill_unsnapped(np.array(cuts, dtype=np.float64), np.array(flags, dtype=bool), fill)
-
-
-def _fill_unsnapped(cuts: np.ndarray, snapped: np.ndarray, period: float) -> np.ndarray:
-    """Cuts in flat areas (no edge to snap to) are placed from the nearest real edges:
-    evenly between two of them, or a period at a time beyond the last one, so a
-    transparent margin keeps whole cells even where the grid drifts."""
-    if not snapped.any() or snapped.all():
-        return cuts
-    out = cuts.copy()
-    idx = np.flatnonzero(snapped)
-    first, last = idx[0], idx[-1]
-    out[:first] = out[first] - period * np.arange(first, 0, -1)
-    out[last + 1 :] = out[last] + period * np.arange(1, len(out) - last)
-    for a, b in zip(idx[:-1], idx[1:], strict=True):
-        if b - a > 1:
-            out[a : b + 1] = np.linspace(out[a], out[b], b - a + 1)
-    return out
-
-
-def _with_edges(cuts: np.ndarray, period: float, length: int) -> np.ndarray:
-    """Add the image borders; a partial cell narrower than half a cell is dropped."""
-    cuts = np.sort(cuts[(cuts > 0) & (cuts < length)])
-    merged = [c for i, c in enumerate(cuts) if i == 0 or c - cuts[i - 1] > 0.4 * period]
-    inner = np.array(merged, dtype=np.float64)
-    start, end = 0.0, float(length)
-    if inner.size and inner[0] < 0.5 * period:
-        start, inner = inner[0], inner[1:]
-    if inner.size and length - inner[-1] < 0.5 * period:
-        end, inner = inner[-1], inner[:-1]
-    return np.concatenate([[start], inner, [end]])
-
-
-def _axis_from_period(
-    profile: np.ndarray,
-    period: float,
-    length: int,
-    fill: float | None = None,
-    phase: float | None = None,
-) -> AxisGrid:
-    phase = phase_of(profile, 1.0 / period) if phase is None else phase
-    cuts = _with_edges(_refine_cuts(profile, period, phase, length, fill or period), period, length)
-    return AxisGrid(period, cuts)
 
 
 def _faint_stroke_bound(combined: np.ndarray, size: int, edged, period: float) -> float:
@@ -214,7 +103,7 @@ def _framed(px: np.ndarray, py: np.ndarray, edged, found: float | None) -> Grid 
         return None
     axes = []
     for profile, period, length in ((px, periods[0], w), (py, periods[1], h)):
-        cuts = _with_edges(_refine_cuts(profile, period, 0.0, length, period), period, length)
+        cuts = with_edges(refine_cuts(profile, period, 0.0, length, period), period, length)
         if len(cuts) - 1 != round(length / period):  # drift took a cut away: evenly
             cuts = np.linspace(0.0, float(length), round(length / period) + 1)
         axes.append(AxisGrid(period, cuts))
@@ -234,7 +123,9 @@ def detect_grid(
     seams make (pale art on paper: they outnumber the art's few edges) gives way to
     the grid read with the seams left out (jpeg_seams.seams_only) when that explains
     the picture as well (grid_check.reads_as_well). A grid at JPEG's blocks on a picture
-    mostly of paper may be the seams' too: the sprite's own box is read (_by_the_ink)."""
+    mostly of paper may be the seams' too: the sprite's own box is read (_by_the_ink),
+    and after a reading at their harmonics, the box's 8 px may be taken (_on_the_blocks).
+    """
     if image.ndim != 3 or image.shape[2] not in (3, 4):
         raise InvalidInputError(f"A grid is read from an RGB or RGBA picture, not {image.shape}.")
     h, w = image.shape[:2]
@@ -244,7 +135,7 @@ def detect_grid(
     if cell is not None:
         if cell < 1:
             raise InvalidInputError(f"A cell must be at least 1 pixel, not {cell}.")
-        return Grid(_axis_from_period(px, float(cell), w), _axis_from_period(py, float(cell), h))
+        return Grid(axis_from_period(px, float(cell), w), axis_from_period(py, float(cell), h))
     return _read(image, px, py, upscale_check, ink=upscale_check)
 
 
@@ -262,14 +153,16 @@ def _read(
         other = _detect(image, without_block_pattern(px), without_block_pattern(py), True)
         found = other if reads_as_well(image, other, found) else found
     block = block_of(found.x.cell)
-    if ink and block in (*INK_BLOCKS, *INK_HARMONICS) and min(image.shape[:2]) >= INK_MIN_SIDE:
-        strong = block in INK_BLOCKS and max(map(seam_ratio, (px, py))) >= SEAMS_STRONG
-        found = _by_the_ink(image, px, py, found, strong)
+    if ink and block is not None and min(image.shape[:2]) >= INK_MIN_SIDE:
+        seams = max(map(seam_ratio, (px, py)))
+        rule_21 = block in INK_BLOCKS and (seams >= SEAMS_STRONG or block == 8.0)
+        if rule_21 or (block in INK_HARMONICS and seams >= SEAMS_SEEN):
+            found = _by_the_ink(image, px, py, found, seams)
     return found
 
 
 def _by_the_ink(
-    image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid, strong: bool
+    image: np.ndarray, px: np.ndarray, py: np.ndarray, found: Grid, seams: float
 ) -> Grid:
     """The cell read from the box of the picture's ink (ink.ink_box: a small pale
     sprite on paper, whose few faint edges the seams over all the paper outnumber),
@@ -277,7 +170,9 @@ def _by_the_ink(
     better (0.06-0.47 more of them where it put the cell right; a cloud whose box read
     4.75 px for 3.78, as well as the 4 px found, was made worse), or is a multiple of
     8 px explaining them as well (cells of 16 or 24 px, every edge on a seam, fit 8
-    px too). The cuts are then placed on the whole picture's edges."""
+    px too). The cuts are then placed on the whole picture's edges. Where the box reads
+    8 px itself, see _on_the_blocks. ``seams``: how strong JPEG's seams are (seam_ratio).
+    """
     box = ink_box(image)
     if box is None:
         return found
@@ -286,9 +181,12 @@ def _by_the_ink(
     cell = _read(crop, cx, cy, True, ink=False).x.cell
     edged = (Edged.of(cx), Edged.of(cy))
     if block_of(cell) == 8.0 and block_of(found.x.cell) in (8.0, *INK_HARMONICS):
-        return _on_the_blocks(image, (px, py), found, (edged, box))
+        return (
+            _on_the_blocks(image, (px, py), found, (edged, box)) if seams >= SEAMS_SEEN else found
+        )
     if block_of(cell) is not None or abs(cell / found.x.cell - 1) < INK_APART:
         return found
+    strong = seams >= SEAMS_STRONG and block_of(found.x.cell) in INK_BLOCKS
     multiple = block_of(found.x.cell) == 8.0 and _near_multiple(cell / found.x.cell)
     if not (strong or multiple):
         return found  # (where the seams are faint, only a multiple of 8 px is sought)
@@ -299,7 +197,7 @@ def _by_the_ink(
     h, w = image.shape[:2]
     # (the first reading stays on offer: the box's few edges pin its cell less well)
     others = (found.x.cell, *found.others)
-    return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h), others)
+    return Grid(axis_from_period(px, cell, w), axis_from_period(py, cell, h), others)
 
 
 def _on_the_blocks(image: np.ndarray, profiles, found: Grid, in_box) -> Grid:
@@ -319,7 +217,7 @@ def _on_the_blocks(image: np.ndarray, profiles, found: Grid, in_box) -> Grid:
     seams = harmonic or abs(found.x.cell / 8.0 - 1) <= SEAMS_CELL
     cell = 8.0 if seams else found.x.cell
     axes = [
-        _axis_from_period(profile, cell, length, phase=start + phase_of(own.profile, 1 / cell))
+        axis_from_period(profile, cell, length, phase=start + phase_of(own.profile, 1 / cell))
         for profile, own, length, start in zip(
             profiles, edged, (w, h), (box[1].start, box[0].start), strict=True
         )
@@ -329,20 +227,19 @@ def _on_the_blocks(image: np.ndarray, profiles, found: Grid, in_box) -> Grid:
 
 def _blocks_explain(crop: np.ndarray, edged, finer: float) -> bool:
     """Whether 8 px explains the box ``crop`` (its ``edged`` profiles) as well as the
-    ``finer`` harmonic: on BOX_EDGES clear edges or more (a handful fit any lattice),
-    their share on 8 px's lattice within AS_WELL of the harmonic's, and the colour left
-    inside its cells (grid_check.coarser_as_well: a one-cell detail or a dither too faint
-    to be a clear edge is still colour, and 8 px's lattice fits the clear edges of art
-    drawn mostly in 2 x 2 blocks as well as 4 px's)."""
+    ``finer`` harmonic: on BOX_EDGES clear edges or more (a handful fit any lattice), the
+    colour 8 px leaves inside its cells (grid_check.coarser_as_well). The edges alone
+    cannot tell: 8 px's lattice fits the clear edges of 4 px art drawn mostly in 2 x 2
+    blocks as well as 4 px's, its one-cell details or dither too faint to be clear edges,
+    and where the colour passed, the lattice did too (1,600 pictures of our art at 4 and
+    2.7 px)."""
     if sum(e.positions.size for e in edged) < BOX_EDGES:
-        return False
-    if lattice_fit(edged, 8.0) < lattice_fit(edged, finer) - AS_WELL:
         return False
     h, w = crop.shape[:2]
 
     def grid_at(cell: float) -> Grid:
-        return Grid(_axis_from_period(edged[0].profile, cell, w),
-                    _axis_from_period(edged[1].profile, cell, h))  # fmt: skip
+        return Grid(axis_from_period(edged[0].profile, cell, w),
+                    axis_from_period(edged[1].profile, cell, h))  # fmt: skip
 
     return coarser_as_well(crop, grid_at(8.0), grid_at(finer))
 
@@ -373,7 +270,7 @@ def _detect(image: np.ndarray, px: np.ndarray, py: np.ndarray, upscale_check: bo
     period = _faint_stroke_bound(combined, size, edged, stroke_period(edged, 1.0 / f))
 
     def grid_at(cell: float) -> Grid:
-        return Grid(_axis_from_period(px, cell, w), _axis_from_period(py, cell, h))
+        return Grid(axis_from_period(px, cell, w), axis_from_period(py, cell, h))
 
     found = finer_if_too_coarse(image, first := grid_at(period), grid_at, MIN_CELL)
     if upscale_check:  # (the cells' own picture is read without it)

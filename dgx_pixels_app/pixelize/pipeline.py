@@ -13,8 +13,9 @@ from dgx_pixels_app.pixelize.background import find_background
 from dgx_pixels_app.pixelize.background_parts import is_key, local_radius
 from dgx_pixels_app.pixelize.cells import cell_texture, sample_cells, small
 from dgx_pixels_app.pixelize.cleanup import remove_orphans
+from dgx_pixels_app.pixelize.cuts import AxisGrid, Grid
 from dgx_pixels_app.pixelize.deblur import Blur, deblurred_cells
-from dgx_pixels_app.pixelize.grid import AxisGrid, Grid, detect_grid
+from dgx_pixels_app.pixelize.grid import detect_grid
 from dgx_pixels_app.pixelize.layout import layout_cell
 from dgx_pixels_app.pixelize.palette_fit import fit_palette
 from dgx_pixels_app.pixelize.ramps import ramp_palette

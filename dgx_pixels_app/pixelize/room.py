@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.grid import Grid
+from dgx_pixels_app.pixelize.cuts import Grid
 from dgx_pixels_app.pixelize.palette import _weighted, distance
 from dgx_pixels_app.pixelize.stats import median
 

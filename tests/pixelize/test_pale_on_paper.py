@@ -10,7 +10,8 @@ import numpy as np  # noqa: E402
 import pixelize_wide_eval as wide  # noqa: E402
 from pale_paper_eval import on_paper_exact  # noqa: E402
 
-from dgx_pixels_app.pixelize.grid import Grid, _axis_from_period, detect_grid, edge_profile  # noqa: E402
+from dgx_pixels_app.pixelize.cuts import Grid, axis_from_period  # noqa: E402
+from dgx_pixels_app.pixelize.grid import detect_grid, edge_profile  # noqa: E402
 from dgx_pixels_app.pixelize.grid_check import finer_if_too_coarse, reads_as_well  # noqa: E402
 from dgx_pixels_app.pixelize.pipeline import pixelize  # noqa: E402
 from tests.pixelize.test_background import OWN_ART  # noqa: E402
@@ -110,7 +111,7 @@ def test_a_lone_dot_does_not_make_the_check_take_a_finer_grid():
         h, w = image.shape[:2]
 
         def grid_at(c, px=px, py=py, h=h, w=w):
-            return Grid(_axis_from_period(px, c, w), _axis_from_period(py, c, h))
+            return Grid(axis_from_period(px, c, w), axis_from_period(py, c, h))
 
         for cy, cx in ((8, 4), (3, 10)):
             dotted = image.copy()
@@ -145,7 +146,7 @@ def test_a_reading_without_the_seams_must_explain_the_picture_off_the_blocks_siz
     px, py = edge_profile(smooth, 1), edge_profile(smooth, 0)
 
     def at(cell):
-        return Grid(_axis_from_period(px, cell, 512), _axis_from_period(py, cell, 512))
+        return Grid(axis_from_period(px, cell, 512), axis_from_period(py, cell, 512))
 
     found = at(8 / 3)
     assert reads_as_well(smooth, at(5.3), found)
@@ -284,10 +285,10 @@ def test_a_box_of_a_handful_of_edges_does_not_make_a_harmonic_8_px():
         assert found < 6, (seed, found)
 
 
-def test_a_box_whose_edges_a_harmonic_explains_better_keeps_it():
-    """A bottle of exactly 4 px cells whose box reads 8 px: a share of its edges lies
-    between 8 px's lines (on 4 px's), so 4 px stays (taken, the bottle came out half
-    its size)."""
+def test_a_box_whose_cells_a_harmonic_explains_better_keeps_it():
+    """A bottle of exactly 4 px cells whose box reads 8 px: 8 px's cells leave twice the
+    colour 4 px's do (its label's one-cell details), so 4 px stays (taken, the bottle
+    came out half its size)."""
     found = detect_grid(on_paper_exact(OWN_ART.sprite("bottle"), 4.0, 18, 6)).x.cell
     assert abs(found / 4 - 1) < 0.02, found
 
@@ -320,14 +321,27 @@ def test_a_dither_at_4_px_is_not_read_at_8_px():
     assert found.size == (art.shape[1] * 5, art.shape[0] * 5), found.x.cell
 
 
-def test_a_grid_is_read_from_colour_pictures_only():
-    """Grey, grey-and-alpha and boolean arrays raised IndexError deep in the edge
-    profiles (a hostile helper's find); they are refused with a clear error."""
-    import pytest
+def test_clean_art_of_cells_near_8_px_keeps_its_own_cell():
+    """A PNG of 127 cells across 1024 px (8.063 px, an SDXL size) has no JPEG seams:
+    cut at JPEG's 8 px exactly it came out 128 x 128 (a cold reviewer's find). Only a
+    picture with seams is cut at 8 px exactly."""
+    art = np.concatenate([OWN_ART.sprite(n)[:16, :16] for n in ("egg", "ghost", "sheep")], 1)
+    frame = np.zeros((127, 127, 4), np.uint8)
+    frame[40 : 40 + art.shape[0], 30 : 30 + art.shape[1]] = art
+    index = (np.arange(1024) * 127 // 1024).astype(int)
+    up = frame[index[:, None], index[None, :]].astype(np.float32)
+    alpha = up[..., 3:] / 255.0
+    rgb = (up[..., :3] * alpha + 250 * (1 - alpha)).astype(np.uint8)
+    assert detect_grid(rgb).size == (127, 127)
 
-    from dgx_pixels_app.core.errors import InvalidInputError
 
-    grey = np.full((80, 80), 200, np.uint8)
-    for bad in (grey, grey[..., None], np.dstack([grey, grey]), grey > 100):
-        with pytest.raises(InvalidInputError, match="RGB or RGBA"):
-            detect_grid(bad)
+def test_the_first_reading_is_offered_once():
+    """Rule 22 hands on the harmonic it replaced (4 px), which is also half the cell it
+    took: the dialog and the command offered "4.0 px" twice (a cold reviewer's find)."""
+    from dgx_pixels_app.pixelize.candidates import candidates
+
+    image = on_paper_exact(OWN_ART.sprite("egg"), 8.0, 4014, 5)
+    found = detect_grid(image)
+    assert any(abs(other - 4) < 0.01 for other in found.others)
+    cells = sorted(c.cell for c in candidates(image, found))
+    assert all(b / a - 1 > 0.01 for a, b in zip(cells[:-1], cells[1:], strict=True)), cells

@@ -211,3 +211,12 @@ def test_flat_image_and_tiny_inputs():
     with pytest.raises(InvalidInputError):
         pixelize(np.zeros((8, 8, 3), np.uint8))
     assert len(Palette()) == 0
+
+
+def test_a_grid_is_read_from_colour_pictures_only():
+    """Grey, grey-and-alpha and boolean arrays raised IndexError deep in the edge
+    profiles (a hostile helper's find); they are refused with a clear error."""
+    grey = np.full((80, 80), 200, np.uint8)
+    for bad in (grey, grey[..., None], np.dstack([grey, grey]), grey > 100):
+        with pytest.raises(InvalidInputError, match="RGB or RGBA"):
+            detect_grid(bad)

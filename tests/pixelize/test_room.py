@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from dgx_pixels_app.pixelize.background import framed_in_room
-from dgx_pixels_app.pixelize.grid import AxisGrid, Grid
+from dgx_pixels_app.pixelize.cuts import AxisGrid, Grid
 from dgx_pixels_app.pixelize.palette import _weighted
 from dgx_pixels_app.pixelize.pipeline import PixelizeOptions, pixelize
 from dgx_pixels_app.pixelize.room import art_to_the_edges, room_color
