@@ -118,6 +118,8 @@ def axis_from_period(
     fill: float | None = None,
     phase: float | None = None,
 ) -> AxisGrid:
+    """The cuts of cells of ``period`` along an axis of ``length`` pixels, from its edge
+    ``profile`` (at the profile's own phase unless ``phase`` is given)."""
     phase = phase_of(profile, 1.0 / period) if phase is None else phase
     cuts = with_edges(refine_cuts(profile, period, phase, length, fill or period), period, length)
     return AxisGrid(period, cuts)

@@ -179,13 +179,13 @@ def _by_the_ink(
     crop = image[box]
     cx, cy = edge_profile(crop, 1), edge_profile(crop, 0)
     cell = _read(crop, cx, cy, True, ink=False).x.cell
-    edged = (Edged.of(cx), Edged.of(cy))
     if block_of(cell) == 8.0 and block_of(found.x.cell) in (8.0, *INK_HARMONICS):
-        return (
-            _on_the_blocks(image, (px, py), found, (edged, box)) if seams >= SEAMS_SEEN else found
-        )
+        if seams < SEAMS_SEEN:
+            return found
+        return _on_the_blocks(image, (px, py), found, ((Edged.of(cx), Edged.of(cy)), box))
     if block_of(cell) is not None or abs(cell / found.x.cell - 1) < INK_APART:
         return found
+    edged = (Edged.of(cx), Edged.of(cy))
     strong = seams >= SEAMS_STRONG and block_of(found.x.cell) in INK_BLOCKS
     multiple = block_of(found.x.cell) == 8.0 and _near_multiple(cell / found.x.cell)
     if not (strong or multiple):
@@ -214,8 +214,8 @@ def _on_the_blocks(image: np.ndarray, profiles, found: Grid, in_box) -> Grid:
     # (JPEG's block is 8 px exactly: the box's few edges, and the whole picture's mix of
     # seams and art, read it a per cent or so off, and over the whole picture that
     # drifted the cuts off the art's lines; a cell rule 19 read 1-5 % off 8 px keeps it)
-    seams = harmonic or abs(found.x.cell / 8.0 - 1) <= SEAMS_CELL
-    cell = 8.0 if seams else found.x.cell
+    exact = harmonic or abs(found.x.cell / 8.0 - 1) <= SEAMS_CELL
+    cell = 8.0 if exact else found.x.cell
     axes = [
         axis_from_period(profile, cell, length, phase=start + phase_of(own.profile, 1 / cell))
         for profile, own, length, start in zip(

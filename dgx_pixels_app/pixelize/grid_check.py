@@ -144,11 +144,8 @@ def coarser_as_well(image: np.ndarray, coarse, fine) -> bool:
     COARSER_AS_WELL times what ``fine`` leaves: one-cell details of the finer grid and
     a dither lie inside the coarser grid's cells, and stay there. (Every pixel: taken
     every other one, a fine grid's cells of 4 px lose their margins and leave more.)"""
-    sums, squares, variance = integrals(image)
-    if variance < 1.0:
-        return False
-    left = [left_within(g, sums, squares) for g in (coarse, fine)]
-    return left[0] <= COARSER_AS_WELL * left[1]
+    left = _left_shares(image, (coarse, fine), 1)
+    return left is not None and left[0] <= COARSER_AS_WELL * left[1]
 
 
 def reads_as_well(image: np.ndarray, other, found) -> bool:
@@ -160,9 +157,14 @@ def reads_as_well(image: np.ndarray, other, found) -> bool:
     variance (a pale picture's paper is all texture)."""
     if any(abs(other.x.cell / b - 1) < OFF_BLOCKS for b in (*BLOCKS, 16.0, 24.0, 32.0)):
         return False
-    step = 2 if min(image.shape[:2]) >= 512 else 1
+    left = _left_shares(image, (other, found), 2 if min(image.shape[:2]) >= 512 else 1)
+    return left is not None and left[0] <= max(2.0 * left[1], AS_WELL_READ)
+
+
+def _left_shares(image: np.ndarray, grids, step: int) -> list[float] | None:
+    """The share of the picture's variance each grid leaves inside its cells' interiors
+    (the picture taken every ``step`` pixels), or None for a flat picture."""
     sums, squares, variance = integrals(image[::step, ::step])
     if variance < 1.0:
-        return False
-    left = [left_within(g, sums, squares, step) / variance for g in (other, found)]
-    return left[0] <= max(2.0 * left[1], AS_WELL_READ)
+        return None
+    return [left_within(g, sums, squares, step) / variance for g in grids]

@@ -328,11 +328,9 @@ def test_clean_art_of_cells_near_8_px_keeps_its_own_cell():
     art = np.concatenate([OWN_ART.sprite(n)[:16, :16] for n in ("egg", "ghost", "sheep")], 1)
     frame = np.zeros((127, 127, 4), np.uint8)
     frame[40 : 40 + art.shape[0], 30 : 30 + art.shape[1]] = art
-    index = (np.arange(1024) * 127 // 1024).astype(int)
-    up = frame[index[:, None], index[None, :]].astype(np.float32)
-    alpha = up[..., 3:] / 255.0
-    rgb = (up[..., :3] * alpha + 250 * (1 - alpha)).astype(np.uint8)
-    assert detect_grid(rgb).size == (127, 127)
+    image = upscale(frame, 1024 / 127, bg=(250, 250, 250))
+    assert image.shape[:2] == (1024, 1024)
+    assert detect_grid(image).size == (127, 127)
 
 
 def test_the_first_reading_is_offered_once():
