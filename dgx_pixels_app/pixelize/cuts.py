@@ -31,6 +31,18 @@ class Grid:
         return self.x.cells, self.y.cells
 
 
+def within(grid: Grid, box: tuple[slice, slice]) -> Grid:
+    """``grid``'s cuts inside the picture's part ``box`` (rows, columns), in its
+    coordinates, cut at its sides."""
+    axes = []
+    for axis, part in ((grid.x, box[1]), (grid.y, box[0])):
+        length = float(part.stop - part.start)
+        inner = axis.cuts - part.start
+        inner = inner[(inner > 0) & (inner < length)]
+        axes.append(AxisGrid(axis.cell, np.concatenate([[0.0], inner, [length]])))
+    return Grid(axes[0], axes[1])
+
+
 def sample_pixels(cuts: np.ndarray, length: int, at: np.ndarray) -> np.ndarray:
     """(cells, len(at)) integer pixel coordinates at the given shares of each cell."""
     lo, hi = cuts[:-1], cuts[1:]

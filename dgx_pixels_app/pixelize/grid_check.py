@@ -33,6 +33,23 @@ OFF_BLOCKS = 0.06  # ... and its cell this far (a share) from JPEG's blocks, har
 # JPEG's harmonics: 0.1-1.3; 4 px art in 2 x 2 blocks with one-cell details, or a
 # checker dither: 1.9-51)
 COARSER_AS_WELL = 1.5
+# A small sprite's own box reads its cell better than the whole wide picture (its few
+# edges there diluted by the background's noise) when the box's grid leaves inside its
+# cells at most 1 / this of what the whole picture's leaves: the whole picture's at its
+# best of BOX_NUDGES (a reading 3.7 % off left 1.43 x what a wrong finer one left, 1.07 x
+# nudged), the box's at the middle of BOX_STEADY (at its best of BOX_NUDGES, 4.24 px
+# for a cloud of 3.96 px cells left 2.1 x less than the picture's 4.03 px, over the
+# box's 13 rows of cells; at the middle, 1.1 x). Box readings that set a sprite right:
+# 1.4-150 x at the middle; wrong ones 0.5-1.1 x.
+BOX_BETTER = 1.4
+BOX_NUDGES = (0.0, -0.03, -0.015, 0.015, 0.03)
+BOX_STEADY = (0.0, -0.015, 0.015)
+# A box reading that divides the picture's (a half, a third, within this share) is
+# finer_if_too_coarse's question, and must halve what is left, as there: a grid's
+# divisor always explains at least as much (three pale sprites of exactly 8 px cells
+# whose boxes read 4 px left 1.6-2.0 x less; a box of 4 px art read 8 px, 3-27 x)
+BOX_DIVISOR = 0.03
+BOX_HALVES = 2.0
 
 
 def integrals(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -144,8 +161,28 @@ def coarser_as_well(image: np.ndarray, coarse, fine) -> bool:
     COARSER_AS_WELL times what ``fine`` leaves: one-cell details of the finer grid and
     a dither lie inside the coarser grid's cells, and stay there. (Every pixel: taken
     every other one, a fine grid's cells of 4 px lose their margins and leave more.)"""
-    left = _left_shares(image, (coarse, fine), 1)
+    left = left_shares(image, (coarse, fine), 1)
     return left is not None and left[0] <= COARSER_AS_WELL * left[1]
+
+
+def explains_better(image: np.ndarray, grid_at: Callable[[float], object], cell: float,
+                     than) -> bool:  # fmt: skip
+    """Whether the grid of ``cell`` (``grid_at(cell)``) leaves inside its cells at most
+    1 / BOX_BETTER of what the grid ``than`` leaves: ``than`` as it is (its own cuts:
+    a large cell's phase is ill read from a part of the picture) or at its best of
+    BOX_NUDGES (a period a few per cent off leaves more than it should; these, like
+    ``cell``'s, by ``grid_at``, phased on ``image`` itself); ``cell`` at
+    the middle of BOX_STEADY (a cell that explains the picture does so nudged a little;
+    a phase that fits a few rows by chance does not); a divisor of ``than``'s period
+    must leave at most 1 / BOX_HALVES."""
+    grids = [grid_at(than.x.cell * (1 + d)) for d in BOX_NUDGES]
+    left = left_shares(image, [than, *grids, *(grid_at(cell * (1 + d)) for d in BOX_STEADY)], 1)
+    if left is None:
+        return False
+    n = len(BOX_NUDGES) + 1
+    k = than.x.cell / cell
+    factor = BOX_HALVES if round(k) >= 2 and abs(k / round(k) - 1) <= BOX_DIVISOR else BOX_BETTER
+    return min(left[:n]) >= factor * sorted(left[n:])[len(BOX_STEADY) // 2]
 
 
 def reads_as_well(image: np.ndarray, other, found) -> bool:
@@ -157,11 +194,11 @@ def reads_as_well(image: np.ndarray, other, found) -> bool:
     variance (a pale picture's paper is all texture)."""
     if any(abs(other.x.cell / b - 1) < OFF_BLOCKS for b in (*BLOCKS, 16.0, 24.0, 32.0)):
         return False
-    left = _left_shares(image, (other, found), 2 if min(image.shape[:2]) >= 512 else 1)
+    left = left_shares(image, (other, found), 2 if min(image.shape[:2]) >= 512 else 1)
     return left is not None and left[0] <= max(2.0 * left[1], AS_WELL_READ)
 
 
-def _left_shares(image: np.ndarray, grids, step: int) -> list[float] | None:
+def left_shares(image: np.ndarray, grids, step: int) -> list[float] | None:
     """The share of the picture's variance each grid leaves inside its cells' interiors
     (the picture taken every ``step`` pixels), or None for a flat picture."""
     sums, squares, variance = integrals(image[::step, ::step])

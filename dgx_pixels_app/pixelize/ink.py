@@ -22,11 +22,12 @@ BLOCK = 8  # JPEG's block
 SMALLEST = 24  # ... and is at least this many pixels on a side
 
 
-def ink_box(image: np.ndarray) -> tuple[slice, slice] | None:
+def ink_box(image: np.ndarray, read_at: int = READ_AT) -> tuple[slice, slice] | None:
     """The (rows, columns) of the picture's ink with a margin, or None when the ink is
-    most of the picture (nothing to leave out) or too little to read a grid from."""
+    most of the picture (nothing to leave out) or too little to read a grid from;
+    looked at ``read_at`` pixels across at most."""
     h, w = image.shape[:2]
-    step = -(-max(h, w) // READ_AT)  # (a box needs no more detail than this)
+    step = -(-max(h, w) // read_at)  # (a box needs no more detail than this)
     rgb = _rgb8(image[::step, ::step])
     around = Image.fromarray(rgb).filter(ImageFilter.BoxBlur(max(2, SURROUND // step)))
     diff = np.abs(rgb.astype(np.int16) - np.asarray(around, np.int16)).max(axis=-1)
