@@ -8,14 +8,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dgx_pixels_app.pixelize.cuts import Grid, axis_from_period
-from dgx_pixels_app.pixelize.grid import MIN_CELL, edge_profile
+from dgx_pixels_app.pixelize.cuts import Grid, axis_from_period, within
+from dgx_pixels_app.pixelize.grid import BOX_READ_AT, MIN_CELL, edge_profile
 from dgx_pixels_app.pixelize.grid_check import integrals, left_within
+from dgx_pixels_app.pixelize.ink import ink_box
 from dgx_pixels_app.pixelize.pipeline import pixelize
 
 RATIOS = (1 / 3, 1 / 2, 1.0, 2.0, 3.0)
 NEAR = 1.2  # a finer cell within this factor is another count, not a finer lattice
 SAME_CELL = 0.01  # cells this close (a share) are one offer
+WINDOW = 512  # small cells on a large picture are judged in a window this many px square
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,12 @@ def candidates(image: np.ndarray, grid: Grid) -> list[Candidate]:
     h, w = image.shape[:2]
     px, py = edge_profile(image, 1), edge_profile(image, 0)
     step = 2 if min(h, w) >= 512 else 1
-    sums, squares, variance = integrals(image[::step, ::step])
+    region = None  # (the whole picture)
+    if step == 2 and grid.x.cell < 3 * step:
+        region, step = _window(image), 1
+    sums, squares, variance = integrals(
+        (image if region is None else image[region])[::step, ::step]
+    )
     cells = [grid.x.cell]  # (the first reading a rule replaced may be a divisor too)
     for cell in [grid.x.cell * ratio for ratio in RATIOS] + list(grid.others):
         if all(abs(cell / other - 1) > SAME_CELL for other in cells):
@@ -42,9 +49,24 @@ def candidates(image: np.ndarray, grid: Grid) -> list[Candidate]:
             continue
         g = grid if cell == grid.x.cell else Grid(axis_from_period(px, cell, w),
                                                   axis_from_period(py, cell, h))  # fmt: skip
-        left = left_within(g, sums, squares, step) / variance if variance >= 1 else 0.0
+        part = g if region is None else within(g, region)
+        left = left_within(part, sums, squares, step) / variance if variance >= 1 else 0.0
         out.append(Candidate(float(cell), g.size, float(left)))
     return out
+
+
+def _window(image: np.ndarray) -> tuple[slice, slice]:
+    """Where cells under 6 px of a picture of 512 px or more are judged, every pixel
+    (taken every other one, as the whole picture is, their interiors tell nothing, and
+    the chosen cell itself was left out: nothing was offered at SDXL's usual 4-5 px):
+    the sprite's box (ink.ink_box), or the middle WINDOW px square, a quarter the work
+    of the whole picture every pixel."""
+    box = ink_box(image, BOX_READ_AT)
+    if box is not None:
+        return box
+    h, w = image.shape[:2]
+    top, left = max(0, (h - WINDOW) // 2), max(0, (w - WINDOW) // 2)
+    return slice(top, top + WINDOW), slice(left, left + WINDOW)
 
 
 def close_call(found: list[Candidate], chosen: float) -> list[Candidate]:

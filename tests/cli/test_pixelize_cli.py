@@ -206,3 +206,24 @@ def test_a_one_colour_sprite_is_said_in_the_singular(tmp_path, capsys):
     assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png")]) == 0
     out = capsys.readouterr().out
     assert " px, 1 colour, background removed (" in out and " cells) (" in out, out
+
+
+def test_small_cells_on_a_large_picture_are_offered_too(tmp_path, capsys):
+    """An egg of 7.9 px cells in a 1024 px frame read at JPEG's 4 px: the command offers
+    8 px. Cells under 6 px on a picture of 512 px or more were left out of the offers
+    (judged every other pixel), the chosen one too, and nothing was ever said at SDXL's
+    usual 4-5 px."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from wide_frame_eval import in_wide_frame
+
+    from dgx_pixels_app.cli import main
+    from dgx_pixels_app.formats.images import write_png
+    from tests.pixelize.test_background import OWN_ART
+
+    write_png(tmp_path / "in.png", in_wide_frame(OWN_ART.sprite("egg"), 130, 14))
+    assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png")]) == 0
+    err = capsys.readouterr().err
+    assert "read at 4.00 px; it reads about as well at 8.00 px" in err, err
