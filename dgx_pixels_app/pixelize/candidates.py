@@ -32,13 +32,7 @@ def candidates(image: np.ndarray, grid: Grid) -> list[Candidate]:
     cells its edges allow (Grid.others), finest first."""
     h, w = image.shape[:2]
     px, py = edge_profile(image, 1), edge_profile(image, 0)
-    step = 2 if min(h, w) >= 512 else 1
-    region = None  # (the whole picture)
-    if step == 2 and grid.x.cell < 3 * step:
-        region, step = _window(image), 1
-    sums, squares, variance = integrals(
-        (image if region is None else image[region])[::step, ::step]
-    )
+    region, step, (sums, squares, variance) = _judged_in(image, grid.x.cell)
     cells = [grid.x.cell]  # (the first reading a rule replaced may be a divisor too)
     for cell in [grid.x.cell * ratio for ratio in RATIOS] + list(grid.others):
         if all(abs(cell / other - 1) > SAME_CELL for other in cells):
@@ -53,6 +47,20 @@ def candidates(image: np.ndarray, grid: Grid) -> list[Candidate]:
         left = left_within(part, sums, squares, step) / variance if variance >= 1 else 0.0
         out.append(Candidate(float(cell), g.size, float(left)))
     return out
+
+
+def _judged_in(image: np.ndarray, cell: float):
+    """(part of the picture or None for all of it, step, its integrals): every other
+    pixel of a picture of 512 px or more, but cells under 6 px there every pixel in a
+    window (_window), unless that is flat (art around the picture's edges only)."""
+    h, w = image.shape[:2]
+    step = 2 if min(h, w) >= 512 else 1
+    if step == 2 and cell < 3 * step:
+        region = _window(image)
+        judged = integrals(image[region])
+        if judged[2] >= 1.0:
+            return region, 1, judged
+    return None, step, integrals(image[::step, ::step])
 
 
 def _window(image: np.ndarray) -> tuple[slice, slice]:

@@ -227,3 +227,21 @@ def test_small_cells_on_a_large_picture_are_offered_too(tmp_path, capsys):
     assert main(["pixelize", str(tmp_path / "in.png"), "-o", str(tmp_path / "o.png")]) == 0
     err = capsys.readouterr().err
     assert "read at 4.00 px; it reads about as well at 8.00 px" in err, err
+
+
+def test_small_cells_around_a_flat_middle_are_offered_nothing():
+    """Cells under 6 px are judged in the sprite's box or the picture's middle: where
+    the middle is flat (art around the picture's edges only) every grid left nothing
+    there, and 8 and 12 px were offered as reading 4 px art as well."""
+    import numpy as np
+
+    from dgx_pixels_app.pixelize.candidates import candidates, close_call
+    from dgx_pixels_app.pixelize.grid import detect_grid
+
+    art = np.random.default_rng(0).integers(0, 255, (256, 256, 3)).astype(np.uint8)
+    art[40:216, 40:216] = 128
+    image = np.kron(art, np.ones((4, 4, 1), np.uint8))
+    image = np.concatenate([image, np.full((1024, 1024, 1), 255, np.uint8)], -1)
+    grid = detect_grid(image)
+    assert abs(grid.x.cell - 4.0) < 0.01
+    assert close_call(candidates(image, grid), grid.x.cell) == []
