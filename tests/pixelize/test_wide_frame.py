@@ -41,8 +41,8 @@ def test_a_grids_cuts_within_a_part_of_the_picture():
 
 
 def test_the_whole_pictures_reading_is_kept():
-    """(In the grid's other readings: the box's few edges pin a cell less well. The
-    dialog lists those of 6 px or more on a picture of 512 px or more.)"""
+    """(In the grid's other readings, for Also reads at when the choice is close: the
+    box's few edges pin a cell less well.)"""
     image = in_wide_frame(own_art.sprite("egg"), 204, 10007)
     grid = detect_grid(image)
     assert any(abs(other / grid.x.cell - 1) > 0.3 for other in grid.others), grid.others
