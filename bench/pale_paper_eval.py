@@ -132,16 +132,11 @@ def run(per_family: int, ab: bool) -> None:
         print(line + (f"  changed {changed:3d} fixed {fixed:3d} broke {broke:3d}" if ab else ""))
 
 
-def _count(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 10_000:
-        raise argparse.ArgumentTypeError(f"{value} is not a count of 1 to 10000")
-    return value
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-family", type=_count, default=40, help="pictures (1-10000)")
+    parser.add_argument(
+        "--per-family", type=wide.count_arg(10_000), default=40, help="pictures (1-10000)"
+    )
     parser.add_argument("--ab", action="store_true", help="also read without rules 21 and 22")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)

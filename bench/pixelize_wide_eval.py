@@ -319,6 +319,18 @@ def opaque_part(image: np.ndarray) -> np.ndarray:
     return image[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
+def count_arg(most: int):
+    """An argparse type: a whole count of 1 to ``most``."""
+
+    def count(text: str) -> int:
+        value = int(text)
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"{value} is not a count of 1 to {most}")
+        return value
+
+    return count
+
+
 def summary(results) -> tuple[int, float, float, float]:
     exact = float(np.mean([r[0] for r in results]))
     acc = float(np.mean([r[1] for r in results]))

@@ -113,16 +113,14 @@ def run(per_family: int, ab: bool) -> None:
             )
 
 
-def _count(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 500:  # (the aside split's seeds start 500 after the tune's)
-        raise argparse.ArgumentTypeError(f"{value} is not a count of 1 to 500")
-    return value
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-family", type=_count, default=40, help="pictures per family")
+    parser.add_argument(
+        "--per-family",
+        type=wide.count_arg(500),
+        default=40,
+        help="pictures per family (1-500: the aside split's seeds start 500 after the tune's)",
+    )
     parser.add_argument("--ab", action="store_true", help="also read without the box")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)

@@ -207,14 +207,7 @@ def _by_the_box(image: np.ndarray, profiles, found: Grid) -> Grid:
 
     if not explains_better(crop, grid_at, cell, than=within(found, box)):
         return found
-    h, w = image.shape[:2]
-    axes = [
-        axis_from_period(profile, cell, length, phase=start + phase_of(own, 1 / cell))
-        for profile, own, length, start in zip(
-            profiles, (cx, cy), (w, h), (box[1].start, box[0].start), strict=True
-        )
-    ]
-    return Grid(axes[0], axes[1], (found.x.cell, *found.others))
+    return _cut_at_the_box(image, profiles, (cx, cy), box, cell, (found.x.cell, *found.others))
 
 
 def _by_the_ink(
@@ -265,17 +258,23 @@ def _on_the_blocks(image: np.ndarray, profiles, found: Grid, in_box) -> Grid:
     harmonic = block_of(found.x.cell) != 8.0
     if harmonic and not _blocks_explain(image[box], edged, found.x.cell):
         return found
-    h, w = image.shape[:2]
     others = (found.x.cell, *found.others) if harmonic else found.others
     # (JPEG's block is 8 px exactly: the box's few edges, and the whole picture's mix of
     # seams and art, read it a per cent or so off, and over the whole picture that
     # drifted the cuts off the art's lines; a cell rule 19 read 1-5 % off 8 px keeps it)
     exact = harmonic or abs(found.x.cell / 8.0 - 1) <= SEAMS_CELL
     cell = 8.0 if exact else found.x.cell
+    return _cut_at_the_box(image, profiles, [e.profile for e in edged], box, cell, others)
+
+
+def _cut_at_the_box(image: np.ndarray, profiles, own, box, cell: float, others) -> Grid:
+    """The whole picture's grid of ``cell`` (its edge ``profiles``), phased where the
+    box's own profiles (``own``) put the cuts, offset by where the box starts."""
+    h, w = image.shape[:2]
     axes = [
-        axis_from_period(profile, cell, length, phase=start + phase_of(own.profile, 1 / cell))
-        for profile, own, length, start in zip(
-            profiles, edged, (w, h), (box[1].start, box[0].start), strict=True
+        axis_from_period(profile, cell, length, phase=start + phase_of(mine, 1 / cell))
+        for profile, mine, length, start in zip(
+            profiles, own, (w, h), (box[1].start, box[0].start), strict=True
         )
     ]
     return Grid(axes[0], axes[1], others)
