@@ -9,9 +9,11 @@ about that width along each axis, counted from the image border, puts every fain
 on a cut, at least one of them further in than the band's own (which fit any lattice
 of about the band's width). Room around a sprite (SDXL draws it of no particular width)
 fails that test: the sprite's own edges fall off a lattice anchored at the border with
-the room's width, unless the room is a whole cell wide (where the reading is right) or
-about 1/2 or 1/3 of one (where the two readings are the same picture: it is read at the
-finer cell, nothing lost)."""
+the room's width, unless the room is a whole cell wide (where the reading is right), or
+about 1/2 of one or nearly one, where the frame's lattice fits too: then the ring inside
+the band, one colour all round and as wide as the cell read otherwise, is the frame, and
+the band room (_room_around). A plain field in its frame has no edges inside and needs
+none (_plain_field)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,14 @@ EVIDENCE = 1  # edges inside the band that the lattice must put on cuts
 UNDER_STROKES = (1.07, 1.5)  # the thinnest strokes (two or more) wider than the cell
 # found by a share in this range are one cell each, not two: the band is room narrower
 # than a cell (SDXL's), and the frame is the stroke inside it
+RING_AGREE = 0.06  # a plain ring inside the band, on three sides or four, as wide as the
+# cell read otherwise within this share, is the frame: the band is room
+STRAYS = 1  # a plain field inside the band shows at most this many edges (noise's): a
+# dark tile's texture within 32 levels of its mean showed 58, and it is no plain field
+PLAIN_FAR = 32.0  # levels: a part of the picture is one colour when of its pixels at
+PLAIN_OUTLIERS = 0.02  # most this share is further than that from their mean on a channel
+# (noise of up to 6 levels and JPEG's grain: none; a black frame's ring inside: 11 %)
+PLAIN_SAMPLE = 4096  # ... judged on about this many of them
 
 
 def _band(edged: Edged, length: int) -> list[float]:
@@ -76,17 +86,24 @@ def _own_edges(faint: tuple[np.ndarray, np.ndarray], band: float) -> np.ndarray 
     return np.sort(np.array(kept, np.float64))
 
 
-def _misfit(positions: np.ndarray, period: float) -> float | None:
-    """Mean distance of the edges from the lattice anchored at the border, as a share
-    of the period; None when any edge is off it (a lattice of the padding's width fits
-    a few clear edges by chance, rarely all the faint ones too)."""
+def _misfit(positions: np.ndarray, period: float, band: float, length: int) -> float | None:
+    """Root mean square distance of the edges from the lattice anchored at the border,
+    as a share of the period (the mean of a frame's sides drawn 22 and 25 px wide by the
+    drift says its cell; the mean distance took any cell between them alike, and a plain
+    flag came back 41 cells wide for 44); None when any edge is off it (a lattice of the
+    padding's width fits a few clear edges by chance, rarely all the faint ones too).
+    Given the ``band``, its own edges may be off by as much as the sides' widths may
+    disagree (FRAME_AGREE): a drifting grid draws the frame's cell 10 % off on either
+    side (a flag's 20 and 25 px)."""
     if positions.size == 0:
         return 0.0
     off = positions / period
     distance = np.abs(off - np.round(off))
-    if (distance * period).max() > max(ON_CUT[0], ON_CUT[1] * period):
+    near = (positions < 1.5 * band) | (positions > length - 1.5 * band)
+    limit = np.where(near, FRAME_AGREE * period + 2.0, max(ON_CUT[0], ON_CUT[1] * period))
+    if np.any(distance * period > limit):
         return None
-    return float(distance.mean())
+    return float(np.sqrt(np.mean(distance**2)))
 
 
 def _inside(own: list[np.ndarray], lengths: tuple[int, int], band: float) -> int:
@@ -97,31 +114,124 @@ def _inside(own: list[np.ndarray], lengths: tuple[int, int], band: float) -> int
                for pos, n in zip(own, lengths, strict=True))  # fmt: skip
 
 
-def framed_periods(edged: tuple[Edged, Edged], w: int, h: int) -> tuple[float, float] | None:
-    """(cell along x, cell along y) of art framed to the picture's edges: whole numbers
-    of cells near the frame's width whose lattices, anchored at the borders, put every
-    edge on a cut; of those, the one closest to them. None when the picture has no
-    frame or no such lattice."""
-    band = frame_width(edged, w, h)
-    if band is None:
-        return None
-    own = [_own_edges(edges(e.profile, FAINT), band) for e in edged]
-    if own[0] is None or own[1] is None or _inside(own, (w, h), band) < EVIDENCE:
-        return None
-    best = None
+def _ring(own: list[np.ndarray]) -> tuple[float, list[tuple[int, int]]] | None:
+    """The width of the ring just inside the band (from the first edge in to the next,
+    on each side) when three sides or four agree on it as a frame's do, and those sides
+    (axis, 0 for the start or -1 for the end)."""
+    sides = [(float(pos[1] - pos[0] if end == 0 else pos[-1] - pos[-2]), (axis, end))
+             for axis, pos in enumerate(own) if pos.size >= 4 for end in (0, -1)]  # fmt: skip
+    for width, _ in sorted(sides):
+        agree = [(d, side) for d, side in sides if abs(d - width) <= FRAME_AGREE * width + 2.0]
+        if len(agree) >= 3:
+            return float(np.mean([d for d, _ in agree])), [side for _, side in agree]
+    return None
+
+
+def _plain(parts: list[np.ndarray]) -> bool:
+    """Whether these parts of the picture are together one colour (noise and JPEG's
+    grain aside): a frame's ring all round, or a field inside a frame. Judged by the
+    pixels far from their mean colour, not by how far they are on average: a frame's
+    ring inside a band of room is a tenth of what lies inside the band."""
+    pixels = np.concatenate([p[..., :3].reshape(-1, 3) for p in parts if p.size])
+    if pixels.size == 0:
+        return False
+    pixels = pixels[:: max(1, len(pixels) // PLAIN_SAMPLE)].astype(np.float32)
+    far = np.abs(pixels - pixels.mean(axis=0)).max(axis=1) > PLAIN_FAR
+    return float(far.mean()) <= PLAIN_OUTLIERS
+
+
+def _ring_parts(image: np.ndarray, own: list[np.ndarray], width: float, sides) -> list:
+    """The ring's strips on ``sides``, a quarter of its width in from their edges."""
+    q = int(np.ceil(width / 4))
+    (x0, x1), (y0, y1) = ((int(pos[0]) + q, int(pos[-1]) - q) for pos in own)
+    parts = []
+    for axis, end in sides:
+        lo = int(own[axis][0] if end == 0 else own[axis][-2]) + q
+        hi = int(own[axis][1] if end == 0 else own[axis][-1]) - q
+        parts.append(image[y0:y1, lo:hi] if axis == 0 else image[lo:hi, x0:x1])
+    return parts
+
+
+def _room_around(image, own: list[np.ndarray], band: float, found: float | None) -> bool:
+    """Whether the band is room around a frame (SDXL's, of no particular width) rather
+    than a frame: the ring inside it is one colour all round, as wide as the cell read
+    otherwise and wider than the band. Anchored at the border, a lattice of the band's
+    width also fits such a flag's few edges: of half its cell where the room is half a
+    cell (every edge on the even cuts), a few per cent finer where the room is nearly a
+    whole cell. (A frame's ring of squares, a wiphala's, is no frame: it stays.)"""
+    ring = _ring(own)
+    if found is None or image is None or ring is None:
+        return False
+    width, sides = ring
+    if width <= band or abs(width / found - 1) > RING_AGREE:
+        return False
+    return _plain(_ring_parts(image, own, width, sides))
+
+
+def _plain_field(image, own: list[np.ndarray], band: float) -> bool:
+    """Whether inside the band is one plain field (a flag of one colour in its frame):
+    no edges inside to tell frame from room, and none needed; any found there are noise."""
+    if image is None:
+        return False
+    q = int(np.ceil(band / 2))
+    (x0, x1), (y0, y1) = ((int(pos[0]) + q, int(pos[-1]) - q) for pos in own)
+    return x1 > x0 and y1 > y0 and _plain([image[y0:y1, x0:x1]])
+
+
+def _closest(own: list[np.ndarray], band: float, lengths, loose: bool):
+    """(misfit, cell along x, cell along y) of the counts near the band's width whose
+    lattices put every edge on a cut, the closest; None when none does."""
+    (w, h), best = lengths, None
     for n in _counts(band, w):
         px = w / n
         for m in set(_counts(band, h)) & {round(h / px) - 1, round(h / px), round(h / px) + 1}:
             py = h / m
             if abs(px / py - 1) > FRAME_SQUARE:
                 continue
-            fx, fy = _misfit(own[0], px), _misfit(own[1], py)
+            fx, fy = (_misfit(pos, cell, band if loose else 0.0, length)
+                      for pos, cell, length in zip(own, (px, py), lengths, strict=True))  # fmt: skip
             if fx is None or fy is None:
                 continue
             # square art pixels: a cell that differs between the axes counts against
             score = fx + fy + 5 * abs(np.log(px / py))
             if best is None or score < best[0]:
                 best = (score, px, py)
+    return best
+
+
+def framed_periods(
+    edged: tuple[Edged, Edged], image=None, found: float | None = None
+) -> tuple[float, float] | None:
+    """(cell along x, cell along y) of art framed to the edges of ``image``: whole
+    numbers of cells near the frame's width whose lattices, anchored at the borders, put
+    every edge on a cut; of those, the one closest to them. None when the picture has no
+    frame or no such lattice, or the band is room around a frame as wide as ``found``,
+    the cell read otherwise (_room_around). A plain field in its frame needs no edges
+    inside; ``image`` may be None (then it is not looked at) given ``edged``'s sizes."""
+    w, h = (len(e.profile) + 1 for e in edged)
+    band = frame_width(edged, w, h)
+    if band is None:
+        return None
+    own = [_own_edges(edges(e.profile, FAINT), band) for e in edged]
+    if own[0] is None or own[1] is None:
+        return None
+    # (a faint ripple a few pixels from the border, under half the band in, is no edge of
+    # the art's: the band itself says where the first one is)
+    own = [
+        pos[(pos >= band / 2) & (pos <= n - band / 2)] for pos, n in zip(own, (w, h), strict=True)
+    ]
+    if any(pos.size < 2 for pos in own):
+        return None  # (a frame has its inner side on both axes, faint or not)
+    inside = _inside(own, (w, h), band)
+    if inside <= STRAYS and _plain_field(image, own, band):
+        own = [pos[[0, -1]] for pos in own]  # (the rest is noise, JPEG's or the drift's)
+    elif inside < EVIDENCE:
+        return None
+    if _room_around(image, own, band, found):
+        return None
+    # the band's edges held to the lattice as the rest first, more loosely only where no
+    # count fits so (loose at once, a flag's stripes and frame fit 41 cells for 44 too)
+    best = _closest(own, band, (w, h), False) or _closest(own, band, (w, h), True)
     strokes = one_cell_strokes(edged)
     if best is None or (
         strokes.size >= 2

@@ -43,6 +43,7 @@ from dgx_pixels_app.pixelize.lattice import (
     Edged,
     gap_period,
     lattice_fit,
+    one_cell_strokes,
     other_counts,
     phase_of,
     stroke_period,
@@ -55,6 +56,7 @@ MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer si
 MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
 FRAME_COARSER = 1.03  # a period this much coarser than a frame's gives way to it
+FRAME_FRACTION = 0.1  # ... and one finer, unless this near (a share) its half or third
 COUNTED_APART = 0.01  # a count of the cells changes a period this much off (a share)
 # a reading at JPEG's blocks where their seams rise this share of the way to the
 # strongest edges (seam_ratio: pale art on paper 0.7-0.85; a grey tank on grass, whose
@@ -109,13 +111,25 @@ def _faint_stroke_bound(combined: np.ndarray, size: int, edged, period: float) -
     return 1.0 / f
 
 
-def _framed(px: np.ndarray, py: np.ndarray, edged, found: float | None) -> Grid | None:
+def _framed(image: np.ndarray, edged, found: float | None) -> Grid | None:
     """The grid of art framed to the picture's edges (see frame.py), when the cell
-    found otherwise is coarser than the frame's (a frame is at least one cell wide)."""
+    found otherwise is coarser than the frame's (a frame is at least one cell wide), or
+    finer but no whole fraction of it, with no stroke thinner than the frame's cell (a
+    staircase flag's steps read 18.7 px, its frame 22.8: the frame would be 1.2 cells;
+    a frame of two cells would be read at its half; strokes of 21 px in a band of room
+    3.4 times as wide, whose lattice fits the few edges by chance, are the cell)."""
+    px, py = (e.profile for e in edged)
     w, h = len(px) + 1, len(py) + 1
-    periods = framed_periods(edged, w, h)
-    if periods is None or (found is not None and found <= FRAME_COARSER * max(periods)):
+    periods = framed_periods(edged, image, found)
+    if periods is None:
         return None
+    if found is not None:
+        ratio = max(periods) / found  # (over 1: the cell found is finer than the frame's)
+        whole = round(ratio) >= 2 and abs(ratio / round(ratio) - 1) <= FRAME_FRACTION
+        thin = one_cell_strokes(edged)
+        thinner = thin.size > 0 and thin.min() < max(periods) / FRAME_COARSER
+        if 1 / FRAME_COARSER <= ratio <= FRAME_COARSER or ratio > 1 and (whole or thinner):
+            return None
     axes = []
     for profile, period, length in ((px, periods[0], w), (py, periods[1], h)):
         cuts = with_edges(refine_cuts(profile, period, 0.0, length, period), period, length)
@@ -317,7 +331,7 @@ def _detect(image: np.ndarray, px: np.ndarray, py: np.ndarray, upscale_check: bo
     if f is None or 1.0 / f >= min(w, h) / 1.5:
         whole = Grid(AxisGrid(float(w), np.array([0.0, float(w)])),
                      AxisGrid(float(h), np.array([0.0, float(h)])))  # fmt: skip
-        return _framed(px, py, edged, None) or whole
+        return _framed(image, edged, None) or whole
     # art pixels are square: both axes use the period they agree on, and each axis's
     # cuts then follow its own edges (drift, non-integer sizes); a per-axis period
     # from one noisy spectrum was off by a few per cent on small cells, which over a
@@ -338,4 +352,4 @@ def _detect(image: np.ndarray, px: np.ndarray, py: np.ndarray, upscale_check: bo
         ):
             found = grid_at(counted)
         found = replace(found, others=other_counts(edged, period, found.x.cell))
-    return _framed(px, py, edged, found.x.cell) or found
+    return _framed(image, edged, found.x.cell) or found
