@@ -26,6 +26,7 @@ FRAME_AGREE = 0.15  # the sides agree to this share of their median width, and 2
 NEAR_BAND = (0.04, 0.5)  # the cell is the band's mean width within this share and px
 FAINT = 0.12  # every edge this strong (see lattice.edges) must lie on the lattice ...
 ON_CUT = (1.5, 0.12)  # ... within this many px or this share of the cell, the larger
+ON_CUT_LOOSE = 0.16  # ... or this share, where no count fits so (the drift's 10 % and blur)
 FRAME_SQUARE = 0.03  # the two axes' cells differ by at most this share (square pixels)
 MIN_FRAME = 10.0  # px: finer art has edges enough to pin its cell (and blur is a cell)
 MIN_CELLS = 8  # a framed sprite has at least this many cells along its longer side
@@ -100,7 +101,8 @@ def _misfit(positions: np.ndarray, period: float, band: float, length: int) -> f
     off = positions / period
     distance = np.abs(off - np.round(off))
     near = (positions < 1.5 * band) | (positions > length - 1.5 * band)
-    limit = np.where(near, FRAME_AGREE * period + 2.0, max(ON_CUT[0], ON_CUT[1] * period))
+    share = ON_CUT_LOOSE if band else ON_CUT[1]
+    limit = np.where(near, FRAME_AGREE * period + 2.0, max(ON_CUT[0], share * period))
     if np.any(distance * period > limit):
         return None
     return float(np.sqrt(np.mean(distance**2)))

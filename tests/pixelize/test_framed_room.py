@@ -175,9 +175,13 @@ def test_squares_in_a_frame_are_not_taken_for_room_around_a_frame(make, seed):
     assert off(out, art) <= 1, out.shape
 
 
-@pytest.mark.parametrize(("make", "seed"), [(degrade, 12), (light_background, 24)])
+@pytest.mark.parametrize(
+    ("make", "seed"), [(degrade, 12), (light_background, 24), (degrade, 19), (light_background, 19)]
+)
 def test_a_staircase_flag_is_read_at_its_frame_not_finer(make, seed):
-    """Its steps read a finer cell that is no whole fraction of the frame's (36 x 53)."""
+    """Its steps read a finer cell that is no whole fraction of the frame's (36 x 53,
+    12 and 24), or a coarser one where one step's edge lies 2.8 px off the frame's
+    lattice (2.7 allowed), no count fitting: 19, read 6 x 9."""
     art = staircase()
     out = pixelize(make(art, seed), PixelizeOptions(remove_background=False)).image
     assert off(out, art) <= 1, out.shape
