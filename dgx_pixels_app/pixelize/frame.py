@@ -35,14 +35,17 @@ EVIDENCE = 1  # edges inside the band that the lattice must put on cuts
 UNDER_STROKES = (1.07, 1.5)  # the thinnest strokes (two or more) wider than the cell
 # found by a share in this range are one cell each, not two: the band is room narrower
 # than a cell (SDXL's), and the frame is the stroke inside it
+FINER_BY = 1.03  # a frame's cell this much coarser than the one read otherwise ...
+FINER_EVIDENCE = 6  # ... is taken only on this many edges inside the band (a staircase
+# flag's 7; room of 1.5 cells around a double-bordered panel fitted on 4: 0.67x)
+RING_WHOLE = 0.1  # ... unless this near (a share) twice or three times the band
+LOOSE_COARSER = 2.5  # see framed_periods
 RING_AGREE = 0.06  # a plain ring inside the band, on three sides or four, as wide as the
 # cell read otherwise within this share, is the frame: the band is room
 STRAYS = 1  # a plain field inside the band shows at most this many edges (noise's): a
 # dark tile's texture within 32 levels of its mean showed 58, and it is no plain field
-PLAIN_FAR = 32.0  # levels: a part of the picture is one colour when of its pixels at
-PLAIN_OUTLIERS = 0.02  # most this share is further than that from their mean on a channel
-# (noise of up to 6 levels and JPEG's grain: none; a black frame's ring inside: 11 %)
-PLAIN_SAMPLE = 4096  # ... judged on about this many of them
+PLAIN_STEP = 6.0  # levels: a part of the picture is one colour when of the steps between
+PLAIN_OUTLIERS = 0.02  # its squares' mean colours at most this share is larger (see _plain)
 
 
 def _band(edged: Edged, length: int) -> list[float]:
@@ -129,17 +132,28 @@ def _ring(own: list[np.ndarray]) -> tuple[float, list[tuple[int, int]]] | None:
     return None
 
 
-def _plain(parts: list[np.ndarray]) -> bool:
-    """Whether these parts of the picture are together one colour (noise and JPEG's
-    grain aside): a frame's ring all round, or a field inside a frame. Judged by the
-    pixels far from their mean colour, not by how far they are on average: a frame's
-    ring inside a band of room is a tenth of what lies inside the band."""
-    pixels = np.concatenate([p[..., :3].reshape(-1, 3) for p in parts if p.size])
-    if pixels.size == 0:
+def _plain(parts: list[np.ndarray], block: int) -> bool:
+    """Whether these parts of the picture are each one colour, shading aside: of the
+    steps between neighbouring ``block`` px squares' mean colours (noise and JPEG's
+    grain average out, a gentle light's gradient is a small step each; a low-contrast
+    tile's cells are not), at most PLAIN_OUTLIERS are over PLAIN_STEP on a channel. A
+    frame's ring inside a band of room, a tenth of what lies inside the band, is a line
+    of such steps all round."""
+    steps = [_steps(p[..., :3], block) for p in parts if min(p.shape[:2]) >= 2 * block]
+    if not steps:
         return False
-    pixels = pixels[:: max(1, len(pixels) // PLAIN_SAMPLE)].astype(np.float32)
-    far = np.abs(pixels - pixels.mean(axis=0)).max(axis=1) > PLAIN_FAR
-    return float(far.mean()) <= PLAIN_OUTLIERS
+    return float(np.concatenate(steps).mean()) <= PLAIN_OUTLIERS
+
+
+def _steps(rgb: np.ndarray, block: int) -> np.ndarray:
+    """For each pair of neighbouring whole ``block`` px squares of ``rgb``, whether
+    their mean colours differ by more than PLAIN_STEP on a channel."""
+    h, w = (rgb.shape[0] // block) * block, (rgb.shape[1] // block) * block
+    squares = rgb[:h, :w].astype(np.float32).reshape(h // block, block, w // block, block, 3)
+    means = squares.mean(axis=(1, 3))
+    across = np.abs(np.diff(means, axis=1)).max(axis=-1).ravel()
+    down = np.abs(np.diff(means, axis=0)).max(axis=-1).ravel()
+    return np.concatenate([across, down]) > PLAIN_STEP
 
 
 def _ring_parts(image: np.ndarray, own: list[np.ndarray], width: float, sides) -> list:
@@ -167,7 +181,10 @@ def _room_around(image, own: list[np.ndarray], band: float, found: float | None)
     width, sides = ring
     if width <= band or abs(width / found - 1) > RING_AGREE:
         return False
-    return _plain(_ring_parts(image, own, width, sides))
+    whole = round(width / band)  # (a ring of 2 or 3 cells inside a frame of one: a panel's
+    if whole >= 2 and abs(width / band / whole - 1) <= RING_WHOLE:  # double border, or
+        return False  # room of 1/2 or 1/3 of a cell: the finer reading loses nothing)
+    return _plain(_ring_parts(image, own, width, sides), max(2, int(width / 4)))
 
 
 def _plain_field(image, own: list[np.ndarray], band: float) -> bool:
@@ -177,7 +194,7 @@ def _plain_field(image, own: list[np.ndarray], band: float) -> bool:
         return False
     q = int(np.ceil(band / 2))
     (x0, x1), (y0, y1) = ((int(pos[0]) + q, int(pos[-1]) - q) for pos in own)
-    return x1 > x0 and y1 > y0 and _plain([image[y0:y1, x0:x1]])
+    return x1 > x0 and y1 > y0 and _plain([image[y0:y1, x0:x1]], max(2, int(band / 2)))
 
 
 def _closest(own: list[np.ndarray], band: float, lengths, loose: bool):
@@ -199,6 +216,12 @@ def _closest(own: list[np.ndarray], band: float, lengths, loose: bool):
             if best is None or score < best[0]:
                 best = (score, px, py)
     return best
+
+
+def _finer_stands(cell: float, found: float | None, inside: int) -> bool:
+    """Whether ``found``, a cell read finer than the frame's ``cell``, stands against a
+    frame with fewer than FINER_EVIDENCE edges ``inside`` the band to fit."""
+    return found is not None and inside < FINER_EVIDENCE and cell > FINER_BY * found
 
 
 def framed_periods(
@@ -224,6 +247,11 @@ def framed_periods(
     ]
     if any(pos.size < 2 for pos in own):
         return None  # (a frame has its inner side on both axes, faint or not)
+    # a plain field needs no edges inside; where the cell read otherwise is far coarser
+    # than the band (a handful of cells across: 6 x 9 for 30 x 44), the lattice may fit
+    # loosely, and where it is not, that reading stands unless the edges fit tightly
+    # (room of 0.5 or 1.5 cells around a panel fitted loosely: 2x, 0.67x)
+    coarse = found is None or found >= LOOSE_COARSER * band
     inside = _inside(own, (w, h), band)
     if inside <= STRAYS and _plain_field(image, own, band):
         own = [pos[[0, -1]] for pos in own]  # (the rest is noise, JPEG's or the drift's)
@@ -233,7 +261,11 @@ def framed_periods(
         return None
     # the band's edges held to the lattice as the rest first, more loosely only where no
     # count fits so (loose at once, a flag's stripes and frame fit 41 cells for 44 too)
-    best = _closest(own, band, (w, h), False) or _closest(own, band, (w, h), True)
+    best = _closest(own, band, (w, h), False)
+    if best is None and coarse:
+        best = _closest(own, band, (w, h), True)
+    if best is not None and _finer_stands(max(best[1], best[2]), found, inside):
+        return None
     strokes = one_cell_strokes(edged)
     if best is None or (
         strokes.size >= 2

@@ -127,7 +127,9 @@ def _framed(image: np.ndarray, edged, found: float | None) -> Grid | None:
         ratio = max(periods) / found  # (over 1: the cell found is finer than the frame's)
         whole = round(ratio) >= 2 and abs(ratio / round(ratio) - 1) <= FRAME_FRACTION
         thin = one_cell_strokes(edged)
-        thinner = thin.size > 0 and thin.min() < max(periods) / FRAME_COARSER
+        # (no strokes measured, as under 16 px, is no evidence: room of 1.5 cells of 10
+        # px around a panel's double border fitted the frame's lattice: 0.67x)
+        thinner = thin.size == 0 or thin.min() < max(periods) / FRAME_COARSER
         if 1 / FRAME_COARSER <= ratio <= FRAME_COARSER or ratio > 1 and (whole or thinner):
             return None
     axes = []
@@ -136,7 +138,9 @@ def _framed(image: np.ndarray, edged, found: float | None) -> Grid | None:
         if len(cuts) - 1 != round(length / period):  # drift took a cut away: evenly
             cuts = np.linspace(0.0, float(length), round(length / period) + 1)
         axes.append(AxisGrid(period, cuts))
-    return Grid(axes[0], axes[1])
+    # (the cell read otherwise stays on offer: room of half a cell around a frame of one
+    # is the same picture as a frame of one with a ring of two, read at the finer cell)
+    return Grid(axes[0], axes[1], () if found is None else (found,))
 
 
 def detect_grid(
