@@ -9,11 +9,12 @@ about that width along each axis, counted from the image border, puts every fain
 on a cut, at least one of them further in than the band's own (which fit any lattice
 of about the band's width). Room around a sprite (SDXL draws it of no particular width)
 fails that test: the sprite's own edges fall off a lattice anchored at the border with
-the room's width, unless the room is a whole cell wide (where the reading is right), or
-about 1/2 of one or nearly one, where the frame's lattice fits too: then the ring inside
-the band, one colour all round and as wide as the cell read otherwise, is the frame, and
-the band room (_room_around). A plain field in its frame has no edges inside and needs
-none (_plain_field)."""
+the room's width, unless the room is a whole cell wide (where the reading is right),
+nearly one, where the frame's lattice fits too (then the ring inside the band, one colour
+all round and as wide as the cell read otherwise, is the frame, and the band room:
+_room_around), or 1/2 or 1/3 of one, the same picture as a double border, read at the
+finer cell (nothing lost; the other offered). A plain field in its frame has no edges
+inside and needs none (_plain_field)."""
 
 from __future__ import annotations
 
@@ -38,10 +39,11 @@ UNDER_STROKES = (1.07, 1.5)  # the thinnest strokes (two or more) wider than the
 FINER_BY = 1.03  # a frame's cell this much coarser than the one read otherwise ...
 FINER_EVIDENCE = 6  # ... is taken only on this many edges inside the band (a staircase
 # flag's 7; room of 1.5 cells around a double-bordered panel fitted on 4: 0.67x)
-RING_WHOLE = 0.1  # ... unless this near (a share) twice or three times the band
-LOOSE_COARSER = 2.5  # see framed_periods
 RING_AGREE = 0.06  # a plain ring inside the band, on three sides or four, as wide as the
-# cell read otherwise within this share, is the frame: the band is room
+# cell read otherwise within this share, is the frame: the band is room ...
+RING_WHOLE = 0.1  # ... unless this near (a share) twice or three times the band's width
+LOOSE_COARSER = 2.5  # a cell read this many times the band lets a plain field in and
+# the lattice fit loosely (see framed_periods)
 STRAYS = 1  # a plain field inside the band shows at most this many edges (noise's): a
 # dark tile's texture within 32 levels of its mean showed 58, and it is no plain field
 PLAIN_STEP = 6.0  # levels: a part of the picture is one colour when of the steps between
@@ -171,10 +173,11 @@ def _ring_parts(image: np.ndarray, own: list[np.ndarray], width: float, sides) -
 def _room_around(image, own: list[np.ndarray], band: float, found: float | None) -> bool:
     """Whether the band is room around a frame (SDXL's, of no particular width) rather
     than a frame: the ring inside it is one colour all round, as wide as the cell read
-    otherwise and wider than the band. Anchored at the border, a lattice of the band's
-    width also fits such a flag's few edges: of half its cell where the room is half a
-    cell (every edge on the even cuts), a few per cent finer where the room is nearly a
-    whole cell. (A frame's ring of squares, a wiphala's, is no frame: it stays.)"""
+    otherwise and wider than the band, by no whole multiple. Anchored at the border, a
+    lattice of the band's width also fits such a flag's few edges a few per cent finer
+    where the room is nearly a whole cell. Where the ring is twice or three times the
+    band, room of 1/2 or 1/3 of a cell and a panel's double border (a frame of one cell,
+    a plain ring of two or three) are the same picture: the finer reading stands."""
     ring = _ring(own)
     if found is None or image is None or ring is None:
         return False
