@@ -71,7 +71,13 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=150)
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
+    if args.count < 1:
+        raise SystemExit(f"--count must be 1 or more, not {args.count}")
     flags = fresh_flags(args.assets)[: args.count]
+    if not flags:
+        raise SystemExit(
+            f"no freeciv flags under {args.assets}: run bench/fetch_pixelize_assets.sh"
+        )
     results: dict[str, list] = {way: [] for way in WAYS}
     for k, (name, art) in enumerate(flags):
         for s, make in enumerate((degrade, light_background)):

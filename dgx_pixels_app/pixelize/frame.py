@@ -36,9 +36,10 @@ EVIDENCE = 1  # edges inside the band that the lattice must put on cuts
 UNDER_STROKES = (1.07, 1.5)  # the thinnest strokes (two or more) wider than the cell
 # found by a share in this range are one cell each, not two: the band is room narrower
 # than a cell (SDXL's), and the frame is the stroke inside it
-FINER_BY = 1.03  # a frame's cell this much coarser than the one read otherwise ...
-FINER_EVIDENCE = 6  # ... is taken only on this many edges inside the band (a staircase
-# flag's 7; room of 1.5 cells around a double-bordered panel fitted on 4: 0.67x)
+FRAME_COARSER = 1.03  # a cell read otherwise this much coarser than a frame's gives way
+FINER_EVIDENCE = 6  # ... and one finer only on this many edges inside the band (a
+# staircase flag's 7; room of 1.5 cells around a double-bordered panel fitted on 4)
+FRAME_FRACTION = 0.1  # ... when no whole fraction of it, within this share (_found_stands)
 RING_AGREE = 0.06  # a plain ring inside the band, on three sides or four, as wide as the
 # cell read otherwise within this share, is the frame: the band is room ...
 RING_WHOLE = 0.1  # ... unless this near (a share) twice or three times the band's width
@@ -221,10 +222,23 @@ def _closest(own: list[np.ndarray], band: float, lengths, loose: bool):
     return best
 
 
-def _finer_stands(cell: float, found: float | None, inside: int) -> bool:
-    """Whether ``found``, a cell read finer than the frame's ``cell``, stands against a
-    frame with fewer than FINER_EVIDENCE edges ``inside`` the band to fit."""
-    return found is not None and inside < FINER_EVIDENCE and cell > FINER_BY * found
+def _found_stands(cell: float, found: float | None, inside: int, strokes: np.ndarray) -> bool:
+    """Whether ``found``, the cell read otherwise, stands against the frame's ``cell``:
+    when about the same (within FRAME_COARSER), or finer with fewer than FINER_EVIDENCE
+    edges ``inside`` the band, as a whole fraction of it (a frame of two cells), or
+    with one of the one-cell ``strokes`` thinner than the frame's cell or none measured
+    (under 16 px: room of 1.5 cells of 10 px around a double border fitted the frame's
+    lattice, 0.67x). A finer cell gives way otherwise: a staircase flag's steps read
+    18.7 px, its frame 22.8 (the frame would be 1.2 cells); and a coarser one always (a
+    frame is at least one cell wide)."""
+    if found is None:
+        return False
+    ratio = cell / found  # (over 1: the cell found is finer than the frame's)
+    if ratio < 1 / FRAME_COARSER:
+        return False
+    whole = round(ratio) >= 2 and abs(ratio / round(ratio) - 1) <= FRAME_FRACTION
+    thinner = strokes.size == 0 or strokes.min() < cell / FRAME_COARSER
+    return ratio <= FRAME_COARSER or inside < FINER_EVIDENCE or whole or thinner
 
 
 def framed_periods(
@@ -234,8 +248,9 @@ def framed_periods(
     numbers of cells near the frame's width whose lattices, anchored at the borders, put
     every edge on a cut; of those, the one closest to them. None when the picture has no
     frame or no such lattice, or the band is room around a frame as wide as ``found``,
-    the cell read otherwise (_room_around). A plain field in its frame needs no edges
-    inside; ``image`` may be None (then it is not looked at) given ``edged``'s sizes."""
+    the cell read otherwise (_room_around), or ``found`` stands (_found_stands). A
+    plain field in its frame needs no edges inside; ``image`` may be None (then it is
+    not looked at) given ``edged``'s sizes."""
     w, h = (len(e.profile) + 1 for e in edged)
     band = frame_width(edged, w, h)
     if band is None:
@@ -267,10 +282,10 @@ def framed_periods(
     best = _closest(own, band, (w, h), False)
     if best is None and coarse:
         best = _closest(own, band, (w, h), True)
-    if best is not None and _finer_stands(max(best[1], best[2]), found, inside):
+    if best is None:
         return None
     strokes = one_cell_strokes(edged)
-    if best is None or (
+    if _found_stands(max(best[1], best[2]), found, inside, strokes) or (
         strokes.size >= 2
         and UNDER_STROKES[0] < strokes.mean() / max(best[1], best[2]) < UNDER_STROKES[1]
     ):

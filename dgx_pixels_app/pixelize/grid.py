@@ -43,7 +43,6 @@ from dgx_pixels_app.pixelize.lattice import (
     Edged,
     gap_period,
     lattice_fit,
-    one_cell_strokes,
     other_counts,
     phase_of,
     stroke_period,
@@ -55,8 +54,6 @@ from dgx_pixels_app.pixelize.upscaled import coarser_if_upscaled
 MIN_CELLS = 8  # a sprite has at least this many art pixels across its longer side
 MIN_SHORT_CELLS = 4  # ... and this many across its shorter side (a key, a sword)
 PAD_FACTOR = 16
-FRAME_COARSER = 1.03  # a period this much coarser than a frame's gives way to it
-FRAME_FRACTION = 0.1  # ... and one finer, unless this near (a share) its half or third
 COUNTED_APART = 0.01  # a count of the cells changes a period this much off (a share)
 # a reading at JPEG's blocks where their seams rise this share of the way to the
 # strongest edges (seam_ratio: pale art on paper 0.7-0.85; a grey tank on grass, whose
@@ -112,26 +109,13 @@ def _faint_stroke_bound(combined: np.ndarray, size: int, edged, period: float) -
 
 
 def _framed(image: np.ndarray, edged, found: float | None) -> Grid | None:
-    """The grid of art framed to the picture's edges (see frame.py), when the cell
-    found otherwise is coarser than the frame's (a frame is at least one cell wide), or
-    finer but no whole fraction of it, with no stroke thinner than the frame's cell (a
-    staircase flag's steps read 18.7 px, its frame 22.8: the frame would be 1.2 cells;
-    a frame of two cells would be read at its half; strokes of 21 px in a band of room
-    3.4 times as wide, whose lattice fits the few edges by chance, are the cell)."""
+    """The grid of art framed to the picture's edges (see frame.py), where the frame's
+    cell replaces ``found``, the cell read otherwise (frame.framed_periods says when)."""
     px, py = (e.profile for e in edged)
     w, h = len(px) + 1, len(py) + 1
     periods = framed_periods(edged, image, found)
     if periods is None:
         return None
-    if found is not None:
-        ratio = max(periods) / found  # (over 1: the cell found is finer than the frame's)
-        whole = round(ratio) >= 2 and abs(ratio / round(ratio) - 1) <= FRAME_FRACTION
-        thin = one_cell_strokes(edged)
-        # (no strokes measured, as under 16 px, is no evidence: room of 1.5 cells of 10
-        # px around a panel's double border fitted the frame's lattice: 0.67x)
-        thinner = thin.size == 0 or thin.min() < max(periods) / FRAME_COARSER
-        if 1 / FRAME_COARSER <= ratio <= FRAME_COARSER or ratio > 1 and (whole or thinner):
-            return None
     axes = []
     for profile, period, length in ((px, periods[0], w), (py, periods[1], h)):
         cuts = with_edges(refine_cuts(profile, period, 0.0, length, period), period, length)
